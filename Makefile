@@ -1,0 +1,58 @@
+# The README's two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ZHIFA_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/zhifa_test
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+## make run: set up (venv, install, migrate, demo data when empty) and serve on http://127.0.0.1:8000
+run: $(VENV)/.installed-run
+	$(BIN)/zhifa run
+
+## make test: the whole suite on SQLite, then on PostgreSQL (required when CI=true)
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check zhifa tests bench
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python scripts/pg_available.py "$(ZHIFA_TEST_DATABASE_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL 不可用（$(ZHIFA_TEST_DATABASE_URL)），CI 中必须在 PostgreSQL 上测试。"; exit 1; \
+	else \
+		echo "PostgreSQL 不可用（$(ZHIFA_TEST_DATABASE_URL)）：只在 SQLite 上运行了测试。"; \
+	fi
+
+test-sqlite: $(VENV)/.installed-test
+	@echo "== 测试：SQLite =="
+	env -u ZHIFA_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-test
+	@echo "== 测试：PostgreSQL =="
+	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check zhifa tests bench
+	$(BIN)/ruff format --check zhifa tests bench
+
+bench: $(VENV)/.installed-test
+	for b in bench/*.py; do case $$b in */_*) ;; *) echo "== $$b"; $(BIN)/python $$b || exit 1;; esac; done
+
+## make messages: refresh the English catalogue after changing interface strings (needs gettext)
+messages: $(VENV)/.installed-test
+	cd zhifa && ../$(BIN)/zhifa makemessages -l en --no-obsolete && ../$(BIN)/zhifa compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,104 @@
+"""Shared fixtures: a small world of two agencies built through the actions layer, as users would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.utils import timezone
+
+from zhifa.org import actions
+from zhifa.org.choices import Role
+
+PASSWORD = "Test#Pass2026"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the fixtures make there are
+# synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LEDGER_KEY_DIR = tmp_path / "keys"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(request, settings):
+    """Argon2 costs ~0.1 s a hash; the account tests that check hashing opt out with @pytest.mark.argon2."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class World:
+    """Two agencies: A (with every role) and B (one officer); a supervisor of A from the justice bureau."""
+
+
+def _credit(first17: str) -> str:
+    from zhifa.org.rules import credit_code_check_char
+
+    return first17 + credit_code_check_char(first17)
+
+
+@pytest.fixture
+def world(db) -> World:
+    w = World()
+    today = timezone.localdate()
+    actions.add_field(None, code="medical", name="医疗卫生")
+    actions.add_field(None, code="public-health", name="公共卫生")
+    w.a = actions.create_agency(
+        None, code="agency-a", name="甲区卫生健康局", short_name="甲卫", credit_code=_credit("11440300MB2D0000A"),
+        region="甲区", reconsideration_body="甲区人民政府", court="甲区人民法院",
+    )
+    w.b = actions.create_agency(
+        None, code="agency-b", name="乙区卫生健康局", short_name="乙卫", credit_code=_credit("11440300MB2D0000B"),
+        region="乙区",
+    )
+    w.justice = actions.create_agency(
+        None, code="justice", name="甲区司法局", short_name="甲司", credit_code=_credit("11440300MB2D0000C"),
+        region="甲区",
+    )
+    w.section = actions.add_unit(None, w.a, name="医疗卫生监督科")
+    w.legal_unit = actions.add_unit(None, w.a, name="政策法规科", is_legal_review_unit=True)
+
+    def person(agency, username, name, *roles, unit=None, **extra):
+        p = actions.add_person(
+            None, agency, username=username, password=PASSWORD, must_change_password=False,
+            full_name=name, unit=unit, **extra,
+        )
+        for role in roles:
+            actions.grant_role(None, p, role)
+        return p
+
+    w.person = person
+    w.officer = person(w.a, "officer_a", "甲执法", Role.OFFICER, unit=w.section)
+    w.officer2 = person(w.a, "officer_a2", "甲执法二", Role.OFFICER, unit=w.section)
+    w.head = person(w.a, "head_a", "甲局长", Role.AGENCY_HEAD)
+    w.reviewer = person(
+        w.a, "reviewer_a", "甲审核", Role.LEGAL_REVIEWER, unit=w.legal_unit,
+        legal_qualification=True, legal_qualification_date=dt.date(2018, 1, 1),
+    )
+    w.sysadmin = person(w.a, "sys_a", "甲系统管理员", Role.SYSTEM_ADMIN)
+    w.secadmin = person(w.a, "sec_a", "甲安全管理员", Role.SECURITY_ADMIN)
+    w.auditor = person(w.a, "audit_a", "甲审计管理员", Role.AUDIT_ADMIN)
+    w.officer_b = person(w.b, "officer_b", "乙执法", Role.OFFICER)
+    w.supervisor = person(w.justice, "supervisor", "司法监督")
+    actions.grant_role(None, w.supervisor, Role.SUPERVISOR, w.a)
+    for i, p in enumerate((w.officer, w.officer2, w.officer_b)):
+        actions.issue_certificate(
+            None, p, number=f"CERT-{i:04d}", field_codes=["medical"], issuer="甲区人民政府",
+            valid_from=today - dt.timedelta(days=365), valid_to=today + dt.timedelta(days=365),
+        )
+    return w
+
+
+@pytest.fixture
+def login(client):
+    """Log ``client`` in as a person (session auth, as the browser does)."""
+
+    def _login(person):
+        client.force_login(person)
+        return client
+
+    return _login

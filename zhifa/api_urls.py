@@ -1,0 +1,18 @@
+"""/api/v1/: one router; each app registers its viewsets here."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from zhifa.org import api as org_api
+
+router = DefaultRouter()
+router.register("agencies", org_api.AgencyViewSet, basename="agency")
+router.register("people", org_api.PersonViewSet, basename="person")
+router.register("certificates", org_api.CertificateViewSet, basename="certificate")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("", include(router.urls)),
+]

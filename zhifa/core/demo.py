@@ -1,0 +1,17 @@
+"""The demo loader: each app contributes its part, in dependency order, through its own actions."""
+
+from django.db import transaction
+
+
+def load_all() -> list[tuple[str, str, str]]:
+    from zhifa.org import demo as org_demo
+
+    with transaction.atomic():
+        accounts = org_demo.load()
+    return accounts
+
+
+def is_empty() -> bool:
+    from zhifa.org.models import Agency
+
+    return not Agency.objects.exists()

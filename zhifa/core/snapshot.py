@@ -1,0 +1,45 @@
+"""The recorded state of an object: what an action writes into its ledger entry as ``payload["state"]``.
+
+The ledger's ``verify --state`` computes the same snapshot from the live row and compares, so an edit
+made straight in the database is found. Keep this the one definition of "state".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+# Never recorded, even hashed: secrets do not belong in a log that supervisors and courts read.
+SECRET_FIELDS = frozenset({"password", "key_hash", "last_login"})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """Concrete field values (foreign keys as ids, many-to-many as sorted ids), secrets left out."""
+    state: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS:
+            continue
+        state[field.attname] = _jsonable(field.value_from_object(instance))
+    for field in instance._meta.many_to_many:
+        if instance.pk is not None:
+            state[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    return state
+
+
+def object_kind(instance: models.Model) -> str:
+    """``app_label.model`` — how entries name the kind of object."""
+    return instance._meta.label_lower

@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import queries
+from .choices import Role
+
+# (label, url name, roles that see it; None = everyone logged in)
+NAV = [
+    (_("工作台"), "home", None),
+    (_("执法主体"), "org:agency_list", queries.ORG_READER_ROLES),
+    (_("执法人员"), "org:person_list", queries.ORG_READER_ROLES),
+    (_("登录审计"), "org:auth_events", {Role.AUDIT_ADMIN}),
+    (_("接口令牌"), "org:tokens", None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    held = queries.all_roles(user)
+    items = []
+    for label, name, roles in NAV:
+        if roles is None or user.is_superuser or held & set(roles):
+            items.append({"label": label, "url": reverse(name), "active": request.path == reverse(name)})
+    return {"nav_items": items, "user_roles": sorted(Role(r).label for r in held)}

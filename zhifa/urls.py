@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zhifa.core import views as core_views
+from zhifa.org import forms as org_forms
+from zhifa.org import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=org_forms.LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", org_views.password_change, name="password_change"),
+    path("org/", include("zhifa.org.urls")),
+    path("api/v1/", include("zhifa.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("django-admin/", admin.site.urls),
+]
