@@ -16,6 +16,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", org_views.password_change, name="password_change"),
     path("org/", include("zhifa.org.urls")),
+    path("ledger/", include("zhifa.ledger.urls")),
+    path("workdays/", include("zhifa.workdays.urls")),
     path("api/v1/", include("zhifa.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
