@@ -157,6 +157,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]
 # Serve straight from the app folders too, so `zhifa run` works before collectstatic has run.
 WHITENOISE_USE_FINDERS = True
