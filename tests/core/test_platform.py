@@ -1,0 +1,91 @@
+"""The platform's own plumbing: demo loader, periodic jobs, settings, the console script."""
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from zhifa.core import periodic
+from zhifa.org.choices import Role
+from zhifa.org.models import Agency, Certificate, Person, RoleAssignment
+
+
+def test_demo_is_idempotent_and_complete(db, capsys):
+    call_command("demo")
+    counts = (Agency.objects.count(), Person.objects.count(), Certificate.objects.count(),
+              RoleAssignment.objects.count())
+    call_command("demo")
+    assert counts == (Agency.objects.count(), Person.objects.count(), Certificate.objects.count(),
+                      RoleAssignment.objects.count())
+    out = capsys.readouterr().out
+    assert "Mingshan#2026" in out and "zhifa01" in out
+    bureau = Agency.objects.get(name="明山区卫生健康局")
+    assert bureau.units.get(is_legal_review_unit=True).name == "政策法规科"
+    officers = Person.objects.filter(roles__role=Role.OFFICER, roles__agency=bureau).distinct()
+    assert officers.count() == 20
+    reviewers = Person.objects.filter(roles__role=Role.LEGAL_REVIEWER)
+    assert reviewers.count() == 2 and reviewers.filter(legal_qualification=True).count() == 1
+    supervisor = Person.objects.get(username="jiandu")
+    assert supervisor.agency.name == "明山区司法局"
+    assert RoleAssignment.objects.filter(person=supervisor, role=Role.SUPERVISOR, agency=bureau).exists()
+    for admin_role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        assert RoleAssignment.objects.filter(role=admin_role, agency=bureau).count() == 1
+
+
+def test_periodic_jobs_run_when_due_and_survive_failures(db):
+    calls = []
+
+    def ok():
+        calls.append("ok")
+
+    def boom():
+        raise RuntimeError("job failed")
+
+    saved = dict(periodic.JOBS)
+    try:
+        periodic.JOBS.clear()
+        periodic.periodic(minutes=10)(ok)
+        periodic.periodic(minutes=10)(boom)
+        assert len(periodic.run_due(now=1000.0)) == 1  # boom failed, ok ran
+        assert periodic.run_due(now=1000.0 + 60) == []  # not due again within 10 minutes
+        assert len(periodic.run_due(now=1000.0 + 601)) == 1
+        assert calls == ["ok", "ok"]
+    finally:
+        periodic.JOBS.clear()
+        periodic.JOBS.update(saved)
+
+
+def test_secret_key_is_generated_once_with_mode_600(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "ZHIFA_SECRET_KEY"}
+    env["ZHIFA_VAR_DIR"] = str(tmp_path)
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; {code}"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    first, second = run(), run()
+    assert first and first == second
+    assert stat.S_IMODE((Path(tmp_path) / "secret_key").stat().st_mode) == 0o600
+
+
+def test_embedded_defaults():
+    assert settings.TIME_ZONE == "Asia/Shanghai" and settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.PASSWORD_HASHERS  # tests swap in a fast hasher; the module default is Argon2:
+    import zhifa.settings as module
+
+    assert module.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert module.SESSION_COOKIE_AGE == 30 * 60 and module.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_console_script_wraps_management(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "zhifa.cli", "help"], capture_output=True, text=True,
+        env={**os.environ, "ZHIFA_VAR_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0
+    for command in ("demo", "run", "worker", "migrate", "createsuperuser"):
+        assert command in result.stdout
