@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "zhifa.org",
     "zhifa.ledger",
     "zhifa.workdays",
+    "zhifa.catalog",
+    "zhifa.publicity",
 ]
 
 MIDDLEWARE = [

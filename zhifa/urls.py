@@ -18,6 +18,8 @@ urlpatterns = [
     path("org/", include("zhifa.org.urls")),
     path("ledger/", include("zhifa.ledger.urls")),
     path("workdays/", include("zhifa.workdays.urls")),
+    path("catalog/", include("zhifa.catalog.urls")),
+    path("portal/", include("zhifa.publicity.urls")),
     path("api/v1/", include("zhifa.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
