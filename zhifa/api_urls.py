@@ -5,11 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from zhifa.org import api as org_api
+from zhifa.workdays import api as workdays_api
 
 router = DefaultRouter()
 router.register("agencies", org_api.AgencyViewSet, basename="agency")
 router.register("people", org_api.PersonViewSet, basename="person")
 router.register("certificates", org_api.CertificateViewSet, basename="certificate")
+router.register("calendar", workdays_api.CalendarViewSet, basename="calendar")
+router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="deadline-kind")
+router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

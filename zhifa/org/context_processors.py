@@ -9,6 +9,7 @@ NAV = [
     (_("工作台"), "home", None),
     (_("执法主体"), "org:agency_list", queries.ORG_READER_ROLES),
     (_("执法人员"), "org:person_list", queries.ORG_READER_ROLES),
+    (_("工作日历"), "workdays:calendar", None),
     (_("登录审计"), "org:auth_events", {Role.AUDIT_ADMIN}),
     (_("接口令牌"), "org:tokens", None),
 ]
