@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhifa.workdays",
     "zhifa.catalog",
     "zhifa.publicity",
+    "zhifa.cases",
 ]
 
 MIDDLEWARE = [

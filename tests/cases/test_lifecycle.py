@@ -1,0 +1,266 @@
+"""Whole lifecycles through the actions, for each procedure, and every rule with its refusal."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from zhifa.cases import actions
+from zhifa.cases.choices import Outcome, PaymentKind, PenaltyKind, RecordKind, ServiceMethod, State
+from zhifa.cases.models import Case
+from zhifa.org.models import Certificate
+
+
+def _notice_and_wait(cw, case):
+    actions.issue_notice(cw.officer, case)
+    case.refresh_from_db()
+    # The statement period runs 3 working days; the party stated and waived nothing: wait it out.
+    cw.clock.move_to(dt.date.fromisoformat(case.notice_snapshot["statement_due"]) + dt.timedelta(days=1))
+    return case
+
+
+def test_general_procedure_from_intake_to_archive(cw):
+    case = cw.new_case()
+    assert case.state == State.INTAKE and case.reference == "甲卫案〔2026〕1号"
+    case = cw.investigate(case)
+    assert case.state == State.INVESTIGATED and case.filed_on == dt.date(2026, 6, 1)
+    case = _notice_and_wait(cw, case)
+    assert case.state == State.NOTIFIED and not case.hearing_eligible  # 5,000 yuan to an organisation
+    assert case.notice_snapshot["statement_due"] == "2026-06-04"
+    actions.decide(cw.head, case)
+    case.refresh_from_db()
+    assert case.state == State.DECIDED and case.decision_snapshot["fine"] == "5000.00"
+    actions.serve_decision(cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁")
+    case.refresh_from_db()
+    assert case.payment_due == cw.clock.today + dt.timedelta(days=15)
+    actions.record_payment(cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("5000"), paid_on=cw.clock.today,
+                           receipt_number="FS-001")
+    case.refresh_from_db()
+    assert case.state == State.EXECUTED
+    actions.close_case(cw.head, case, report="罚款已缴清，处罚决定执行完毕。")
+    actions.archive_case(cw.head, case)
+    case.refresh_from_db()
+    assert case.state == State.ARCHIVED
+
+
+def test_hearing_procedure(cw):
+    case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000")
+    actions.issue_notice(cw.officer, case)
+    case.refresh_from_db()
+    assert case.hearing_eligible and case.notice_snapshot["hearing_reasons"] == ["large_fine"]
+    with pytest.raises(ValidationError, match="听证申请期限"):
+        cw.clock.move_to(dt.date(2026, 6, 6))  # statement period over, hearing period (5 working days) not
+        actions.decide(cw.head, case)
+    actions.request_hearing(cw.officer, case, requested_on=dt.date(2026, 6, 5))
+    cw.clock.move_to(dt.date(2026, 6, 8))
+    with pytest.raises(ValidationError, match="非本案调查人员"):
+        actions.schedule_hearing(cw.officer, case, hearing_on=dt.date(2026, 6, 30), place="听证室", chair=cw.officer2)
+    with pytest.raises(ValidationError, match="七个工作日前"):
+        actions.schedule_hearing(cw.officer, case, hearing_on=dt.date(2026, 6, 15), place="听证室", chair=cw.reviewer)
+    actions.schedule_hearing(cw.officer, case, hearing_on=dt.date(2026, 6, 17), place="听证室", chair=cw.reviewer)
+    with pytest.raises(ValidationError, match="听证尚未举行"):
+        actions.record_hearing(cw.reviewer, case, record="……", opinion="……")
+    cw.clock.move_to(dt.date(2026, 6, 17))
+    actions.record_hearing(cw.reviewer, case, record="当事人陈述……", opinion="建议维持原处罚意见")
+    actions.decide(cw.head, case)
+    case.refresh_from_db()
+    assert case.state == State.DECIDED
+
+
+def test_late_hearing_request_is_refused(cw):
+    case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000")
+    actions.issue_notice(cw.officer, case)
+    cw.clock.move_to(dt.date(2026, 6, 9))
+    with pytest.raises(ValidationError, match="超过期限"):
+        actions.request_hearing(cw.officer, case)
+
+
+def test_no_penalty_case_needs_no_notice(cw):
+    case = cw.investigate(cw.new_case(), outcome=Outcome.NO_PENALTY_MINOR)
+    with pytest.raises(ValidationError, match="只有拟给予行政处罚"):
+        actions.issue_notice(cw.officer, case)
+    actions.decide(cw.head, case)
+    case.refresh_from_db()
+    actions.serve_decision(cw.officer, case, method=ServiceMethod.POSTAL, delivered_on=cw.clock.today)
+    actions.close_case(cw.head, case, report="不予处罚决定已送达。")
+    assert Case.objects.get(pk=case.pk).state == State.CLOSED
+
+
+def test_transfer_to_judicial_organs(cw):
+    case = cw.investigate(cw.new_case(), outcome=Outcome.TRANSFER)
+    actions.decide(cw.head, case)
+    actions.close_case(cw.head, case, report="已移送甲区公安分局。")
+    assert Case.objects.get(pk=case.pk).state == State.CLOSED
+
+
+def test_simple_procedure_on_the_spot(cw):
+    kwargs = dict(
+        party=cw.person_party, cause="公共场所从业人员未取得健康合格证明", field=cw.medical, unit=cw.section,
+        officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(), penalty_kinds=[PenaltyKind.FINE],
+        fine_amount=Decimal("300"), facts="……", violated_provisions="……", penalty_provisions="……",
+        place="甲区某理发店", party_signed=True,
+    )
+    with pytest.raises(ValidationError, match="二百元以下"):
+        actions.decide_on_the_spot(cw.officer, **kwargs)
+    kwargs["fine_amount"] = Decimal("200")
+    with pytest.raises(ValidationError, match="见证人"):
+        actions.decide_on_the_spot(cw.officer, **{**kwargs, "party_signed": False})
+    case = actions.decide_on_the_spot(cw.officer, **kwargs)
+    assert case.state == State.SERVED and case.procedure == "simple"
+    actions.record_payment(cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("200"), paid_on=cw.clock.today,
+                           receipt_number="DC-1")
+    actions.close_case(cw.head, case, report="当场处罚已备案。")
+    assert Case.objects.get(pk=case.pk).state == State.CLOSED
+
+
+def test_actions_out_of_order_say_what_comes_next(cw):
+    case = cw.new_case()
+    with pytest.raises(ValidationError) as err:
+        actions.decide(cw.head, case)
+    assert "已受理" in str(err.value) and "报请立案" in str(err.value)
+
+
+def test_two_certified_officers_and_recusal(cw):
+    with pytest.raises(ValidationError, match="不得少于2人"):
+        cw.new_case(officers=[cw.officer])
+    Certificate.objects.filter(person=cw.officer2).update(valid_to=cw.clock.today - dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="甲执法二"):
+        cw.new_case()
+    Certificate.objects.filter(person=cw.officer2).update(valid_to=cw.clock.today + dt.timedelta(days=100))
+    actions.declare_connection(cw.officer2, cw.clinic, relation="法定代表人的配偶")
+    with pytest.raises(ValidationError, match="应当回避"):
+        cw.new_case()
+
+
+def test_limitation_period_blocks_filing(cw):
+    case = cw.new_case(violation_date=dt.date(2024, 5, 31))
+    with pytest.raises(ValidationError, match="追责时效"):
+        actions.request_filing(cw.officer, case)
+    case5 = cw.new_case(violation_date=dt.date(2024, 5, 31), life_health_harm=True)
+    actions.request_filing(cw.officer, case5)
+
+
+def test_decision_needs_notice_and_waits_for_statement(cw):
+    case = cw.investigate(cw.new_case())
+    with pytest.raises(ValidationError, match="事先告知"):
+        actions.decide(cw.head, case)
+    actions.issue_notice(cw.officer, case)
+    with pytest.raises(ValidationError, match="陈述申辩期限"):
+        actions.decide(cw.head, case)
+    actions.record_statement(cw.officer, case, content="", waived=True)
+    actions.decide(cw.head, case)
+
+
+def test_statement_needs_recheck(cw):
+    case = cw.investigate(cw.new_case())
+    actions.issue_notice(cw.officer, case)
+    with pytest.raises(ValidationError, match="复核"):
+        actions.record_statement(cw.officer, case, content="当事人称系初次违法")
+
+
+def test_no_heavier_penalty_after_defence(cw):
+    case = cw.investigate(cw.new_case())
+    case = _notice_and_wait(cw, case)
+    actions.reopen_investigation(cw.officer, case, reason="当事人申辩后补充核查")
+    actions.update_draft(cw.officer, case, fine_amount=Decimal("8000"))
+    actions.close_investigation(cw.officer, case)
+    with pytest.raises(ValidationError, match="事先告知"):
+        actions.decide(cw.head, case)  # back in 调查终结: a new notice is needed
+    case.refresh_from_db()
+    case.state = State.NOTIFIED  # a row forced back to 已告知 without a new notice is still refused
+    Case.objects.filter(pk=case.pk).update(state=State.NOTIFIED)
+    with pytest.raises(ValidationError, match="重于事先告知"):
+        actions.decide(cw.head, case)
+
+
+def test_ninety_day_limit_and_extension(cw):
+    case = cw.investigate(cw.new_case(), outcome=Outcome.NO_PENALTY_MINOR)
+    cw.clock.move_to(dt.date(2026, 9, 1))
+    with pytest.raises(ValidationError, match="九十日"):
+        actions.decide(cw.head, case)
+    actions.extend(cw.head, case, days=30, reason="案情复杂，需补充鉴定")
+    actions.decide(cw.head, case)
+
+
+def test_suspension_stops_the_clock(cw):
+    case = cw.investigate(cw.new_case(), outcome=Outcome.NO_PENALTY_MINOR)
+    actions.suspend(cw.head, case, reason="等待检验结果")
+    with pytest.raises(ValidationError, match="中止"):
+        actions.decide(cw.head, case)
+    cw.clock.move_to(dt.date(2026, 7, 1))
+    actions.resume(cw.head, case)
+    case.refresh_from_db()
+    assert case.suspended_days == 30
+
+
+def test_payment_surcharge_demand_and_court(cw):
+    case = cw.investigate(cw.new_case())
+    case = _notice_and_wait(cw, case)
+    actions.decide(cw.head, case)
+    actions.serve_decision(cw.officer, case, method=ServiceMethod.LEFT, delivered_on=cw.clock.today, witness="王五")
+    case.refresh_from_db()
+    with pytest.raises(ValidationError, match="缴款期限届满"):
+        actions.serve_demand(cw.officer, case, served_on=cw.clock.today)
+    late = case.payment_due + dt.timedelta(days=10)
+    cw.clock.move_to(late)
+    owed = actions.amount_owed(case, late)
+    assert owed[PaymentKind.SURCHARGE] == Decimal("1500.00")  # 3 % × 5,000 × 10 days
+    with pytest.raises(ValidationError, match="超过应缴金额"):
+        actions.record_payment(cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("5001"), paid_on=late,
+                               receipt_number="X")
+    actions.serve_demand(cw.officer, case, served_on=late)
+    with pytest.raises(ValidationError, match="申请法院强制执行的期间"):
+        actions.apply_court_enforcement(cw.head, case)
+    with pytest.raises(ValidationError, match="结案"):
+        actions.close_case(cw.head, case, report="……")
+    window_open = case.served_on.replace(year=case.served_on.year + 1) - dt.timedelta(days=150)
+    cw.clock.move_to(window_open)
+    actions.apply_court_enforcement(cw.head, case)
+    actions.record_execution(cw.officer, case, executed_on=window_open, note="法院强制执行到位")
+    actions.close_case(cw.head, case, report="经法院强制执行完毕。")
+
+
+def test_onsite_records_need_certificates_and_approvals(cw):
+    case = cw.new_case()
+    actions.request_filing(cw.officer, case)
+    actions.approve_filing(cw.head, case, opinion="同意")
+    now = timezone.now()
+    with pytest.raises(ValidationError, match="出示的执法证"):
+        actions.add_record(cw.officer, case, kind=RecordKind.INQUIRY, data={}, started_at=now,
+                           officers=[cw.officer, cw.officer2], certificates_shown=cw.certs()[:1])
+    with pytest.raises(ValidationError, match="负责人批准"):
+        actions.add_record(cw.officer, case, kind=RecordKind.PRESERVATION, data={}, started_at=now,
+                           officers=[cw.officer, cw.officer2], certificates_shown=cw.certs())
+    record = actions.add_record(cw.officer, case, kind=RecordKind.PRESERVATION, data={"items": ["药品10盒"]},
+                                started_at=now, officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(),
+                                approved_by=cw.head)
+    assert record.due_on == dt.date(2026, 6, 10)  # 7 working days
+    with pytest.raises(ValidationError, match="三十日"):
+        actions.add_record(cw.officer, case, kind=RecordKind.SEIZURE, data={}, started_at=now, period_days=31,
+                           officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(), approved_by=cw.head)
+
+
+def test_roles_are_enforced(cw):
+    case = cw.new_case()
+    with pytest.raises(PermissionDenied):
+        actions.request_filing(cw.officer_b, case)
+    actions.request_filing(cw.officer, case)
+    with pytest.raises(PermissionDenied):
+        actions.approve_filing(cw.officer, case, opinion="自己批准")
+    with pytest.raises(PermissionDenied):
+        actions.approve_filing(cw.sysadmin, case, opinion="管理员批准")
+    with pytest.raises(PermissionDenied):
+        actions.accept_case(cw.sysadmin, party=cw.clinic, cause="x", source="inspection", field=cw.medical,
+                            unit=cw.section, officers=[cw.officer, cw.officer2], summary="x",
+                            violation_date=cw.clock.today)
+
+
+def test_refused_action_writes_nothing(cw):
+    case = cw.new_case()
+    before = Case.objects.get(pk=case.pk).updated_at
+    with pytest.raises(ValidationError):
+        actions.refuse_filing(cw.head, case, reason="  ")
+    after = Case.objects.get(pk=case.pk)
+    assert after.state == State.INTAKE and after.updated_at == before

@@ -1,0 +1,111 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyKind(models.TextChoices):
+    NATURAL = "natural", _("自然人")
+    LEGAL = "legal", _("法人")
+    OTHER_ORG = "other_org", _("其他组织")
+    INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    CREDIT_CODE = "credit_code", _("统一社会信用代码")
+    PASSPORT = "passport", _("护照")
+    OTHER = "other", _("其他证件")
+
+
+class Source(models.TextChoices):
+    INSPECTION = "inspection", _("监督检查")
+    COMPLAINT = "complaint", _("投诉举报")
+    ASSIGNED = "assigned", _("上级交办")
+    REFERRAL = "referral", _("移送")
+    RANDOM = "random", _("随机抽查")
+    OTHER = "other", _("其他")
+
+
+class Procedure(models.TextChoices):
+    SIMPLE = "simple", _("简易程序")
+    GENERAL = "general", _("一般程序")
+
+
+class State(models.TextChoices):
+    """The lifecycle of a 行政处罚 case; transitions are declared in lifecycle.py."""
+
+    INTAKE = "intake", _("已受理")
+    FILING_REQUESTED = "filing_requested", _("立案审批中")
+    NOT_FILED = "not_filed", _("不予立案")
+    INVESTIGATING = "investigating", _("调查取证")
+    INVESTIGATED = "investigated", _("调查终结")
+    NOTIFIED = "notified", _("已事先告知")
+    HEARING_REQUESTED = "hearing_requested", _("已申请听证")
+    HEARING_SCHEDULED = "hearing_scheduled", _("已通知听证")
+    HEARING_HELD = "hearing_held", _("已听证")
+    DECIDED = "decided", _("已决定")
+    SERVED = "served", _("已送达")
+    EXECUTED = "executed", _("已执行")
+    COURT_ENFORCEMENT = "court_enforcement", _("申请法院强制执行")
+    CLOSED = "closed", _("已结案")
+    ARCHIVED = "archived", _("已归档")
+    REVOKED = "revoked", _("已撤销立案")
+    TERMINATED = "terminated", _("已终止")
+
+
+class Outcome(models.TextChoices):
+    """行政处罚法 art. 57: what the investigation leads to."""
+
+    PENALTY = "penalty", _("给予行政处罚")
+    NO_PENALTY_MINOR = "no_penalty_minor", _("违法行为轻微，不予行政处罚")
+    NO_PENALTY_UNPROVEN = "no_penalty_unproven", _("违法事实不能成立，不予行政处罚")
+    TRANSFER = "transfer", _("涉嫌犯罪，移送司法机关")
+
+
+class PenaltyKind(models.TextChoices):
+    """行政处罚法 art. 9, in rising order of weight (used to tell whether a decision is heavier)."""
+
+    WARNING = "warning", _("警告")
+    CRITICISM = "criticism", _("通报批评")
+    FINE = "fine", _("罚款")
+    CONFISCATE_GAINS = "confiscate_gains", _("没收违法所得")
+    CONFISCATE_PROPERTY = "confiscate_property", _("没收非法财物")
+    SUSPEND_LICENSE = "suspend_license", _("暂扣许可证件")
+    LOWER_QUALIFICATION = "lower_qualification", _("降低资质等级")
+    RESTRICT_BUSINESS = "restrict_business", _("限制开展生产经营活动")
+    RESTRICT_PRACTICE = "restrict_practice", _("限制从业")
+    SUSPEND_BUSINESS = "suspend_business", _("责令停产停业")
+    REVOKE_LICENSE = "revoke_license", _("吊销许可证件")
+    CLOSE = "close", _("责令关闭")
+
+
+class RecordKind(models.TextChoices):
+    """Investigation records (调查取证) made while the case is open."""
+
+    INQUIRY = "inquiry", _("询问笔录")
+    ONSITE = "onsite", _("现场笔录")
+    PRESERVATION = "preservation", _("证据先行登记保存")
+    PRESERVATION_DECISION = "preservation_decision", _("先行登记保存证据处理")
+    SEIZURE = "seizure", _("查封扣押")
+    SEIZURE_EXTENSION = "seizure_extension", _("查封扣押延期")
+    SEIZURE_RELEASE = "seizure_release", _("解除查封扣押")
+    DELIBERATION = "deliberation", _("合议")
+    STATEMENT = "statement", _("陈述和申辩")
+    RECHECK = "recheck", _("复核")
+    HEARING = "hearing", _("听证")
+
+
+class ServiceMethod(models.TextChoices):
+    """送达 methods (民事诉讼法 arts. 87–95; 行政处罚法 art. 61)."""
+
+    DIRECT = "direct", _("直接送达")
+    LEFT = "left", _("留置送达")
+    ELECTRONIC = "electronic", _("电子送达")
+    POSTAL = "postal", _("邮寄送达")
+    ENTRUSTED = "entrusted", _("委托送达")
+    PUBLIC_NOTICE = "public_notice", _("公告送达")
+
+
+class PaymentKind(models.TextChoices):
+    FINE = "fine", _("罚款")
+    SURCHARGE = "surcharge", _("加处罚款")
+    CONFISCATION = "confiscation", _("没收违法所得")

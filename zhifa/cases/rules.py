@@ -1,0 +1,317 @@
+"""The law of a 行政处罚 case as pure functions, each with the article it comes from.
+
+Day counts come from the working-day calendar (workdays.rules): "二日、三日、五日、七日" in the 行政处罚法 are
+working days (art. 85); every other period is in calendar days. Agency-set values (hearing thresholds, the
+statement period) are passed in as data, never written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from zhifa.org.rules import credit_code_problem
+
+from .choices import IdType, Outcome, PartyKind, PenaltyKind, ServiceMethod
+
+# Identity numbers ---------------------------------------------------------------------------------------------
+
+# GB 11643-1999 公民身份号码: 17 digits and a check character (ISO 7064 MOD 11-2).
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+
+
+def resident_id_check_char(first17: str) -> str:
+    return RESIDENT_ID_CHECK[sum(int(c) * w for c, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True)) % 11]
+
+
+def resident_id_problem(number: str) -> str | None:
+    """Why ``number`` is not a valid 18-digit resident ID, or None."""
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+        return "format"
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "birth_date"
+    if resident_id_check_char(number[:17]) != number[17]:
+        return "check"
+    return None
+
+
+def party_id_problem(kind: str, id_type: str, number: str) -> str | None:
+    """Whether the party's identity document fits its kind and is well formed."""
+    if kind == PartyKind.NATURAL and id_type == IdType.CREDIT_CODE:
+        return "kind_mismatch"
+    if kind in (PartyKind.LEGAL, PartyKind.OTHER_ORG) and id_type != IdType.CREDIT_CODE:
+        return "kind_mismatch"
+    if id_type == IdType.RESIDENT_ID:
+        return resident_id_problem(number)
+    if id_type == IdType.CREDIT_CODE:
+        return credit_code_problem(number) and "credit_code"
+    return None if number.strip() else "format"
+
+
+# Limitation (追责时效), 行政处罚法 art. 36 ----------------------------------------------------------------------
+
+LIMITATION_YEARS = 2
+LIMITATION_YEARS_LIFE_HEALTH = 5
+
+
+def limitation_ends(violation_date: dt.date, ended: dt.date | None, life_health_harm: bool) -> dt.date:
+    """Last day a violation can still be found (art. 36): 2 years, or 5 where citizens' life and health are
+    involved with harmful consequences, from the day the violation (or its continuing state) ended."""
+    from zhifa.workdays.rules import add_years
+
+    start = ended or violation_date
+    return add_years(start, LIMITATION_YEARS_LIFE_HEALTH if life_health_harm else LIMITATION_YEARS)
+
+
+def within_limitation(
+    found_on: dt.date, violation_date: dt.date, ended: dt.date | None, life_health_harm: bool
+) -> bool:
+    return found_on <= limitation_ends(violation_date, ended, life_health_harm)
+
+
+# Penalties -------------------------------------------------------------------------------------------------------
+
+PENALTY_ORDER = {kind: index for index, kind in enumerate(PenaltyKind)}
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """What is proposed (事先告知) or decided: the outcome, the kinds and the amounts."""
+
+    outcome: str
+    kinds: tuple[str, ...] = ()
+    fine: Decimal = Decimal("0")
+    confiscation: Decimal = Decimal("0")
+
+    def as_json(self) -> dict:
+        return {
+            "outcome": self.outcome, "kinds": sorted(self.kinds, key=PENALTY_ORDER.get),
+            "fine": f"{self.fine:.2f}", "confiscation": f"{self.confiscation:.2f}",
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Penalty:
+        return cls(
+            outcome=data["outcome"], kinds=tuple(data.get("kinds", ())),
+            fine=Decimal(data.get("fine", "0")), confiscation=Decimal(data.get("confiscation", "0")),
+        )
+
+
+def penalty_problem(p: Penalty) -> str | None:
+    """A penalty that says what it does: kinds for a penalty, none otherwise; amounts only with their kinds."""
+    if p.outcome == Outcome.PENALTY:
+        if not p.kinds:
+            return "no_kinds"
+        if (PenaltyKind.FINE in p.kinds) != (p.fine > 0):
+            return "fine_amount"
+        if (PenaltyKind.CONFISCATE_GAINS in p.kinds) != (p.confiscation > 0):
+            return "confiscation_amount"
+    elif p.kinds or p.fine or p.confiscation:
+        return "kinds_without_penalty"
+    if any(k not in PENALTY_ORDER for k in p.kinds):
+        return "unknown_kind"
+    return None
+
+
+def is_heavier(decision: Penalty, notice: Penalty) -> bool:
+    """行政处罚法 art. 45: no heavier penalty because the party stated or defended.
+
+    Heavier: a penalty where the notice proposed none, a kind the notice did not name, or a larger amount.
+    """
+    if decision.outcome != Outcome.PENALTY:
+        return False
+    if notice.outcome != Outcome.PENALTY:
+        return True
+    return bool(set(decision.kinds) - set(notice.kinds)) or decision.fine > notice.fine or (
+        decision.confiscation > notice.confiscation
+    )
+
+
+# Simple procedure (简易程序), art. 51: a warning, or a fine up to 200 yuan for a citizen, 3,000 for an organisation.
+SIMPLE_FINE_LIMIT_PERSON = Decimal("200")
+SIMPLE_FINE_LIMIT_ORGANISATION = Decimal("3000")
+SIMPLE_KINDS = frozenset({PenaltyKind.WARNING, PenaltyKind.FINE})
+
+
+def counts_as_citizen(party_kind: str) -> bool:
+    """For art. 51 an 个体工商户 is treated as a citizen (公民) — practice, [U] in law-facts; natural persons are."""
+    return party_kind in (PartyKind.NATURAL, PartyKind.INDIVIDUAL_BUSINESS)
+
+
+def simple_procedure_problem(party_kind: str, p: Penalty) -> str | None:
+    if p.outcome != Outcome.PENALTY or not p.kinds:
+        return "not_penalty"
+    if set(p.kinds) - SIMPLE_KINDS:
+        return "kinds"
+    limit = SIMPLE_FINE_LIMIT_PERSON if counts_as_citizen(party_kind) else SIMPLE_FINE_LIMIT_ORGANISATION
+    if p.fine > limit:
+        return "amount"
+    return None
+
+
+@dataclass(frozen=True)
+class HearingThresholds:
+    """较大数额 as the agency (or province) sets it: data, not law (art. 63 leaves the amount to them)."""
+
+    fine_person: Decimal
+    fine_organisation: Decimal
+    confiscation: Decimal
+
+
+# Art. 63: kinds that always carry the right to a hearing.
+HEARING_KINDS = frozenset(
+    {
+        PenaltyKind.LOWER_QUALIFICATION, PenaltyKind.REVOKE_LICENSE, PenaltyKind.SUSPEND_BUSINESS,
+        PenaltyKind.CLOSE, PenaltyKind.RESTRICT_PRACTICE, PenaltyKind.RESTRICT_BUSINESS,
+    }
+)
+
+
+def hearing_reasons(party_kind: str, p: Penalty, thresholds: HearingThresholds) -> list[str]:
+    """Why the party may request a hearing (art. 63); empty when it may not."""
+    if p.outcome != Outcome.PENALTY:
+        return []
+    reasons = [f"kind:{k}" for k in p.kinds if k in HEARING_KINDS]
+    limit = thresholds.fine_person if counts_as_citizen(party_kind) else thresholds.fine_organisation
+    if PenaltyKind.FINE in p.kinds and p.fine >= limit:
+        reasons.append("large_fine")
+    if p.confiscation >= thresholds.confiscation and p.confiscation > 0:
+        reasons.append("large_confiscation")
+    return reasons
+
+
+# Periods --------------------------------------------------------------------------------------------------------
+
+DECISION_DAYS = 90  # art. 60, calendar days from 立案
+STATEMENT_DAYS_DEFAULT = 3  # practice; the agency sets it (deadline kind "statement")
+HEARING_REQUEST_WORKDAYS = 5  # art. 64(1)
+HEARING_NOTICE_WORKDAYS = 7  # art. 64(2): notify at least 7 working days before
+SERVICE_WORKDAYS = 7  # art. 61
+PAYMENT_DAYS = 15  # art. 67, from receipt of the decision
+PUBLIC_NOTICE_DAYS = 30  # 民事诉讼法 art. 95 (2023): deemed served 30 days after publication
+PRESERVATION_WORKDAYS = 7  # art. 56
+SEIZURE_DAYS = 30  # 行政强制法 art. 25, extendable once by 30
+DEMAND_WAIT_WORKDAYS = 10  # 行政强制法 art. 54
+COURT_APPLICATION_MONTHS = 3  # 行政强制法 art. 53
+RECONSIDERATION_DAYS = 60  # 行政复议法 art. 20
+LITIGATION_MONTHS = 6  # 行政诉讼法 art. 46
+SURCHARGE_RATE = Decimal("0.03")  # art. 72(1): 3 % of the fine per day, at most the fine
+
+
+def decision_due(filed_on: dt.date, suspended_days: int = 0, extension_days: int = 0) -> dt.date:
+    """Art. 60: decide within 90 days of filing; time suspended (中止) does not count; an approved extension adds."""
+    return filed_on + dt.timedelta(days=DECISION_DAYS + suspended_days + extension_days)
+
+
+def deemed_served(method: str, delivered_on: dt.date) -> dt.date:
+    """The legal service date: 公告送达 is deemed served 30 days after publication; others on delivery."""
+    if method == ServiceMethod.PUBLIC_NOTICE:
+        return delivered_on + dt.timedelta(days=PUBLIC_NOTICE_DAYS)
+    return delivered_on
+
+
+def service_problem(method: str, *, recipient: str, witness: str, recording: str, consent: str) -> str | None:
+    """Each service method's proof (民事诉讼法 arts. 87–95; 卫生健康行政处罚程序规定 arts. 53–57)."""
+    if method == ServiceMethod.LEFT and not (witness or recording):
+        return "left_needs_witness"
+    if method == ServiceMethod.ELECTRONIC and not consent:
+        return "electronic_needs_consent"
+    if method in (ServiceMethod.DIRECT, ServiceMethod.ENTRUSTED) and not recipient:
+        return "needs_recipient"
+    return None
+
+
+def surcharge(fine: Decimal, due: dt.date, on: dt.date, already_paid_fine: Decimal = Decimal("0")) -> Decimal:
+    """加处罚款 (art. 72(1)) owed on ``on`` for a fine due on ``due``: 3 % of the unpaid fine per day after the due
+    date, never more than the fine itself. Rounded to the fen."""
+    unpaid = max(fine - already_paid_fine, Decimal("0"))
+    days = (on - due).days
+    if days <= 0 or unpaid <= 0:
+        return Decimal("0.00")
+    amount = min(unpaid * SURCHARGE_RATE * days, fine)
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def remedy_periods_end(served_on: dt.date) -> dt.date:
+    """The later of the reconsideration (60 days) and litigation (6 months) periods from service."""
+    from zhifa.workdays.rules import add_months
+
+    return max(served_on + dt.timedelta(days=RECONSIDERATION_DAYS), add_months(served_on, LITIGATION_MONTHS))
+
+
+def court_application_window(served_on: dt.date, deferred_until: dt.date | None) -> tuple[dt.date, dt.date]:
+    """行政强制法 art. 53: apply within 3 months after the remedy periods expire (行政处罚法 art. 72: a deferral
+    moves the start to its end)."""
+    from zhifa.workdays.rules import add_months
+
+    start = remedy_periods_end(served_on)
+    if deferred_until and deferred_until > start:
+        start = deferred_until
+    return start, add_months(start, COURT_APPLICATION_MONTHS)
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_BIG_UNITS = ("", "万", "亿", "万亿")
+
+
+def _group_words(n: int) -> str:
+    text, zero = "", False
+    for power, unit in ((3, "仟"), (2, "佰"), (1, "拾"), (0, "")):
+        digit = n // 10**power % 10
+        if digit:
+            text += ("零" if zero else "") + _DIGITS[digit] + unit
+            zero = False
+        elif text:
+            zero = True
+    return text
+
+
+def _integer_words(n: int) -> str:
+    groups = []
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    text, zero = "", False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            zero = bool(text)
+            continue
+        if text and (zero or group < 1000):
+            text += "零"
+        text += _group_words(group) + _BIG_UNITS[index]
+        zero = False
+    return text
+
+
+def amount_words(amount: Decimal) -> str:
+    """人民币大写 as financial documents write it: 1234.50 → 壹仟贰佰叁拾肆元伍角整; 10005 → 壹万零伍元整."""
+    cents = int(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    if cents == 0:
+        return "零元整"
+    text = _integer_words(yuan) + "元" if yuan else ""
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif fen and yuan:
+        text += "零"
+    return text + (_DIGITS[fen] + "分" if fen else "整")
+
+
+def penalty_text(p: Penalty, labels: Mapping[str, str]) -> str:
+    """The penalty as a document states it: 警告，罚款人民币伍仟元整（¥5,000.00）."""
+    parts = []
+    for kind in sorted(p.kinds, key=PENALTY_ORDER.get):
+        label = str(labels.get(kind, kind))
+        if kind == PenaltyKind.FINE:
+            label += f"人民币{amount_words(p.fine)}（¥{p.fine:,.2f}）"
+        elif kind == PenaltyKind.CONFISCATE_GAINS:
+            label += f"人民币{amount_words(p.confiscation)}（¥{p.confiscation:,.2f}）"
+        parts.append(label)
+    return "，".join(parts)
+
