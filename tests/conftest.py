@@ -45,8 +45,8 @@ def _credit(first17: str) -> str:
 def world(db) -> World:
     w = World()
     today = timezone.localdate()
-    actions.add_field(None, code="medical", name="医疗卫生")
-    actions.add_field(None, code="public-health", name="公共卫生")
+    actions.add_field(None, code="medical", name="医疗卫生", abbreviation="医")
+    actions.add_field(None, code="public-health", name="公共卫生", abbreviation="公")
     w.a = actions.create_agency(
         None, code="agency-a", name="甲区卫生健康局", short_name="甲卫", credit_code=_credit("11440300MB2D0000A"),
         region="甲区", reconsideration_body="甲区人民政府", court="甲区人民法院",

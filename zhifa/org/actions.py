@@ -98,11 +98,13 @@ def add_unit(actor, agency: Agency, *, name: str, is_legal_review_unit: bool = F
 
 
 @transaction.atomic
-def add_field(actor, *, code: str, name: str) -> EnforcementField:
+def add_field(actor, *, code: str, name: str, abbreviation: str = "") -> EnforcementField:
     """执法领域 are shared by all agencies: only the platform adds them."""
     if actor is not None and not actor.is_superuser:
         raise ActionDenied(_("只有平台管理员可以维护执法领域。"))
-    field, _created = EnforcementField.objects.get_or_create(code=code, defaults={"name": name})
+    field, _created = EnforcementField.objects.get_or_create(
+        code=code, defaults={"name": name, "abbreviation": abbreviation}
+    )
     return field
 
 

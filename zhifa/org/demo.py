@@ -44,11 +44,11 @@ UNITS = [
     ("职业卫生监督科", False),
 ]
 FIELDS = [
-    ("medical", "医疗卫生"),
-    ("public-health", "公共卫生"),
-    ("infectious", "传染病防治"),
-    ("occupational", "职业卫生与放射卫生"),
-    ("water", "生活饮用水卫生"),
+    ("medical", "医疗卫生", "医"),
+    ("public-health", "公共卫生", "公"),
+    ("infectious", "传染病防治", "传"),
+    ("occupational", "职业卫生与放射卫生", "职"),
+    ("water", "生活饮用水卫生", "水"),
 ]
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚"]
@@ -77,8 +77,8 @@ def _person(agency, username, full_name, unit, roles, **extra) -> Person:
 def load(stdout=None) -> list[tuple[str, str, str]]:
     """Create the demo organisation; returns (username, name, role) rows to print."""
     today = timezone.localdate()
-    for code, name in FIELDS:
-        actions.add_field(None, code=code, name=name)
+    for code, name, abbreviation in FIELDS:
+        actions.add_field(None, code=code, name=name, abbreviation=abbreviation)
     justice = Agency.objects.filter(code=JUSTICE["code"]).first() or actions.create_agency(None, **JUSTICE)
     agency = Agency.objects.filter(code=AGENCY["code"]).first() or actions.create_agency(None, **AGENCY)
     units = {}

@@ -70,6 +70,9 @@ class EnforcementField(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    abbreviation = models.CharField(
+        _("文号简称"), max_length=4, blank=True, help_text=_("文书编号中的执法类别，如“医”（明卫医罚〔2026〕12号）")
+    )
 
     class Meta:
         verbose_name = _("执法领域")
