@@ -333,6 +333,8 @@ def _require_reason(reason: str) -> str:
 
 
 def _events(deadline: Deadline) -> list[rules.Event]:
+    if deadline.pk is None:
+        return []
     return [
         rules.Event(e.kind, e.on, e.length)
         for e in deadline.events.filter(

@@ -6,3 +6,8 @@ class WorkdaysConfig(AppConfig):
     name = "zhifa.workdays"
     label = "workdays"
     verbose_name = _("工作日与期限")
+
+    def ready(self) -> None:
+        from . import ledger_kinds
+
+        ledger_kinds.register()
