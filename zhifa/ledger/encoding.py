@@ -1,0 +1,103 @@
+"""The bytes of a ledger entry: RFC 8785 canonical JSON, hashed and stored exactly as written.
+
+An entry is the canonical JSON object::
+
+    {"head":   {"action": ..., "actor": <person id or null>, "at": "<UTC time>", "kind": <object kind or null>,
+                "log": <origin>, "object": <object id as a string, or null>, "prev": <hex leaf hash of the
+                previous entry, or null for the first>, "seq": <entry number from 0>, "v": 1},
+     "record": {"actor": {"name": ..., "roles": [...]} or null, "files": [{"name": ..., "sha256": ...}],
+                "payload": {...}}}
+
+Every value in ``head`` is also a database column (or known to the verifier), so ``verify`` checks the
+columns against the stored bytes by rebuilding the head and comparing prefixes, without parsing JSON.
+``head`` sorts before ``record`` and canonical JSON sorts keys, so the head is always the prefix.
+Pure Python: the offline verifier may import it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import rfc8785
+
+VERSION = 1
+_SAFE = frozenset(chr(c) for c in range(0x20, 0x7F)) - {'"', "\\"}
+
+
+def format_time(at: dt.datetime) -> str:
+    """The entry's time as written in its head: UTC, microseconds, ``Z``."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def encode_string(value: str) -> str:
+    """RFC 8785 form of a JSON string; printable ASCII without quotes or backslashes is taken as is."""
+    if value.isascii() and _SAFE.issuperset(value):
+        return '"' + value + '"'
+    return rfc8785.dumps(value).decode("utf-8")
+
+
+def _opt_string(value: str | None) -> str:
+    return "null" if value is None else encode_string(value)
+
+
+def head_prefix(
+    *,
+    action: str,
+    actor: int | None,
+    at: str,
+    kind: str | None,
+    log: str,
+    object_id: str | None,
+    prev: bytes | None,
+    seq: int,
+) -> bytes:
+    """The first bytes of the entry: ``{"head":{...},"record":``. ``at`` is already :func:`format_time`-ed."""
+    return (
+        '{"head":{"action":'
+        + encode_string(action)
+        + ',"actor":'
+        + ("null" if actor is None else str(int(actor)))
+        + ',"at":'
+        + encode_string(at)
+        + ',"kind":'
+        + _opt_string(kind)
+        + ',"log":'
+        + encode_string(log)
+        + ',"object":'
+        + _opt_string(object_id)
+        + ',"prev":'
+        + ("null" if prev is None else '"' + prev.hex() + '"')
+        + ',"seq":'
+        + str(int(seq))
+        + ',"v":'
+        + str(VERSION)
+        + '},"record":'
+    ).encode("utf-8")
+
+
+def encode_entry(prefix: bytes, record: dict[str, Any]) -> bytes:
+    """The whole entry: the head prefix, the canonical record, the closing brace."""
+    return prefix + rfc8785.dumps(record) + b"}"
+
+
+def decode(body: bytes) -> dict[str, Any]:
+    return json.loads(body)
+
+
+def files_offset(body: bytes, prefix_length: int) -> int:
+    """Where the record's ``"files":`` value starts.
+
+    The record's keys sort ``actor`` < ``files`` < ``payload``, and the actor object holds only a name
+    and a list of roles, whose strings cannot contain an unescaped quote, so the first ``,"files":``
+    after the head is the record's own.
+    """
+    at = body.find(b',"files":', prefix_length)
+    return -1 if at < 0 else at + 9
+
+
+def names_files(body: bytes, prefix_length: int) -> bool:
+    """Does this entry name any stored file? (Cheap: no JSON parsing for the usual empty list.)"""
+    at = files_offset(body, prefix_length)
+    return at < 0 or body[at : at + 2] != b"[]"
