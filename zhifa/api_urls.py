@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.workdays import api as workdays_api
 
@@ -11,6 +12,8 @@ router = DefaultRouter()
 router.register("agencies", org_api.AgencyViewSet, basename="agency")
 router.register("people", org_api.PersonViewSet, basename="person")
 router.register("certificates", org_api.CertificateViewSet, basename="certificate")
+router.register("ledger/logs", ledger_api.PublicLogViewSet, basename="ledger-log")
+router.register("ledger/entries", ledger_api.AuditEntryViewSet, basename="ledger-entry")
 router.register("calendar", workdays_api.CalendarViewSet, basename="calendar")
 router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="deadline-kind")
 router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")

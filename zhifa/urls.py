@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zhifa.core import views as core_views
+from zhifa.ledger import views as ledger_views
 from zhifa.org import forms as org_forms
 from zhifa.org import views as org_views
 
@@ -17,9 +18,11 @@ urlpatterns = [
     path("password/", org_views.password_change, name="password_change"),
     path("org/", include("zhifa.org.urls")),
     path("ledger/", include("zhifa.ledger.urls")),
+    path("portal/ledger/", ledger_views.portal, name="portal_ledger"),
     path("workdays/", include("zhifa.workdays.urls")),
     path("catalog/", include("zhifa.catalog.urls")),
     path("portal/", include("zhifa.publicity.urls")),
+    path("cases/", include("zhifa.cases.urls")),
     path("api/v1/", include("zhifa.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

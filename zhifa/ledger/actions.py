@@ -1,11 +1,123 @@
-"""Appending to an agency's ledger. STUB: the ledger issue replaces the body, keeping the signature."""
+"""Every change to the ledger: appending entries, recording reads (调阅), signing checkpoints, and
+recording verification runs.
+
+``append`` is called by other apps' actions inside their own transaction, so a change without its
+entry cannot exist. It takes the agency's log row lock (``SELECT ... FOR UPDATE`` on PostgreSQL; on
+SQLite the whole database is locked from BEGIN, since transactions are IMMEDIATE), so concurrent appends
+queue and the chain never forks.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import re
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+import rfc8785
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from zhifa.core.errors import ActionDenied, RuleViolation
+from zhifa.core.snapshot import object_kind
+
+from . import encoding, keys, merkle, notes, registry
+from .models import Checkpoint, Entry, Log, VerificationRun
+
+ACCESS_ACTION = "ledger.access"
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def normalize(value: Any) -> Any:
+    """Make ``value`` plain JSON for RFC 8785: dates as ISO text, decimals and UUIDs as text, lazy
+    translations as text, sets sorted. Anything else unknown is a programming error."""
+    if value is None or type(value) in (bool, int, str, float):
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str | Promise):
+        return str(value)
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str | Promise):
+                raise TypeError(f"ledger payload keys must be strings, not {type(key).__name__}")
+            out[str(key)] = normalize(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [normalize(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(normalize(item) for item in value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, float):
+        return float(value)
+    raise TypeError(f"cannot record a {type(value).__name__} in the ledger")
+
+
+def _actor_record(actor, agency) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    from zhifa.org.queries import roles_by_agency
+
+    return {
+        "name": actor.get_full_name() or actor.get_username(),
+        "roles": sorted(roles_by_agency(actor).get(agency.pk, ())),
+    }
+
+
+def _files(files: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    out = []
+    for name, sha256 in files:
+        if (
+            not isinstance(name, str)
+            or not name
+            or not isinstance(sha256, str)
+            or not _SHA256_HEX.match(sha256)
+        ):
+            raise ValueError(
+                f"files must be (storage name, lowercase hex sha256) pairs, got {(name, sha256)!r}"
+            )
+        out.append({"name": name, "sha256": sha256})
+    return out
+
+
+def _create_log(agency) -> Log:
+    origin = f"{keys.origin_prefix()}/{agency.code}"
+    signer, key_file = keys.new_key(origin, agency.code)
+    try:
+        with transaction.atomic():
+            return Log.objects.create(
+                agency=agency,
+                origin=origin,
+                algorithm=signer.algorithm,
+                public_key=signer.public_bytes,
+                key_file=key_file,
+            )
+    except IntegrityError:
+        # Someone else created it first (only possible for agencies that existed before the ledger).
+        (keys.key_dir() / key_file).unlink(missing_ok=True)
+        return Log.objects.select_for_update().get(pk=agency.pk)
+
+
+def _locked_log(agency) -> Log:
+    log = (
+        Log.objects.select_for_update()
+        .only("agency_id", "origin", "size", "frontier", "last_leaf")
+        .filter(pk=agency.pk)
+        .first()
+    )
+    return log if log is not None else _create_log(agency)
 
 
 def append(
@@ -16,13 +128,124 @@ def append(
     obj=None,
     payload: dict[str, Any],
     files: Iterable[tuple[str, str]] = (),
-):
+) -> Entry:
     """Append one entry for ``action`` to ``agency``'s log, inside the caller's transaction.
 
     ``actor`` is the Person acting, or None for the system itself (CLI bootstrap, scheduled tasks).
     ``obj`` is the model instance the action changed (its kind and id are recorded); ``payload`` is the
-    JSON-able description of what changed; ``files`` are (name, sha256 hex) pairs of files the action stored.
+    JSON-able description of what changed — by convention ``{"state": snapshot(obj), ...}``, ``None`` as
+    the state of a deleted object; ``files`` are (storage name, sha256 hex) pairs of files the action stored.
+    The first append for an agency creates its log and its signing key.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger.append must be called inside the action's transaction")
-    return None
+    kind = object_kind(obj) if obj is not None else None
+    object_id = str(obj.pk) if obj is not None and obj.pk is not None else None
+    record = {"actor": _actor_record(actor, agency), "files": _files(files), "payload": normalize(payload)}
+    record_bytes = rfc8785.dumps(record)  # outside the lock: keep the critical section short
+
+    log = _locked_log(agency)
+    seq = log.size
+    at = timezone.now()
+    prev = bytes(log.last_leaf) or None
+    prefix = encoding.head_prefix(
+        action=action,
+        actor=actor.pk if actor is not None else None,
+        at=encoding.format_time(at),
+        kind=kind,
+        log=log.origin,
+        object_id=object_id,
+        prev=prev,
+        seq=seq,
+    )
+    body = prefix + record_bytes + b"}"
+    leaf = merkle.leaf_hash(body)
+    frontier = merkle.split_hashes(bytes(log.frontier))
+    completed = merkle.append_leaf(frontier, seq, leaf)
+    entry = Entry(
+        log_id=log.pk,
+        seq=seq,
+        at=at,
+        actor_id=actor.pk if actor is not None else None,
+        action=action,
+        object_kind=kind,
+        object_id=object_id,
+        body=body,
+        nodes=b"".join(completed),
+    )
+    entry.save(force_insert=True)
+    Log.objects.filter(pk=log.pk).update(size=seq + 1, frontier=b"".join(frontier), last_leaf=leaf)
+    return entry
+
+
+def record_access(user, obj, reason: str) -> Entry:
+    """Record that ``user`` opened ``obj`` (调阅), with the reason given, in the object's agency's log.
+
+    The caller has already checked that ``user`` may open it. Runs in its own transaction if none is open.
+    """
+    if not getattr(user, "is_authenticated", False):
+        raise ActionDenied(_("请先登录。"))
+    if not (reason or "").strip():
+        raise RuleViolation(_("请填写调阅事由。"))
+    agency = registry.agency_of(obj)
+    with transaction.atomic():
+        return append(
+            agency=agency, actor=user, action=ACCESS_ACTION, obj=obj, payload={"reason": reason.strip()}
+        )
+
+
+# Checkpoints.
+
+
+def make_checkpoint(agency, *, force: bool = False, now: dt.datetime | None = None) -> Checkpoint | None:
+    """Sign a checkpoint of ``agency``'s log if it grew since the last one and that one is older than
+    ``LEDGER_CHECKPOINT_MINUTES`` (``force``: whatever its age). Returns the new checkpoint, or None."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The log row lock keeps appends out while we read size and frontier, so root and size agree.
+        log = Log.objects.select_for_update().filter(pk=agency.pk).first()
+        if log is None or log.size == 0:
+            return None
+        last = log.checkpoints.order_by("-size").only("size", "at").first()
+        if last is not None:
+            if last.size >= log.size:
+                return None
+            if not force and now - last.at < dt.timedelta(minutes=settings.LEDGER_CHECKPOINT_MINUTES):
+                return None
+        root = merkle.frontier_root(merkle.split_hashes(bytes(log.frontier)))
+        at = now.replace(microsecond=0)
+        note = notes.make_checkpoint(log.origin, log.size, root, at, keys.load(log))
+        return Checkpoint.objects.create(log=log, size=log.size, root_hash=root, at=at, note=note)
+
+
+def make_checkpoints(force: bool = False, *, agencies=None) -> list[Checkpoint]:
+    """Checkpoint every log that grew since its last checkpoint (the periodic task calls this)."""
+    logs = Log.objects.annotate(last=Max("checkpoints__size")).filter(
+        Q(last__isnull=True, size__gt=0) | Q(size__gt=F("last"))
+    )
+    if agencies is not None:
+        logs = logs.filter(agency__in=agencies)
+    made = []
+    for log in logs.select_related("agency"):
+        checkpoint = make_checkpoint(log.agency, force=force)
+        if checkpoint is not None:
+            made.append(checkpoint)
+    return made
+
+
+# Verification runs.
+
+
+def run_verification(*, agency=None, state: bool = False, files: bool = True, by=None, progress=None):
+    """Verify one agency's log (or all), record the run, and return the report (see ``checks``)."""
+    from . import checks
+
+    run = VerificationRun.objects.create(agency=agency, with_state=state, by=by)
+    report = checks.verify(agency=agency, state=state, files=files, progress=progress)
+    run.finished_at = timezone.now()
+    run.ok = report.ok
+    run.entries = report.entries
+    run.checkpoints = report.checkpoints
+    run.problems = "\n".join(str(p) for p in report.problems[:100])
+    run.save()
+    return report

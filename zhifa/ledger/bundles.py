@@ -1,0 +1,78 @@
+"""Proof bundles: one object's entries with their inclusion proofs, a signed checkpoint that covers them
+and the log's public key — what a court or a supervisor receives, checked offline by ``verify_bundle``.
+
+Format (JSON, ``"format": "zhifa-ledger-bundle/1"``)::
+
+    {"format": ..., "created_at": ..., "origin": ..., "agency": {"code": ..., "name": ...},
+     "object": {"kind": ..., "id": ...}, "public_key": "<verifier key>", "checkpoint": "<signed note>",
+     "entries": [{"seq": n, "leaf_hash": hex, "body": base64 of the exact stored bytes,
+                  "inclusion_proof": [hex, ...]}]}
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.core.errors import RuleViolation
+
+from . import actions, keys, queries
+from .models import Entry, Log
+
+FORMAT = "zhifa-ledger-bundle/1"
+
+
+def logs_recording(kind: str, object_id: str) -> list[Log]:
+    ids = (
+        Entry.objects.filter(object_kind=kind, object_id=object_id)
+        .values_list("log_id", flat=True)
+        .distinct()
+    )
+    return list(Log.objects.filter(pk__in=ids).select_related("agency").order_by("origin"))
+
+
+def build(kind: str, object_id: str, *, agency=None) -> dict[str, Any]:
+    """The bundle for one object in one log. Signs a fresh checkpoint first if the latest does not cover
+    the object's newest entry."""
+    logs = logs_recording(kind, object_id)
+    if agency is not None:
+        logs = [log for log in logs if log.pk == agency.pk]
+    if not logs:
+        raise RuleViolation(_("账本中没有该对象的记录。"))
+    if len(logs) > 1:
+        raise RuleViolation(
+            _("该对象的记录分属多个执法主体的账本（%(codes)s），请指定执法主体。")
+            % {"codes": "、".join(log.agency.code for log in logs)}
+        )
+    log = logs[0]
+    entries = list(Entry.objects.filter(log=log, object_kind=kind, object_id=object_id).order_by("seq"))
+    checkpoint = queries.latest_checkpoint(log)
+    if checkpoint is None or checkpoint.size <= entries[-1].seq:
+        actions.make_checkpoint(log.agency, force=True)
+        checkpoint = queries.latest_checkpoint(log)
+    fetch = queries.node_fetcher(log.pk)
+    from . import merkle
+
+    return {
+        "format": FORMAT,
+        "created_at": timezone.now().isoformat(),
+        "origin": log.origin,
+        "agency": {"code": log.agency.code, "name": log.agency.name},
+        "object": {"kind": kind, "id": object_id},
+        "public_key": keys.public_key(log).vkey(),
+        "checkpoint": checkpoint.note,
+        "entries": [
+            {
+                "seq": entry.seq,
+                "leaf_hash": bytes(entry.nodes[:32]).hex(),
+                "body": base64.b64encode(bytes(entry.body)).decode("ascii"),
+                "inclusion_proof": [
+                    h.hex() for h in merkle.inclusion_proof(entry.seq, checkpoint.size, fetch)
+                ],
+            }
+            for entry in entries
+        ],
+    }

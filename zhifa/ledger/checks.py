@@ -1,0 +1,365 @@
+"""Verification: recompute every leaf, the chain, every tree node and checkpoint root from the stored bytes,
+check each checkpoint's signature, re-hash the files entries name, and (``state``) compare each audited
+object's latest recorded state with its live row. Read-only; ``actions.run_verification`` records runs.
+
+Entries are streamed once, in order, and each one costs a few hash computations and a prefix comparison
+(see ``encoding``): no JSON is parsed except for entries that name files, or that fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from . import encoding, keys, merkle, notes, registry
+from .models import Checkpoint, Entry, Log
+
+MAX_PROBLEMS = 100
+CHUNK = 5000
+
+
+@dataclass
+class Problem:
+    agency: str
+    message: str
+    seq: int | None = None
+    checkpoint: int | None = None
+    kind: str | None = None
+    object_id: str | None = None
+
+    def __str__(self) -> str:
+        if self.seq is not None:
+            where = f"第 {self.seq} 条记录"
+        elif self.checkpoint is not None:
+            where = f"检查点（{self.checkpoint} 条）"
+        elif self.kind is not None:
+            where = f"{self.kind} #{self.object_id}"
+        else:
+            where = "账本"
+        return f"[{self.agency}] {where}：{self.message}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    logs: int = 0
+    entries: int = 0
+    checkpoints: int = 0
+    files: int = 0
+    objects: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+
+def verify(
+    *, agency=None, state: bool = False, files: bool = True, progress: Callable | None = None
+) -> Report:
+    report = Report()
+    logs = Log.objects.select_related("agency").order_by("origin")
+    if agency is not None:
+        logs = logs.filter(pk=agency.pk)
+    for log in logs:
+        verify_log(log, report, files=files, progress=progress)
+    if state:
+        verify_state(report, agency=agency)
+    return report
+
+
+def _rows(log: Log, start: int = 0) -> Iterator[tuple]:
+    """(seq, at, actor_id, action, kind, object_id, body, nodes) in order, streamed in chunks by key range,
+    so neither database keeps a long-running cursor open and memory stays flat."""
+    table = Entry._meta.db_table
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {qn('seq')}, {qn('at')}, {qn('actor_id')}, {qn('action')}, {qn('object_kind')}, "
+        f"{qn('object_id')}, {qn('body')}, {qn('nodes')} FROM {qn(table)} "
+        f"WHERE {qn('log_id')} = %s AND {qn('seq')} >= %s ORDER BY {qn('seq')} LIMIT {CHUNK}"
+    )
+    to_datetime = _datetime_reader()
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, [log.pk, start])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            for seq, at, actor_id, action, kind, object_id, body, nodes in rows:
+                yield seq, to_datetime(at), actor_id, action, kind, object_id, bytes(body), bytes(nodes)
+            start = rows[-1][0] + 1
+
+
+def _datetime_reader() -> Callable[[Any], Any]:
+    """Raw SQLite cursors give naive UTC datetimes (or text); PostgreSQL gives aware ones."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    import datetime as dt
+
+    def parse(value):
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+    return parse
+
+
+def _explain_head(body: bytes, expected: dict[str, Any]) -> str:
+    """Why the stored bytes do not start with the expected head (the slow path, for messages only)."""
+    try:
+        head = json.loads(body)["head"]
+    except (ValueError, KeyError, TypeError):
+        return "记录内容不是有效的账本记录（无法解析），记录已被改动"
+    if head.get("prev") != expected["prev"]:
+        return "记录中的前一条哈希与前一条记录不符：哈希链断裂（本条或前一条记录被改动）"
+    for name, column in (
+        ("action", "操作"),
+        ("actor", "操作人"),
+        ("at", "时间"),
+        ("kind", "对象类型"),
+        ("object", "对象编号"),
+        ("seq", "序号"),
+        ("log", "日志标识"),
+    ):
+        if head.get(name) != expected[name]:
+            return f"{column}字段与记录内容不符（数据库中的字段或记录内容被改动）"
+    return "记录内容的格式不规范（不是规范化 JSON），记录已被改动"
+
+
+def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callable | None = None) -> None:
+    code = log.agency.code
+    report.logs += 1
+    key = keys.public_key(log)
+    try:
+        if keys.load(log).public_bytes != key.key:
+            report.add(Problem(code, "签名私钥文件与登记的公钥不一致（密钥文件或公钥被替换）"))
+    except FileNotFoundError:
+        report.warnings.append(
+            f"[{code}] 本机没有签名私钥文件 {log.key_file}，不影响验证，但无法签署新的检查点"
+        )
+    except (OSError, notes.NoteError) as exc:
+        report.add(Problem(code, f"签名私钥文件无法读取：{exc}"))
+
+    # Checkpoints first: their signatures and stored fields; roots are compared while streaming.
+    expected_roots: dict[int, list[Checkpoint]] = {}
+    for cp in Checkpoint.objects.filter(log=log).order_by("size"):
+        report.checkpoints += 1
+        try:
+            signed = notes.open_checkpoint(cp.note, key)
+        except notes.NoteError as exc:
+            report.add(Problem(code, f"签名无效或格式错误（{exc}）", checkpoint=cp.size))
+            continue
+        if signed.size != cp.size or signed.root != bytes(cp.root_hash) or signed.time != cp.at:
+            report.add(Problem(code, "检查点字段与签名内容不符", checkpoint=cp.size))
+            continue
+        expected_roots.setdefault(cp.size, []).append(cp)
+
+    frontier: list[bytes] = []
+    prev: bytes | None = None
+    n = 0
+    origin = log.origin
+    for seq, at, actor_id, action, kind, object_id, body, nodes in _rows(log):
+        if seq != n:
+            report.add(Problem(code, f"缺少第 {n} 条至第 {seq - 1} 条记录（记录被删除）", seq=n))
+            break
+        at_text = encoding.format_time(at)
+        prefix = encoding.head_prefix(
+            action=action,
+            actor=actor_id,
+            at=at_text,
+            kind=kind,
+            log=origin,
+            object_id=object_id,
+            prev=prev,
+            seq=seq,
+        )
+        if not body.startswith(prefix):
+            expected = {
+                "action": action,
+                "actor": actor_id,
+                "at": at_text,
+                "kind": kind,
+                "object": object_id,
+                "seq": seq,
+                "log": origin,
+                "prev": prev.hex() if prev else None,
+            }
+            report.add(Problem(code, _explain_head(body, expected), seq=seq))
+        leaf = merkle.leaf_hash(body)
+        completed = b"".join(merkle.append_leaf(frontier, n, leaf))
+        if completed != nodes:
+            if nodes[:32] != leaf:
+                report.add(Problem(code, "记录内容与存储的叶哈希不符：记录内容或哈希被改动", seq=seq))
+            else:
+                report.add(Problem(code, "存储的默克尔树节点哈希被改动", seq=seq))
+        if files and encoding.names_files(body, len(prefix)):
+            _check_files(code, seq, body, report)
+        prev = leaf
+        n += 1
+        if n in expected_roots:
+            root = merkle.frontier_root(frontier)
+            for cp in expected_roots[n]:
+                if bytes(cp.root_hash) != root:
+                    report.add(
+                        Problem(
+                            code,
+                            "检查点的根哈希与由记录重新计算的不符：其范围内的记录被改动",
+                            checkpoint=cp.size,
+                        )
+                    )
+        if progress is not None and n % 100_000 == 0:
+            progress(code, n)
+    report.entries += n
+
+    for size in expected_roots:
+        if size > n:
+            report.add(
+                Problem(code, f"检查点包含 {size} 条记录，但账本只有 {n} 条：记录被删除", checkpoint=size)
+            )
+    if log.size != n or bytes(log.frontier) != b"".join(frontier) or (bytes(log.last_leaf) or None) != prev:
+        report.add(Problem(code, f"账本状态（{log.size} 条）与记录（{n} 条）不符：账本行或记录被改动"))
+
+
+def _check_files(code: str, seq: int, body: bytes, report: Report) -> None:
+    try:
+        named = json.loads(body)["record"]["files"]
+    except (ValueError, KeyError, TypeError):
+        return  # the leaf and head checks report a broken body
+    for item in named:
+        name, want = item.get("name"), item.get("sha256")
+        report.files += 1
+        try:
+            digest = hashlib.sha256()
+            with default_storage.open(name, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):  # noqa: B023 - fh is the loop's own
+                    digest.update(chunk)
+        except (FileNotFoundError, OSError):
+            report.add(Problem(code, f"记录所列文件 {name} 在存储中不存在", seq=seq))
+            continue
+        if digest.hexdigest() != want:
+            report.add(Problem(code, f"记录所列文件 {name} 的 SHA-256 与记录不符：文件被改动", seq=seq))
+
+
+# --state: the latest recorded state of each object against its live row.
+
+
+def _canonical(value: Any) -> Any:
+    import rfc8785
+
+    from .actions import normalize
+
+    return json.loads(rfc8785.dumps(normalize(value)))
+
+
+def latest_states(agency=None) -> dict[tuple[str, str], tuple[str, int, Any, Any]]:
+    """{(kind, id): (agency code, seq, at, state)} from the newest entry per object that records a state."""
+    found: dict[tuple[str, str], tuple[str, int, Any, Any]] = {}
+    logs = Log.objects.select_related("agency")
+    if agency is not None:
+        logs = logs.filter(pk=agency.pk)
+    for log in logs:
+        done: set[tuple[str, str]] = set()
+        rows = (
+            Entry.objects.filter(log=log, object_kind__isnull=False, object_id__isnull=False)
+            .order_by("-seq")
+            .values_list("seq", "at", "object_kind", "object_id", "body")
+            .iterator(chunk_size=CHUNK)
+        )
+        for seq, at, kind, object_id, body in rows:
+            key = (kind, object_id)
+            if key in done:
+                continue
+            body = bytes(body)
+            if b'"state":' not in body:
+                continue
+            try:
+                payload = json.loads(body)["record"]["payload"]
+            except (ValueError, KeyError, TypeError):
+                continue  # verify_log reports it
+            if not isinstance(payload, dict) or "state" not in payload:
+                continue
+            done.add(key)
+            current = found.get(key)
+            if current is None or current[2] < at:
+                found[key] = (log.agency.code, seq, at, payload["state"])
+    return found
+
+
+def verify_state(report: Report, *, agency=None) -> None:
+    by_kind: dict[str, dict[str, tuple[str, int, Any, Any]]] = {}
+    for (kind, object_id), recorded in latest_states(agency).items():
+        by_kind.setdefault(kind, {})[object_id] = recorded
+    for kind, objects in sorted(by_kind.items()):
+        app_label, _sep, model_name = kind.partition(".")
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            report.warnings.append(f"{kind}：模型已不存在，跳过核对")
+            continue
+        volatile = registry.kind(kind).volatile if registry.kind(kind) else frozenset()
+        ids = list(objects)
+        pk_field = model._meta.pk
+        live: dict[str, Any] = {}
+        for i in range(0, len(ids), 500):
+            chunk = []
+            for object_id in ids[i : i + 500]:
+                try:
+                    chunk.append(pk_field.to_python(object_id))
+                except Exception:  # an id that cannot be this model's key: compared as missing below
+                    continue
+            for obj in model._default_manager.filter(pk__in=chunk):
+                live[str(obj.pk)] = obj
+        from zhifa.core.snapshot import snapshot
+
+        for object_id, (code, seq, _at, state) in sorted(objects.items()):
+            report.objects += 1
+            obj = live.get(object_id)
+            if state is None:
+                if obj is not None:
+                    report.add(
+                        Problem(
+                            code,
+                            f"记录显示已删除（第 {seq} 条），但数据库中仍存在：未经操作恢复或新增",
+                            kind=kind,
+                            object_id=object_id,
+                        )
+                    )
+                continue
+            if obj is None:
+                report.add(
+                    Problem(
+                        code,
+                        f"数据库中已不存在，最近一次记录（第 {seq} 条）之后未经操作被删除",
+                        kind=kind,
+                        object_id=object_id,
+                    )
+                )
+                continue
+            now = _canonical(snapshot(obj))
+            if not isinstance(state, dict):
+                continue
+            changed = sorted(
+                name
+                for name in set(now) | set(state)
+                if name not in volatile and now.get(name) != state.get(name)
+            )
+            if changed:
+                report.add(
+                    Problem(
+                        code,
+                        f"数据库中的当前数据与最近一次记录（第 {seq} 条）不符，字段：{'、'.join(changed)}（未经操作直接修改了数据库）",
+                        kind=kind,
+                        object_id=object_id,
+                    )
+                )

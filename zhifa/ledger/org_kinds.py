@@ -1,0 +1,92 @@
+"""The org app's object kinds and action names, registered with the ledger (see ``registry``)."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+
+
+def _access_unit(user, object_id):
+    from zhifa.org.models import Unit
+    from zhifa.org.queries import access_agency
+
+    unit = Unit.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+    if unit is None:
+        raise Http404
+    access_agency(user, unit.agency_id)
+    return unit
+
+
+def _access_role(user, object_id):
+    from zhifa.org.models import RoleAssignment
+    from zhifa.org.queries import access_person
+
+    assignment = RoleAssignment.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+    if assignment is None:
+        raise Http404
+    access_person(user, assignment.person_id)
+    return assignment
+
+
+def _access_token(user, object_id):
+    from zhifa.org.models import ApiToken
+
+    token = (
+        ApiToken.objects.filter(pk=object_id, person_id=user.pk).first() if str(object_id).isdigit() else None
+    )
+    if token is None:
+        raise Http404
+    return token
+
+
+def register() -> None:
+    from zhifa.org import queries
+
+    registry.register_kind(
+        "org.agency", label=_("执法主体"), access=queries.access_agency, agency=lambda agency: agency
+    )
+    registry.register_kind(
+        "org.person", label=_("人员"), access=queries.access_person, agency=lambda person: person.agency
+    )
+    registry.register_kind(
+        "org.certificate",
+        label=_("执法证"),
+        access=queries.access_certificate,
+        agency=lambda cert: cert.person.agency,
+    )
+    registry.register_kind(
+        "org.unit", label=_("内设机构"), access=_access_unit, agency=lambda unit: unit.agency
+    )
+    registry.register_kind(
+        "org.roleassignment",
+        label=_("角色授予"),
+        access=_access_role,
+        agency=lambda assignment: assignment.agency,
+    )
+    registry.register_kind(
+        "org.apitoken",
+        label=_("接口令牌"),
+        access=_access_token,
+        agency=lambda token: token.person.agency,
+        volatile={"last_used_at"},  # bookkeeping updated at each use, outside actions (org.authentication)
+    )
+    registry.register_actions(
+        {
+            "org.create_agency": _("创建执法主体"),
+            "org.update_agency": _("修改执法主体信息"),
+            "org.add_unit": _("添加内设机构"),
+            "org.add_person": _("新建人员账户"),
+            "org.update_person": _("修改人员信息"),
+            "org.set_person_active": _("启用或停用账户"),
+            "org.reset_password": _("重置密码"),
+            "org.change_password": _("修改密码"),
+            "org.grant_role": _("授予角色"),
+            "org.remove_role": _("移除角色"),
+            "org.issue_certificate": _("登记执法证"),
+            "org.suspend_certificate": _("暂扣执法证"),
+            "org.reinstate_certificate": _("恢复执法证"),
+            "org.revoke_certificate": _("注销执法证"),
+            "org.create_api_token": _("创建接口令牌"),
+            "org.revoke_api_token": _("吊销接口令牌"),
+        }
+    )
