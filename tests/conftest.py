@@ -25,6 +25,15 @@ def _isolated_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _chinese():
+    """Each test starts in the default language (a request in English leaves English active in the thread)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher(request, settings):
     """Argon2 costs ~0.1 s a hash; the account tests that check hashing opt out with @pytest.mark.argon2."""
     if "argon2" not in request.keywords:

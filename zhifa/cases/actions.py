@@ -544,8 +544,8 @@ def schedule_hearing(actor: Person, case: Case, *, hearing_on: dt.date, place: s
     earliest = _add_workdays(notified_on, rules.HEARING_NOTICE_WORKDAYS)
     if hearing_on < earliest:
         raise RuleViolation(
-            _("应当在举行听证的七个工作日前通知当事人；按今天通知，听证最早可安排在%(date)s。")
-            % {"date": earliest.isoformat()}
+            _("应当在举行听证的七个工作日前通知当事人；%(notified)s通知的，听证最早可安排在%(date)s。")
+            % {"notified": notified_on.isoformat(), "date": earliest.isoformat()}
         )
     if not place.strip():
         raise RuleViolation(_("请填写听证地点。"))

@@ -6,3 +6,29 @@ class CasesConfig(AppConfig):
     name = "zhifa.cases"
     label = "cases"
     verbose_name = _("案件")
+
+    def ready(self):
+        from zhifa.ledger import registry
+
+        from . import lifecycle, queries
+
+        registry.register_kind(
+            "cases.case", label=_("案件"), access=queries.access_case, agency=lambda case: case.agency
+        )
+        registry.register_kind(
+            "cases.party", label=_("当事人"), access=queries.access_party, agency=lambda party: party.agency
+        )
+        registry.register_actions({f"cases.{name}": spec[0] for name, spec in lifecycle.TRANSITIONS.items()})
+        registry.register_actions(
+            {
+                "cases.accept_case": _("受理案件"),
+                "cases.register_party": _("登记当事人"),
+                "cases.declare_connection": _("申报利害关系"),
+                "cases.decide_recusal": _("决定回避"),
+                "cases.decide_on_the_spot": _("当场作出行政处罚决定"),
+                "cases.set_hearing_policy": _("设置听证较大数额标准"),
+                "cases.executed": _("执行完毕"),
+                "cases.record_hearing_record": _("制作听证笔录"),
+                "cases.serve_decision_record": _("送达回执"),
+            }
+        )

@@ -1,6 +1,7 @@
 """Personal token authentication for the API: ``Authorization: Bearer zf_…``; only hashes are stored."""
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
@@ -37,3 +38,13 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the personal token in the OpenAPI schema (drf-spectacular)."""
+
+    target_class = "zhifa.org.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "个人接口令牌（在“接口令牌”页面创建）"}

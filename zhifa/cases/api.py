@@ -1,0 +1,179 @@
+"""REST endpoints for cases: read scoped like the pages; every action at POST /cases/{id}/{action}/ with the
+same permission checks (the actions do them), its serializer built from the same declaration as the page form."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action as drf_action
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from zhifa.org.models import Certificate, EnforcementField, Person, Unit
+
+from . import actions, forms, queries
+from .models import Case, CaseRecord, Party
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["id", "kind", "name", "id_type", "id_number", "legal_representative", "address", "phone"]
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseRecord
+        fields = ["id", "kind", "data", "place", "started_at", "ended_at", "officers", "certificates_shown", "due_on"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    party = PartySerializer(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    officers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        exclude = ["agency"]
+
+    def get_officers(self, case) -> list[int]:
+        return list(case.officer_links.values_list("person_id", flat=True))
+
+
+def _serializer_field(f: forms.F):
+    common = {"required": f.required, "help_text": str(f.help or f.label), "label": str(f.label)}
+    k = f.kind
+    if k in ("text", "textarea"):
+        return serializers.CharField(allow_blank=not f.required, **common)
+    if k == "date":
+        return serializers.DateField(allow_null=not f.required, **common)
+    if k == "datetime":
+        return serializers.DateTimeField(**common)
+    if k == "decimal":
+        return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, allow_null=not f.required, **common)
+    if k == "int":
+        return serializers.IntegerField(min_value=0, allow_null=not f.required, **common)
+    if k == "bool":
+        return serializers.BooleanField(**{**common, "required": False})
+    if k == "choice":
+        return serializers.ChoiceField(choices=f.choices, **common)
+    if k == "multichoice":
+        return serializers.MultipleChoiceField(choices=f.choices, **common)
+    model = {"person": Person, "people": Person, "certificates": Certificate, "party": Party,
+             "field": EnforcementField, "unit": Unit}[k]
+    many = k in ("people", "certificates")
+    return serializers.PrimaryKeyRelatedField(queryset=model.objects.all(), many=many, allow_null=not many and not f.required,
+                                              **common)
+
+
+_serializers: dict[str, type[serializers.Serializer]] = {}
+
+
+def serializer_for(spec: forms.ActionSpec) -> type[serializers.Serializer]:
+    if spec.action not in _serializers:
+        attrs = {f.name: _serializer_field(f) for f in spec.fields}
+        name = "".join(part.title() for part in spec.action.split("_")) + "Request"
+        _serializers[spec.action] = type(name, (serializers.Serializer,), attrs)
+    return _serializers[spec.action]
+
+
+def _defaults(spec: forms.ActionSpec, data: dict) -> dict:
+    """Fill optional fields the caller left out, as the page form would (empty values)."""
+    out = dict(data)
+    for f in spec.fields:
+        if f.name not in out:
+            out[f.name] = [] if f.kind in ("people", "certificates", "multichoice") else (False if f.kind == "bool" else
+                                                                                         ("" if f.kind in ("text", "textarea") else None))
+        elif f.kind == "multichoice":
+            out[f.name] = sorted(out[f.name])
+    return out
+
+
+def _scoped(spec_field: forms.F, value, case):
+    """Related objects named in a request must belong to the case's agency (never trust ids)."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if item is None:
+            continue
+        agency_id = getattr(item, "agency_id", None)
+        if agency_id is None and isinstance(item, Certificate):
+            agency_id = item.person.agency_id
+        if agency_id is not None and agency_id != case.agency_id:
+            raise DRFValidationError({spec_field.name: [_("所选对象不属于本机关。")]})
+
+
+def _make_action(spec: forms.ActionSpec):
+    def view(self, request, pk=None):
+        case = queries.access_case(request.user, pk)
+        ser = serializer_for(spec)(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = _defaults(spec, ser.validated_data)
+        for f in spec.fields:
+            _scoped(f, data.get(f.name), case)
+        spec.call(request.user, case, data)
+        case.refresh_from_db()
+        return Response(CaseSerializer(case).data)
+
+    view.__name__ = spec.action
+    routed = drf_action(detail=True, methods=["post"], url_path=spec.action.replace("_", "-"), url_name=spec.action)(view)
+    return extend_schema(request=serializer_for(spec), responses={200: CaseSerializer}, summary=str(spec.title),
+                         description=str(spec.description or spec.title))(routed)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=str(_("可见的案件"))), retrieve=extend_schema(summary=str(_("案件详情"))),
+)
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):
+        qs = queries.visible_cases(self.request.user).order_by("-accepted_on", "-id")
+        state = self.request.query_params.get("state")
+        return qs.filter(state=state) if state else qs
+
+    def retrieve(self, request, *args, **kwargs):
+        case = queries.access_case(request.user, kwargs["pk"])
+        from zhifa.ledger import actions as ledger_actions
+
+        ledger_actions.record_access(request.user, case, str(_("通过接口查看案件")))
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(request=serializer_for(forms.ACCEPT), responses={201: CaseSerializer}, summary=str(_("受理案件")))
+    def create(self, request):
+        ser = serializer_for(forms.ACCEPT)(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = _defaults(forms.ACCEPT, ser.validated_data)
+        party = queries.access_party(request.user, data["party"].pk)
+        for f in forms.ACCEPT.fields:
+            if f.name != "party":
+                _scoped(f, data.get(f.name), party)
+        case = actions.accept_case(request.user, **{**data, "party": party, "officers": list(data["officers"])})
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
+    @drf_action(detail=True, methods=["get"])
+    def records(self, request, pk=None):
+        case = queries.access_case(request.user, pk)
+        return Response(RecordSerializer(case.records.all(), many=True).data)
+
+
+for _spec in forms.SPECS.values():
+    setattr(CaseViewSet, _spec.action, _make_action(_spec))
+
+
+class PartyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PartySerializer
+
+    def get_queryset(self):
+        return queries.visible_parties(self.request.user)
+
+    @extend_schema(request=serializer_for(forms.PARTY), responses={201: PartySerializer}, summary=str(_("登记当事人")))
+    def create(self, request):
+        from .views import _agency_for_new
+
+        ser = serializer_for(forms.PARTY)(data=request.data)
+        ser.is_valid(raise_exception=True)
+        party = actions.register_party(request.user, _agency_for_new(request.user),
+                                       **_defaults(forms.PARTY, ser.validated_data))
+        return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)
