@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from zhifa.cases import api as cases_api
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.workdays import api as workdays_api
@@ -17,6 +18,8 @@ router.register("ledger/entries", ledger_api.AuditEntryViewSet, basename="ledger
 router.register("calendar", workdays_api.CalendarViewSet, basename="calendar")
 router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="deadline-kind")
 router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")
+router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("parties", cases_api.PartyViewSet, basename="party")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

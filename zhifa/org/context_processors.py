@@ -1,12 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.cases.queries import CASE_READER_ROLES
+
 from . import queries
 from .choices import Role
 
 # (label, url name, roles that see it; None = everyone logged in)
 NAV = [
     (_("工作台"), "home", None),
+    (_("案件"), "cases:list", CASE_READER_ROLES),
     (_("执法主体"), "org:agency_list", queries.ORG_READER_ROLES),
     (_("执法人员"), "org:person_list", queries.ORG_READER_ROLES),
     (_("工作日历"), "workdays:calendar", None),
