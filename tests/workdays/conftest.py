@@ -8,6 +8,15 @@ from zhifa.ledger import actions as ledger
 from zhifa.workdays import rules, seed
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    """The messages these tests read are the Chinese ones, whatever an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def cal() -> rules.Calendar:
     """The calendar as the migration seeds it (2004–2026 confirmed, later years estimated), no database."""

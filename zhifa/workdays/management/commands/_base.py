@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,14 +17,14 @@ class Command(BaseCommand):
     stealth_options = ("stdin",)
 
     def execute(self, *args, **options):
-        translation.activate("zh-hans")
-        if not getattr(self, "_called_from_command_line", False):
-            return super().execute(*args, **options)
-        try:
-            return super().execute(*args, **options)
-        except CommandError as exc:
-            self.stderr.write(str(exc))
-            sys.exit(exc.returncode)
+        with translation.override(settings.LANGUAGE_CODE):
+            if not getattr(self, "_called_from_command_line", False):
+                return super().execute(*args, **options)
+            try:
+                return super().execute(*args, **options)
+            except CommandError as exc:
+                self.stderr.write(str(exc))
+                sys.exit(exc.returncode)
 
 
 def parse_date(text: str) -> dt.date:
