@@ -254,6 +254,19 @@ def _check_files(code: str, seq: int, body: bytes, report: Report) -> None:
 # --state: the latest recorded state of each object against its live row.
 
 
+def _same(field, live: Any, recorded: Any) -> bool:
+    """Equal as JSON, or equal as values of the field ("1000" and "1000.00" for a decimal, the same
+    instant written in two time zones): the recorded text comes from the object before it was saved."""
+    if live == recorded:
+        return True
+    if field is None or live is None or recorded is None:
+        return False
+    try:
+        return field.to_python(live) == field.to_python(recorded)
+    except Exception:  # text the field cannot read is a difference
+        return False
+
+
 def _canonical(value: Any) -> Any:
     import rfc8785
 
@@ -308,6 +321,7 @@ def verify_state(report: Report, *, agency=None) -> None:
             report.warnings.append(f"{kind}：模型已不存在，跳过核对")
             continue
         volatile = registry.kind(kind).volatile if registry.kind(kind) else frozenset()
+        fields = {f.attname: f for f in model._meta.concrete_fields}
         ids = list(objects)
         pk_field = model._meta.pk
         live: dict[str, Any] = {}
@@ -352,7 +366,7 @@ def verify_state(report: Report, *, agency=None) -> None:
             changed = sorted(
                 name
                 for name in set(now) | set(state)
-                if name not in volatile and now.get(name) != state.get(name)
+                if name not in volatile and not _same(fields.get(name), now.get(name), state.get(name))
             )
             if changed:
                 report.add(
