@@ -34,7 +34,8 @@ def test_general_procedure_from_intake_to_archive(cw):
     assert case.state == State.DECIDED and case.decision_snapshot["fine"] == "5000.00"
     actions.serve_decision(cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁")
     case.refresh_from_db()
-    assert case.payment_due == cw.clock.today + dt.timedelta(days=15)
+    # 15 days from service (art. 67) ends on Saturday 2026-06-20, after the 端午 holiday: moved to Monday.
+    assert case.payment_due == dt.date(2026, 6, 22)
     actions.record_payment(cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("5000"), paid_on=cw.clock.today,
                            receipt_number="FS-001")
     case.refresh_from_db()
@@ -189,10 +190,12 @@ def test_suspension_stops_the_clock(cw):
     actions.suspend(cw.head, case, reason="等待检验结果")
     with pytest.raises(ValidationError, match="中止"):
         actions.decide(cw.head, case)
+    from zhifa.cases import deadlines
+
+    assert deadlines.decision_due(case) == dt.date(2026, 8, 30)  # 90 days from 2026-06-01
     cw.clock.move_to(dt.date(2026, 7, 1))
     actions.resume(cw.head, case)
-    case.refresh_from_db()
-    assert case.suspended_days == 30
+    assert deadlines.decision_due(case) == dt.date(2026, 9, 29)  # 30 days suspended do not count
 
 
 def test_payment_surcharge_demand_and_court(cw):
@@ -264,3 +267,19 @@ def test_refused_action_writes_nothing(cw):
         actions.refuse_filing(cw.head, case, reason="  ")
     after = Case.objects.get(pk=case.pk)
     assert after.state == State.INTAKE and after.updated_at == before
+
+
+def test_case_deadlines_are_kept_as_deadline_records(cw):
+    from zhifa.cases import deadlines
+
+    case = cw.investigate(cw.new_case())
+    actions.issue_notice(cw.officer, case)
+    actions.record_statement(cw.officer, case, content="申辩：已整改", recheck="复核：维持")
+    rows = {d["deadline"].kind.code: d for d in deadlines.of_case(case)}
+    assert rows["decision"]["deadline"].due == dt.date(2026, 8, 30) and rows["decision"]["state"] == "open"
+    assert rows["statement_defence"]["deadline"].met_on == dt.date(2026, 6, 1)
+    actions.decide(cw.head, case)
+    rows = {d["deadline"].kind.code: d for d in deadlines.of_case(case)}
+    assert rows["decision"]["state"] == "met" and rows["service"]["deadline"].due == dt.date(2026, 6, 10)
+    cw.clock.move_to(dt.date(2026, 6, 11))
+    assert {d["deadline"].kind.code: d["state"] for d in deadlines.of_case(case)}["service"] == "overdue"

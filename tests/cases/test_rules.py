@@ -106,16 +106,6 @@ def test_service_and_deemed_dates():
     assert rules.service_problem(ServiceMethod.ELECTRONIC, recipient="", witness="", recording="", consent="") == "electronic_needs_consent"
 
 
-def test_decision_period_counts_suspension_and_extension():
-    assert rules.decision_due(dt.date(2026, 1, 1)) == dt.date(2026, 4, 1)
-    assert rules.decision_due(dt.date(2026, 1, 1), suspended_days=10, extension_days=30) == dt.date(2026, 5, 11)
-
-
-def test_court_application_window():
-    start, end = rules.court_application_window(dt.date(2026, 1, 10), None)
-    assert start == dt.date(2026, 7, 10) and end == dt.date(2026, 10, 10)
-
-
 def test_amount_in_capital_chinese():
     assert rules.amount_words(Decimal("5000")) == "伍仟元整"
     assert rules.amount_words(Decimal("10005")) == "壹万零伍元整"

@@ -22,8 +22,9 @@ from zhifa.ledger import actions as ledger
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 from zhifa.org.models import Agency, Certificate, EnforcementField, Person, Unit
+from zhifa.workdays import actions as wd_actions
 
-from . import lifecycle, rules
+from . import deadlines, lifecycle, rules
 from .choices import Outcome, PartyKind, PaymentKind, PenaltyKind, Procedure, RecordKind, Source, State
 from .models import (
     Case,
@@ -252,7 +253,9 @@ def approve_filing(actor: Person, case: Case, *, opinion: str, filed_on: dt.date
     _move(case, "approve_filing")
     case.filed_on = filed_on
     case.filing_opinion = opinion
-    return _save(case, actor, "approve_filing", decision_due=rules.decision_due(filed_on).isoformat())
+    _save(case, actor, "approve_filing")
+    deadlines.open_(actor, case, deadlines.DECISION, filed_on)
+    return case
 
 
 @transaction.atomic
@@ -312,7 +315,6 @@ def add_record(
     if started_at > timezone.now():
         raise RuleViolation(_("记录时间不能晚于现在。"))
     officers = list(dict.fromkeys(officers))
-    due_on = None
     if kind in ONSITE_RECORDS:
         org_queries.check_acting_officers(officers, case.field.code, timezone.localdate(started_at))
         shown_owners = {c.person_id for c in certificates_shown}
@@ -321,22 +323,45 @@ def add_record(
     if kind in APPROVED_RECORDS:
         if approved_by is None or not org_queries.has_role(approved_by, Role.AGENCY_HEAD, case.agency_id):
             raise RuleViolation(_("先行登记保存、查封扣押须经本机关负责人批准。"))
-        start = timezone.localdate(started_at)
-        if kind == RecordKind.PRESERVATION:  # art. 56: decide on the preserved items within 7 working days
-            due_on = _add_workdays(start, rules.PRESERVATION_WORKDAYS)
-        else:  # 行政强制法 art. 25: at most 30 days, extended once by at most 30
-            days = period_days or rules.SEIZURE_DAYS
-            if days > rules.SEIZURE_DAYS:
-                raise RuleViolation(_("查封扣押期限不得超过三十日（《行政强制法》第二十五条）。"))
-            if kind == RecordKind.SEIZURE_EXTENSION and case.records.filter(kind=RecordKind.SEIZURE_EXTENSION).exists():
-                raise RuleViolation(_("查封扣押期限只能延长一次（《行政强制法》第二十五条）。"))
-            due_on = start + dt.timedelta(days=days)
+    if kind == RecordKind.SEIZURE and period_days and period_days > deadlines.length(case.agency, deadlines.SEIZURE):
+        raise RuleViolation(_("查封扣押期限不得超过三十日（《行政强制法》第二十五条）。"))
+    start = timezone.localdate(started_at)
+    seizure = case.records.filter(kind=RecordKind.SEIZURE).order_by("-id").first()
+    if kind in (RecordKind.SEIZURE_EXTENSION, RecordKind.SEIZURE_RELEASE) and seizure is None:
+        raise RuleViolation(_("本案没有查封扣押记录。"))
     record = CaseRecord.objects.create(
         case=case, kind=kind, data=data, place=place, started_at=started_at, ended_at=ended_at,
-        approved_by=approved_by, due_on=due_on, created_by=actor or officers[0],
+        approved_by=approved_by, created_by=actor or officers[0],
     )
     record.officers.set(officers)
     record.certificates_shown.set(certificates_shown)
+    # The periods run as deadlines: art. 56 (7 working days to decide on preserved items); 行政强制法 art. 25
+    # (30 days, extended once by 30 with the head's approval).
+    if kind == RecordKind.PRESERVATION:
+        record.due_on = deadlines.open_(actor, case, deadlines.PRESERVED, start, target=record).due
+    elif kind == RecordKind.PRESERVATION_DECISION:
+        for preserved in case.records.filter(kind=RecordKind.PRESERVATION).order_by("id"):
+            deadline = deadlines.current(preserved, deadlines.PRESERVED)
+            if deadline is not None and deadline.met_on is None:
+                wd_actions.meet_deadline(actor, deadline, on=start)
+                break
+    elif kind == RecordKind.SEIZURE:
+        record.due_on = deadlines.open_(actor, case, deadlines.SEIZURE, start, target=record).due
+        if period_days:
+            record.due_on = min(record.due_on, start + dt.timedelta(days=period_days))
+    elif kind == RecordKind.SEIZURE_EXTENSION:
+        deadline = deadlines.current(seizure, deadlines.SEIZURE)
+        try:
+            deadline = wd_actions.extend_deadline(
+                actor, deadline, reason=data.get("content") or _("查封扣押期限延长"), approver=approved_by, on=start
+            )
+        except RuleViolation:
+            raise RuleViolation(_("查封扣押期限只能延长一次，且不得超过三十日（《行政强制法》第二十五条）。")) from None
+        record.due_on = deadline.due
+    elif kind == RecordKind.SEIZURE_RELEASE:
+        deadlines.meet(actor, seizure, deadlines.SEIZURE, start)
+    if record.due_on:
+        record.save(update_fields=["due_on"])
     _record(case, actor, "add_record", obj=record)
     return record
 
@@ -454,16 +479,6 @@ def set_hearing_policy(actor: Person, agency: Agency, *, fine_person: Decimal, f
     return policy
 
 
-def statement_days(agency: Agency) -> int:
-    """The statement and defence period the agency set (deadline kind "statement"), default 3 working days."""
-    try:
-        from zhifa.workdays.queries import kind_length
-
-        return kind_length(agency, "statement")
-    except (ImportError, LookupError):
-        return rules.STATEMENT_DAYS_DEFAULT
-
-
 @transaction.atomic
 def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None) -> Case:
     """行政处罚事先告知 (art. 44): the intended penalty, facts, reasons, basis and the rights to state, defend
@@ -484,10 +499,16 @@ def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None)
     case.statement_waived = False
     case.notice_snapshot = {
         **penalty.as_json(), "hearing_reasons": reasons, "served_on": served_on.isoformat(),
-        "statement_due": _add_workdays(served_on, statement_days(case.agency)).isoformat(),
-        "hearing_request_due": _add_workdays(served_on, rules.HEARING_REQUEST_WORKDAYS).isoformat() if reasons else None,
+        "statement_due": deadlines.due_on(case.agency, deadlines.STATEMENT, served_on).isoformat(),
+        "hearing_request_due": (
+            deadlines.due_on(case.agency, deadlines.HEARING_REQUEST, served_on).isoformat() if reasons else None
+        ),
     }
-    return _save(case, actor, "issue_notice")
+    _save(case, actor, "issue_notice")
+    deadlines.open_(actor, case, deadlines.STATEMENT, served_on)
+    if reasons:
+        deadlines.open_(actor, case, deadlines.HEARING_REQUEST, served_on)
+    return case
 
 
 @transaction.atomic
@@ -509,6 +530,7 @@ def record_statement(actor: Person, case: Case, *, content: str, recheck: str = 
         case.statement_waived = True
         case.save(update_fields=["statement_waived"])
     _record(case, actor, "record_statement", obj=record)
+    deadlines.meet(actor, case, deadlines.STATEMENT, timezone.localdate(record.started_at))
     return record
 
 
@@ -528,7 +550,9 @@ def request_hearing(actor: Person, case: Case, *, requested_on: dt.date | None =
         )
     _move(case, "request_hearing")
     case.hearing_requested_on = requested_on
-    return _save(case, actor, "request_hearing")
+    _save(case, actor, "request_hearing")
+    deadlines.meet(actor, case, deadlines.HEARING_REQUEST, requested_on)
+    return case
 
 
 @transaction.atomic
@@ -541,7 +565,7 @@ def schedule_hearing(actor: Person, case: Case, *, hearing_on: dt.date, place: s
     notified_on = _not_future(notified_on or _today(), _("通知日期"))
     if chair.pk in set(case.officer_links.values_list("person_id", flat=True)) or chair.agency_id != case.agency_id:
         raise RuleViolation(_("听证主持人应当由本机关指定的非本案调查人员担任（《行政处罚法》第六十四条）。"))
-    earliest = _add_workdays(notified_on, rules.HEARING_NOTICE_WORKDAYS)
+    earliest = _add_workdays(notified_on, deadlines.length(case.agency, deadlines.HEARING_NOTICE))
     if hearing_on < earliest:
         raise RuleViolation(
             _("应当在举行听证的七个工作日前通知当事人；%(notified)s通知的，听证最早可安排在%(date)s。")
@@ -590,7 +614,8 @@ def decision_blockers(case: Case, on: dt.date) -> list[str]:
     penalty = draft_penalty(case)
     if rules.penalty_problem(penalty):
         problems.append(str(_PENALTY_MESSAGES[rules.penalty_problem(penalty)]))
-    if case.filed_on and on > rules.decision_due(case.filed_on, case.suspended_days, case.extension_days):
+    due = deadlines.decision_due(case)
+    if due and on > due:
         problems.append(_("已超过九十日办案期限（《行政处罚法》第六十条），须经负责人批准延长后方可作出决定。"))
     if case.suspended_since:
         problems.append(_("案件已中止，恢复后方可作出决定。"))
@@ -641,9 +666,12 @@ def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None) -> C
         **draft_penalty(case).as_json(), "facts": case.facts, "evidence": case.evidence_summary,
         "violated_provisions": case.violated_provisions, "penalty_provisions": case.penalty_provisions,
         "discretion": case.discretion, "transfer_to": case.transfer_to,
-        "service_due": _add_workdays(decided_on, rules.SERVICE_WORKDAYS).isoformat(),
     }
-    return _save(case, actor, "decide")
+    _save(case, actor, "decide")
+    deadlines.meet(actor, case, deadlines.DECISION, decided_on)
+    if case.outcome != Outcome.TRANSFER:
+        deadlines.open_(actor, case, deadlines.SERVICE, decided_on)
+    return case
 
 
 # Service and execution --------------------------------------------------------------------------------------------
@@ -679,8 +707,9 @@ def serve_decision(actor: Person, case: Case, *, method: str, delivered_on: dt.d
     )
     _move(case, "serve_decision")
     case.served_on = served_on
-    if case.outcome == Outcome.PENALTY and (case.fine_amount or case.confiscation_amount):
-        case.payment_due = served_on + dt.timedelta(days=rules.PAYMENT_DAYS)  # art. 67: 15 days from receipt
+    deadlines.meet(actor, case, deadlines.SERVICE, delivered_on)
+    if case.outcome == Outcome.PENALTY and _monetary(case):  # art. 67: 15 days from receipt
+        case.payment_due = deadlines.open_(actor, case, deadlines.PAYMENT, served_on).due
     _save(case, actor, "serve_decision")
     _record(case, actor, "serve_decision_record", obj=service)
     return service
@@ -725,9 +754,11 @@ def record_payment(actor: Person, case: Case, *, kind: str, amount: Decimal, pai
     payment = Payment.objects.create(case=case, kind=kind, amount=amount, paid_on=paid_on,
                                      receipt_number=receipt_number, recorded_by=actor)
     _record(case, actor, "record_payment", obj=payment)
-    if not any(amount_owed(case, paid_on).values()) and not _non_monetary_pending(case):
-        case.state, case.executed_on = State.EXECUTED, paid_on
-        _save(case, actor, "executed")
+    if not any(amount_owed(case, paid_on).values()):
+        deadlines.meet(actor, case, deadlines.PAYMENT, paid_on)
+        if not _non_monetary_pending(case):
+            case.state, case.executed_on = State.EXECUTED, paid_on
+            _save(case, actor, "executed")
     return payment
 
 
@@ -769,6 +800,18 @@ def serve_demand(actor: Person, case: Case, *, served_on: dt.date) -> Case:
     return _save(case, actor, "serve_demand")
 
 
+def court_application_window(case: Case) -> tuple[dt.date, dt.date]:
+    """行政强制法 art. 53: apply within 3 months after the reconsideration (60 days) and litigation (6 months)
+    periods from service have ended; 行政处罚法 art. 72: an approved deferral moves the start to its end."""
+    from zhifa.workdays.rules import add_months
+
+    start = max(deadlines.due_on(case.agency, "reconsideration", case.served_on),
+                deadlines.due_on(case.agency, "litigation", case.served_on))
+    if case.deferred_until and case.deferred_until > start:
+        start = case.deferred_until
+    return start, add_months(start, rules.COURT_APPLICATION_MONTHS)
+
+
 @transaction.atomic
 def apply_court_enforcement(actor: Person, case: Case, *, applied_on: dt.date | None = None) -> Case:
     """申请人民法院强制执行 (行政强制法 arts. 53–54): 10 working days after the demand, within 3 months after the
@@ -780,7 +823,7 @@ def apply_court_enforcement(actor: Person, case: Case, *, applied_on: dt.date | 
     if not case.demand_served_on:
         raise RuleViolation(_("申请强制执行前须先送达催告书（《行政强制法》第五十四条）。"))
     earliest_after_demand = _add_workdays(case.demand_served_on, rules.DEMAND_WAIT_WORKDAYS)
-    start, end = rules.court_application_window(case.served_on, case.deferred_until)
+    start, end = court_application_window(case)
     earliest = max(earliest_after_demand, start + dt.timedelta(days=1))
     if applied_on < earliest or applied_on > end:
         raise RuleViolation(
@@ -876,7 +919,11 @@ def suspend(actor: Person, case: Case, *, reason: str, since: dt.date | None = N
         raise RuleViolation(_("请填写中止原因。"))
     case.suspended_since = _not_future(since or _today(), _("中止日期"))
     case.suspension_reason = reason
-    return _save(case, actor, "suspend")
+    _save(case, actor, "suspend")
+    deadline = deadlines.current(case, deadlines.DECISION)
+    if deadline is not None and deadline.met_on is None:
+        wd_actions.suspend_deadline(actor, deadline, on=case.suspended_since, reason=reason, approver=actor)
+    return case
 
 
 @transaction.atomic
@@ -887,9 +934,14 @@ def resume(actor: Person, case: Case, *, on: dt.date | None = None) -> Case:
     if not case.suspended_since:
         raise RuleViolation(_("案件没有中止。"))
     on = _not_future(on or _today(), _("恢复日期"))
-    case.suspended_days += max((on - case.suspended_since).days, 0)
+    if on < case.suspended_since:
+        raise RuleViolation(_("恢复日期不能早于中止日期。"))
     case.suspended_since, case.suspension_reason = None, ""
-    return _save(case, actor, "resume")
+    _save(case, actor, "resume")
+    deadline = deadlines.current(case, deadlines.DECISION)
+    if deadline is not None and deadline.suspended_since is not None:
+        wd_actions.resume_deadline(actor, deadline, on=on)
+    return case
 
 
 @transaction.atomic
@@ -898,9 +950,13 @@ def extend(actor: Person, case: Case, *, days: int, reason: str) -> Case:
     case = _lock(case)
     _require_head(actor, case)
     lifecycle.check(case, "extend")
-    if days <= 0 or days > rules.DECISION_DAYS or not reason.strip():
+    if days <= 0 or days > 90 or not reason.strip():
         raise RuleViolation(_("请填写延长天数（1至90日）和理由。"))
-    case.extension_days += days
+    deadline = deadlines.current(case, deadlines.DECISION)
+    if deadline is None:
+        raise RuleViolation(_("案件尚未立案，没有办案期限。"))
+    wd_actions.extend_deadline(actor, deadline, reason=reason, approver=actor, length=days)
+    case.updated_at = timezone.now()
     return _save(case, actor, "extend", days=days, reason=reason)
 
 
@@ -948,7 +1004,7 @@ def decide_on_the_spot(
                               "penalty_provisions": penalty_provisions, "on_the_spot": True}
     case.state = State.SERVED
     if penalty.fine:
-        case.payment_due = today + dt.timedelta(days=rules.PAYMENT_DAYS)
+        case.payment_due = deadlines.open_(actor, case, deadlines.PAYMENT, today).due
     record = CaseRecord.objects.create(
         case=case, kind=RecordKind.ONSITE, data={"on_the_spot_decision": True, "party_signed": party_signed,
                                                  "refusal_witness": refusal_witness},

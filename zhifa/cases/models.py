@@ -145,8 +145,6 @@ class Case(models.Model):
 
     suspended_since = models.DateField(_("中止日期"), null=True, blank=True)
     suspension_reason = models.CharField(_("中止原因"), max_length=300, blank=True)
-    suspended_days = models.PositiveIntegerField(_("已中止天数"), default=0)
-    extension_days = models.PositiveIntegerField(_("经批准延长天数"), default=0)
 
     created_by = models.ForeignKey(
         "org.Person", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
@@ -196,7 +194,7 @@ class CaseOfficer(models.Model):
 class CaseRecord(models.Model):
     """A record made in the investigation and after: 询问笔录, 现场笔录, 先行登记保存, 查封扣押, 合议, 陈述申辩, 听证…
 
-    ``data`` holds the kind's structured fields (see rules.RECORD_FIELDS). ``certificates_shown`` is the 事中公示
+    ``data`` holds the kind's structured fields (the officer's narrative). ``certificates_shown`` is the 事中公示
     trace: which enforcement certificates were shown to the party on site.
     """
 

@@ -187,25 +187,12 @@ def hearing_reasons(party_kind: str, p: Penalty, thresholds: HearingThresholds) 
 
 # Periods --------------------------------------------------------------------------------------------------------
 
-DECISION_DAYS = 90  # art. 60, calendar days from 立案
-STATEMENT_DAYS_DEFAULT = 3  # practice; the agency sets it (deadline kind "statement")
-HEARING_REQUEST_WORKDAYS = 5  # art. 64(1)
-HEARING_NOTICE_WORKDAYS = 7  # art. 64(2): notify at least 7 working days before
-SERVICE_WORKDAYS = 7  # art. 61
-PAYMENT_DAYS = 15  # art. 67, from receipt of the decision
+# The periods counted as deadlines (decision 90 days, statement, hearing request and notice, service, payment,
+# preservation, seizure) are deadline kinds of the workdays app: data with their articles, computed there.
 PUBLIC_NOTICE_DAYS = 30  # 民事诉讼法 art. 95 (2023): deemed served 30 days after publication
-PRESERVATION_WORKDAYS = 7  # art. 56
-SEIZURE_DAYS = 30  # 行政强制法 art. 25, extendable once by 30
 DEMAND_WAIT_WORKDAYS = 10  # 行政强制法 art. 54
 COURT_APPLICATION_MONTHS = 3  # 行政强制法 art. 53
-RECONSIDERATION_DAYS = 60  # 行政复议法 art. 20
-LITIGATION_MONTHS = 6  # 行政诉讼法 art. 46
 SURCHARGE_RATE = Decimal("0.03")  # art. 72(1): 3 % of the fine per day, at most the fine
-
-
-def decision_due(filed_on: dt.date, suspended_days: int = 0, extension_days: int = 0) -> dt.date:
-    """Art. 60: decide within 90 days of filing; time suspended (中止) does not count; an approved extension adds."""
-    return filed_on + dt.timedelta(days=DECISION_DAYS + suspended_days + extension_days)
 
 
 def deemed_served(method: str, delivered_on: dt.date) -> dt.date:
@@ -235,24 +222,6 @@ def surcharge(fine: Decimal, due: dt.date, on: dt.date, already_paid_fine: Decim
         return Decimal("0.00")
     amount = min(unpaid * SURCHARGE_RATE * days, fine)
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def remedy_periods_end(served_on: dt.date) -> dt.date:
-    """The later of the reconsideration (60 days) and litigation (6 months) periods from service."""
-    from zhifa.workdays.rules import add_months
-
-    return max(served_on + dt.timedelta(days=RECONSIDERATION_DAYS), add_months(served_on, LITIGATION_MONTHS))
-
-
-def court_application_window(served_on: dt.date, deferred_until: dt.date | None) -> tuple[dt.date, dt.date]:
-    """行政强制法 art. 53: apply within 3 months after the remedy periods expire (行政处罚法 art. 72: a deferral
-    moves the start to its end)."""
-    from zhifa.workdays.rules import add_months
-
-    start = remedy_periods_end(served_on)
-    if deferred_until and deferred_until > start:
-        start = deferred_until
-    return start, add_months(start, COURT_APPLICATION_MONTHS)
 
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"

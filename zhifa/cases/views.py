@@ -16,7 +16,7 @@ from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
-from . import actions, forms, lifecycle, queries, rules
+from . import actions, deadlines, forms, lifecycle, queries, rules
 from .choices import PaymentKind, State
 
 
@@ -48,9 +48,10 @@ def case_list(request):
         cases = cases.filter(officer_links__person=request.user)
     page = Paginator(cases.order_by("-accepted_on", "-id"), 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    dues = deadlines.decision_dues(page.object_list)
     rows = []
     for case in page:
-        due = rules.decision_due(case.filed_on, case.suspended_days, case.extension_days) if case.filed_on else None
+        due = dues[case.pk].due if case.pk in dues else None
         open_ = case.state in lifecycle.BEFORE_DECISION
         rows.append({"case": case, "due": due if open_ else None,
                      "overdue": bool(open_ and due and due < today),
@@ -133,7 +134,7 @@ def case_detail(request, pk):
         spec for name, spec in forms.SPECS.items()
         if name not in lifecycle.NEXT_STEP.get(case.state, ()) and lifecycle.allowed(case.state, name) and may(spec)
     ]
-    due = rules.decision_due(case.filed_on, case.suspended_days, case.extension_days) if case.filed_on else None
+    due = deadlines.decision_due(case)
     context = {
         "case": case, "officers": case.officer_links.select_related("person"), "records": case.records.all(),
         "services": case.services.all(), "payments": case.payments.all(),
@@ -144,7 +145,7 @@ def case_detail(request, pk):
         "owed": [
             (PaymentKind(kind).label, amount) for kind, amount in actions.amount_owed(case, today).items() if amount
         ] if case.state in (State.SERVED, State.COURT_ENFORCEMENT) else None,
-        "timeline": _timeline(case), "penalty_text": _penalty_text(case),
+        "timeline": _timeline(case), "penalty_text": _penalty_text(case), "deadlines": deadlines.of_case(case),
         "documents_template": _documents_template(),
     }
     return render(request, "cases/case_detail.html", context)

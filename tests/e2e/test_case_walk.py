@@ -1,0 +1,100 @@
+"""An officer and the head take a case from intake to decision in the browser."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from zhifa.cases import actions as case_actions
+from zhifa.cases.choices import IdType, PartyKind
+from zhifa.cases.models import Case
+from zhifa.org.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def _login(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def _act(page, name):
+    page.get_by_role("link", name=name, exact=True).first.click()
+
+
+def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server, demo):
+    from zhifa.org.models import Agency, Person
+
+    agency = Agency.objects.get(code="mingshan-wjj")
+    officer = Person.objects.get(username="zhifa01")
+    case_actions.register_party(officer, agency, kind=PartyKind.LEGAL, name="明山区测试诊所",
+                                id_type=IdType.CREDIT_CODE, id_number="91350100M000100Y43",
+                                address="明山区测试路1号", legal_representative="测试")
+    _login(page, live_server, "zhifa01")
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_label("当事人").select_option(label="明山区测试诊所")
+    page.get_by_label("案由").fill("未按规定公示诊疗科目")
+    page.get_by_label("案件来源").select_option("inspection")
+    page.get_by_label("执法领域").select_option(label="医疗卫生")
+    page.get_by_label("承办机构").select_option(label="医疗卫生监督科")
+    for person in Person.objects.filter(username__in=["zhifa01", "zhifa02"]):
+        page.get_by_label(person.full_name, exact=True).check()
+    page.get_by_label("案情摘要").fill("检查发现诊所未在显著位置公示诊疗科目。")
+    page.get_by_label("违法行为发生日期").fill((timezone.localdate() - dt.timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".messages")).to_contain_text("案件已受理")
+    case = Case.objects.get(cause="未按规定公示诊疗科目")
+
+    _act(page, "报请立案")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".badge").first).to_have_text("立案审批中")
+
+    _login(page, live_server, "juzhang")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    _act(page, "批准立案")
+    page.get_by_label("负责人意见").fill("同意立案调查")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".badge").first).to_have_text("调查取证")
+
+    _login(page, live_server, "zhifa01")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    _act(page, "制作调查取证记录")
+    page.get_by_label("记录类型").select_option("deliberation")
+    page.get_by_label("开始时间").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("记录内容").fill("合议：事实清楚，拟给予警告。")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".messages")).to_contain_text("已完成")
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/update_draft/")
+    page.get_by_label("处理意见").select_option("penalty")
+    page.get_by_label("警告").check()
+    page.get_by_label("违法事实").fill("当事人未在显著位置公示诊疗科目。")
+    page.get_by_label("证据", exact=True).fill("现场笔录、照片。")
+    page.get_by_label("违反的条款").fill("《医疗机构管理条例》第二十五条")
+    page.get_by_label("处罚依据").fill("《医疗机构管理条例》第四十七条")
+    page.get_by_label("裁量说明").fill("情节轻微，给予警告。")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".messages")).to_contain_text("已完成")
+
+    _act(page, "调查终结")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".badge").first).to_have_text("调查终结")
+    _act(page, "事先告知")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".badge").first).to_have_text("已事先告知")
+    _act(page, "记录陈述申辩")
+    page.get_by_label("当事人明确放弃陈述申辩").check()
+    page.get_by_role("button", name="提交").click()
+
+    _login(page, live_server, "juzhang")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    _act(page, "作出决定")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".badge").first).to_have_text("已决定")
+    expect(page.locator(".timeline")).to_contain_text("作出决定")
+    case.refresh_from_db()
+    assert case.decided_by.username == "juzhang" and case.decision_snapshot["kinds"] == ["warning"]
