@@ -53,7 +53,8 @@ def test_only_system_admins_enter_a_year(world, login, who, name):
 
 def test_admin_enters_a_year_by_the_form(world, login):
     client = login(world.sysadmin)
-    assert client.get(reverse("workdays:year_edit", args=[2027])).status_code == 200
+    page = client.get(reverse("workdays:year_edit", args=[2027]))
+    assert page.status_code == 200 and 'value="劳动节"' in page.content.decode()
     data = {
         "confirmed": "on",
         "notice": "国办发明电〔2026〕1号",

@@ -24,6 +24,9 @@ from . import actions, forms, queries, rules
 from .choices import DayKind
 from .models import AgencyDeadlineSetting, DeadlineKind
 
+# The festivals of 全国年节及纪念日放假办法 art. 2, in the order the State Council's notice lists them.
+FESTIVALS = ("元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆节")  # as chinesecalendar names them
+
 
 def _year_or_404(year: int) -> int:
     if not (rules.FIRST_YEAR <= year <= rules.LAST_YEAR):
@@ -169,8 +172,9 @@ def year_edit(request, year: int):
                 else _("国务院办公厅关于%(year)d年部分节假日安排的通知") % {"year": year},
             }
         )
-        # A year with no record starts empty: the estimate is no notice to copy from.
-        festivals = forms.FestivalFormSet(prefix="f", initial=_festival_rows(schedule) if record else [])
+        # A year with no record starts from the festivals' names: the estimate is no notice to copy from.
+        rows = _festival_rows(schedule) if record else [{"name": name} for name in FESTIVALS]
+        festivals = forms.FestivalFormSet(prefix="f", initial=rows)
     return render(
         request,
         "workdays/year_edit.html",
