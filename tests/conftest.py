@@ -111,3 +111,12 @@ def login(client):
         return client
 
     return _login
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on a live server or in real transactions end with a flush, which would take the reference data
+    that migrations seed (calendar, deadline kinds) with it: such tests restore it (serialized rollback)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "transactional_db" in names or "live_server" in names:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))

@@ -192,6 +192,9 @@ SPECTACULAR_SETTINGS = {
 LEDGER_KEY_DIR = Path(env.str("ZHIFA_LEDGER_KEY_DIR", default=str(VAR_DIR / "keys")))
 LEDGER_CHECKPOINT_MINUTES = env.int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", default=10)
 
+# Deadlines: how many working days ahead a deadline counts as "due soon" (临近届满).
+DEADLINE_DUE_SOON_WORKING_DAYS = env.int("ZHIFA_DEADLINE_DUE_SOON_WORKING_DAYS", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

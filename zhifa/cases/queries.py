@@ -50,3 +50,26 @@ def access_party(user, party_id) -> Party:
 
 def case_officer_ids(case) -> set[int]:
     return set(case.officer_links.values_list("person_id", flat=True))
+
+
+def tasks_for(user, limit: int = 30) -> list[dict]:
+    """The case steps waiting on ``user``: their own cases' next steps, and for heads the approvals."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from . import lifecycle
+    from .choices import State
+
+    tasks = []
+    held = org_queries.roles_by_agency(user)
+    mine = Case.objects.filter(officer_links__person=user).exclude(state__in=lifecycle.ENDED | {State.CLOSED})
+    for case in mine.order_by("accepted_on", "id")[:limit]:
+        steps = "、".join(lifecycle.label(a) for a in lifecycle.NEXT_STEP.get(case.state, ()))
+        tasks.append({"label": f"{case.reference} {case.cause}：{steps}", "url": reverse("cases:detail", args=[case.pk])})
+    head_of = [agency for agency, roles in held.items() if Role.AGENCY_HEAD in roles]
+    if head_of:
+        waiting = Case.objects.filter(agency_id__in=head_of, state=State.FILING_REQUESTED).order_by("accepted_on")
+        for case in waiting[:limit]:
+            tasks.append({"label": _("%(ref)s 待批准立案") % {"ref": case.reference},
+                          "url": reverse("cases:detail", args=[case.pk])})
+    return tasks

@@ -271,7 +271,7 @@ def _set_certificate_status(actor, cert: Certificate, status: str, reason: str, 
     _require(actor, Role.SYSTEM_ADMIN, cert.person.agency)
     if not reason.strip():
         raise RuleViolation(_("请填写原因。"))
-    cert = Certificate.objects.select_for_update().select_related("person__agency").get(pk=cert.pk)
+    cert = Certificate.objects.select_for_update(of=("self",)).select_related("person__agency").get(pk=cert.pk)
     if cert.status not in allowed_from:
         raise RuleViolation(
             _("执法证当前状态为“%(status)s”，不能进行此操作。") % {"status": cert.get_status_display()}

@@ -46,13 +46,18 @@ def home(request):
             }
         )
     roles = queries.roles_by_agency(user)
+    from zhifa.cases.queries import tasks_for
+    from zhifa.workdays.queries import calendar_warnings, my_deadlines
+
     return render(
         request,
         "org/home.html",
         {
             "certificates": certificates,
             "role_labels": sorted({Role(r).label for held in roles.values() for r in held}),
-            "tasks": [],  # filled by the case, review and publicity issues
+            "tasks": tasks_for(user),
+            "deadlines": my_deadlines(user),
+            "calendar_warnings": calendar_warnings(user),
         },
     )
 
