@@ -5,10 +5,13 @@ from django.db import transaction
 
 def load_all() -> list[tuple[str, str, str]]:
     from zhifa.cases import demo as cases_demo
+    from zhifa.catalog import demo as catalog_demo
     from zhifa.org import demo as org_demo
 
     with transaction.atomic():
         accounts = org_demo.load()
+    with transaction.atomic():
+        catalog_demo.load()
     with transaction.atomic():
         cases_demo.load()
     return accounts

@@ -1,0 +1,83 @@
+"""投诉举报和咨询 submitted on the public portal, with their attachments and their progress.
+
+The complainant's identity and contact data are seen by the agency's staff only, never on the portal.
+The query code given to the submitter is stored as a salted slow hash, never in clear.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.org.models import Agency, Person
+
+from .choices import ComplaintKind, ComplaintStatus
+
+
+class Complaint(models.Model):
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    receipt_number = models.CharField(_("受理编号"), max_length=20, unique=True)
+    # Named like the org app's token hash so ledger snapshots leave it out (core.snapshot.SECRET_FIELDS).
+    key_hash = models.CharField(_("查询码摘要"), max_length=200)
+    kind = models.CharField(_("类别"), max_length=20, choices=ComplaintKind.choices)
+    subject = models.CharField(_("标题"), max_length=100)
+    content = models.TextField(_("内容"))
+    item_code = models.CharField(_("涉及执法事项"), max_length=40, blank=True)
+    target = models.CharField(_("被投诉举报对象"), max_length=200, blank=True)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
+    )
+    reply = models.TextField(_("答复"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    handled_by = models.ForeignKey(
+        Person, verbose_name=_("办理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["agency", "status"], name="complaint_agency_status")]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to="complaints/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=150)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("投诉举报附件")
+        verbose_name_plural = _("投诉举报附件")
+        ordering = ["complaint", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ComplaintEvent(models.Model):
+    """One step of a complaint's progress. ``public`` notes are shown on the status page."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=20, choices=ComplaintStatus.choices)
+    note = models.TextField(_("说明"), blank=True)
+    public = models.BooleanField(_("向提交人公开"), default=True)
+    actor = models.ForeignKey(
+        Person, verbose_name=_("办理人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["complaint", "at", "id"]

@@ -1,0 +1,193 @@
+"""Reads for the public portal (no user: only what is published) and for the staff who answer complaints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from zhifa.catalog.models import ListVersion
+from zhifa.org import queries as org_queries
+from zhifa.org import rules as org_rules
+from zhifa.org.choices import Role
+from zhifa.org.models import Agency, Certificate, Person
+
+from . import rules
+from .models import Complaint
+
+# 投诉举报 are read and handled by the agency's business roles; supervisors read them. Never the three
+# administrators (三员分立).
+COMPLAINT_HANDLER_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
+COMPLAINT_READER_ROLES = COMPLAINT_HANDLER_ROLES | {Role.SUPERVISOR}
+
+
+def portal_agencies() -> QuerySet[Agency]:
+    """Agencies that have published at least one list, for the portal's agency choice."""
+    return Agency.objects.filter(pk__in=ListVersion.objects.values("agency_id")).order_by("code")
+
+
+def portal_agency(code: str | None) -> Agency:
+    """The agency a portal page is about: ``?agency=<code>``, else ``settings.PORTAL_DEFAULT_AGENCY``,
+    else the first agency that has published anything, else the first agency."""
+    if code:
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            raise Http404
+        return agency
+    default = getattr(settings, "PORTAL_DEFAULT_AGENCY", "")
+    agency = (default and Agency.objects.filter(code=default).first()) or portal_agencies().first()
+    agency = agency or Agency.objects.order_by("code").first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+@dataclass(frozen=True)
+class PublicOfficer:
+    name: str
+    unit: str
+    title: str
+    number: str
+    fields: list[str]
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+def active_officers(agency: Agency, on: dt.date | None = None) -> list[PublicOfficer]:
+    """执法人员清单: enabled officers of ``agency`` with a certificate in force on ``on``; one row per such
+    certificate. Nothing else about them (no phone, no account data)."""
+    on = on or timezone.localdate()
+    officer_ids = set(
+        Person.objects.filter(
+            agency=agency, is_active=True, roles__role=Role.OFFICER, roles__agency=agency
+        ).values_list("pk", flat=True)
+    )
+    certs = (
+        Certificate.objects.filter(person_id__in=officer_ids)
+        .select_related("person", "person__unit")
+        .prefetch_related("fields")
+        .order_by("person__unit_id", "person__id", "number")
+    )
+    out = []
+    for c in certs:
+        codes = [f.code for f in c.fields.all()]
+        if org_rules.certificate_problem(
+            status=c.status,
+            valid_from=c.valid_from,
+            valid_to=c.valid_to,
+            field_codes=codes,
+            field=None,
+            on=on,
+        ):
+            continue
+        out.append(
+            PublicOfficer(
+                name=c.person.full_name,
+                unit=c.person.unit.name if c.person.unit else "",
+                title=c.person.title,
+                number=c.number,
+                fields=[f.name for f in c.fields.all()],
+                valid_from=c.valid_from,
+                valid_to=c.valid_to,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """What the public sees of a certificate: ``state`` is valid / expired / not_yet_valid / suspended /
+    revoked / holder_inactive."""
+
+    number: str
+    name: str
+    agency: str
+    fields: list[str]
+    issuer: str
+    valid_from: dt.date
+    valid_to: dt.date
+    state: str
+
+
+def check_certificate(number: str, on: dt.date | None = None) -> CertificateCheck | None:
+    """执法证查询 by number; None when there is no such certificate."""
+    on = on or timezone.localdate()
+    cert = org_queries.certificate_by_number(number.strip())
+    if cert is None:
+        return None
+    codes = [f.code for f in cert.fields.all()]
+    problem = org_rules.certificate_problem(
+        status=cert.status,
+        valid_from=cert.valid_from,
+        valid_to=cert.valid_to,
+        field_codes=codes,
+        field=None,
+        on=on,
+    )
+    if problem == "status":
+        state = cert.status  # suspended / revoked
+    elif problem:
+        state = problem
+    elif not cert.person.is_active:
+        state = "holder_inactive"
+    else:
+        state = "valid"
+    return CertificateCheck(
+        number=cert.number,
+        name=cert.person.full_name,
+        agency=cert.person.agency.name if cert.person.agency else "",
+        fields=[f.name for f in cert.fields.all()],
+        issuer=cert.issuer,
+        valid_from=cert.valid_from,
+        valid_to=cert.valid_to,
+        state=state,
+    )
+
+
+_DUMMY_HASH = None
+
+
+def find_complaint(receipt_number: str, code: str) -> Complaint | None:
+    """The complaint with this receipt number whose query code matches, else None. Takes the same time
+    whether or not the number exists, so the answer does not reveal which numbers are in use."""
+    global _DUMMY_HASH
+    complaint = Complaint.objects.filter(receipt_number=(receipt_number or "").strip()).first()
+    code = rules.normalise_code(code)
+    if complaint is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = make_password("not-a-code")
+        check_password(code, _DUMMY_HASH)
+        return None
+    return complaint if check_password(code, complaint.key_hash) else None
+
+
+# Staff.
+
+
+def complaint_agencies(user) -> set[int]:
+    if getattr(user, "is_superuser", False):
+        return set(Agency.objects.values_list("pk", flat=True))
+    return org_queries.agency_ids_with(user, COMPLAINT_READER_ROLES)
+
+
+def visible_complaints(user) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(agency_id__in=complaint_agencies(user)).select_related("agency")
+
+
+def access_complaint(user, pk) -> Complaint:
+    try:
+        return visible_complaints(user).get(pk=pk)
+    except (Complaint.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_handle(user, complaint: Complaint) -> bool:
+    return bool(
+        getattr(user, "is_superuser", False)
+        or complaint.agency_id in org_queries.agency_ids_with(user, COMPLAINT_HANDLER_ROLES)
+    )
