@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from zhifa.cases import api as cases_api
+from zhifa.catalog import api as catalog_api
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
+from zhifa.publicity import api as publicity_api
 from zhifa.workdays import api as workdays_api
 
 router = DefaultRouter()
@@ -20,6 +22,10 @@ router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="de
 router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("parties", cases_api.PartyViewSet, basename="party")
+router.register("catalog/laws", catalog_api.LawViewSet, basename="catalog-law")
+router.register("catalog/items", catalog_api.ItemViewSet, basename="catalog-item")
+router.register("catalog/versions", catalog_api.VersionViewSet, basename="catalog-version")
+router.register("complaints", publicity_api.ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

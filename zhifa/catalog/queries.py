@@ -175,3 +175,34 @@ def av_requirement(agency: Agency, act_code: str, on: dt.date | None = None) -> 
         if req.act_code == act_code:
             return req
     return None
+
+
+_KIND_MODELS = {
+    "catalog.law": (Law, "agency"),
+    "catalog.article": (Article, "law__agency"),
+    "catalog.enforcementitem": (EnforcementItem, "agency"),
+    "catalog.benchmarktier": ("BenchmarkTier", "item__agency"),
+    "catalog.randominspectionitem": (RandomInspectionItem, "agency"),
+    "catalog.avrecordingitem": (AvRecordingItem, "agency"),
+    "catalog.flowchart": (Flowchart, "agency"),
+    "catalog.flowstep": ("FlowStep", "chart__agency"),
+    "catalog.flowarrow": ("FlowArrow", "chart__agency"),
+    "catalog.serviceguide": (ServiceGuide, "agency"),
+    "catalog.guidematerial": (GuideMaterial, "guide__agency"),
+    "catalog.listversion": (ListVersion, "agency"),
+}
+
+
+def access_by_kind(kind: str):
+    """The ledger's permission-checked fetch for one catalog kind: staff of the object's agency only."""
+    from django.apps import apps
+
+    model, path = _KIND_MODELS[kind]
+    if isinstance(model, str):
+        model = apps.get_model("catalog", model)
+
+    def access(user, object_id):
+        qs = model.objects.filter(**{f"{path}__in": catalog_agencies(user)})
+        return _get(qs, pk=object_id)
+
+    return access

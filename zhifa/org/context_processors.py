@@ -2,6 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases.queries import CASE_READER_ROLES
+from zhifa.catalog.queries import CATALOG_READER_ROLES
+from zhifa.publicity.queries import COMPLAINT_READER_ROLES
 
 from . import queries
 from .choices import Role
@@ -10,6 +12,8 @@ from .choices import Role
 NAV = [
     (_("工作台"), "home", None),
     (_("案件"), "cases:list", CASE_READER_ROLES),
+    (_("事项目录"), "catalog:home", CATALOG_READER_ROLES),
+    (_("投诉举报"), "catalog:complaints", COMPLAINT_READER_ROLES),
     (_("执法主体"), "org:agency_list", queries.ORG_READER_ROLES),
     (_("执法人员"), "org:person_list", queries.ORG_READER_ROLES),
     (_("工作日历"), "workdays:calendar", None),

@@ -6,3 +6,35 @@ class PublicityConfig(AppConfig):
     name = "zhifa.publicity"
     label = "publicity"
     verbose_name = _("行政执法公示")
+
+    def ready(self):
+        from zhifa.ledger import registry
+
+        from . import queries
+
+        registry.register_kind(
+            "publicity.complaint",
+            label=_("投诉举报"),
+            access=queries.access_complaint,
+            agency=lambda c: c.agency,
+        )
+        registry.register_kind(
+            "publicity.complaintattachment",
+            label=_("投诉举报附件"),
+            access=queries.access_by_complaint("attachments"),
+            agency=lambda a: a.complaint.agency,
+        )
+        registry.register_kind(
+            "publicity.complaintevent",
+            label=_("投诉举报办理记录"),
+            access=queries.access_by_complaint("events"),
+            agency=lambda e: e.complaint.agency,
+        )
+        registry.register_actions(
+            {
+                "publicity.submit_complaint": _("提交投诉举报"),
+                "publicity.attach_complaint_file": _("上传投诉举报附件"),
+                "publicity.complaint_event": _("投诉举报办理记录"),
+                "publicity.handle_complaint": _("办理投诉举报"),
+            }
+        )

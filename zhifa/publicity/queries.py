@@ -191,3 +191,18 @@ def can_handle(user, complaint: Complaint) -> bool:
         getattr(user, "is_superuser", False)
         or complaint.agency_id in org_queries.agency_ids_with(user, COMPLAINT_HANDLER_ROLES)
     )
+
+
+def access_by_complaint(related: str):
+    """The ledger's fetch for a complaint's attachments or events: whoever may read the complaint."""
+    from .models import ComplaintAttachment, ComplaintEvent
+
+    model = {"attachments": ComplaintAttachment, "events": ComplaintEvent}[related]
+
+    def access(user, object_id):
+        try:
+            return model.objects.get(pk=object_id, complaint__agency_id__in=complaint_agencies(user))
+        except (model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+
+    return access
