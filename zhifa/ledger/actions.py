@@ -18,8 +18,9 @@ from typing import Any
 
 import rfc8785
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -60,6 +61,8 @@ def normalize(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name  # a stored file is named by its storage name (its hash goes in ``files``)
     if isinstance(value, float):
         return float(value)
     raise TypeError(f"cannot record a {type(value).__name__} in the ledger")
@@ -110,14 +113,18 @@ def _create_log(agency) -> Log:
         return Log.objects.select_for_update().get(pk=agency.pk)
 
 
-def _locked_log(agency) -> Log:
-    log = (
-        Log.objects.select_for_update()
-        .only("agency_id", "origin", "size", "frontier", "last_leaf")
-        .filter(pk=agency.pk)
-        .first()
+def _lock(cursor, agency_id: int) -> tuple | None:
+    """(origin, size, frontier, last_leaf) of the agency's log, its row locked until the transaction ends."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    cursor.execute(
+        f"SELECT origin, size, frontier, last_leaf FROM {Log._meta.db_table} WHERE agency_id = %s{lock}",
+        [agency_id],
     )
-    return log if log is not None else _create_log(agency)
+    return cursor.fetchone()
+
+
+# Entry columns in the order the INSERT names them.
+_ENTRY_COLUMNS = "log_id, seq, at, actor_id, action, object_kind, object_id, body, nodes"
 
 
 def append(
@@ -136,45 +143,67 @@ def append(
     JSON-able description of what changed — by convention ``{"state": snapshot(obj), ...}``, ``None`` as
     the state of a deleted object; ``files`` are (storage name, sha256 hex) pairs of files the action stored.
     The first append for an agency creates its log and its signing key.
+
+    Two statements on PostgreSQL (lock the log row; insert the entry and move the log on in one), so the
+    lock is held briefly and the caller's transaction stays cheap.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger.append must be called inside the action's transaction")
     kind = object_kind(obj) if obj is not None else None
     object_id = str(obj.pk) if obj is not None and obj.pk is not None else None
+    actor_id = actor.pk if actor is not None else None
     record = {"actor": _actor_record(actor, agency), "files": _files(files), "payload": normalize(payload)}
     record_bytes = rfc8785.dumps(record)  # outside the lock: keep the critical section short
 
-    log = _locked_log(agency)
-    seq = log.size
-    at = timezone.now()
-    prev = bytes(log.last_leaf) or None
-    prefix = encoding.head_prefix(
-        action=action,
-        actor=actor.pk if actor is not None else None,
-        at=encoding.format_time(at),
-        kind=kind,
-        log=log.origin,
-        object_id=object_id,
-        prev=prev,
-        seq=seq,
-    )
-    body = prefix + record_bytes + b"}"
-    leaf = merkle.leaf_hash(body)
-    frontier = merkle.split_hashes(bytes(log.frontier))
-    completed = merkle.append_leaf(frontier, seq, leaf)
+    with connection.cursor() as cursor:
+        row = _lock(cursor, agency.pk)
+        if row is None:
+            _create_log(agency)
+            row = _lock(cursor, agency.pk)
+        origin, seq, frontier_blob, last_leaf = row
+        at = timezone.now()
+        prev = bytes(last_leaf) or None
+        head = encoding.HeadEncoder(origin).prefix(
+            action, actor_id, encoding.format_time(at), kind, object_id, prev, seq
+        )
+        body = head + record_bytes + b"}"
+        leaf = merkle.leaf_hash(body)
+        frontier = merkle.split_hashes(bytes(frontier_blob))
+        nodes = b"".join(merkle.append_leaf(frontier, seq, leaf))
+        values = [
+            agency.pk,
+            seq,
+            connection.ops.adapt_datetimefield_value(at),
+            actor_id,
+            action,
+            kind,
+            object_id,
+            body,
+            nodes,
+        ]
+        move = [seq + 1, b"".join(frontier), leaf, agency.pk]
+        insert = f"INSERT INTO {Entry._meta.db_table} ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        update = (
+            f"UPDATE {Log._meta.db_table} SET size = %s, frontier = %s, last_leaf = %s WHERE agency_id = %s"
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH entry AS ({insert}) {update}", values + move)
+        else:
+            cursor.execute(insert, values)
+            cursor.execute(update, move)
     entry = Entry(
-        log_id=log.pk,
+        log_id=agency.pk,
         seq=seq,
         at=at,
-        actor_id=actor.pk if actor is not None else None,
+        actor_id=actor_id,
         action=action,
         object_kind=kind,
         object_id=object_id,
         body=body,
-        nodes=b"".join(completed),
+        nodes=nodes,
     )
-    entry.save(force_insert=True)
-    Log.objects.filter(pk=log.pk).update(size=seq + 1, frontier=b"".join(frontier), last_leaf=leaf)
+    entry._state.adding = False
+    entry._state.db = connection.alias
     return entry
 
 

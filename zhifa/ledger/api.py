@@ -144,13 +144,12 @@ class PublicLogViewSet(viewsets.ReadOnlyModelViewSet):
             raise exceptions.ValidationError(
                 {"detail": [_("序号须小于记录条数，记录条数不能超过最新检查点（%(n)d）。") % {"n": signed}]}
             )
-        leaf = queries.leaf_hashes(log, index, index + 1)
-        proof = queries.inclusion_proof(log, index, size)
+        leaf, proof = queries.leaf_and_inclusion_proof(log, index, size)
         return Response(
             {
                 "leaf_index": index,
                 "tree_size": size,
-                "leaf_hash": leaf[0].hex(),
+                "leaf_hash": leaf.hex(),
                 "root_hash": queries.root_at(log, size).hex(),
                 "proof": [h.hex() for h in proof],
             }

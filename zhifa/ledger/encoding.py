@@ -23,12 +23,15 @@ from typing import Any
 import rfc8785
 
 VERSION = 1
+_TAIL = f',"v":{VERSION}}},"record":'
 _SAFE = frozenset(chr(c) for c in range(0x20, 0x7F)) - {'"', "\\"}
 
 
 def format_time(at: dt.datetime) -> str:
-    """The entry's time as written in its head: UTC, microseconds, ``Z``."""
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The entry's time as written in its head: UTC, always six decimals, ``Z``."""
+    if at.tzinfo is not dt.UTC:
+        at = at.astimezone(dt.UTC)
+    return at.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def encode_string(value: str) -> str:
@@ -38,8 +41,64 @@ def encode_string(value: str) -> str:
     return rfc8785.dumps(value).decode("utf-8")
 
 
-def _opt_string(value: str | None) -> str:
-    return "null" if value is None else encode_string(value)
+class HeadEncoder:
+    """Writes the head of one log's entries; remembers the encoding of repeated strings (actions, kinds).
+
+    The verifier rebuilds every entry's head with it, so it is the one definition of the head's bytes.
+    """
+
+    def __init__(self, log: str) -> None:
+        self._log = encode_string(log)
+        self._strings: dict[str, str] = {}
+
+    def _string(self, value: str | None) -> str:
+        if value is None:
+            return "null"
+        encoded = self._strings.get(value)
+        if encoded is None:
+            encoded = encode_string(value)
+            if len(self._strings) < 10_000:
+                self._strings[value] = encoded
+        return encoded
+
+    def prefix(
+        self,
+        action: str,
+        actor: int | None,
+        at: str,
+        kind: str | None,
+        object_id: str | None,
+        prev: bytes | None,
+        seq: int,
+    ) -> bytes:
+        """``{"head":{...},"record":``. ``at`` is :func:`format_time`'s text (digits and ``-:.TZ``, so
+        it needs no escaping)."""
+        if object_id is None:
+            obj = "null"
+        elif object_id.isdigit():
+            obj = '"' + object_id + '"'  # digits need no escaping in any script
+        else:
+            obj = encode_string(object_id)
+        strings = self._strings
+        return (
+            '{"head":{"action":'
+            + (strings.get(action) or self._string(action))
+            + ',"actor":'
+            + ("null" if actor is None else str(actor))
+            + ',"at":"'
+            + at
+            + '","kind":'
+            + (strings.get(kind) or self._string(kind))  # type: ignore[arg-type]
+            + ',"log":'
+            + self._log
+            + ',"object":'
+            + obj
+            + ',"prev":'
+            + ("null" if prev is None else '"' + prev.hex() + '"')
+            + ',"seq":'
+            + str(seq)
+            + _TAIL
+        ).encode()
 
 
 def head_prefix(
@@ -54,27 +113,7 @@ def head_prefix(
     seq: int,
 ) -> bytes:
     """The first bytes of the entry: ``{"head":{...},"record":``. ``at`` is already :func:`format_time`-ed."""
-    return (
-        '{"head":{"action":'
-        + encode_string(action)
-        + ',"actor":'
-        + ("null" if actor is None else str(int(actor)))
-        + ',"at":'
-        + encode_string(at)
-        + ',"kind":'
-        + _opt_string(kind)
-        + ',"log":'
-        + encode_string(log)
-        + ',"object":'
-        + _opt_string(object_id)
-        + ',"prev":'
-        + ("null" if prev is None else '"' + prev.hex() + '"')
-        + ',"seq":'
-        + str(int(seq))
-        + ',"v":'
-        + str(VERSION)
-        + '},"record":'
-    ).encode("utf-8")
+    return HeadEncoder(log).prefix(action, actor, at, kind, object_id, prev, seq)
 
 
 def encode_entry(prefix: bytes, record: dict[str, Any]) -> bytes:

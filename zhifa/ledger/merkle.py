@@ -177,30 +177,38 @@ def consistency_ranges(first: int, second: int) -> list[tuple[int, int]]:
 NodeFetcher = Callable[[set[Node]], Mapping[Node, bytes]]
 
 
-def hash_ranges(ranges: Iterable[tuple[int, int]], fetch: NodeFetcher) -> list[bytes]:
-    """MTH of each range, fetching all the perfect subtree hashes they need in one call."""
-    ranges = list(ranges)
+def hash_ranges(
+    ranges: Iterable[tuple[int, int]], fetch: NodeFetcher, also: Iterable[Node] = ()
+) -> tuple[list[bytes], Mapping[Node, bytes]]:
+    """MTH of each range, fetching all the perfect subtree hashes they need (and the nodes ``also``
+    asks for) in one call. Returns the hashes and everything fetched."""
     plans = [range_nodes(b, e) for b, e in ranges]
-    wanted = {node for plan in plans for node in plan}
+    wanted = {node for plan in plans for node in plan} | set(also)
     got = fetch(wanted) if wanted else {}
     missing = wanted - set(got)
     if missing:
         raise LookupError(f"missing tree nodes: {sorted(missing)[:5]}")
-    return [fold([got[node] for node in plan]) for plan in plans]
+    return [fold([got[node] for node in plan]) for plan in plans], got
 
 
 def inclusion_proof(index: int, size: int, fetch: NodeFetcher) -> list[bytes]:
-    return hash_ranges(inclusion_ranges(index, size), fetch)
+    return hash_ranges(inclusion_ranges(index, size), fetch)[0]
+
+
+def leaf_and_inclusion_proof(index: int, size: int, fetch: NodeFetcher) -> tuple[bytes, list[bytes]]:
+    """The leaf hash of entry ``index`` and its inclusion proof, in one fetch."""
+    proof, got = hash_ranges(inclusion_ranges(index, size), fetch, also=[(0, index)])
+    return got[(0, index)], proof
 
 
 def consistency_proof(first: int, second: int, fetch: NodeFetcher) -> list[bytes]:
-    return hash_ranges(consistency_ranges(first, second), fetch)
+    return hash_ranges(consistency_ranges(first, second), fetch)[0]
 
 
 def root_at(size: int, fetch: NodeFetcher) -> bytes:
     if size == 0:
         return EMPTY_ROOT
-    return hash_ranges([(0, size)], fetch)[0]
+    return hash_ranges([(0, size)], fetch)[0][0]
 
 
 # Verifiers (RFC 9162 2.1.3.2 and 2.1.4.2). They return False rather than raise on a bad proof.

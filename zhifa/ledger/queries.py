@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -36,12 +37,18 @@ def node_fetcher(log_id: int) -> merkle.NodeFetcher:
     def fetch(wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
         homes = {node: merkle.node_home(*node) for node in wanted}
         seqs = sorted({seq for seq, _offset in homes.values()})
-        stored = dict(Entry.objects.filter(log_id=log_id, seq__in=seqs).values_list("seq", "nodes"))
+        table = Entry._meta.db_table
+        marks = ", ".join(["%s"] * len(seqs))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT seq, nodes FROM {table} WHERE log_id = %s AND seq IN ({marks})", [log_id, *seqs]
+            )
+            stored = {seq: bytes(nodes) for seq, nodes in cursor.fetchall()}
         out = {}
         for node, (seq, offset) in homes.items():
             blob = stored.get(seq)
             if blob is not None and len(blob) >= offset + merkle.HASH_SIZE:
-                out[node] = bytes(blob[offset : offset + merkle.HASH_SIZE])
+                out[node] = blob[offset : offset + merkle.HASH_SIZE]
         return out
 
     return fetch
@@ -49,6 +56,10 @@ def node_fetcher(log_id: int) -> merkle.NodeFetcher:
 
 def inclusion_proof(log: Log, index: int, size: int) -> list[bytes]:
     return merkle.inclusion_proof(index, size, node_fetcher(log.pk))
+
+
+def leaf_and_inclusion_proof(log: Log, index: int, size: int) -> tuple[bytes, list[bytes]]:
+    return merkle.leaf_and_inclusion_proof(index, size, node_fetcher(log.pk))
 
 
 def consistency_proof(log: Log, first: int, second: int) -> list[bytes]:
