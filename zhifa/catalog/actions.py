@@ -216,7 +216,10 @@ def amend_article(actor, article: Article, *, text: str, effective_on: dt.date |
 
 
 def _check_articles(agency: Agency, articles: Iterable[Article]) -> list[Article]:
-    articles = list(articles)
+    # Read them again: the caller's objects may predate a status change made in this request.
+    wanted = [a.pk for a in articles]
+    fresh = {a.pk: a for a in Article.objects.select_related("law").filter(pk__in=wanted)}
+    articles = [fresh[pk] for pk in dict.fromkeys(wanted)]
     for a in articles:
         if a.law.agency_id != agency.pk:
             raise RuleViolation(_("只能引用本执法主体法规库中的条文。"))

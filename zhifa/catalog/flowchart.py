@@ -64,6 +64,9 @@ class Layout:
     height: float
 
 
+NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
+
+
 def _width(ch: str) -> float:
     return 0.55 if ord(ch) < 0x2E80 else 1.0
 
@@ -73,7 +76,8 @@ def wrap(text: str, chars: int) -> list[str]:
     lines, line, used = [], "", 0.0
     for ch in (text or "").strip():
         w = _width(ch)
-        if used + w > chars and line:
+        # No line starts with closing punctuation (避头点): it stays on the line before, a little over.
+        if used + w > chars and line and ch not in NO_LINE_START:
             lines.append(line)
             line, used = "", 0.0
         line += ch
