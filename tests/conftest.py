@@ -113,10 +113,40 @@ def login(client):
     return _login
 
 
-def pytest_collection_modifyitems(items):
-    """Tests on a live server or in real transactions end with a flush, which would take the reference data
-    that migrations seed (calendar, deadline kinds) with it: such tests restore it (serialized rollback)."""
-    for item in items:
-        names = getattr(item, "fixturenames", ())
-        if "transactional_db" in names or "live_server" in names:
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+def _migration_seeds():
+    """The data-seeding steps of every migration (RunPython), in migration order."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection)
+    seen, steps = set(), []
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        for key in loader.graph.forwards_plan(leaf):
+            if key in seen:
+                continue
+            seen.add(key)
+            steps += [op.code for op in loader.graph.nodes[key].operations if isinstance(op, RunPython)]
+    return steps
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Tests on a live server or in real transactions end with a flush, which takes the reference data the
+    migrations seed (calendar, deadline kinds…) with it: put it back before such a test."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if not (transactional or "transactional_db" in names or "live_server" in names):
+        return
+    request.getfixturevalue("transactional_db")
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from zhifa.workdays.models import DeadlineKind
+
+    if not DeadlineKind.objects.exists():
+        for seed in _migration_seeds():
+            seed(apps, SimpleNamespace(connection=connection))
