@@ -1,0 +1,16 @@
+import pytest
+from django.core.cache import cache
+
+from tests.catalog.factories import build_catalog
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def cat(world):
+    return build_catalog(world)
