@@ -131,3 +131,32 @@ def test_agencies_do_not_wait_for_each_other_on_postgresql(world):
     assert not errors, errors
     assert done["b"], "agency B's append waited for agency A's transaction"
     assert checks.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_append_leaves_no_trace(world):
+    """On PostgreSQL a connection remembers where it left a log; after a rollback that memory is wrong,
+    and the database must refuse it rather than fork the chain."""
+    with transaction.atomic():
+        actions.append(agency=world.a, actor=None, action="test.kept", payload={})
+    size = Log.objects.get(pk=world.a.pk).size
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        actions.append(agency=world.a, actor=None, action="test.rolled_back", payload={})
+        1 / 0  # noqa: B018
+    errors: list[Exception] = []
+
+    def other():  # another connection appends meanwhile
+        with transaction.atomic():
+            actions.append(agency=world.a, actor=None, action="test.other", payload={})
+
+    t = threading.Thread(target=_in_thread(other, errors))
+    t.start()
+    t.join(30)
+    assert not errors, errors
+    for _ in range(3):
+        with transaction.atomic():
+            actions.append(agency=world.a, actor=None, action="test.after", payload={})
+    log = Log.objects.get(pk=world.a.pk)
+    assert log.size == size + 4
+    assert not Entry.objects.filter(log=log, action="test.rolled_back").exists()
+    assert checks.verify(agency=world.a).ok

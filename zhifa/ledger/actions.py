@@ -123,8 +123,32 @@ def _lock(cursor, agency_id: int) -> tuple | None:
     return cursor.fetchone()
 
 
-# Entry columns in the order the INSERT names them.
 _ENTRY_COLUMNS = "log_id, seq, at, actor_id, action, object_kind, object_id, body, nodes"
+_INSERT = f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_MOVE = "UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s WHERE agency_id = %s"
+# PostgreSQL, when this connection appended to the log last: move the log on only if it is still where
+# we left it (the UPDATE takes the row lock, and re-reads the row if another transaction held it), and
+# insert the entry only if it moved. One statement instead of two.
+_MOVE_IF_UNCHANGED = (
+    "WITH moved AS (UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s "
+    "WHERE agency_id = %s AND size = %s AND last_leaf = %s RETURNING agency_id) "
+    f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s FROM moved"
+)
+_HEADS = "_zhifa_ledger_heads"
+
+
+def _entry_bytes(head, seq, frontier_blob, last_leaf, at, actor_id, action, kind, object_id, record_bytes):
+    """(body, leaf, nodes, new frontier) of entry ``seq`` appended to a log whose state is given."""
+    prev = bytes(last_leaf) or None
+    body = (
+        head.prefix(action, actor_id, encoding.format_time(at), kind, object_id, prev, seq)
+        + record_bytes
+        + b"}"
+    )
+    leaf = merkle.leaf_hash(body)
+    frontier = merkle.split_hashes(bytes(frontier_blob))
+    nodes = b"".join(merkle.append_leaf(frontier, seq, leaf))
+    return body, leaf, nodes, b"".join(frontier)
 
 
 def append(
@@ -144,53 +168,102 @@ def append(
     the state of a deleted object; ``files`` are (storage name, sha256 hex) pairs of files the action stored.
     The first append for an agency creates its log and its signing key.
 
-    Two statements on PostgreSQL (lock the log row; insert the entry and move the log on in one), so the
-    lock is held briefly and the caller's transaction stays cheap.
+    The log row is locked until the caller's transaction ends, so appends to one log queue and the chain
+    never forks. On PostgreSQL a connection remembers where it left each log (a hint, checked by the
+    database in the same statement that moves the log on), so a connection appending again pays one
+    statement; otherwise two (lock, then insert and move).
     """
-    if not transaction.get_connection().in_atomic_block:
+    conn = transaction.get_connection()  # this thread's connection (``connection`` is a shared proxy)
+    if not conn.in_atomic_block:
         raise RuntimeError("ledger.append must be called inside the action's transaction")
     kind = object_kind(obj) if obj is not None else None
     object_id = str(obj.pk) if obj is not None and obj.pk is not None else None
     actor_id = actor.pk if actor is not None else None
     record = {"actor": _actor_record(actor, agency), "files": _files(files), "payload": normalize(payload)}
     record_bytes = rfc8785.dumps(record)  # outside the lock: keep the critical section short
+    postgres = conn.vendor == "postgresql"
+    heads = conn.__dict__.setdefault(_HEADS, {})
 
-    with connection.cursor() as cursor:
-        row = _lock(cursor, agency.pk)
-        if row is None:
-            _create_log(agency)
+    with conn.cursor() as cursor:
+        hint = heads.pop(agency.pk, None) if postgres else None
+        done = False
+        if hint is not None:
+            origin, seq, frontier_blob, last_leaf = hint
+            at = timezone.now()
+            body, leaf, nodes, frontier = _entry_bytes(
+                encoding.HeadEncoder(origin),
+                seq,
+                frontier_blob,
+                last_leaf,
+                at,
+                actor_id,
+                action,
+                kind,
+                object_id,
+                record_bytes,
+            )
+            cursor.execute(
+                _MOVE_IF_UNCHANGED,
+                [
+                    seq + 1,
+                    frontier,
+                    leaf,
+                    agency.pk,
+                    seq,
+                    last_leaf,
+                    agency.pk,
+                    seq,
+                    at,
+                    actor_id,
+                    action,
+                    kind,
+                    object_id,
+                    body,
+                    nodes,
+                ],
+            )
+            done = cursor.rowcount == 1
+        if not done:
             row = _lock(cursor, agency.pk)
-        origin, seq, frontier_blob, last_leaf = row
-        at = timezone.now()
-        prev = bytes(last_leaf) or None
-        head = encoding.HeadEncoder(origin).prefix(
-            action, actor_id, encoding.format_time(at), kind, object_id, prev, seq
-        )
-        body = head + record_bytes + b"}"
-        leaf = merkle.leaf_hash(body)
-        frontier = merkle.split_hashes(bytes(frontier_blob))
-        nodes = b"".join(merkle.append_leaf(frontier, seq, leaf))
-        values = [
-            agency.pk,
-            seq,
-            connection.ops.adapt_datetimefield_value(at),
-            actor_id,
-            action,
-            kind,
-            object_id,
-            body,
-            nodes,
-        ]
-        move = [seq + 1, b"".join(frontier), leaf, agency.pk]
-        insert = f"INSERT INTO {Entry._meta.db_table} ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        update = (
-            f"UPDATE {Log._meta.db_table} SET size = %s, frontier = %s, last_leaf = %s WHERE agency_id = %s"
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute(f"WITH entry AS ({insert}) {update}", values + move)
-        else:
-            cursor.execute(insert, values)
-            cursor.execute(update, move)
+            if row is None:
+                _create_log(agency)
+                row = _lock(cursor, agency.pk)
+            origin, seq, frontier_blob, last_leaf = row
+            at = timezone.now()
+            body, leaf, nodes, frontier = _entry_bytes(
+                encoding.HeadEncoder(origin),
+                seq,
+                frontier_blob,
+                last_leaf,
+                at,
+                actor_id,
+                action,
+                kind,
+                object_id,
+                record_bytes,
+            )
+            values = [
+                agency.pk,
+                seq,
+                conn.ops.adapt_datetimefield_value(at),
+                actor_id,
+                action,
+                kind,
+                object_id,
+                body,
+                nodes,
+            ]
+            move = [seq + 1, frontier, leaf, agency.pk]
+            if postgres:
+                cursor.execute(f"WITH entry AS ({_INSERT}) {_MOVE}", values + move)
+            else:
+                cursor.execute(_INSERT, values)
+                cursor.execute(_MOVE, move)
+    if postgres:
+        # Wrong after a rollback, and then simply refused by the database next time.
+        if len(heads) > 100:
+            heads.clear()
+        heads[agency.pk] = (origin, seq + 1, frontier, leaf)
     entry = Entry(
         log_id=agency.pk,
         seq=seq,
@@ -203,7 +276,7 @@ def append(
         nodes=nodes,
     )
     entry._state.adding = False
-    entry._state.db = connection.alias
+    entry._state.db = conn.alias
     return entry
 
 
