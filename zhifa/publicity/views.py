@@ -6,6 +6,8 @@ unpublished, no inactive officer and no complainant's data ever reaches these pa
 
 from __future__ import annotations
 
+import io
+
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -389,10 +391,11 @@ def certificate_qr(request, number):
         raise Http404
     url = request.build_absolute_uri(reverse("publicity:verify")) + "?number=" + number
     qr = segno.make(url, error="m")
-    svg = qr.svg_inline(
-        scale=4, dark="#000000", light="#ffffff", title=_("执法证%(n)s查询二维码") % {"n": number}
-    )
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    buf = io.BytesIO()
+    # A standalone SVG file (with its namespace), so it works as an <img> and as a download.
+    title = _("执法证%(n)s查询二维码") % {"n": number}
+    qr.save(buf, kind="svg", scale=4, dark="#000000", light="#ffffff", title=title, encoding="utf-8")
+    return HttpResponse(buf.getvalue(), content_type="image/svg+xml; charset=utf-8")
 
 
 # 投诉举报、咨询

@@ -1,0 +1,165 @@
+"""The public portal in a real browser (Debian chromium): home, the people list and the certificate check,
+on a desktop and on a phone, by keyboard; screenshots go to test-results/ (kept as CI artifacts)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+ACTIVE = "44030020010001"  # officer 1 of the demo
+EXPIRED = "44030020040020"  # officer 20 holds an expired certificate
+
+CONTRAST = """
+(selector) => {
+  const lum = (c) => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(x => x / 255)
+      .map(x => x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const bg = (el) => { while (el) { const c = getComputedStyle(el).backgroundColor;
+      if (c && !c.startsWith('rgba(0, 0, 0, 0)') && c !== 'transparent') return c; el = el.parentElement; }
+    return 'rgb(255, 255, 255)'; };
+  return [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null).map(e => {
+    const a = lum(getComputedStyle(e).color), b = lum(bg(e));
+    return {text: e.textContent.trim().slice(0, 20), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+  });
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _clear_limits():
+    cache.clear()
+    SHOTS.mkdir(exist_ok=True)
+
+
+def _shot(page, name):
+    page.screenshot(path=str(SHOTS / f"portal-{name}.png"), full_page=True)
+
+
+def _assert_accessible_basics(page):
+    # Every form control has a label, every image a text alternative, and the text has AA contrast.
+    unlabeled = page.evaluate("""() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name)""")
+    assert unlabeled == []
+    assert page.evaluate("() => [...document.images].filter(i => !i.hasAttribute('alt')).length") == 0
+    for item in page.evaluate(
+        CONTRAST, "main p, main td, main th, main a, main label, nav a, .site a, button"
+    ):
+        assert item["ratio"] >= 4.5, item
+
+
+def test_portal_home(page, live_server, demo):
+    page.goto(f"{live_server.url}/portal/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("明山区卫生健康局行政执法公示")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    for name in (
+        "执法主体",
+        "执法人员",
+        "执法事项",
+        "随机抽查",
+        "服务指南",
+        "流程图",
+        "音像记录",
+        "岗位公示",
+        "执法证查询",
+        "投诉举报",
+    ):
+        expect(
+            page.get_by_role("navigation", name="公示栏目").get_by_role("link", name=name, exact=True)
+        ).to_be_visible()
+    _assert_accessible_basics(page)
+    _shot(page, "home")
+    # Keyboard: the first Tab reaches the skip link, which moves focus to the content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="跳到主要内容")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+    page.get_by_role("link", name="执法事项清单").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("执法事项清单")
+    expect(page.locator(".version-bar")).to_contain_text("现行第2版")
+    page.get_by_label("关键词").fill("医师")
+    page.get_by_role("button", name="检索").click()
+    expect(page.locator(".item-card").first).to_contain_text("医师")
+    page.locator("details summary").first.click()
+    expect(page.locator("details[open]").first).to_contain_text("裁量基准")
+    _shot(page, "items")
+
+
+def test_people_list(page, live_server, demo):
+    page.goto(f"{live_server.url}/portal/people/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("执法人员清单")
+    table = page.get_by_role("table")
+    expect(table).to_contain_text(ACTIVE)
+    expect(table).not_to_contain_text(EXPIRED)
+    expect(table).not_to_contain_text("邓子健")  # the system administrator is not an officer
+    assert table.locator("tbody tr").count() == 19
+    _assert_accessible_basics(page)
+    _shot(page, "people")
+    page.get_by_role("link", name=ACTIVE).click()
+    expect(page.get_by_role("heading", name="该执法证有效")).to_be_visible()
+
+
+def test_certificate_check(page, live_server, demo):
+    page.goto(f"{live_server.url}/portal/certificates/verify/")
+    field = page.get_by_label("执法证号")
+    field.fill(ACTIVE)
+    field.press("Enter")
+    result = page.locator(".result")
+    expect(result).to_contain_text("该执法证有效")
+    expect(result).to_contain_text("明山区卫生健康局")
+    qr = page.get_by_role("img", name=re.compile(f"执法证{ACTIVE}的查询二维码"))
+    expect(qr).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", qr.element_handle()) > 0
+    _assert_accessible_basics(page)
+    _shot(page, "verify-valid")
+
+    page.get_by_label("执法证号").fill(EXPIRED)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".result")).to_contain_text("该执法证已过期")
+    _shot(page, "verify-expired")
+
+    page.get_by_label("执法证号").fill("00000000000000")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_role("status")).to_have_text("未查询到该执法证")
+    _shot(page, "verify-unknown")
+
+
+def test_portal_fits_a_phone(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    for path in (
+        "/portal/",
+        "/portal/people/",
+        "/portal/items/",
+        "/portal/random-inspection-items/",
+        "/portal/flowcharts/",
+        "/portal/agency/",
+        "/portal/complaints/new/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375 + 1, f"{path} scrolls sideways on a phone: {width}px"
+    page.goto(f"{live_server.url}/portal/people/")
+    _shot(page, "people-phone")
+    context.close()
+
+
+def test_complaint_by_keyboard_and_status(page, live_server, demo):
+    page.goto(f"{live_server.url}/portal/complaints/new/")
+    page.get_by_label("咨询").check()
+    page.get_by_label("标题").fill("校验时间咨询")
+    page.get_by_label("内容").fill("请问诊所的执业许可证多久校验一次？")
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("提交成功")
+    receipt = page.locator("#receipt").inner_text()
+    code = page.locator("#query-code").inner_text()
+    _shot(page, "complaint-done")
+    page.get_by_role("link", name="查询办理进度").click()
+    page.get_by_label("受理编号").fill(receipt)
+    page.get_by_label("查询码").fill(code)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator(".result")).to_contain_text("已登记")
