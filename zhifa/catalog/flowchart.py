@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.translation import gettext as _
+
 NODE_W = 196
 H_GAP = 36
 V_GAP = 46
@@ -129,7 +131,7 @@ def layout(steps: Sequence[dict], arrows: Sequence[dict]) -> Layout:
     forward = [e for e in edges if (e.source, e.target) not in back and e.source != e.target]
     # Longest path ranks over the forward edges (a DAG now); steps in order make it stable.
     rank = {k: 0 for k in nodes}
-    for _ in range(len(nodes)):
+    for _round in range(len(nodes)):
         changed = False
         for e in forward:
             if rank[e.target] < rank[e.source] + 1:
@@ -253,13 +255,14 @@ def describe(steps: Sequence[dict], arrows: Sequence[dict]) -> str:
         outs = [a for a in arrows if a["source"] == s["key"] and a["target"] in labels]
         text = s.get("label", "")
         if s.get("note"):
-            text += f"（{s['note']}）"
+            text += _("（%(note)s）") % {"note": s["note"]}
         if outs:
-            text += "，然后" + "或".join(
-                (f"{a['label']}：" if a.get("label") else "") + labels[a["target"]] for a in outs
+            text += _("，然后") + _("或").join(
+                (_("%(label)s：") % {"label": a["label"]} if a.get("label") else "") + labels[a["target"]]
+                for a in outs
             )
         parts.append(text)
-    return "；".join(parts) + "。"
+    return _("；").join(parts) + _("。")
 
 
 def render_svg(steps: Sequence[dict], arrows: Sequence[dict], *, title: str, ident: str = "flow") -> str:

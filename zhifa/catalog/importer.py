@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from zhifa.org.models import EnforcementField
 
@@ -53,29 +54,35 @@ def _choice(value: str, choices, column: str):
             if value in (c.value, str(c.label)):
                 return c.value
         allowed = "、".join(str(c.label) for c in choices)
-    raise RowError(f"{column}“{value}”无效，应为：{allowed}")
+    raise RowError(
+        _("%(column)s“%(value)s”无效，应为：%(allowed)s")
+        % {"column": column, "value": value, "allowed": allowed}
+    )
 
 
 def _required(row: dict, column: str, max_length: int | None = None) -> str:
     value = row.get(column, "").strip()
     if not value:
-        raise RowError(f"“{column}”不能为空")
+        raise RowError(_("“%(column)s”不能为空") % {"column": column})
     if max_length and len(value) > max_length:
-        raise RowError(f"“{column}”超过{max_length}个字符")
+        raise RowError(_("“%(column)s”超过%(n)d个字符") % {"column": column, "n": max_length})
     return value
 
 
 def _optional(row: dict, column: str, max_length: int | None = None) -> str:
     value = row.get(column, "").strip()
     if max_length and len(value) > max_length:
-        raise RowError(f"“{column}”超过{max_length}个字符")
+        raise RowError(_("“%(column)s”超过%(n)d个字符") % {"column": column, "n": max_length})
     return value
 
 
 def _code(row: dict, column: str) -> str:
     value = _required(row, column, 40)
     if not CODE_RE.match(value):
-        raise RowError(f"{column}“{value}”只能由字母、数字、点、连字符和下划线组成")
+        raise RowError(
+            _("%(column)s“%(value)s”只能由字母、数字、点、连字符和下划线组成")
+            % {"column": column, "value": value}
+        )
     return value
 
 
@@ -84,9 +91,9 @@ def _int(row: dict, column: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise RowError(f"{column}“{value}”应为正整数") from None
+        raise RowError(_("%(column)s“%(value)s”应为正整数") % {"column": column, "value": value}) from None
     if number <= 0:
-        raise RowError(f"{column}“{value}”应为正整数")
+        raise RowError(_("%(column)s“%(value)s”应为正整数") % {"column": column, "value": value})
     return number
 
 
@@ -97,7 +104,9 @@ def _date(row: dict, column: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.replace("/", "-").replace(".", "-")[:10])
     except ValueError:
-        raise RowError(f"{column}“{value}”不是有效日期，应写作“2026-01-31”") from None
+        raise RowError(
+            _("%(column)s“%(value)s”不是有效日期，应写作“2026-01-31”") % {"column": column, "value": value}
+        ) from None
 
 
 def _money(row: dict, column: str) -> Decimal | None:
@@ -107,9 +116,9 @@ def _money(row: dict, column: str) -> Decimal | None:
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise RowError(f"{column}“{value}”应为金额数字") from None
+        raise RowError(_("%(column)s“%(value)s”应为金额数字") % {"column": column, "value": value}) from None
     if amount < 0 or amount.is_nan():
-        raise RowError(f"{column}不能为负数")
+        raise RowError(_("%(column)s不能为负数") % {"column": column})
     return amount
 
 
@@ -119,7 +128,7 @@ def _field(row: dict, column: str) -> EnforcementField | None:
         return None
     found = EnforcementField.objects.filter(Q(code=value) | Q(name=value)).first()
     if found is None:
-        raise RowError(f"{column}“{value}”不存在")
+        raise RowError(_("%(column)s“%(value)s”不存在") % {"column": column, "value": value})
     return found
 
 
@@ -140,17 +149,25 @@ class ArticleIndex:
         try:
             citations = rules.parse_citations(text)
         except ValueError as exc:
-            raise RowError(f"{column}：{exc}") from None
+            raise RowError(_("%(column)s：%(problem)s") % {"column": column, "problem": exc}) from None
         found = []
         for law_name, number in citations:
             law = self.laws.get(law_name) or self.laws.get(law_name.removeprefix("中华人民共和国"))
             if law is None:
-                raise RowError(f"{column}：法规库中没有《{law_name}》，请先导入该法规")
+                raise RowError(
+                    _("%(column)s：法规库中没有《%(law)s》，请先导入该法规")
+                    % {"column": column, "law": law_name}
+                )
             if law.status == LawStatus.REPEALED:
-                raise RowError(f"{column}：《{law.name}》已废止，不能作为依据")
+                raise RowError(
+                    _("%(column)s：《%(law)s》已废止，不能作为依据") % {"column": column, "law": law.name}
+                )
             article = self.articles.get((law.pk, number))
             if article is None:
-                raise RowError(f"{column}：《{law_name}》{rules.article_label(number)}不在法规库中")
+                raise RowError(
+                    _("%(column)s：《%(law)s》%(article)s不在法规库中")
+                    % {"column": column, "law": law_name, "article": rules.article_label(number)}
+                )
             found.append(article)
         return found
 
@@ -158,10 +175,10 @@ class ArticleIndex:
 def check_headers(kind: str, headers: list[str], problems: Problems) -> None:
     missing = [h for h in REQUIRED[kind] if h not in headers]
     if missing:
-        problems.add(1, "缺少列：" + "、".join(missing))
+        problems.add(1, _("缺少列：%(columns)s") % {"columns": "、".join(missing)})
     unknown = [h for h in headers if h and h not in HEADERS[kind]]
     if unknown:
-        problems.add(1, "无法识别的列：" + "、".join(unknown))
+        problems.add(1, _("无法识别的列：%(columns)s") % {"columns": "、".join(unknown)})
 
 
 def parse(
@@ -173,10 +190,10 @@ def parse(
     if problems.errors:
         return [], problems.errors
     if not rows:
-        problems.add(2, "文件中没有数据行")
+        problems.add(2, _("文件中没有数据行"))
         return [], problems.errors
     if len(rows) > MAX_ROWS:
-        problems.add(MAX_ROWS + 2, f"一次最多导入{MAX_ROWS}行")
+        problems.add(MAX_ROWS + 2, _("一次最多导入%(n)d行") % {"n": MAX_ROWS})
         return [], problems.errors
     parser = {
         TableKind.LAWS: _laws,
@@ -206,7 +223,11 @@ def _unique(parsed, key, column, problems):
     for number, spec in parsed:
         value = spec[key]
         if value in seen:
-            problems.add(number, f"{column}“{value}”与第{seen[value]}行重复")
+            problems.add(
+                number,
+                _("%(column)s“%(value)s”与第%(row)d行重复")
+                % {"column": column, "value": value, "row": seen[value]},
+            )
         else:
             seen[value] = number
 
@@ -216,7 +237,9 @@ def _laws(agency, rows, problems) -> list[dict]:
         try:
             number = rules.parse_cn_number(_required(row, "条号").removeprefix("第").removesuffix("条"))
         except ValueError:
-            raise RowError(f"条号“{row.get('条号')}”无法识别，应写作“第四十二条”或“42”") from None
+            raise RowError(
+                _("条号“%(value)s”无法识别，应写作“第四十二条”或“42”") % {"value": row.get("条号")}
+            ) from None
         return {
             "name": _required(row, "法规名称", 200).strip("《》"),
             "short_name": _optional(row, "简称", 100).strip("《》"),
@@ -254,12 +277,21 @@ def _laws(agency, rows, problems) -> list[dict]:
         )
         for key in ("issuer", "level", "short_name", "promulgated_on", "effective_on", "status"):
             if spec[key] != law[key]:
-                problems.add(number, f"《{spec['name']}》的“{key_label(key)}”与第{law['row']}行不一致")
+                problems.add(
+                    number,
+                    _("《%(law)s》的“%(column)s”与第%(row)d行不一致")
+                    % {"law": spec["name"], "column": key_label(key), "row": law["row"]},
+                )
         art_key = (spec["name"], spec["number"])
         if art_key in seen_articles:
             problems.add(
                 number,
-                f"《{spec['name']}》{rules.article_label(spec['number'])}与第{seen_articles[art_key]}行重复",
+                _("《%(law)s》%(article)s与第%(row)d行重复")
+                % {
+                    "law": spec["name"],
+                    "article": rules.article_label(spec["number"]),
+                    "row": seen_articles[art_key],
+                },
             )
         seen_articles[art_key] = number
         law["articles"][spec["number"]] = spec["text"]
@@ -287,10 +319,10 @@ def _items(agency, rows, problems) -> list[dict]:
     def one(row):
         unit_name = _optional(row, "承办机构")
         if unit_name and unit_name not in units:
-            raise RowError(f"承办机构“{unit_name}”不是本执法主体的内设机构")
+            raise RowError(_("承办机构“%(unit)s”不是本执法主体的内设机构") % {"unit": unit_name})
         hearing = _optional(row, "可否听证") or "否"
         if hearing not in ("是", "否"):
-            raise RowError(f"可否听证“{hearing}”应为“是”或“否”")
+            raise RowError(_("可否听证“%(value)s”应为“是”或“否”") % {"value": hearing})
         tiers = {}
         for tier, (h_circ, h_pen, h_min, h_max) in TIER_COLUMNS:
             circumstances, penalty = _optional(row, h_circ), _optional(row, h_pen)
@@ -298,10 +330,15 @@ def _items(agency, rows, problems) -> list[dict]:
             if not (circumstances or penalty or fine_min is not None or fine_max is not None):
                 continue
             if not circumstances or not penalty:
-                raise RowError(f"裁量基准“{TIER_NAMES[tier.value]}”档须同时填写情形和处罚标准")
+                raise RowError(
+                    _("裁量基准“%(tier)s”档须同时填写情形和处罚标准") % {"tier": TIER_NAMES[tier.value]}
+                )
             problem = rules.fine_range_problem(fine_min, fine_max)
             if problem:
-                raise RowError(f"裁量基准“{TIER_NAMES[tier.value]}”档：{problem}")
+                raise RowError(
+                    _("裁量基准“%(tier)s”档：%(problem)s")
+                    % {"tier": TIER_NAMES[tier.value], "problem": problem}
+                )
             tiers[tier.value] = {
                 "circumstances": circumstances,
                 "penalty": penalty,
@@ -334,7 +371,7 @@ def _random(agency, rows, problems) -> list[dict]:
         seq = _int(row, "序号")
         code = row.get("事项编码", "").strip() or f"RI-{seq:03d}"
         if not CODE_RE.match(code) or len(code) > 40:
-            raise RowError(f"事项编码“{code}”只能由字母、数字、点、连字符和下划线组成")
+            raise RowError(_("事项编码“%(code)s”只能由字母、数字、点、连字符和下划线组成") % {"code": code})
         return {
             "code": code,
             "seq": seq,
@@ -387,7 +424,10 @@ def _materials(text: str) -> list[tuple[str, str]]:
         m = re.match(r"^(.*?)[（(]([^（）()]*)[）)]$", part)
         name, requirement = (m.group(1).strip(), m.group(2).strip()) if m else (part, "")
         if not name or len(name) > 200 or len(requirement) > 300:
-            raise RowError(f"申请材料“{part[:30]}”格式不正确，应写作“材料名称（份数及要求）”，多项用“；”分隔")
+            raise RowError(
+                _("申请材料“%(value)s”格式不正确，应写作“材料名称（份数及要求）”，多项用“；”分隔")
+                % {"value": part[:30]}
+            )
         out.append((name, requirement))
     return out
 
@@ -399,10 +439,10 @@ def _guides(agency, rows, problems) -> list[dict]:
     def one(row):
         item_code = _optional(row, "对应事项编码")
         if item_code and item_code not in items:
-            raise RowError(f"对应事项编码“{item_code}”不在本单位执法事项清单中")
+            raise RowError(_("对应事项编码“%(code)s”不在本单位执法事项清单中") % {"code": item_code})
         chart_code = _optional(row, "流程图编码")
         if chart_code and chart_code not in charts:
-            raise RowError(f"流程图编码“{chart_code}”不存在")
+            raise RowError(_("流程图编码“%(code)s”不存在") % {"code": chart_code})
         procedure = _optional(row, "程序类别")
         return {
             "code": _code(row, "指南编码"),
@@ -454,7 +494,9 @@ def _flowcharts(agency, rows, problems) -> list[dict]:
         chart = charts.get(spec["chart"])
         if chart is None:
             if not spec["title"] or not spec["procedure"]:
-                problems.add(number, f"流程图“{spec['chart']}”的第一行须填写流程图名称和程序类别")
+                problems.add(
+                    number, _("流程图“%(code)s”的第一行须填写流程图名称和程序类别") % {"code": spec["chart"]}
+                )
             chart = charts[spec["chart"]] = {
                 "code": spec["chart"],
                 "title": spec["title"],
@@ -467,9 +509,17 @@ def _flowcharts(agency, rows, problems) -> list[dict]:
         else:
             for key in ("title", "procedure", "description"):
                 if spec[key] and spec[key] != chart[key]:
-                    problems.add(number, f"流程图“{spec['chart']}”的“{key_label(key)}”与前面的行不一致")
+                    problems.add(
+                        number,
+                        _("流程图“%(code)s”的“%(column)s”与前面的行不一致")
+                        % {"code": spec["chart"], "column": key_label(key)},
+                    )
         if spec["key"] in chart["rows"]:
-            problems.add(number, f"步骤编码“{spec['key']}”与第{chart['rows'][spec['key']]}行重复")
+            problems.add(
+                number,
+                _("步骤编码“%(key)s”与第%(row)d行重复")
+                % {"key": spec["key"], "row": chart["rows"][spec["key"]]},
+            )
             continue
         chart["rows"][spec["key"]] = number
         chart["steps"].append(
@@ -481,7 +531,9 @@ def _flowcharts(agency, rows, problems) -> list[dict]:
         for arrow in chart["arrows"]:
             if arrow["target"] not in chart["rows"]:
                 problems.add(
-                    arrow.pop("row"), f"下一步“{arrow['target']}”不是流程图“{chart['code']}”中的步骤编码"
+                    arrow.pop("row"),
+                    _("下一步“%(key)s”不是流程图“%(code)s”中的步骤编码")
+                    % {"key": arrow["target"], "code": chart["code"]},
                 )
             else:
                 arrow.pop("row")

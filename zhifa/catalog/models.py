@@ -414,4 +414,4 @@ class ListVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} 第{self.number}版"
+        return str(_("%(list)s第%(n)d版") % {"list": self.get_kind_display(), "n": self.number})

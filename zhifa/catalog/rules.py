@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 DIGITS = "零一二三四五六七八九"
 
 
@@ -91,14 +93,17 @@ def parse_citations(text: str) -> list[tuple[str, int]]:
         matches = list(_CITATION.finditer(part))
         consumed = "".join(m.group(0) for m in matches)
         if not matches or re.sub(r"[\s、,，]", "", consumed) != re.sub(r"[\s、,，]", "", part):
-            raise ValueError(f"无法识别的引用“{part}”，应写作“《法规名称》第X条”，多条用“、”或“；”分隔")
+            raise ValueError(
+                _("无法识别的引用“%(text)s”，应写作“《法规名称》第X条”，多条用“、”或“；”分隔")
+                % {"text": part}
+            )
         for m in matches:
             law = m.group(1).strip()
             for a in _ARTICLE.finditer(m.group(2)):
                 try:
                     result.append((law, parse_cn_number(a.group(1))))
                 except ValueError:
-                    raise ValueError(f"条号“{a.group(0)}”无法识别") from None
+                    raise ValueError(_("条号“%(text)s”无法识别") % {"text": a.group(0)}) from None
     return list(dict.fromkeys(result))
 
 
@@ -131,9 +136,9 @@ def fine_range_problem(fine_min: Decimal | None, fine_max: Decimal | None) -> st
     """Why a benchmark's fine range is not valid, or None."""
     for value in (fine_min, fine_max):
         if value is not None and value < 0:
-            return "罚款金额不能为负数"
+            return _("罚款金额不能为负数")
     if fine_min is not None and fine_max is not None and fine_min > fine_max:
-        return "罚款下限不能高于上限"
+        return _("罚款下限不能高于上限")
     return None
 
 
@@ -157,9 +162,9 @@ def publish_date_problem(
 ) -> str | None:
     """A new version cannot take effect before the previous one, nor (for a person) retroactively."""
     if previous is not None and effective_on < previous:
-        return f"施行日期不能早于上一版本的施行日期（{previous.isoformat()}）"
+        return _("施行日期不能早于上一版本的施行日期（%(date)s）") % {"date": previous.isoformat()}
     if not by_platform and effective_on < today:
-        return "施行日期不能早于今天：清单不能溯及既往地生效"
+        return _("施行日期不能早于今天：清单不能溯及既往地生效")
     return None
 
 

@@ -49,8 +49,10 @@ class ListChangesFeed(Feed):
         for key, label in (("added", _("新增")), ("changed", _("修改")), ("removed", _("删除"))):
             codes = c.get(key) or []
             if codes:
+                more = "…" if len(codes) > 20 else ""
                 parts.append(
-                    f"{label}{len(codes)}项：{'、'.join(codes[:20])}{'…' if len(codes) > 20 else ''}。"
+                    _("%(what)s%(n)d项：%(codes)s%(more)s。")
+                    % {"what": label, "n": len(codes), "codes": "、".join(codes[:20]), "more": more}
                 )
         if version.note:
             parts.append(_("说明：%(note)s") % {"note": version.note})
