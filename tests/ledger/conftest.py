@@ -1,8 +1,16 @@
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from zhifa.ledger import actions
 from zhifa.ledger.models import Log
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """The tests read the Chinese messages, whatever language an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from . import encoding, keys, merkle, notes, registry
 from .models import Checkpoint, Entry, Log
@@ -36,14 +37,15 @@ class Problem:
 
     def __str__(self) -> str:
         if self.seq is not None:
-            where = f"第 {self.seq} 条记录"
+            where = _("第 %(n)d 条记录") % {"n": self.seq}
         elif self.checkpoint is not None:
-            where = f"检查点（{self.checkpoint} 条）"
+            where = _("检查点（%(n)d 条）") % {"n": self.checkpoint}
         elif self.kind is not None:
             where = f"{self.kind} #{self.object_id}"
         else:
-            where = "账本"
-        return f"[{self.agency}] {where}：{self.message}"
+            where = _("账本")
+        located = _("%(where)s：%(message)s") % {"where": where, "message": self.message}
+        return f"[{self.agency}] {located}"
 
 
 @dataclass
@@ -137,21 +139,21 @@ def _explain_head(body: bytes, expected: dict[str, Any]) -> str:
     try:
         head = json.loads(body)["head"]
     except (ValueError, KeyError, TypeError):
-        return "记录内容不是有效的账本记录（无法解析），记录已被改动"
+        return _("记录内容不是有效的账本记录（无法解析），记录已被改动")
     if head.get("prev") != expected["prev"]:
-        return "记录中的前一条哈希与前一条记录不符：哈希链断裂（本条或前一条记录被改动）"
+        return _("记录中的前一条哈希与前一条记录不符：哈希链断裂（本条或前一条记录被改动）")
     for name, column in (
-        ("action", "操作"),
-        ("actor", "操作人"),
-        ("at", "时间"),
-        ("kind", "对象类型"),
-        ("object", "对象编号"),
-        ("seq", "序号"),
-        ("log", "日志标识"),
+        ("action", _("操作")),
+        ("actor", _("操作人")),
+        ("at", _("时间")),
+        ("kind", _("对象类型")),
+        ("object", _("对象编号")),
+        ("seq", _("序号")),
+        ("log", _("日志标识")),
     ):
         if head.get(name) != expected[name]:
-            return f"{column}字段与记录内容不符（数据库中的字段或记录内容被改动）"
-    return "记录内容的格式不规范（不是规范化 JSON），记录已被改动"
+            return _("%(column)s字段与记录内容不符（数据库中的字段或记录内容被改动）") % {"column": column}
+    return _("记录内容的格式不规范（不是规范化 JSON），记录已被改动")
 
 
 def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callable | None = None) -> None:
@@ -160,13 +162,14 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
     key = keys.public_key(log)
     try:
         if keys.load(log).public_bytes != key.key:
-            report.add(Problem(code, "签名私钥文件与登记的公钥不一致（密钥文件或公钥被替换）"))
+            report.add(Problem(code, _("签名私钥文件与登记的公钥不一致（密钥文件或公钥被替换）")))
     except FileNotFoundError:
         report.warnings.append(
-            f"[{code}] 本机没有签名私钥文件 {log.key_file}，不影响验证，但无法签署新的检查点"
+            _("[%(code)s] 本机没有签名私钥文件 %(file)s，不影响验证，但无法签署新的检查点")
+            % {"code": code, "file": log.key_file}
         )
     except (OSError, notes.NoteError) as exc:
-        report.add(Problem(code, f"签名私钥文件无法读取：{exc}"))
+        report.add(Problem(code, _("签名私钥文件无法读取：%(error)s") % {"error": exc}))
 
     # Checkpoints first: their signatures and stored fields; roots are compared while streaming.
     expected_roots: dict[int, list[Checkpoint]] = {}
@@ -175,10 +178,12 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
         try:
             signed = notes.open_checkpoint(cp.note, key)
         except notes.NoteError as exc:
-            report.add(Problem(code, f"签名无效或格式错误（{exc}）", checkpoint=cp.size))
+            report.add(
+                Problem(code, _("签名无效或格式错误（%(error)s）") % {"error": exc}, checkpoint=cp.size)
+            )
             continue
         if signed.size != cp.size or signed.root != bytes(cp.root_hash) or signed.time != cp.at:
-            report.add(Problem(code, "检查点字段与签名内容不符", checkpoint=cp.size))
+            report.add(Problem(code, _("检查点字段与签名内容不符"), checkpoint=cp.size))
             continue
         expected_roots.setdefault(cp.size, []).append(cp)
 
@@ -193,7 +198,14 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
     for rows in _chunks(log):
         for seq, at_text, actor_id, action, kind, object_id, body, nodes in rows:
             if seq != n:
-                report.add(Problem(code, f"缺少第 {n} 条至第 {seq - 1} 条记录（记录被删除）", seq=n))
+                report.add(
+                    Problem(
+                        code,
+                        _("缺少第 %(first)d 条至第 %(last)d 条记录（记录被删除）")
+                        % {"first": n, "last": seq - 1},
+                        seq=n,
+                    )
+                )
                 break
             prefix = head(action, actor_id, at_text, kind, object_id, prev, seq)
             if not body.startswith(prefix):
@@ -218,9 +230,9 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
                 completed = leaf
             if completed != nodes:
                 if nodes[:32] != leaf:
-                    report.add(Problem(code, "记录内容与存储的叶哈希不符：记录内容或哈希被改动", seq=seq))
+                    report.add(Problem(code, _("记录内容与存储的叶哈希不符：记录内容或哈希被改动"), seq=seq))
                 else:
-                    report.add(Problem(code, "存储的默克尔树节点哈希被改动", seq=seq))
+                    report.add(Problem(code, _("存储的默克尔树节点哈希被改动"), seq=seq))
             if files:
                 at = body.find(b',"files":', len(prefix))
                 if at < 0 or body[at + 9 : at + 11] != b"[]":
@@ -234,7 +246,7 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
                         report.add(
                             Problem(
                                 code,
-                                "检查点的根哈希与由记录重新计算的不符：其范围内的记录被改动",
+                                _("检查点的根哈希与由记录重新计算的不符：其范围内的记录被改动"),
                                 checkpoint=cp.size,
                             )
                         )
@@ -248,10 +260,20 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
     for size in expected_roots:
         if size > n:
             report.add(
-                Problem(code, f"检查点包含 {size} 条记录，但账本只有 {n} 条：记录被删除", checkpoint=size)
+                Problem(
+                    code,
+                    _("检查点包含 %(size)d 条记录，但账本只有 %(n)d 条：记录被删除") % {"size": size, "n": n},
+                    checkpoint=size,
+                )
             )
     if log.size != n or bytes(log.frontier) != b"".join(frontier) or (bytes(log.last_leaf) or None) != prev:
-        report.add(Problem(code, f"账本状态（{log.size} 条）与记录（{n} 条）不符：账本行或记录被改动"))
+        report.add(
+            Problem(
+                code,
+                _("账本状态（%(size)d 条）与记录（%(n)d 条）不符：账本行或记录被改动")
+                % {"size": log.size, "n": n},
+            )
+        )
 
 
 def _check_files(code: str, seq: int, body: bytes, report: Report) -> None:
@@ -268,10 +290,16 @@ def _check_files(code: str, seq: int, body: bytes, report: Report) -> None:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):  # noqa: B023 - fh is the loop's own
                     digest.update(chunk)
         except (FileNotFoundError, OSError):
-            report.add(Problem(code, f"记录所列文件 {name} 在存储中不存在", seq=seq))
+            report.add(Problem(code, _("记录所列文件 %(name)s 在存储中不存在") % {"name": name}, seq=seq))
             continue
         if digest.hexdigest() != want:
-            report.add(Problem(code, f"记录所列文件 {name} 的 SHA-256 与记录不符：文件被改动", seq=seq))
+            report.add(
+                Problem(
+                    code,
+                    _("记录所列文件 %(name)s 的 SHA-256 与记录不符：文件被改动") % {"name": name},
+                    seq=seq,
+                )
+            )
 
 
 # --state: the latest recorded state of each object against its live row.
@@ -341,7 +369,7 @@ def verify_state(report: Report, *, agency=None) -> None:
         try:
             model = apps.get_model(app_label, model_name)
         except LookupError:
-            report.warnings.append(f"{kind}：模型已不存在，跳过核对")
+            report.warnings.append(_("%(kind)s：模型已不存在，跳过核对") % {"kind": kind})
             continue
         volatile = registry.kind(kind).volatile if registry.kind(kind) else frozenset()
         fields = {f.attname: f for f in model._meta.concrete_fields}
@@ -367,7 +395,8 @@ def verify_state(report: Report, *, agency=None) -> None:
                     report.add(
                         Problem(
                             code,
-                            f"记录显示已删除（第 {seq} 条），但数据库中仍存在：未经操作恢复或新增",
+                            _("记录显示已删除（第 %(n)d 条），但数据库中仍存在：未经操作恢复或新增")
+                            % {"n": seq},
                             kind=kind,
                             object_id=object_id,
                         )
@@ -377,7 +406,7 @@ def verify_state(report: Report, *, agency=None) -> None:
                 report.add(
                     Problem(
                         code,
-                        f"数据库中已不存在，最近一次记录（第 {seq} 条）之后未经操作被删除",
+                        _("数据库中已不存在，最近一次记录（第 %(n)d 条）之后未经操作被删除") % {"n": seq},
                         kind=kind,
                         object_id=object_id,
                     )
@@ -395,7 +424,10 @@ def verify_state(report: Report, *, agency=None) -> None:
                 report.add(
                     Problem(
                         code,
-                        f"数据库中的当前数据与最近一次记录（第 {seq} 条）不符，字段：{'、'.join(changed)}（未经操作直接修改了数据库）",
+                        _(
+                            "数据库中的当前数据与最近一次记录（第 %(n)d 条）不符，字段：%(fields)s（未经操作直接修改了数据库）"
+                        )
+                        % {"n": seq, "fields": "、".join(changed)},
                         kind=kind,
                         object_id=object_id,
                     )

@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhifa.ledger import actions, bundles, keys, queries
 from zhifa.org.models import Agency
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             return None
         agency = Agency.objects.filter(code=code).first()
         if agency is None:
-            raise CommandError(f"没有代码为 {code} 的执法主体。")
+            raise CommandError(_("没有代码为 %(code)s 的执法主体。") % {"code": code})
         return agency
 
     def _verify(self, agency=None, state=False, no_files=False, **options):
@@ -54,34 +55,44 @@ class Command(BaseCommand):
 
         report = actions.run_verification(agency=agency, state=state, files=not no_files, progress=progress)
         for warning in report.warnings:
-            self.stderr.write(f"提示：{warning}")
-        summary = (
-            f"{report.logs} 个账本，{report.entries} 条记录，{report.checkpoints} 个检查点，{report.files} 个文件"
-            + (f"，{report.objects} 个对象的当前数据" if state else "")
-        )
+            self.stderr.write(_("提示：%(warning)s") % {"warning": warning})
+        summary = _("%(logs)d 个账本，%(entries)d 条记录，%(checkpoints)d 个检查点，%(files)d 个文件") % {
+            "logs": report.logs,
+            "entries": report.entries,
+            "checkpoints": report.checkpoints,
+            "files": report.files,
+        }
+        if state:
+            summary += _("，%(n)d 个对象的当前数据") % {"n": report.objects}
         if report.ok:
-            self.stdout.write(f"账本完整：{summary}均核对无误。")
+            self.stdout.write(_("账本完整：%(summary)s均核对无误。") % {"summary": summary})
             return
         for problem in report.problems[:20]:
             self.stderr.write(str(problem))
         if len(report.problems) > 20:
-            self.stderr.write(f"…… 另有 {len(report.problems) - 20} 个问题")
-        raise CommandError(f"账本验证未通过（{summary}）。第一个问题：{report.problems[0]}", returncode=1)
+            self.stderr.write(_("…… 另有 %(n)d 个问题") % {"n": len(report.problems) - 20})
+        raise CommandError(
+            _("账本验证未通过（%(summary)s）。第一个问题：%(problem)s")
+            % {"summary": summary, "problem": report.problems[0]},
+            returncode=1,
+        )
 
     def _checkpoint(self, agency=None, force=False, **options):
         agency = self._agency(agency)
         made = actions.make_checkpoints(force=force, agencies=[agency] if agency else None)
         for cp in made:
-            self.stdout.write(f"{cp.log.origin}：已签署检查点，{cp.size} 条记录。")
+            self.stdout.write(
+                _("%(origin)s：已签署检查点，%(n)d 条记录。") % {"origin": cp.log.origin, "n": cp.size}
+            )
         if not made:
             self.stdout.write(
-                "没有需要签署的检查点（账本无新记录，或距上次签署未满间隔；立即签署请加 --force）。"
+                _("没有需要签署的检查点（账本无新记录，或距上次签署未满间隔；立即签署请加 --force）。")
             )
 
     def _bundle(self, object=None, agency=None, output=None, key_output=None, **options):
         kind, sep, object_id = (object or "").partition(":")
         if not sep or not kind or not object_id:
-            raise CommandError("--object 的格式为 KIND:ID，例如 org.person:17。")
+            raise CommandError(_("--object 的格式为 KIND:ID，例如 org.person:17。"))
         try:
             bundle = bundles.build(kind, object_id, agency=self._agency(agency))
         except ValidationError as exc:
@@ -90,7 +101,9 @@ class Command(BaseCommand):
         if output:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
-            self.stderr.write(f"已导出 {len(bundle['entries'])} 条记录到 {output}。")
+            self.stderr.write(
+                _("已导出 %(n)d 条记录到 %(file)s。") % {"n": len(bundle["entries"]), "file": output}
+            )
         else:
             self.stdout.write(text, ending="")
         if key_output:
@@ -100,5 +113,5 @@ class Command(BaseCommand):
     def _key(self, agency=None, **options):
         log = queries.public_logs().filter(agency=self._agency(agency)).first()
         if log is None:
-            raise CommandError("该执法主体还没有账本。")
+            raise CommandError(_("该执法主体还没有账本。"))
         self.stdout.write(keys.public_key(log).vkey())
