@@ -1,0 +1,32 @@
+"""The records app's object kinds and action names, registered with the ledger (see ledger.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def register() -> None:
+    from zhifa.ledger import registry
+
+    from . import queries
+
+    registry.register_kind(
+        "records.document", label=_("执法文书"), access=queries.access_document, agency=lambda doc: doc.agency
+    )
+    registry.register_kind(
+        "records.documentsignature",
+        label=_("文书签名"),
+        access=queries.access_signature,
+        agency=lambda sig: sig.document.agency,
+    )
+    registry.register_actions(
+        {
+            "records.generate_document": _("生成文书草稿"),
+            "records.edit_draft": _("修改文书草稿"),
+            "records.discard_draft": _("作废文书草稿"),
+            "records.sign_document": _("执法人员签名"),
+            "records.capture_party_signature": _("当事人手写签名"),
+            "records.attach_signed_scan": _("上传签字文书扫描件"),
+            "records.record_refusal": _("记录当事人拒绝签名"),
+            "records.finalise_document": _("文书定稿"),
+            "records.correct_document": _("更正文书"),
+        }
+    )

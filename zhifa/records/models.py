@@ -1,0 +1,188 @@
+"""文书 (enforcement documents) and their signatures. Rows change only through records.actions.
+
+A document is a draft while its narrative is written and it is signed; finalising gives it its number (文号 or
+编号), freezes what it states (``context``) and stores its PDF and DOCX under content-addressed names. A finalised
+document never changes: a correction is a new version pointing to the one it supersedes.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DocumentKind, DocumentState, SignatureMethod, SignatureRole
+
+
+class FinalisedDocumentError(Exception):
+    """A write to a finalised document (never done by the actions; caught here as a last guard)."""
+
+
+class Document(models.Model):
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("文书种类"), max_length=40, choices=DocumentKind.choices)
+    record = models.ForeignKey(
+        "cases.CaseRecord",
+        verbose_name=_("所依据的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=DocumentState.choices, default=DocumentState.DRAFT
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的文书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    correction_reason = models.CharField(_("更正理由"), max_length=300, blank=True)
+    narrative = models.JSONField(_("文书内容（承办人填写）"), default=dict, blank=True)
+    dated = models.DateField(_("文书日期"))
+
+    number = models.CharField(_("文号或编号"), max_length=60, blank=True)
+    number_key = models.CharField(_("编号序列"), max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("序号"), null=True, blank=True)
+
+    context = models.JSONField(_("定稿内容"), null=True, blank=True)
+    content_sha256 = models.CharField(_("内容哈希"), max_length=64, blank=True)
+    pdf_name = models.CharField(_("PDF 存储名"), max_length=200, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    docx_name = models.CharField(_("DOCX 存储名"), max_length=200, blank=True)
+    docx_sha256 = models.CharField(_("DOCX SHA-256"), max_length=64, blank=True)
+    seal = models.JSONField(_("电子印章"), default=dict, blank=True)
+
+    created_by = models.ForeignKey(
+        "org.Person", verbose_name=_("制作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("制作时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    finalised_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("定稿人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("执法文书")
+        verbose_name_plural = _("执法文书")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # 文书规范 art. 4: one number per document of a series; a correction keeps its number as a new version.
+            models.UniqueConstraint(
+                fields=["agency", "number_key", "year", "serial", "version"],
+                condition=Q(serial__isnull=False),
+                name="document_number_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="final")
+                | (Q(serial__isnull=False) & ~Q(number="") & ~Q(pdf_sha256="") & ~Q(content_sha256="")),
+                name="final_document_numbered_and_stored",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="final") | Q(serial__isnull=True), name="draft_has_no_number"
+            ),
+            # A document is corrected once: one live (draft or final) correction at a time.
+            models.UniqueConstraint(
+                fields=["supersedes"],
+                condition=Q(supersedes__isnull=False) & ~Q(state="discarded"),
+                name="document_corrected_once",
+            ),
+            models.CheckConstraint(
+                condition=(Q(supersedes__isnull=True) & Q(version=1))
+                | (Q(supersedes__isnull=False) & Q(version__gt=1)),
+                name="document_version_chain",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "kind"], name="document_case_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+    def save(self, *args, **kwargs):
+        # The actions never write a finalised row; this keeps anything else (admin, shell code) from doing so.
+        if self.pk is not None and Document.objects.filter(pk=self.pk, state=DocumentState.FINAL).exists():
+            raise FinalisedDocumentError(f"document {self.pk} is finalised and cannot change")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("records:document", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise FinalisedDocumentError("documents are never deleted; a draft is discarded")
+
+    @property
+    def is_final(self) -> bool:
+        return self.state == DocumentState.FINAL
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == DocumentState.DRAFT
+
+
+class DocumentSignature(models.Model):
+    """One signature on a document: an officer's account signature, the party's handwritten signature or scan,
+    or the party's refusal to sign noted with a witness. ``content_sha256`` is the content signed: a signature
+    made on a draft counts only while the draft still says the same thing."""
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("文书"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    role = models.CharField(_("签名人身份"), max_length=20, choices=SignatureRole.choices)
+    method = models.CharField(_("签名方式"), max_length=20, choices=SignatureMethod.choices)
+    person = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("签名人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("签名人"), max_length=100)
+    file_name = models.CharField(_("签名图像存储名"), max_length=200, blank=True)
+    file_sha256 = models.CharField(_("签名图像 SHA-256"), max_length=64, blank=True)
+    file_type = models.CharField(_("文件类型"), max_length=40, blank=True)
+    witness = models.CharField(_("见证人"), max_length=100, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    content_sha256 = models.CharField(_("所签内容哈希"), max_length=64)
+    after_final = models.BooleanField(_("定稿后附加"), default=False)
+    signed_at = models.DateTimeField(_("签名时间"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        "org.Person", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("文书签名")
+        verbose_name_plural = _("文书签名")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(method="account") | Q(person__isnull=False), name="account_sig_person"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="refused") | ~Q(witness=""), name="refusal_has_witness"
+            ),
+            models.CheckConstraint(
+                condition=~Q(method__in=["handwritten", "scan"]) | ~Q(file_sha256=""),
+                name="image_sig_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.signer_name}（{self.get_method_display()}）"

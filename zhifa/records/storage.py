@@ -1,0 +1,50 @@
+"""Files of the case file in Django's default storage, under content-addressed names.
+
+A file's name is its SHA-256 (``records/ab/abcd….pdf``), so the same bytes are stored once, a name never
+points to other bytes, and anyone holding the hash from the ledger can check the file. Evidence and
+audio/video files use the same helper with their own prefix. A file written by a transaction that then rolls
+back stays behind unreferenced (harmless: nothing names it; a sweep may remove it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+
+class FileTampered(Exception):
+    """The stored bytes no longer hash to the recorded SHA-256."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    sha256: str
+    size: int
+
+
+def name_for(sha256: str, ext: str, prefix: str = "records") -> str:
+    return f"{prefix}/{sha256[:2]}/{sha256}.{ext.lstrip('.')}"
+
+
+def put(data: bytes, *, ext: str, prefix: str = "records") -> StoredFile:
+    """Store ``data`` (once) and return its name and hash."""
+    sha = hashlib.sha256(data).hexdigest()
+    name = name_for(sha, ext, prefix)
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:  # a concurrent writer stored the same bytes first; keep one copy
+            default_storage.delete(saved)
+    return StoredFile(name=name, sha256=sha, size=len(data))
+
+
+def read(name: str, sha256: str | None = None) -> bytes:
+    """The stored bytes; with ``sha256``, refuse bytes that no longer match the recorded hash."""
+    with default_storage.open(name, "rb") as fh:
+        data = fh.read()
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise FileTampered(name)
+    return data

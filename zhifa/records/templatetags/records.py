@@ -1,0 +1,84 @@
+"""Template helpers for documents: Chinese dates, narrative paragraphs, and the case page's document list."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from .. import rules
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value) -> str:
+    """2026-06-01 → 2026年6月1日."""
+    try:
+        return rules.chinese_date(value)
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+@register.filter
+def cn_datetime(value) -> str:
+    try:
+        return rules.chinese_datetime(value)
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+@register.filter
+def paragraphs(value) -> list[str]:
+    """Narrative text as paragraphs, one per non-empty line."""
+    return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+
+@register.filter
+def blank(value, width: int = 8) -> str:
+    """The value, or a line to write on by hand when it is empty (every preset field is filled: art. 4)."""
+    return str(value) if value not in (None, "") else "＿" * int(width)
+
+
+@register.simple_tag
+def case_documents(case):
+    from ..queries import case_documents as documents
+
+    return documents(case)
+
+
+@register.simple_tag(takes_context=True)
+def may_change_documents(context, case) -> bool:
+    from ..queries import may_change
+
+    request = context.get("request")
+    return bool(request and may_change(request.user, case))
+
+
+@register.simple_tag
+def case_url(case) -> str:
+    """The case page, or the case's document list while the case pages are not there."""
+    try:
+        return reverse("cases:detail", args=[case.pk])
+    except NoReverseMatch:
+        return reverse("records:case_documents", args=[case.pk])
+
+
+@register.filter
+def sentence(value) -> str:
+    """Text ending as a sentence does, without doubling the full stop."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    return text if text[-1] in "。；！？：" else text + "。"
+
+
+@register.filter
+def checkbox(value, selected) -> str:
+    return ("■" if str(value) == str(selected) else "□") + str(value)
+
+
+@register.simple_tag
+def generation_options(case):
+    from ..queries import generation_options as options
+
+    return [o for o in options(case) if o["available"]]
