@@ -9,6 +9,7 @@ from zhifa.catalog import api as catalog_api
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
+from zhifa.records import api as records_api
 from zhifa.workdays import api as workdays_api
 
 router = DefaultRouter()
@@ -26,6 +27,8 @@ router.register("catalog/laws", catalog_api.LawViewSet, basename="catalog-law")
 router.register("catalog/items", catalog_api.ItemViewSet, basename="catalog-item")
 router.register("catalog/versions", catalog_api.VersionViewSet, basename="catalog-version")
 router.register("complaints", publicity_api.ComplaintViewSet, basename="complaint")
+router.register("documents", records_api.DocumentViewSet, basename="document")
+router.register("document-kinds", records_api.DocumentKindViewSet, basename="document-kind")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

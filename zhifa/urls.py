@@ -21,6 +21,7 @@ urlpatterns = [
     path("portal/ledger/", ledger_views.portal, name="portal_ledger"),
     path("workdays/", include("zhifa.workdays.urls")),
     path("catalog/", include("zhifa.catalog.urls")),
+    path("records/", include("zhifa.records.urls")),
     path("portal/", include("zhifa.publicity.urls")),
     path("cases/", include("zhifa.cases.urls")),
     path("api/v1/", include("zhifa.api_urls")),
