@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhifa.catalog",
     "zhifa.publicity",
     "zhifa.cases",
+    "zhifa.review",
     "zhifa.records",
 ]
 

@@ -65,6 +65,20 @@ def test_hearing_procedure(cw):
         actions.record_hearing(cw.reviewer, case, record="……", opinion="……")
     cw.clock.move_to(dt.date(2026, 6, 17))
     actions.record_hearing(cw.reviewer, case, record="当事人陈述……", opinion="建议维持原处罚意见")
+    # After a hearing the decision needs legal review (art. 58(2)); the chair may not review it.
+    with pytest.raises(ValidationError, match="经过听证程序"):
+        actions.decide(cw.head, case)
+    from zhifa.org.choices import Role
+    from zhifa.review import actions as review
+    from zhifa.review.rules import POINT_CODES
+
+    other = cw.person(cw.a, "reviewer_b2", "甲审核乙", Role.LEGAL_REVIEWER, unit=cw.legal_unit,
+                      legal_qualification=True, legal_qualification_date=dt.date(2020, 1, 1))
+    submission = review.submit(cw.officer, case, explanation="听证后维持", discretion_reason="较重情节",
+                               qualifications="持证", materials=["explanation", "draft", "evidence", "hearing_record"])
+    review.assign(cw.head, submission, reviewers=[other])
+    review.give_opinion(other, submission, points={c: {"result": "pass"} for c in POINT_CODES}, outcome="agree",
+                        summary="同意")
     actions.decide(cw.head, case)
     case.refresh_from_db()
     assert case.state == State.DECIDED

@@ -369,6 +369,7 @@ def add_record(
 DRAFT_FIELDS = (
     "outcome", "penalty_kinds", "fine_amount", "confiscation_amount", "facts", "evidence_summary",
     "violated_provisions", "penalty_provisions", "discretion", "transfer_to", "complex_case", "complex_reason",
+    "public_interest", "public_interest_reason",
 )
 
 _PENALTY_MESSAGES = {
@@ -410,6 +411,8 @@ def update_draft(actor: Person, case: Case, **changes) -> Case:
         _check_penalty(draft_penalty(case))
     if case.complex_case and not case.complex_reason.strip():
         raise RuleViolation(_("认定为疑难复杂案件的须说明理由。"))
+    if case.public_interest and not case.public_interest_reason.strip():
+        raise RuleViolation(_("认定涉及重大公共利益的须说明理由。"))
     case.updated_at = timezone.now()
     return _save(case, actor, "update_draft", changed=sorted(changes))
 

@@ -205,6 +205,7 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
     if story == "investigated":
         return
     if outcome != Outcome.PENALTY:
+        _review(case, lead)
         actions.decide(head, case, decided_on=day(8))
         if outcome == Outcome.TRANSFER:
             actions.close_case(head, case, report="已将案件移送明山区公安分局。", closed_on=day(10))
@@ -231,6 +232,7 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
         return
     actions.record_statement(lead, case, content="当事人表示认识到错误，已整改。", recheck="经复核，陈述申辩不影响处罚意见。",
                              stated_at=at(8))
+    _review(case, lead)
     actions.decide(head, case, decided_on=day(9))
     if story == "decided":
         return
@@ -247,6 +249,16 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
     actions.close_case(head, case, report="处罚决定已执行完毕，予以结案。", closed_on=day(20))
     if story == "archived":
         actions.archive_case(head, case)
+
+
+def _review(case, submitter):
+    """Pass the case through legal review where the agency's list requires it (法制审核, art. 58)."""
+    from zhifa.review import demo as review_demo
+    from zhifa.review import queries as review_queries
+
+    case.refresh_from_db()
+    if review_queries.review_reasons(case):
+        review_demo.pass_review(case, submitter)
 
 
 def _simple_cases(agency, parties, today):

@@ -148,7 +148,9 @@ SPECS: dict[str, ActionSpec] = {
              F("discretion", _("裁量说明"), "textarea", required=False),
              F("transfer_to", _("移送机关"), required=False),
              F("complex_case", _("案情疑难复杂或涉及多个法律关系"), "bool"),
-             F("complex_reason", _("疑难复杂理由"), required=False)),
+             F("complex_reason", _("疑难复杂理由"), required=False),
+             F("public_interest", _("涉及重大公共利益"), "bool"),
+             F("public_interest_reason", _("重大公共利益说明"), required=False)),
             lambda a, c, d: actions.update_draft(
                 a, c, **{**d, "fine_amount": d["fine_amount"] or 0, "confiscation_amount": d["confiscation_amount"] or 0,
                          "penalty_kinds": list(d["penalty_kinds"] or [])}),

@@ -112,6 +112,8 @@ class Case(models.Model):
     transfer_to = models.CharField(_("移送机关"), max_length=200, blank=True)
     complex_case = models.BooleanField(_("案情疑难复杂或涉及多个法律关系"), default=False)
     complex_reason = models.CharField(_("疑难复杂理由"), max_length=300, blank=True)
+    public_interest = models.BooleanField(_("涉及重大公共利益"), default=False)
+    public_interest_reason = models.CharField(_("重大公共利益说明"), max_length=300, blank=True)
 
     notice_snapshot = models.JSONField(_("事先告知内容"), null=True, blank=True)
     notice_on = models.DateField(_("事先告知送达日期"), null=True, blank=True)

@@ -7,11 +7,14 @@ def load_all() -> list[tuple[str, str, str]]:
     from zhifa.cases import demo as cases_demo
     from zhifa.catalog import demo as catalog_demo
     from zhifa.org import demo as org_demo
+    from zhifa.review import demo as review_demo
 
     with transaction.atomic():
         accounts = org_demo.load()
     with transaction.atomic():
         catalog_demo.load()
+    with transaction.atomic():
+        review_demo.load()
     with transaction.atomic():
         cases_demo.load()
     return accounts

@@ -1,8 +1,8 @@
 """Personal token authentication for the API: ``Authorization: Bearer zf_…``; only hashes are stored."""
 
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken

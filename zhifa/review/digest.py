@@ -1,0 +1,49 @@
+"""The digest a review is bound to: the decision draft and every record, document and evidence item of the case.
+
+Each source yields (key, sha256-hex) pairs; the digest is SHA-256 over their canonical JSON. Apps add sources
+(``SOURCES.append``): the records app its documents and evidence. A change to any of them changes the digest,
+so an approval given for one digest does not cover another ("材料已变更，须重新送审").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+import rfc8785
+
+from zhifa.core.snapshot import snapshot
+
+# Draft fields that make up the decision the head will sign.
+DRAFT_FIELDS = (
+    "outcome", "penalty_kinds", "fine_amount", "confiscation_amount", "facts", "evidence_summary",
+    "violated_provisions", "penalty_provisions", "discretion", "transfer_to", "complex_case", "complex_reason",
+    "public_interest", "party_id", "field_id", "items",
+)
+# Records that are evidence or procedure of the investigation and hearing (not the statement and defence, which
+# is answered by the 复核 and would otherwise re-open every review after the notice).
+RECORD_KINDS = ("inquiry", "onsite", "preservation", "preservation_decision", "seizure", "seizure_extension",
+                "seizure_release", "deliberation", "hearing")
+
+
+def _sha(data) -> str:
+    return hashlib.sha256(rfc8785.dumps(data)).hexdigest()
+
+
+def draft_items(case) -> Iterable[tuple[str, str]]:
+    state = snapshot(case)
+    yield "draft", _sha({k: state.get(k) for k in DRAFT_FIELDS})
+
+
+def record_items(case) -> Iterable[tuple[str, str]]:
+    for record in case.records.filter(kind__in=RECORD_KINDS).order_by("id"):
+        yield f"record:{record.pk}", _sha(snapshot(record))
+
+
+SOURCES: list[Callable] = [draft_items, record_items]
+
+
+def case_digest(case) -> tuple[str, list[list[str]]]:
+    """(digest hex, the sorted [key, hash] items it covers)."""
+    items = sorted([key, value] for source in SOURCES for key, value in source(case))
+    return _sha(items), items
