@@ -30,7 +30,9 @@ class GenerateForm(forms.Form):
 class NarrativeForm(forms.Form):
     """The narrative fields of a kind, declared in kinds.KINDS, plus the document's date."""
 
-    dated = forms.DateField(label=_("文书日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    dated = forms.DateField(
+        label=_("文书日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, spec: kinds.KindSpec, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,6 +58,20 @@ def current_version(document: Document) -> Document:
         latest = nxt
 
 
+SIGNER_FIELDS = ("interviewee", "stater", "recipient", "present")
+
+
+def default_signer(document: Document) -> str:
+    """Who is expected to sign for the party: the person the narrative names (被询问人, 陈述申辩人, 受送达人), else
+    the organisation's legal representative, else the party."""
+    for name in SIGNER_FIELDS:
+        value = str((document.narrative or {}).get(name, "")).strip()
+        if value:
+            return value
+    party = document.case.party
+    return party.legal_representative or party.name
+
+
 def may_change(user, case) -> bool:
     """Whether ``user`` may generate, edit, sign and finalise the case's documents."""
     from zhifa.cases.actions import _require_handler

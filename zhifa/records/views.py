@@ -118,10 +118,10 @@ def _detail_context(request, document, narrative_form=None) -> dict:
         if may_change:
             initial = {**document.narrative, "dated": document.dated}
             ctx["narrative_form"] = narrative_form or forms.NarrativeForm(initial=initial, spec=spec)
-            ctx["refusal_form"] = forms.RefusalForm(initial={"signer_name": case.party.name})
+            ctx["refusal_form"] = forms.RefusalForm(initial={"signer_name": queries.default_signer(document)})
     if may_change:
         ctx["reason_form"] = forms.ReasonForm()
-        ctx["scan_form"] = forms.ScanForm(initial={"signer_name": case.party.name})
+        ctx["scan_form"] = forms.ScanForm(initial={"signer_name": queries.default_signer(document)})
     return ctx
 
 
@@ -247,7 +247,7 @@ def party_signature(request, pk):
     if not queries.may_change(request.user, document.case):
         raise ActionDenied(_("只有本案承办人员或负责人可以进行此操作。"))
     form = forms.PartySignatureForm(
-        request.POST or None, request.FILES or None, initial={"signer_name": document.case.party.name}
+        request.POST or None, request.FILES or None, initial={"signer_name": queries.default_signer(document)}
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("image")
