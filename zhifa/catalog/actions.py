@@ -308,6 +308,7 @@ def set_benchmarks(actor, item: EnforcementItem, tiers: dict[str, dict]) -> list
         tier.delete()
     item.updated_at = timezone.now()
     item.save(update_fields=["updated_at"])
+    _record(item.agency, actor, "catalog.set_benchmarks", item)
     return result
 
 
@@ -595,7 +596,7 @@ def add_material(
             upload.sha256,
             upload.size,
         )
-        files.append((upload.name, upload.sha256))
+        files.append((m.sample.name, upload.sha256))  # the storage name, which verify opens
     _clean_save(m)
     ledger.append(
         agency=guide.agency,

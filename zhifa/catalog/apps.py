@@ -41,6 +41,7 @@ class CatalogConfig(AppConfig):
                 "catalog.update_item": _("修改执法事项"),
                 "catalog.retire_item": _("停用执法事项"),
                 "catalog.set_benchmark": _("设置裁量基准"),
+                "catalog.set_benchmarks": _("更新执法事项的裁量基准"),
                 "catalog.remove_benchmark": _("删除裁量基准档次"),
                 "catalog.confirm_item_basis": _("核对执法事项依据"),
                 "catalog.confirm_random_basis": _("核对随机抽查事项依据"),
