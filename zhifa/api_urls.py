@@ -10,6 +10,7 @@ from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
 from zhifa.records import api as records_api
+from zhifa.review import api as review_api
 from zhifa.workdays import api as workdays_api
 
 router = DefaultRouter()
@@ -23,6 +24,8 @@ router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="de
 router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("parties", cases_api.PartyViewSet, basename="party")
+router.register("reviews", review_api.SubmissionViewSet, basename="review")
+router.register("discussions", review_api.DiscussionViewSet, basename="discussion")
 router.register("catalog/laws", catalog_api.LawViewSet, basename="catalog-law")
 router.register("catalog/items", catalog_api.ItemViewSet, basename="catalog-item")
 router.register("catalog/versions", catalog_api.VersionViewSet, basename="catalog-version")

@@ -147,8 +147,19 @@ def case_detail(request, pk):
         ] if case.state in (State.SERVED, State.COURT_ENFORCEMENT) else None,
         "timeline": _timeline(case), "penalty_text": _penalty_text(case), "deadlines": deadlines.of_case(case),
         "documents_template": _documents_template(),
+        **_review_panel(case, request.user),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _review_panel(case, user) -> dict:
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.review"):
+        return {}
+    from zhifa.review.views import case_panel
+
+    return case_panel(case, user)
 
 
 def _penalty_text(case):

@@ -12,6 +12,7 @@ from .choices import Role
 NAV = [
     (_("工作台"), "home", None),
     (_("案件"), "cases:list", CASE_READER_ROLES),
+    (_("法制审核"), "review:home", CASE_READER_ROLES),
     (_("事项目录"), "catalog:home", CATALOG_READER_ROLES),
     (_("投诉举报"), "catalog:complaints", COMPLAINT_READER_ROLES),
     (_("执法主体"), "org:agency_list", queries.ORG_READER_ROLES),

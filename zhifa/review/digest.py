@@ -40,7 +40,29 @@ def record_items(case) -> Iterable[tuple[str, str]]:
         yield f"record:{record.pk}", _sha(snapshot(record))
 
 
-SOURCES: list[Callable] = [draft_items, record_items]
+# Documents that answer procedure after the investigation (notices to the party, the statement record, receipts,
+# what comes after the decision) do not change what the reviewer approved; every other document does.
+PROCEDURAL_DOCUMENTS = frozenset({
+    "prior_notice", "statement_record", "hearing_rights", "hearing_notice", "service_receipt", "demand",
+    "enforcement_application", "closing_report",
+})
+
+
+def document_items(case) -> Iterable[tuple[str, str]]:
+    """Every document of the case (drafts by their narrative, finalised ones by their content hash)."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return
+    Document = apps.get_model("records", "Document")
+    for doc in Document.objects.filter(case=case).exclude(state="discarded").exclude(
+        kind__in=PROCEDURAL_DOCUMENTS
+    ).order_by("id"):
+        content = doc.content_sha256 or _sha({"kind": doc.kind, "narrative": doc.narrative})
+        yield f"document:{doc.pk}", content
+
+
+SOURCES: list[Callable] = [draft_items, record_items, document_items]
 
 
 def case_digest(case) -> tuple[str, list[list[str]]]:

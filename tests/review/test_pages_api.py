@@ -1,0 +1,85 @@
+"""Review pages and API: the reviewer's queue, the form, and every refusal."""
+
+from django.urls import reverse
+
+from zhifa.cases import actions as case_actions
+from zhifa.org import actions as org_actions
+from zhifa.review.models import Submission
+
+
+def _ready(rw):
+    case = rw.investigate(rw.new_case())
+    case_actions.issue_notice(rw.officer, case)
+    case_actions.record_statement(rw.officer, case, content="", waived=True)
+    case.refresh_from_db()
+    return case
+
+
+def _bearer(person):
+    return {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(person, name="t")[1]}
+
+
+def test_submit_assign_and_review_through_pages(rw, login):
+    case = _ready(rw)
+    client = login(rw.officer)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "须经法制审核" in page and "提交法制审核" in page
+    response = client.post(reverse("review:submit", args=[case.pk]), {
+        "mode": "single", "explanation": "说明", "discretion_reason": "一般", "qualifications": "持证",
+        "materials": ["explanation", "draft"]})
+    assert response.status_code == 200 and "证据材料及目录" in response.content.decode()
+    response = client.post(reverse("review:submit", args=[case.pk]), {
+        "mode": "single", "explanation": "说明", "discretion_reason": "一般", "qualifications": "持证",
+        "materials": ["explanation", "draft", "evidence"]})
+    s = Submission.objects.get(case=case)
+    assert response.status_code == 302
+    assert login(rw.officer).post(reverse("review:assign", args=[s.pk]), {"reviewers": [rw.reviewer.pk]}).status_code == 403
+    s.refresh_from_db()
+    assert not s.assignments.exists()  # the officer may not assign: refused, nothing written
+    login(rw.head).post(reverse("review:assign", args=[s.pk]), {"reviewers": [rw.reviewer.pk]})
+    assert s.assignments.filter(reviewer=rw.reviewer).exists()
+    queue = login(rw.reviewer).get(reverse("review:home")).content.decode()
+    assert case.reference in queue
+    assert login(rw.reviewer2).get(reverse("review:opinion", args=[s.pk])).status_code == 403
+    form = {f"{c}_result": "pass" for c in ("subject", "qualification", "procedure", "facts", "law", "discretion",
+                                             "authority", "documents", "transfer")}
+    response = login(rw.reviewer).post(reverse("review:opinion", args=[s.pk]), {**form, "outcome": "agree", "summary": "同意"})
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.state == "approved"
+    assert "同意" in login(rw.supervisor).get(reverse("review:submission", args=[s.pk])).content.decode()
+
+
+def test_other_agencies_and_administrators_see_no_reviews(rw, login, client):
+    case = _ready(rw)
+    s = rw.approve(case)
+    for person in (rw.officer_b, rw.sysadmin, rw.secadmin, rw.auditor):
+        assert login(person).get(reverse("review:submission", args=[s.pk])).status_code == 404
+        assert client.get(f"/api/v1/reviews/{s.pk}/", **_bearer(person)).status_code == 404
+    assert login(rw.officer_b).get(reverse("review:submit", args=[case.pk])).status_code == 404
+
+
+def test_api_flow_and_refusals(rw, client):
+    case = _ready(rw)
+    body = {"case": case.pk, "explanation": "说明", "discretion_reason": "一般", "qualifications": "持证",
+            "materials": ["explanation", "draft", "evidence"]}
+    assert client.post("/api/v1/reviews/", body, content_type="application/json",
+                       **_bearer(rw.officer_b)).status_code == 404
+    response = client.post("/api/v1/reviews/", body, content_type="application/json", **_bearer(rw.officer))
+    assert response.status_code == 201
+    sid = response.json()["id"]
+    response = client.post(f"/api/v1/reviews/{sid}/assign/", {"reviewers": [rw.officer2.pk]},
+                           content_type="application/json", **_bearer(rw.head))
+    assert response.status_code == 400 and "法制审核人员" in str(response.json())
+    client.post(f"/api/v1/reviews/{sid}/assign/", {"reviewers": [rw.reviewer.pk]}, content_type="application/json",
+                **_bearer(rw.head))
+    points = {c: {"result": "pass"} for c in ("subject", "qualification", "procedure", "facts", "law", "discretion",
+                                                "authority", "documents", "transfer")}
+    response = client.post(f"/api/v1/reviews/{sid}/opinion/", {"points": points, "outcome": "agree", "summary": "同意"},
+                           content_type="application/json", **_bearer(rw.reviewer2))
+    assert response.status_code == 403
+    response = client.post(f"/api/v1/reviews/{sid}/opinion/", {"points": points, "outcome": "agree", "summary": "同意"},
+                           content_type="application/json", **_bearer(rw.reviewer))
+    assert response.status_code == 200 and response.json()["state"] == "approved"
+    response = client.post(f"/api/v1/cases/{case.pk}/decide/", {}, content_type="application/json", **_bearer(rw.head))
+    assert response.status_code == 200 and response.json()["state"] == "decided"

@@ -1,0 +1,195 @@
+"""REST endpoints for legal review and collective discussion: the same actions and checks as the pages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from zhifa.cases import queries as case_queries
+from zhifa.org.models import Person
+
+from . import actions, queries, rules
+from .choices import CoordinationOutcome, Outcome, PointResult, ReviewMode
+from .models import Discussion, Opinion, Submission
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Opinion
+        fields = ["id", "reviewer", "points", "outcome", "summary", "digest", "signed_at"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    opinions = OpinionSerializer(many=True, read_only=True)
+    reviewers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = ["id", "case", "round", "mode", "state", "reasons", "explanation", "discretion_reason",
+                  "qualifications", "materials", "responses", "digest", "submitted_by", "submitted_at", "due_on",
+                  "decided_at", "number", "reviewers", "opinions"]
+
+    def get_reviewers(self, s) -> list[int]:
+        return list(s.assignments.values_list("reviewer_id", flat=True))
+
+
+class SubmitRequest(serializers.Serializer):
+    case = serializers.IntegerField(help_text=_("案件"))
+    mode = serializers.ChoiceField(choices=ReviewMode.choices, default=ReviewMode.SINGLE, help_text=_("审核方式"))
+    explanation = serializers.CharField(help_text=_("送审说明"))
+    discretion_reason = serializers.CharField(help_text=_("裁量基准适用说明"))
+    qualifications = serializers.CharField(help_text=_("执法人员资格说明"))
+    materials = serializers.ListField(child=serializers.ChoiceField(choices=rules.MATERIALS), help_text=_("送审材料"))
+    responses = serializers.DictField(child=serializers.CharField(), required=False, help_text=_("对上一轮意见的逐条答复"))
+
+
+class AssignRequest(serializers.Serializer):
+    reviewers = serializers.ListField(child=serializers.IntegerField(), min_length=1, help_text=_("审核人员"))
+
+
+class PointSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=PointResult.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OpinionRequest(serializers.Serializer):
+    points = serializers.DictField(child=PointSerializer(), help_text=_("九个审核要点：%(codes)s") % {
+        "codes": "、".join(rules.POINT_CODES)})
+    outcome = serializers.ChoiceField(choices=Outcome.choices, help_text=_("审核结论"))
+    summary = serializers.CharField(help_text=_("法制审核意见"))
+
+
+class ReasonRequest(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("理由"))
+
+
+class CoordinateRequest(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=CoordinationOutcome.choices, help_text=_("协调结果"))
+    decision = serializers.CharField(help_text=_("协调意见"))
+
+
+def _people(ids, agency) -> list[Person]:
+    people = list(Person.objects.filter(pk__in=ids, agency=agency))
+    if len(people) != len(set(ids)):
+        raise serializers.ValidationError({"reviewers": [_("所选人员不属于本机关。")]})
+    return people
+
+
+class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SubmissionSerializer
+
+    def get_queryset(self):
+        return queries.visible_submissions(self.request.user).prefetch_related("opinions", "assignments")
+
+    def _run(self, request, pk, req_cls, call):
+        s = queries.access_submission(request.user, pk)
+        data = req_cls(data=request.data)
+        data.is_valid(raise_exception=True)
+        call(s, data.validated_data)
+        s.refresh_from_db()
+        return Response(SubmissionSerializer(s).data)
+
+    @extend_schema(request=SubmitRequest, responses={201: SubmissionSerializer}, summary=str(_("提交法制审核")))
+    def create(self, request):
+        data = SubmitRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        case = case_queries.access_case(request.user, d.pop("case"))
+        s = actions.submit(request.user, case, **d)
+        return Response(SubmissionSerializer(s).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignRequest, responses=SubmissionSerializer, summary=str(_("指派审核人员")))
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._run(request, pk, AssignRequest, lambda s, d: actions.assign(
+            request.user, s, reviewers=_people(d["reviewers"], s.case.agency)))
+
+    @extend_schema(request=OpinionRequest, responses=SubmissionSerializer, summary=str(_("出具法制审核意见")))
+    @action(detail=True, methods=["post"])
+    def opinion(self, request, pk=None):
+        return self._run(request, pk, OpinionRequest, lambda s, d: actions.give_opinion(request.user, s, **d))
+
+    @extend_schema(request=ReasonRequest, responses=SubmissionSerializer, summary=str(_("撤回送审")))
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._run(request, pk, ReasonRequest, lambda s, d: actions.withdraw(request.user, s, **d))
+
+    @extend_schema(request=ReasonRequest, responses=SubmissionSerializer, summary=str(_("提请协调")))
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._run(request, pk, ReasonRequest, lambda s, d: actions.escalate(request.user, s, **d))
+
+    @extend_schema(request=CoordinateRequest, responses=SubmissionSerializer, summary=str(_("协调决定")))
+    @action(detail=True, methods=["post"])
+    def coordinate(self, request, pk=None):
+        return self._run(request, pk, CoordinateRequest, lambda s, d: actions.coordinate(request.user, s, **d))
+
+
+class DiscussionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Discussion
+        fields = ["id", "case", "state", "held_on", "place", "chair", "participants", "recusals", "opinions",
+                  "conclusion", "digest", "concluded_at"]
+
+
+class OpenDiscussionRequest(serializers.Serializer):
+    case = serializers.IntegerField()
+    held_on = serializers.DateField()
+    place = serializers.CharField()
+    participants = serializers.ListField(child=serializers.IntegerField())
+
+
+class ParticipantOpinionRequest(serializers.Serializer):
+    participant = serializers.IntegerField()
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    recused = serializers.BooleanField(required=False, default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConcludeRequest(serializers.Serializer):
+    conclusion = serializers.CharField()
+
+
+class DiscussionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DiscussionSerializer
+
+    def get_queryset(self):
+        return Discussion.objects.filter(case__agency_id__in=case_queries.readable_agency_ids(self.request.user))
+
+    @extend_schema(request=OpenDiscussionRequest, responses={201: DiscussionSerializer}, summary=str(_("启动集体讨论")))
+    def create(self, request):
+        data = OpenDiscussionRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        case = case_queries.access_case(request.user, d["case"])
+        people = list(Person.objects.filter(pk__in=d["participants"], agency=case.agency))
+        discussion = actions.open_discussion(request.user, case, held_on=d["held_on"], place=d["place"],
+                                             participants=people)
+        return Response(DiscussionSerializer(discussion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ParticipantOpinionRequest, responses=DiscussionSerializer, summary=str(_("记录讨论意见")))
+    @action(detail=True, methods=["post"], url_path="record-opinion")
+    def record_opinion(self, request, pk=None):
+        discussion = queries.access_discussion(request.user, pk)
+        data = ParticipantOpinionRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        participant = Person.objects.filter(pk=d.pop("participant"), agency=discussion.case.agency).first()
+        if participant is None:
+            raise serializers.ValidationError({"participant": [_("该人员不是本次集体讨论的参加人员。")]})
+        actions.record_opinion(request.user, discussion, participant=participant, **d)
+        discussion.refresh_from_db()
+        return Response(DiscussionSerializer(discussion).data)
+
+    @extend_schema(request=ConcludeRequest, responses=DiscussionSerializer, summary=str(_("集体讨论结论")))
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, pk=None):
+        discussion = queries.access_discussion(request.user, pk)
+        data = ConcludeRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        actions.conclude_discussion(request.user, discussion, conclusion=data.validated_data["conclusion"])
+        discussion.refresh_from_db()
+        return Response(DiscussionSerializer(discussion).data)

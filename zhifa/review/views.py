@@ -1,0 +1,233 @@
+"""Pages: the reviewer's queue, submitting, the review form beside the case file, rounds, coordination,
+collective discussion, and the agency's review list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhifa.cases import queries as case_queries
+from zhifa.cases.views import _record_access
+from zhifa.core.forms import run_action
+from zhifa.org import queries as org_queries
+from zhifa.org.choices import Role
+
+from . import actions, digest, forms, gate, queries, rules
+from .choices import SubmissionState
+from .models import Criterion
+
+
+@login_required
+def home(request):
+    user = request.user
+    if not case_queries.readable_agency_ids(user) and not org_queries.has_role(user, Role.SYSTEM_ADMIN):
+        raise PermissionDenied(_("您没有查看法制审核的权限。"))
+    today = timezone.localdate()
+    staffing = [
+        {"agency": a, **queries.staffing(a)}
+        for a in org_queries.visible_agencies(user).filter(
+            pk__in=org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
+        )
+    ]
+    return render(request, "review/home.html", {
+        "queue": queries.queue(user), "unassigned": queries.unassigned(user), "overdue": queries.overdue(user, today),
+        "staffing": staffing, "today": today,
+    })
+
+
+@login_required
+def submit(request, case_pk):
+    case = case_queries.access_case(request.user, case_pk)
+    previous = queries.latest_submission(case)
+    problem_points = []
+    if previous is not None and previous.state == SubmissionState.PROBLEMS:
+        problem_points = [c for c in rules.POINT_CODES
+                          if any(o.points.get(c, {}).get("result") == "problem" for o in previous.opinions.all())]
+    form = forms.SubmitForm(request.POST or None, problem_points=problem_points)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ok, submission = run_action(form, lambda: actions.submit(
+            request.user, case, explanation=d["explanation"], discretion_reason=d["discretion_reason"],
+            qualifications=d["qualifications"], materials=d["materials"], mode=d["mode"], responses=form.responses()))
+        if ok:
+            messages.success(request, _("已提交法制审核。"))
+            return redirect(submission)
+    return render(request, "review/submit.html", {
+        "form": form, "case": case, "reasons": queries.review_reasons(case), "previous": previous,
+        "title": _("提交法制审核"),
+    })
+
+
+@login_required
+def submission_detail(request, pk):
+    submission = queries.access_submission(request.user, pk)
+    case = submission.case
+    _record_access(request.user, submission, _("查看法制审核"))
+    user = request.user
+    held = org_queries.roles_by_agency(user).get(case.agency_id, set())
+    assigned = submission.assignments.filter(reviewer=user).exists()
+    current, _items = digest.case_digest(case)
+    return render(request, "review/submission.html", {
+        "s": submission, "case": case, "rounds": case.submissions.all(),
+        "opinion_rows": [
+            (o, [(label, o.points.get(code, {})) for code, label in rules.POINTS])
+            for o in submission.opinions.select_related("reviewer")
+        ],
+        "assignments": submission.assignments.select_related("reviewer"),
+        "records": case.records.all(), "stale": current != submission.digest,
+        "can_assign": submission.state == SubmissionState.PENDING and not submission.assignments.exists()
+        and (Role.AGENCY_HEAD in held or (held & {Role.UNIT_HEAD, Role.LEGAL_REVIEWER} and user.unit_id
+                                          and user.unit.is_legal_review_unit)),
+        "assign_form": forms.AssignForm(agency=case.agency),
+        "can_review": assigned and submission.state == SubmissionState.PENDING
+        and not submission.opinions.filter(reviewer=user).exists(),
+        "opinion_form": forms.OpinionForm(),
+        "can_escalate": submission.state == SubmissionState.PROBLEMS and not hasattr(submission, "coordination"),
+        "can_coordinate": Role.AGENCY_HEAD in held and getattr(submission, "coordination", None) is not None
+        and not submission.coordination.outcome,
+        "reason_form": forms.ReasonForm(), "coordinate_form": forms.CoordinateForm(),
+        "points": rules.POINTS,
+    })
+
+
+def _post(request, submission, form, call, success):
+    if form.is_valid():
+        ok, _result = run_action(form, lambda: call(form))
+        if ok:
+            messages.success(request, success)
+            return redirect(submission)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(submission)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    s = queries.access_submission(request.user, pk)
+    return _post(request, s, forms.AssignForm(request.POST, agency=s.case.agency),
+                 lambda f: actions.assign(request.user, s, reviewers=list(f.cleaned_data["reviewers"])), _("已指派审核人员。"))
+
+
+@login_required
+def opinion(request, pk):
+    s = queries.access_submission(request.user, pk)
+    if not s.assignments.filter(reviewer=request.user).exists():
+        raise PermissionDenied(_("您不是本次送审的审核人员。"))
+    form = forms.OpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, _result = run_action(form, lambda: actions.give_opinion(
+            request.user, s, points=form.points(), outcome=form.cleaned_data["outcome"],
+            summary=form.cleaned_data["summary"]))
+        if ok:
+            messages.success(request, _("审核意见已签署。"))
+            return redirect(s)
+    return render(request, "review/opinion.html", {"s": s, "case": s.case, "form": form, "records": s.case.records.all()})
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    s = queries.access_submission(request.user, pk)
+    return _post(request, s, forms.ReasonForm(request.POST),
+                 lambda f: actions.withdraw(request.user, s, reason=f.cleaned_data["reason"]), _("已撤回送审。"))
+
+
+@login_required
+@require_POST
+def escalate(request, pk):
+    s = queries.access_submission(request.user, pk)
+    return _post(request, s, forms.ReasonForm(request.POST),
+                 lambda f: actions.escalate(request.user, s, reason=f.cleaned_data["reason"]), _("已提请协调。"))
+
+
+@login_required
+@require_POST
+def coordinate(request, pk):
+    s = queries.access_submission(request.user, pk)
+    return _post(request, s, forms.CoordinateForm(request.POST),
+                 lambda f: actions.coordinate(request.user, s, **f.cleaned_data), _("协调决定已记录。"))
+
+
+@login_required
+def discussion_new(request, case_pk):
+    case = case_queries.access_case(request.user, case_pk)
+    if not org_queries.has_role(request.user, Role.AGENCY_HEAD, case.agency_id):
+        raise PermissionDenied(_("集体讨论由本机关负责人主持。"))
+    form = forms.DiscussionForm(request.POST or None, agency=case.agency)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ok, discussion = run_action(form, lambda: actions.open_discussion(
+            request.user, case, held_on=d["held_on"], place=d["place"], participants=list(d["participants"])))
+        if ok:
+            return redirect("review:discussion", discussion.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("启动集体讨论：%(ref)s") % {"ref": case.reference}})
+
+
+@login_required
+def discussion_detail(request, pk):
+    d = queries.access_discussion(request.user, pk)
+    is_chair = request.user.pk == d.chair_id
+    opinion_form = forms.ParticipantOpinionForm(request.POST or None, discussion=d)
+    conclusion_form = forms.ConclusionForm(request.POST or None)
+    if request.method == "POST":
+        if not is_chair:
+            raise PermissionDenied(_("由主持人记录集体讨论。"))
+        if "conclusion" in request.POST and conclusion_form.is_valid():
+            ok, _r = run_action(conclusion_form, lambda: actions.conclude_discussion(
+                request.user, d, conclusion=conclusion_form.cleaned_data["conclusion"]))
+            if ok:
+                messages.success(request, _("讨论结论已记录。"))
+                return redirect("review:discussion", d.pk)
+        elif "participant" in request.POST and opinion_form.is_valid():
+            c = opinion_form.cleaned_data
+            ok, _r = run_action(opinion_form, lambda: actions.record_opinion(
+                request.user, d, participant=c["participant"], opinion=c["opinion"], recused=c["recused"],
+                reason=c["reason"]))
+            if ok:
+                return redirect("review:discussion", d.pk)
+    names = {str(p.pk): p.full_name for p in d.participants.all()}
+    return render(request, "review/discussion.html", {
+        "d": d, "is_chair": is_chair, "opinion_form": opinion_form, "conclusion_form": conclusion_form,
+        "opinions": [(names.get(k, k), v) for k, v in d.opinions.items()],
+        "recusals": [(names.get(str(r["person"]), r["person"]), r["reason"]) for r in d.recusals],
+    })
+
+
+@login_required
+def criteria(request):
+    agencies = org_queries.agency_ids_with(request.user, set(case_queries.CASE_READER_ROLES) | {Role.SYSTEM_ADMIN})
+    if not agencies:
+        raise PermissionDenied(_("您没有查看法制审核事项清单的权限。"))
+    admin_of = org_queries.agency_ids_with(request.user, {Role.SYSTEM_ADMIN})
+    form = forms.CriterionForm(request.POST or None)
+    if request.method == "POST":
+        if not admin_of:
+            raise PermissionDenied(_("只有系统管理员可以修改法制审核事项清单。"))
+        if form.is_valid():
+            from zhifa.org.models import Agency
+
+            agency = Agency.objects.get(pk=min(admin_of))
+            ok, _r = run_action(form, lambda: actions.set_criterion(request.user, agency, **form.cleaned_data))
+            if ok:
+                messages.success(request, _("已保存。"))
+                return redirect("review:criteria")
+    return render(request, "review/criteria.html", {
+        "criteria": Criterion.objects.filter(agency_id__in=agencies).select_related("agency"),
+        "form": form if admin_of else None, "statutory": rules.STATUTORY,
+    })
+
+
+def case_panel(case, user) -> dict:
+    """What the case page shows of review: reasons, rounds, discussions, and what blocks the decision."""
+    return {
+        "review_reasons": queries.review_reasons(case), "discussion_reasons": queries.discussion_reasons(case),
+        "submissions": case.submissions.all(), "discussions": case.discussions.all(),
+        "gate_problems": gate.gate_problems(case) if case.outcome else [],
+    }
