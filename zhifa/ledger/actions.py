@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import logging
 import re
 import uuid
 from collections.abc import Iterable
@@ -30,6 +31,8 @@ from zhifa.core.snapshot import object_kind
 
 from . import encoding, keys, merkle, notes, registry
 from .models import Checkpoint, Entry, Log, VerificationRun
+
+logger = logging.getLogger(__name__)
 
 ACCESS_ACTION = "ledger.access"
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -329,7 +332,12 @@ def make_checkpoints(force: bool = False, *, agencies=None) -> list[Checkpoint]:
         logs = logs.filter(agency__in=agencies)
     made = []
     for log in logs.select_related("agency"):
-        checkpoint = make_checkpoint(log.agency, force=force)
+        try:
+            checkpoint = make_checkpoint(log.agency, force=force)
+        except (OSError, notes.NoteError):
+            # One agency's missing or unreadable key must not stop the others' checkpoints.
+            logger.exception("ledger: cannot sign a checkpoint for %s", log.origin)
+            continue
         if checkpoint is not None:
             made.append(checkpoint)
     return made
