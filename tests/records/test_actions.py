@@ -442,3 +442,20 @@ def test_archived_cases_take_no_new_documents(cw):
     case_actions.archive_case(cw.head, case)
     with pytest.raises(ValidationError, match="已归档"):
         actions.generate_document(cw.officer, case, kind=DocumentKind.INTAKE_RECORD)
+
+
+def test_the_ledger_verifies_documents_their_files_and_their_state(investigating, settings):
+    from zhifa.ledger import actions as ledger_actions
+
+    doc = finalised_inquiry(investigating)
+    actions.correct_document(investigating.officer, doc, reason="笔误")
+    report = ledger_actions.run_verification(agency=investigating.a, state=True)
+    assert report.ok, report.problems
+    assert report.files >= 3  # the party's signature, the PDF and the DOCX
+
+    path = settings.MEDIA_ROOT / doc.pdf_name
+    data = bytearray(path.read_bytes())
+    data[100] ^= 0x01
+    path.write_bytes(bytes(data))
+    report = ledger_actions.run_verification(agency=investigating.a, state=True)
+    assert not report.ok and any(doc.pdf_name in str(p) for p in report.problems)
