@@ -16,8 +16,10 @@ this interface: set ``ZHIFA_SEAL_PROVIDER`` to its dotted path. See docs/documen
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import logging
 import os
 import shutil
 import tempfile
@@ -306,9 +308,28 @@ def trust_roots(extra: list[Path] | tuple = ()) -> list:
     return roots
 
 
+@contextlib.contextmanager
+def _quiet_pyhanko():
+    """pyHanko logs a traceback for every certificate it cannot chain; the verdict says so in words instead."""
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 def verify_pdf(data: bytes, *, extra_roots: list[Path] | tuple = ()) -> Verification:
     """Check every signature of a PDF: the signed bytes unchanged (intact), the signature mathematically valid,
     nothing added after it, and the signer's certificate issued by a CA we trust."""
+    with _quiet_pyhanko():
+        return _verify_pdf(data, extra_roots)
+
+
+def _verify_pdf(data: bytes, extra_roots) -> Verification:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature

@@ -65,10 +65,10 @@ class Command(BaseCommand):
             )
         else:
             for name, result in reports:
-                write = self.stdout.write if result.ok else self.stderr.write
+                write = self.stdout.write if result.ok else self.stderr.write  # failures on stderr, whole
                 write(f"{name}：{result.message}")
                 for s in result.signatures:
-                    self.stdout.write(
+                    write(
                         f"  签名域 {s.field}：{s.signer or '（未知签名人）'}，时间 {s.signed_at or '—'}，"
                         f"内容未改动：{'是' if s.intact else '否'}，证书受信任：{'是' if s.trusted else '否'}，"
                         f"覆盖整个文件：{'是' if s.whole_file else '否'}"
