@@ -194,6 +194,15 @@ SPECTACULAR_SETTINGS = {
 LEDGER_KEY_DIR = Path(env.str("ZHIFA_LEDGER_KEY_DIR", default=str(VAR_DIR / "keys")))
 LEDGER_CHECKPOINT_MINUTES = env.int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", default=10)
 
+LEDGER_KEY_ALGORITHM = env.str("ZHIFA_LEDGER_KEY_ALGORITHM", default="ed25519")  # or "sm2"
+LEDGER_ORIGIN_PREFIX = env.str("ZHIFA_LEDGER_ORIGIN_PREFIX", default="zhifa.local")
+
+# Public portal: the agency shown at /portal/ when several share the deployment, and rate limits per address.
+PORTAL_DEFAULT_AGENCY = env.str("ZHIFA_PORTAL_DEFAULT_AGENCY", default="")
+PORTAL_VERIFY_PER_MINUTE = env.int("ZHIFA_PORTAL_VERIFY_PER_MINUTE", default=20)
+PORTAL_COMPLAINT_PER_MINUTE = env.int("ZHIFA_PORTAL_COMPLAINT_PER_MINUTE", default=5)
+PORTAL_STATUS_PER_MINUTE = env.int("ZHIFA_PORTAL_STATUS_PER_MINUTE", default=10)
+
 # Deadlines: how many working days ahead a deadline counts as "due soon" (临近届满).
 DEADLINE_DUE_SOON_WORKING_DAYS = env.int("ZHIFA_DEADLINE_DUE_SOON_WORKING_DAYS", default=3)
 

@@ -90,6 +90,34 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     page.get_by_label("当事人明确放弃陈述申辩").check()
     page.get_by_role("button", name="提交").click()
 
+    # Legal review: the officer submits, the head assigns, the reviewer answers the nine points.
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    expect(page.locator("main")).to_contain_text("该案件须经法制审核通过后方可作出决定")
+    _act(page, "提交法制审核")
+    page.get_by_label("送审说明（事实、证据、法律依据）").fill("当事人未公示诊疗科目，拟给予警告。")
+    page.get_by_label("裁量基准适用说明").fill("情节轻微，适用“轻微”档次。")
+    page.get_by_label("执法人员资格说明").fill("两名承办人均持有效执法证。")
+    for material in ("拟作出决定的情况说明", "决定书代拟稿", "证据材料及目录"):
+        page.get_by_label(material).check()
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".messages")).to_contain_text("已提交法制审核")
+    review_url = page.url
+
+    _login(page, live_server, "juzhang")
+    page.goto(review_url)
+    page.get_by_label("苏静怡").check()
+    page.get_by_role("button", name="指派").click()
+    expect(page.locator(".messages")).to_contain_text("已指派审核人员")
+
+    _login(page, live_server, "fagui1")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="待审核").first.click()
+    _act(page, "出具审核意见")
+    page.get_by_label("审核结论").select_option("agree")
+    page.get_by_label("法制审核意见").fill("主体合法，程序合法，事实清楚，同意。")
+    page.get_by_role("button", name="签署审核意见").click()
+    expect(page.locator(".badge").first).to_have_text("同意")
+
     _login(page, live_server, "juzhang")
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     _act(page, "作出决定")

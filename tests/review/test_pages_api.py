@@ -83,3 +83,48 @@ def test_api_flow_and_refusals(rw, client):
     assert response.status_code == 200 and response.json()["state"] == "approved"
     response = client.post(f"/api/v1/cases/{case.pk}/decide/", {}, content_type="application/json", **_bearer(rw.head))
     assert response.status_code == 200 and response.json()["state"] == "decided"
+
+
+def test_opinion_document_is_numbered_sealed_and_shows_the_points(rw, login, tmp_path):
+    import subprocess
+
+    case = _ready(rw)
+    s = rw.approve(case)
+    response = login(rw.officer).get(reverse("review:opinion_pdf", args=[s.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "opinion.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "法制审核意见书" in text and s.number in text and "事实清楚、证据合法充分" in text
+    from zhifa.records.seal import verify_pdf
+
+    assert verify_pdf(response.content).intact
+    again = login(rw.officer).get(reverse("review:opinion_pdf", args=[s.pk]))
+    assert again.content == response.content  # made once, the same bytes afterwards
+    assert login(rw.officer_b).get(reverse("review:opinion_pdf", args=[s.pk])).status_code == 404
+
+
+def test_responsibility_is_read_from_the_ledger(rw, login):
+    from zhifa.review import queries
+
+    case = _ready(rw)
+    rw.approve(case)
+    case_actions.decide(rw.head, case)
+    rows = queries.responsibility(case)
+    assert [(r["what"], r["who"]) for r in rows] == [
+        ("送审", "甲执法"), ("指派审核", "甲局长"), ("审核并签署意见", "甲审核"), ("作出决定（签发）", "甲局长")]
+    assert "责任记录" in login(rw.supervisor).get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+def test_home_page_shows_the_reviewer_queue_and_the_staffing_warning(rw, login):
+    case = _ready(rw)
+    s = rw.submit(case)
+    from zhifa.review import actions as review_actions
+
+    review_actions.assign(rw.head, s, reviewers=[rw.reviewer])
+    assert case.reference in login(rw.reviewer).get(reverse("home")).content.decode()
+    # 3 reviewers for 2 officers is enough; 40 more officers make it short of 5 %.
+    assert "低于规定比例" not in login(rw.head).get(reverse("home")).content.decode()
+    for i in range(60):
+        rw.person(rw.a, f"extra{i}", f"新执法{i}", "officer")
+    assert "低于规定比例" in login(rw.head).get(reverse("home")).content.decode()

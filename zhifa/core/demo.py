@@ -17,6 +17,9 @@ def load_all() -> list[tuple[str, str, str]]:
         review_demo.load()
     with transaction.atomic():
         cases_demo.load()
+    from zhifa.ledger import actions as ledger_actions
+
+    ledger_actions.make_checkpoints(force=True)  # the demo starts with signed tree heads to verify against
     return accounts
 
 

@@ -238,7 +238,9 @@ def remove_role(actor, person: Person, role: str, agency: Agency | None = None, 
     if assignment is None:
         raise RuleViolation(_("该人员没有此角色。"))
     state = snapshot(assignment)
+    pk = assignment.pk
     assignment.delete()
+    assignment.pk = pk  # Django clears it on delete; the entry still names the row that was removed
     ledger.append(
         agency=agency, actor=actor, action="org.remove_role", obj=assignment,
         payload={"state": None, "removed": state, "reason": reason},

@@ -19,6 +19,7 @@ NAV = [
     (_("执法人员"), "org:person_list", queries.ORG_READER_ROLES),
     (_("工作日历"), "workdays:calendar", None),
     (_("登录审计"), "org:auth_events", {Role.AUDIT_ADMIN}),
+    (_("账本审计"), "ledger:audit_index", {Role.AUDIT_ADMIN, Role.SUPERVISOR}),
     (_("接口令牌"), "org:tokens", None),
 ]
 

@@ -366,3 +366,35 @@ def conclude_discussion(actor: Person, discussion: Discussion, *, conclusion: st
     discussion.save()
     _record(case.agency, actor, "conclude_discussion", discussion)
     return discussion
+
+
+@transaction.atomic
+def issue_opinion_document(actor, submission: Submission) -> Submission:
+    """The 法制审核意见书 of a concluded round: numbered, listing each reviewer's signed opinion on the nine points,
+    rendered to PDF and sealed with the agency's certificate, stored under its SHA-256 with the hash in the ledger.
+    Made once (on first request); the same bytes are served afterwards."""
+    from django.template.loader import render_to_string
+
+    from zhifa.records import conf as records_conf
+    from zhifa.records import render, seal, storage
+
+    submission = _lock(submission)
+    if submission.pdf_name:
+        return submission
+    if submission.state in (SubmissionState.PENDING, SubmissionState.WITHDRAWN) or not submission.number:
+        raise RuleViolation(_("本轮审核尚未结束，还没有法制审核意见书。"))
+    case = submission.case
+    labels = dict(rules.POINTS)
+    html = render_to_string("review/opinion_pdf.html", {
+        "s": submission, "case": case, "agency": case.agency, "font_family": records_conf.css_font_family(),
+        "opinions": [(o, [(labels[c], o.points[c]) for c in rules.POINT_CODES])
+                     for o in submission.opinions.select_related("reviewer")],
+    })
+    pdf, box = render.pdf(html)
+    sealed = seal.provider().seal(pdf, agency=case.agency, box=box, reason=f"法制审核意见书 {submission.number}")
+    stored = storage.put(sealed.pdf, ext="pdf", prefix="review")
+    submission.pdf_name, submission.pdf_sha256 = stored.name, stored.sha256
+    submission.save(update_fields=["pdf_name", "pdf_sha256"])
+    ledger.append(agency=case.agency, actor=actor, action="review.issue_opinion_document", obj=submission,
+                  payload={"state": snapshot(submission)}, files=[(stored.name, stored.sha256)])
+    return submission

@@ -71,6 +71,8 @@ class Submission(models.Model):
     due_on = models.DateField(_("审核期限"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审核完成时间"), null=True, blank=True)
     number = models.CharField(_("法制审核意见书编号"), max_length=60, blank=True)
+    pdf_name = models.CharField(_("法制审核意见书 PDF"), max_length=200, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("法制审核送审")

@@ -118,3 +118,58 @@ def passing_submission(case, digest: str) -> Submission | None:
     return case.submissions.filter(
         Q(state=SubmissionState.APPROVED) | Q(state=SubmissionState.ACCEPTED_BY_COORDINATION), digest=digest
     ).order_by("-round").first()
+
+
+RESPONSIBILITY_ACTIONS = {
+    "review.submit": "送审", "review.assign": "指派审核", "review.give_opinion": "审核并签署意见",
+    "review.coordinate": "协调决定", "review.conclude_discussion": "主持集体讨论", "cases.decide": "作出决定（签发）",
+    "records.sign_document": "签名",
+}
+
+
+def responsibility(case) -> list[dict]:
+    """Who submitted, who reviewed which round, who coordinated, who decided and signed — read from the ledger,
+    so the record is the tamper-evident one."""
+    from zhifa.ledger.models import Entry
+    from zhifa.ledger.queries import present
+
+    objects = [("cases.case", str(case.pk))]
+    objects += [("review.submission", str(pk)) for pk in case.submissions.values_list("pk", flat=True)]
+    objects += [("review.opinion", str(pk)) for pk in
+                case.submissions.values_list("opinions__pk", flat=True) if pk is not None]
+    objects += [("review.discussion", str(pk)) for pk in case.discussions.values_list("pk", flat=True)]
+    objects += [("review.coordination", str(pk)) for pk in
+                case.submissions.values_list("coordination__pk", flat=True) if pk is not None]
+    q = Q()
+    for kind, object_id in objects:
+        q |= Q(object_kind=kind, object_id=object_id)
+    entries = Entry.objects.filter(q, action__in=RESPONSIBILITY_ACTIONS).order_by("at", "seq")
+    return [
+        {"what": RESPONSIBILITY_ACTIONS[v.entry.action], "who": v.actor_name, "roles": v.actor_roles,
+         "at": v.entry.at, "seq": v.entry.seq}
+        for v in present(entries)
+    ]
+
+
+def tasks_for(user) -> list[dict]:
+    """Home-page tasks: reviews waiting on the user, reviews to assign, and the staffing warning."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    tasks = [{"label": _("待审核：%(ref)s 第%(n)s轮（期限 %(due)s）") % {"ref": s.case.reference, "n": s.round,
+                                                                  "due": s.due_on},
+              "url": reverse("review:submission", args=[s.pk])} for s in queue(user)[:20]]
+    tasks += [{"label": _("待指派审核人员：%(ref)s") % {"ref": s.case.reference},
+               "url": reverse("review:submission", args=[s.pk])} for s in unassigned(user)[:20]]
+    tasks += [{"label": _("法制审核超期：%(ref)s（期限 %(due)s）") % {"ref": s.case.reference, "due": s.due_on},
+               "url": reverse("review:submission", args=[s.pk])} for s in overdue(user, timezone.localdate())[:20]]
+    from zhifa.org.models import Agency
+
+    for agency in Agency.objects.filter(pk__in=org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR})):
+        st = staffing(agency)
+        if st["shortfall"]:
+            tasks.append({"label": _("%(agency)s法制审核人员%(r)s名，执法人员%(o)s名，低于规定比例，还需%(n)s名。") % {
+                "agency": agency.name, "r": st["reviewers"], "o": st["officers"], "n": st["shortfall"]},
+                "url": reverse("review:home")})
+    return tasks

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.submission_detail, name="submission"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/opinion/", views.opinion, name="opinion"),
+    path("<int:pk>/opinion.pdf", views.opinion_pdf, name="opinion_pdf"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
     path("<int:pk>/coordinate/", views.coordinate, name="coordinate"),

@@ -230,4 +230,21 @@ def case_panel(case, user) -> dict:
         "review_reasons": queries.review_reasons(case), "discussion_reasons": queries.discussion_reasons(case),
         "submissions": case.submissions.all(), "discussions": case.discussions.all(),
         "gate_problems": gate.gate_problems(case) if case.outcome else [],
+        "responsibility": queries.responsibility(case),
     }
+
+
+@login_required
+def opinion_pdf(request, pk):
+    """The sealed 法制审核意见书 of a concluded round (made on first request, then always the same bytes)."""
+    from django.http import HttpResponse
+
+    from zhifa.records import storage
+
+    s = queries.access_submission(request.user, pk)
+    s = actions.issue_opinion_document(request.user, s)
+    _record_access(request.user, s, _("查看法制审核意见书"))
+    data = storage.read(s.pdf_name, s.pdf_sha256)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="review-{s.pk}.pdf"'
+    return response
