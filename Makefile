@@ -21,10 +21,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## make run: set up (venv, install, migrate, demo data when empty) and serve on http://127.0.0.1:8000
 run: $(VENV)/.installed-run
+	@bash scripts/system-deps.sh
 	$(BIN)/zhifa run
 
 ## make test: the whole suite on SQLite, then on PostgreSQL (required when CI=true)
 test: $(VENV)/.installed-test
+	@bash scripts/system-deps.sh $$( [ "$$CI" = "true" ] && echo --require )
 	$(BIN)/ruff check zhifa tests bench
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python scripts/pg_available.py "$(ZHIFA_TEST_DATABASE_URL)"; then \

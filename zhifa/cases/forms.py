@@ -107,6 +107,24 @@ def _choices(enum) -> tuple:
     return tuple(enum.choices)
 
 
+ITEM_KEYS = ("name", "spec", "quantity", "producer", "production_date", "batch")
+# Where each kind of record keeps its main text (the documents read these keys).
+RECORD_TEXT_KEY = {RecordKind.INQUIRY: "qa", RecordKind.ONSITE: "observations"}
+
+
+def record_data(d: dict) -> dict:
+    """A record's data from the form: the text under the kind's key, and the item list as rows."""
+    data = {"content": d["content"]}
+    key = RECORD_TEXT_KEY.get(d["kind"])
+    if key:
+        data[key] = d["content"]
+    lines = [line.strip() for line in (d.get("items") or "").splitlines() if line.strip()]
+    if lines:
+        data["items"] = [dict(zip(ITEM_KEYS, [p.strip() for p in line.replace("|", "｜").split("｜")], strict=False))
+                         for line in lines]
+    return data
+
+
 # Each spec's ``call(actor, case, data)`` runs the action with the cleaned data.
 SPECS: dict[str, ActionSpec] = {
     s.action: s
@@ -126,13 +144,15 @@ SPECS: dict[str, ActionSpec] = {
                 if k not in (RecordKind.STATEMENT, RecordKind.HEARING, RecordKind.RECHECK))),
              F("started_at", _("开始时间"), "datetime"), F("place", _("地点"), required=False),
              F("content", _("记录内容"), "textarea"),
+             F("items", _("物品清单（先行登记保存、查封扣押：每行一项，名称｜规格｜数量｜生产者｜生产日期｜批号）"),
+               "textarea", required=False),
              F("officers", _("执法人员"), "people", required=False),
              F("certificates_shown", _("出示的执法证"), "certificates", required=False),
              F("approved_by", _("批准负责人"), "person", required=False,
                help=_("先行登记保存、查封扣押须经负责人批准")),
              F("period_days", _("查封扣押期限（日）"), "int", required=False)),
             lambda a, c, d: actions.add_record(
-                a, c, kind=d["kind"], data={"content": d["content"]}, started_at=d["started_at"], place=d["place"],
+                a, c, kind=d["kind"], data=record_data(d), started_at=d["started_at"], place=d["place"],
                 officers=list(d["officers"] or []), certificates_shown=list(d["certificates_shown"] or []),
                 approved_by=d["approved_by"], period_days=d["period_days"]),
         ),
