@@ -28,6 +28,19 @@ def page(browser):
 
 @pytest.fixture
 def demo(transactional_db):
+    """The demo data, loaded in a thread of its own: Playwright's sync API keeps an event loop running in the test
+    thread, and the PDF seal (pyHanko) runs one of its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
     from zhifa.core import demo
 
-    return demo.load_all()
+    def load():
+        try:
+            return demo.load_all()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(load).result()

@@ -126,3 +126,13 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     expect(page.locator(".timeline")).to_contain_text("作出决定")
     case.refresh_from_db()
     assert case.decided_by.username == "juzhang" and case.decision_snapshot["kinds"] == ["warning"]
+
+    # The head produces the decision document: a draft, his signature, then the numbered, sealed PDF.
+    page.get_by_label("生成文书").select_option(label="行政处罚决定书")
+    page.get_by_role("button", name="生成草稿").click()
+    page.get_by_role("button", name="我签名").click()
+    page.get_by_role("button", name="定稿").click()
+    expect(page.locator("main")).to_contain_text("明卫医罚〔")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载PDF").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")

@@ -207,6 +207,7 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
     if outcome != Outcome.PENALTY:
         _review(case, lead)
         actions.decide(head, case, decided_on=day(8))
+        _decision_document(case, lead, head)
         if outcome == Outcome.TRANSFER:
             actions.close_case(head, case, report="已将案件移送明山区公安分局。", closed_on=day(10))
         else:
@@ -234,6 +235,7 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
                              stated_at=at(8))
     _review(case, lead)
     actions.decide(head, case, decided_on=day(9))
+    _decision_document(case, lead, head)
     if story == "decided":
         return
     actions.serve_decision(lead, case, method=ServiceMethod.DIRECT, delivered_on=day(10), recipient=parties[party_i].name)
@@ -259,6 +261,27 @@ def _review(case, submitter):
     case.refresh_from_db()
     if review_queries.review_reasons(case):
         review_demo.pass_review(case, submitter)
+
+
+DECISION_DOCUMENTS = {
+    Outcome.PENALTY: "penalty_decision", Outcome.NO_PENALTY_MINOR: "no_penalty_decision",
+    Outcome.NO_PENALTY_UNPROVEN: "no_penalty_decision", Outcome.TRANSFER: "transfer_letter",
+}
+
+
+def _decision_document(case, lead, head):
+    """The numbered, signed and sealed decision document (行政处罚决定书, 不予行政处罚决定书 or 案件移送书)."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return
+    from zhifa.records import actions as records
+
+    case.refresh_from_db()
+    document = records.generate_document(lead, case, kind=DECISION_DOCUMENTS[case.outcome], dated=case.decided_on)
+    for person in dict.fromkeys([lead, head]):
+        records.sign_document(person, document)
+    records.finalise_document(lead, document)
 
 
 def _simple_cases(agency, parties, today):
