@@ -90,3 +90,30 @@ def test_api_refuses_objects_of_another_agency(cw, client):
 def test_api_schema_documents_case_actions(client, db):
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/cases/{id}/decide/" in schema and "作出决定" in schema
+
+
+def test_case_list_filters(cw, login):
+    first = cw.new_case(cause="甲案")
+    cw.new_case(cause="乙案", officers=[cw.officer2, cw.officer])
+    actions_ = __import__("zhifa.cases.actions", fromlist=["x"])
+    actions_.request_filing(cw.officer, first)
+    actions_.approve_filing(cw.head, first, opinion="同意")
+    client = login(cw.head)
+    assert "乙案" in client.get(reverse("cases:list"), {"officer": cw.officer2.pk}).content.decode()
+    page = client.get(reverse("cases:list"), {"state": "investigating"}).content.decode()
+    assert "甲案" in page and "乙案" not in page
+    cw.clock.move_to(dt.date(2026, 8, 25))
+    client = login(cw.head)  # a new session: the old one timed out while the clock moved
+    page = client.get(reverse("cases:list"), {"due": "soon"}).content.decode()
+    assert "甲案" in page and "乙案" not in page  # due 2026-08-30
+    assert "甲案" not in client.get(reverse("cases:list"), {"due": "overdue"}).content.decode()
+
+
+def test_unknown_items_and_complaints_are_refused(cw):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="执法事项清单中没有"):
+        cw.new_case(items=["NO-SUCH-ITEM"])
+    with pytest.raises(ValidationError, match="受理编号"):
+        cw.new_case(source="complaint", complaint_receipt="X-404")

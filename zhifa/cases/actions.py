@@ -206,6 +206,9 @@ def accept_case(
         raise RuleViolation(_("请选择案件来源。"))
     _not_future(violation_date, _("违法行为发生日期"))
     _check_officers(agency, party, field, officers, accepted_on)
+    _check_items(agency, items)
+    if complaint_receipt:
+        _check_complaint(agency, complaint_receipt)
     year = accepted_on.year
     number = next_number(agency, "case", year)
     case = Case(
@@ -220,6 +223,30 @@ def accept_case(
     _set_officers(case, officers)
     _record(case, actor, "accept_case", officers=[p.pk for p in officers])
     return case
+
+
+def _check_items(agency: Agency, codes: Sequence[str]) -> None:
+    """The case's enforcement items must be items of the agency's 执法事项清单."""
+    from django.apps import apps
+
+    if not codes or not apps.is_installed("zhifa.catalog"):
+        return
+    from zhifa.catalog.queries import item_by_code
+
+    unknown = [code for code in codes if item_by_code(agency, code) is None]
+    if unknown:
+        raise RuleViolation({"items": [_("执法事项清单中没有这些事项：%(codes)s。") % {"codes": "、".join(unknown)}]})
+
+
+def _check_complaint(agency: Agency, receipt: str) -> None:
+    """A case from the portal names the complaint it came from (投诉举报受理编号)."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.publicity"):
+        return
+    Complaint = apps.get_model("publicity", "Complaint")
+    if not Complaint.objects.filter(agency=agency, receipt_number=receipt.strip()).exists():
+        raise RuleViolation({"complaint_receipt": [_("本机关没有受理编号为“%(n)s”的投诉举报。") % {"n": receipt}]})
 
 
 def _check_limitation(case: Case, on: dt.date) -> None:
@@ -362,6 +389,8 @@ def add_record(
         deadlines.meet(actor, seizure, deadlines.SEIZURE, start)
     if record.due_on:
         record.save(update_fields=["due_on"])
+    for check in RECORD_CHECKS:  # e.g. the records app: a 全程 act needs its recording (raises RuleViolation)
+        check(actor, case, record)
     _record(case, actor, "add_record", obj=record)
     return record
 
@@ -609,6 +638,9 @@ def record_hearing(actor: Person, case: Case, *, record: str, opinion: str, part
 # RuleViolation when the case may not go on.
 NOTICE_GATES: list = []
 DECISION_GATES: list = []
+# Checks other apps add on a new investigation record, called as check(actor, case, record) inside add_record's
+# transaction after the record is made: raising RuleViolation refuses (and undoes) it.
+RECORD_CHECKS: list = []
 
 
 def decision_blockers(case: Case, on: dt.date) -> list[str]:

@@ -60,6 +60,8 @@ def _serializer_field(f: forms.F):
         return serializers.ChoiceField(choices=f.choices, **common)
     if k == "multichoice":
         return serializers.MultipleChoiceField(choices=f.choices, **common)
+    if k == "items":
+        return serializers.ListField(child=serializers.CharField(max_length=40), **common)
     model = {"person": Person, "people": Person, "certificates": Certificate, "party": Party,
              "field": EnforcementField, "unit": Unit}[k]
     many = k in ("people", "certificates")
@@ -83,7 +85,7 @@ def _defaults(spec: forms.ActionSpec, data: dict) -> dict:
     out = dict(data)
     for f in spec.fields:
         if f.name not in out:
-            out[f.name] = [] if f.kind in ("people", "certificates", "multichoice") else (False if f.kind == "bool" else
+            out[f.name] = [] if f.kind in ("people", "certificates", "multichoice", "items") else (False if f.kind == "bool" else
                                                                                          ("" if f.kind in ("text", "textarea") else None))
         elif f.kind == "multichoice":
             out[f.name] = sorted(out[f.name])

@@ -87,6 +87,14 @@ def _django_field(spec: F, case=None, agency=None):
         certificates = forms.ModelMultipleChoiceField(queryset=qs, widget=forms.CheckboxSelectMultiple, **common)
         certificates.label_from_instance = lambda c: f"{c.person.full_name} {c.number}"
         return certificates
+    if k == "items":
+        from django.apps import apps
+
+        choices = []
+        if apps.is_installed("zhifa.catalog") and agency is not None:
+            Item = apps.get_model("catalog", "EnforcementItem")
+            choices = [(i.code, f"{i.code} {i.name}") for i in Item.objects.filter(agency=agency).order_by("code")]
+        return forms.MultipleChoiceField(choices=choices, widget=forms.SelectMultiple(attrs={"size": 6}), **common)
     if k == "party":
         return forms.ModelChoiceField(queryset=Party.objects.filter(agency=agency), **common)
     if k == "field":
@@ -246,6 +254,8 @@ SPECS: dict[str, ActionSpec] = {
 ACCEPT_FIELDS = (
     F("party", _("当事人"), "party"), F("cause", _("案由")),
     F("source", _("案件来源"), "choice", choices=_choices(Source)), F("source_detail", _("来源说明"), required=False),
+    F("complaint_receipt", _("投诉举报受理编号（来自公示门户的）"), required=False),
+    F("items", _("执法事项"), "items", required=False),
     F("field", _("执法领域"), "field"), F("unit", _("承办机构"), "unit"),
     F("officers", _("承办人员（至少两名持证执法人员，第一位为主办）"), "people"),
     F("summary", _("案情摘要"), "textarea"), F("place", _("案发地点"), required=False),

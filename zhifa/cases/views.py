@@ -18,6 +18,7 @@ from zhifa.org.choices import Role
 
 from . import actions, deadlines, forms, lifecycle, queries, rules
 from .choices import PaymentKind, State
+from .models import Case
 
 
 def _worker_agencies(user):
@@ -46,6 +47,25 @@ def case_list(request):
         cases = cases.filter(state=state)
     if request.GET.get("mine"):
         cases = cases.filter(officer_links__person=request.user)
+    officer = request.GET.get("officer", "")
+    if officer.isdigit():
+        cases = cases.filter(officer_links__person_id=int(officer))
+    item = request.GET.get("item", "").strip()
+    if item:
+        cases = cases.filter(items__icontains=f'"{item}"')
+    due = request.GET.get("due", "")
+    if due in ("overdue", "soon"):
+        from django.contrib.contenttypes.models import ContentType
+
+        from zhifa.workdays.models import Deadline
+
+        today_ = timezone.localdate()
+        limit = today_ if due == "overdue" else today_ + timezone.timedelta(days=15)
+        open_ids = Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(Case), kind__code=deadlines.DECISION, met_on__isnull=True,
+            due__lt=limit if due == "overdue" else limit,
+        ).values_list("object_id", flat=True)
+        cases = cases.filter(pk__in=list(open_ids), state__in=lifecycle.BEFORE_DECISION)
     page = Paginator(cases.order_by("-accepted_on", "-id"), 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     dues = deadlines.decision_dues(page.object_list)
@@ -56,9 +76,14 @@ def case_list(request):
         rows.append({"case": case, "due": due if open_ else None,
                      "overdue": bool(open_ and due and due < today),
                      "soon": bool(open_ and due and 0 <= (due - today).days <= 15)})
+    from zhifa.org.models import Person
+
     return render(request, "cases/case_list.html", {
         "page": page, "rows": rows, "q": q, "state": state, "states": State.choices,
         "can_create": bool(_worker_agencies(request.user)), "mine": bool(request.GET.get("mine")),
+        "officers": Person.objects.filter(agency_id__in=queries.readable_agency_ids(request.user),
+                                          roles__role=Role.OFFICER).distinct().order_by("id"),
+        "officer": officer, "item": item, "due": due,
     })
 
 
