@@ -168,3 +168,18 @@ def test_the_gate_holds_through_the_api(rw, client):
                            HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 400 and "法制审核" in str(response.json())
     assert Case.objects.get(pk=case.pk).state == State.NOTIFIED
+
+
+def test_the_admin_site_cannot_touch_decisions_or_reviews(rw, client):
+    from zhifa.org.models import Person
+
+    root = Person.objects.create_superuser("root", "Root#Pass2026", full_name="平台管理员")
+    client.force_login(root)
+    for url in ("/django-admin/cases/case/", "/django-admin/review/submission/", "/django-admin/review/opinion/",
+                "/django-admin/review/discussion/"):
+        assert client.get(url).status_code == 404, url  # not registered: no admin form can write them
+    from django.contrib import admin
+
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label in ("cases", "review", "records", "ledger"):
+            assert not model_admin.has_change_permission(None), model

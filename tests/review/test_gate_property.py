@@ -153,6 +153,16 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
                 started_at=timezone.now(), officers=[w.officer, w.officer2], certificates_shown=w.certs()))
 
         @precondition(lambda self: not self.decided)
+        @rule(kind=st.sampled_from(["investigation_report", "approval_form", "prior_notice"]))
+        def add_document(self, kind):
+            """A document of the case file changes the file; a procedural notice to the party does not."""
+            from zhifa.records import actions as records
+
+            records.generate_document(w.officer, self._case(), kind=kind, narrative={})
+            if kind != "prior_notice":
+                self.version += 1
+
+        @precondition(lambda self: not self.decided)
         @rule()
         def discuss(self):
             c = self._case()
