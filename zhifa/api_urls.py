@@ -10,6 +10,7 @@ from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
 from zhifa.records import api as records_api
+from zhifa.records import evidence_api
 from zhifa.review import api as review_api
 from zhifa.workdays import api as workdays_api
 
@@ -32,6 +33,9 @@ router.register("catalog/versions", catalog_api.VersionViewSet, basename="catalo
 router.register("complaints", publicity_api.ComplaintViewSet, basename="complaint")
 router.register("documents", records_api.DocumentViewSet, basename="document")
 router.register("document-kinds", records_api.DocumentKindViewSet, basename="document-kind")
+router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")
+router.register("evidence-uploads", evidence_api.UploadViewSet, basename="evidence-upload")
+router.register("access-log", evidence_api.AccessLogViewSet, basename="access-log")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -20,6 +20,7 @@ NAV = [
     (_("工作日历"), "workdays:calendar", None),
     (_("登录审计"), "org:auth_events", {Role.AUDIT_ADMIN}),
     (_("账本审计"), "ledger:audit_index", {Role.AUDIT_ADMIN, Role.SUPERVISOR}),
+    (_("调阅记录"), "records:access_log", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("接口令牌"), "org:tokens", None),
 ]
 

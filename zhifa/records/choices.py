@@ -54,3 +54,32 @@ class SignatureMethod(models.TextChoices):
     HANDWRITTEN = "handwritten", _("手写签名（触屏）")
     SCAN = "scan", _("签字纸质件扫描件")
     REFUSED = "refused", _("拒绝签名（见证人在场）")
+
+
+class EvidenceKind(models.TextChoices):
+    """证据种类 (《行政处罚法》第四十六条)."""
+
+    DOCUMENTARY = "documentary", _("书证")
+    PHYSICAL = "physical", _("物证")
+    AUDIOVISUAL = "audiovisual", _("视听资料")
+    ELECTRONIC = "electronic", _("电子数据")
+    WITNESS = "witness", _("证人证言")
+    STATEMENT = "statement", _("当事人的陈述")
+    EXPERT = "expert", _("鉴定意见")
+    INSPECTION = "inspection", _("勘验笔录、现场笔录")
+
+
+class Secrecy(models.TextChoices):
+    """Records holding secrets are marked and open only to the case's officers, its reviewers, heads and
+    supervisors (requirements §2 归档)."""
+
+    NONE = "", _("无")
+    STATE = "state", _("国家秘密")
+    COMMERCIAL = "commercial", _("商业秘密")
+    PRIVACY = "privacy", _("个人隐私")
+
+
+class UploadState(models.TextChoices):
+    OPEN = "open", _("上传中")
+    DONE = "done", _("已完成")
+    ABANDONED = "abandoned", _("已放弃")

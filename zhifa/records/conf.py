@@ -91,3 +91,31 @@ def number_per_field() -> bool:
 SIGNATURE_MAX_BYTES = 1024 * 1024
 SIGNATURE_MAX_PIXELS = 4000
 SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+# Evidence (see docs/evidence.md).
+def evidence_max_bytes() -> int:
+    """RECORDS_EVIDENCE_MAX_BYTES / ZHIFA_EVIDENCE_MAX_BYTES: the largest evidence file accepted (default 8 GiB)."""
+    return int(_get("RECORDS_EVIDENCE_MAX_BYTES", "ZHIFA_EVIDENCE_MAX_BYTES", 8 * 1024**3))
+
+
+def upload_dir() -> Path:
+    """RECORDS_UPLOAD_DIR / ZHIFA_UPLOAD_DIR: where partial uploads grow (default VAR_DIR/uploads). In production
+    with several web servers it must be a shared folder; finished files go to the storage."""
+    path = Path(_get("RECORDS_UPLOAD_DIR", "ZHIFA_UPLOAD_DIR", str(Path(settings.VAR_DIR) / "uploads")))
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def upload_abandon_hours() -> float:
+    """RECORDS_UPLOAD_ABANDON_HOURS: a partial upload untouched this long is removed (default 48)."""
+    return float(_get("RECORDS_UPLOAD_ABANDON_HOURS", "ZHIFA_UPLOAD_ABANDON_HOURS", 48))
+
+
+def fixity_batch() -> int:
+    """RECORDS_FIXITY_BATCH: how many stored files one fixity run re-hashes (oldest-checked first; default 200)."""
+    return int(_get("RECORDS_FIXITY_BATCH", "ZHIFA_FIXITY_BATCH", 200))
+
+
+def fixity_minutes() -> float:
+    return float(_get("RECORDS_FIXITY_MINUTES", "ZHIFA_FIXITY_MINUTES", 60))

@@ -17,8 +17,19 @@ def register() -> None:
         access=queries.access_signature,
         agency=lambda sig: sig.document.agency,
     )
+    registry.register_kind(
+        "records.evidence",
+        label=_("证据"),
+        access=queries.access_evidence,
+        agency=lambda ev: ev.agency,
+        volatile=("fixity_checked_at", "fixity_ok"),
+    )
     registry.register_actions(
         {
+            "records.add_evidence": _("登记证据"),
+            "records.attach_evidence": _("音像记录关联调查记录"),
+            "records.fixity_check": _("存储文件完整性校验"),
+            "records.access_refused": _("拒绝调阅涉密记录"),
             "records.generate_document": _("生成文书草稿"),
             "records.edit_draft": _("修改文书草稿"),
             "records.discard_draft": _("作废文书草稿"),

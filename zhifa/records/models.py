@@ -10,7 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DocumentKind, DocumentState, SignatureMethod, SignatureRole
+from .choices import (
+    DocumentKind,
+    DocumentState,
+    EvidenceKind,
+    Secrecy,
+    SignatureMethod,
+    SignatureRole,
+    UploadState,
+)
 
 
 class FinalisedDocumentError(Exception):
@@ -186,3 +194,119 @@ class DocumentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.signer_name}（{self.get_method_display()}）"
+
+
+class ImmutableEvidenceError(Exception):
+    """A write to an evidence item's content (never done by the actions; caught here as a last guard)."""
+
+
+class Evidence(models.Model):
+    """证据 (行政处罚法 art. 46) with its file: a photo, a scan, an inquiry recording, body-camera video.
+
+    A row exists only once its file is completely stored under its SHA-256 and the hash checked (see
+    ``evidence.finish_upload``). The file never changes; only the fixity bookkeeping does.
+    """
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    kind = models.CharField(_("证据种类"), max_length=20, choices=EvidenceKind.choices)
+    description = models.CharField(_("证据说明"), max_length=500)
+    source = models.CharField(_("证据来源"), max_length=300, blank=True)
+    collected_at = models.DateTimeField(_("收集时间"))
+    place = models.CharField(_("收集地点"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    officers = models.ManyToManyField("org.Person", verbose_name=_("收集人员"), related_name="+", blank=True)
+    stage = models.CharField(_("执法环节"), max_length=40, blank=True)
+    act_code = models.CharField(_("音像记录事项"), max_length=40, blank=True)
+    record = models.ForeignKey(
+        "cases.CaseRecord",
+        verbose_name=_("所属调查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    document = models.ForeignKey(
+        Document, verbose_name=_("所属文书"), null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    device_id = models.CharField(_("记录设备编号"), max_length=100, blank=True)
+    duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
+    codec = models.CharField(_("编码"), max_length=100, blank=True)
+    secrecy = models.CharField(_("涉密标识"), max_length=20, choices=Secrecy.choices, blank=True, default="")
+
+    file_name = models.CharField(_("存储名"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+
+    created_by = models.ForeignKey(
+        "org.Person", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    # Fixity bookkeeping (changes without an action; registered as volatile with the ledger).
+    fixity_checked_at = models.DateTimeField(_("最近校验时间"), null=True, blank=True)
+    fixity_ok = models.BooleanField(_("校验结果"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证据")
+        verbose_name_plural = _("证据")
+        ordering = ["collected_at", "id"]
+        indexes = [
+            models.Index(fields=["case", "kind"], name="evidence_case_kind"),
+            models.Index(fields=["fixity_checked_at", "id"], name="evidence_fixity_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=0), name="evidence_size_not_negative"),
+            models.CheckConstraint(condition=~Q(sha256=""), name="evidence_has_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.description}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("records:evidence", args=[self.pk])
+
+    @property
+    def is_av(self) -> bool:
+        return self.content_type.startswith(("audio/", "video/"))
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEvidenceError("evidence is never deleted (only by the archive retention rules)")
+
+
+class EvidenceUpload(models.Model):
+    """A resumable upload in progress: bytes arrive in pieces into a partial file outside the storage; the
+    evidence row is made only when the last byte is in and the hash checked. Abandoned ones are swept."""
+
+    id = models.UUIDField(primary_key=True)
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    size = models.BigIntegerField(_("文件大小"))
+    sha256 = models.CharField(_("客户端声明的SHA-256"), max_length=64, blank=True)
+    received = models.BigIntegerField(_("已接收字节"), default=0)
+    state = models.CharField(_("状态"), max_length=20, choices=UploadState.choices, default=UploadState.OPEN)
+    evidence = models.OneToOneField(Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证据上传")
+        verbose_name_plural = _("证据上传")
+        constraints = [
+            models.CheckConstraint(condition=Q(received__gte=0) & Q(received__lte=models.F("size")),
+                                   name="upload_received_in_range"),
+        ]

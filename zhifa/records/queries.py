@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from zhifa.cases.queries import readable_agency_ids
 
@@ -107,3 +108,86 @@ def generation_options(case) -> list[dict]:
             }
         )
     return out
+
+
+# Evidence -----------------------------------------------------------------------------------------------------------
+
+
+def visible_evidence(user):
+    from .models import Evidence
+
+    return Evidence.objects.filter(agency_id__in=readable_agency_ids(user)).select_related("case", "agency")
+
+
+def may_open_marked(user, case) -> bool:
+    """Records marked 国家秘密 / 商业秘密 / 个人隐私 open only to the case's officers, its assigned reviewers, the
+    agency's heads and supervisors."""
+    from django.apps import apps
+
+    from zhifa.cases.queries import case_officer_ids
+    from zhifa.org import queries as org_queries
+    from zhifa.org.choices import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in case_officer_ids(case):
+        return True
+    if case.agency_id in org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR}):
+        return True
+    if apps.is_installed("zhifa.review"):
+        Assignment = apps.get_model("review", "Assignment")
+        return Assignment.objects.filter(submission__case=case, reviewer=user).exists()
+    return False
+
+
+def access_evidence(user, evidence_id, *, log_refusal: bool = False):
+    """The one permission-checked fetch of an evidence item: 404 outside the agencies the user reads; 403 for a
+    marked item the user may not open (the refusal is recorded in the ledger when ``log_refusal``)."""
+    from .models import Evidence
+
+    try:
+        evidence = visible_evidence(user).get(pk=evidence_id)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if evidence.secrecy and not may_open_marked(user, evidence.case):
+        if log_refusal:
+            from django.db import transaction
+
+            from zhifa.ledger import actions as ledger
+
+            with transaction.atomic():
+                ledger.append(
+                    agency=evidence.agency, actor=user, action="records.access_refused", obj=evidence,
+                    payload={"case": evidence.case_id, "secrecy": evidence.secrecy},
+                )
+        raise PermissionDenied(
+            _("涉密记录（%(mark)s）仅限本案承办人员、审核人员、负责人和监督人员调阅。")
+            % {"mark": evidence.get_secrecy_display()}
+        )
+    return evidence
+
+
+def case_evidence(user, case) -> list:
+    """The case's evidence, each with ``restricted`` set when it is marked and the user may not open it."""
+    items = list(case.evidence.all().prefetch_related("officers").select_related("record", "document"))
+    allowed = may_open_marked(user, case)
+    for item in items:
+        item.restricted = bool(item.secrecy) and not allowed
+    return items
+
+
+def party_evidence(user, party) -> list:
+    """All evidence of the party's cases the user may see (集中存储: one party's records in one place)."""
+    from zhifa.cases.queries import visible_cases
+
+    cases = visible_cases(user).filter(party=party)
+    return list(visible_evidence(user).filter(case__in=cases).order_by("case_id", "collected_at", "id"))
+
+
+def party_documents(user, party) -> list:
+    from zhifa.cases.queries import visible_cases
+
+    cases = visible_cases(user).filter(party=party)
+    return list(
+        visible_documents(user).filter(case__in=cases).exclude(state=DocumentState.DISCARDED).order_by("case_id", "id")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evidence_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("documents/<int:pk>/verify/", views.verify_document, name="verify_document"),
     path("signatures/<int:pk>/file/", views.signature_file, name="signature_file"),
     path("verify/", views.verify_upload, name="verify"),
+    path("cases/<int:case_id>/evidence/new/", evidence_views.upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", evidence_views.evidence_detail, name="evidence"),
+    path("evidence/<int:pk>/file", evidence_views.evidence_file, name="evidence_file"),
+    path("parties/<int:pk>/records/", evidence_views.party_records, name="party_records"),
+    path("access-log/", evidence_views.access_log, name="access_log"),
 ]

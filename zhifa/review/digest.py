@@ -62,7 +62,22 @@ def document_items(case) -> Iterable[tuple[str, str]]:
         yield f"document:{doc.pk}", content
 
 
-SOURCES: list[Callable] = [draft_items, record_items, document_items]
+def evidence_items(case) -> Iterable[tuple[str, str]]:
+    """Every evidence item of the case: its file's SHA-256 and what is said about it (kind, description, the
+    record and document it belongs to, the secrecy mark)."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return
+    Evidence = apps.get_model("records", "Evidence")
+    for ev in Evidence.objects.filter(case=case).order_by("id"):
+        yield f"evidence:{ev.pk}", _sha({
+            "sha256": ev.sha256, "kind": ev.kind, "description": ev.description, "record": ev.record_id,
+            "document": ev.document_id, "secrecy": ev.secrecy, "collected_at": ev.collected_at.isoformat(),
+        })
+
+
+SOURCES: list[Callable] = [draft_items, record_items, document_items, evidence_items]
 
 
 def case_digest(case) -> tuple[str, list[list[str]]]:

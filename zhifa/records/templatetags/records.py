@@ -82,3 +82,27 @@ def generation_options(case):
     from ..queries import generation_options as options
 
     return [o for o in options(case) if o["available"]]
+
+
+@register.simple_tag(takes_context=True)
+def case_evidence_panel(context, case) -> dict:
+    """The case page's evidence panel: the items (marked ones hidden from those who may not open them), the AV
+    flags of the 音像记录事项清单, and failed fixity checks."""
+    from .. import evidence, queries
+
+    user = context["request"].user
+    items = queries.case_evidence(user, case)
+    return {
+        "items": items,
+        "av_flags": evidence.av_flags(case),
+        "fixity": [e for e in items if e.fixity_ok is False],
+        "can_change": queries.may_change(user, case) and case.state != "archived",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def party_records(context, party) -> dict:
+    from .. import queries
+
+    user = context["request"].user
+    return {"documents": queries.party_documents(user, party), "evidence": queries.party_evidence(user, party)}

@@ -1,0 +1,331 @@
+"""Evidence actions: register an evidence item with its file, resumable uploads, attaching recordings to the
+records whose act the 音像记录事项清单 marks 全程, fixity checks, and the sweep of abandoned uploads.
+
+Like every action: check who may do it, check the rules, write inside one ``transaction.atomic()`` with the
+ledger entry (which names the stored file and its SHA-256, so ``zhifa ledger verify`` re-hashes it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.cases.choices import RecordKind, State
+from zhifa.core.errors import RuleViolation
+from zhifa.core.snapshot import snapshot
+from zhifa.ledger import actions as ledger
+
+from . import conf, ingest, storage
+from .choices import EvidenceKind, Secrecy, UploadState
+from .models import Evidence, EvidenceUpload
+
+log = logging.getLogger(__name__)
+
+PREFIX = "evidence"
+
+
+def _require_handler(actor, case) -> None:
+    from zhifa.cases.actions import _require_handler as require
+
+    require(actor, case)
+
+
+def _check_case_open(case) -> None:
+    if case.state == State.ARCHIVED:
+        raise RuleViolation(_("案件已归档，案卷只读，不能再添加证据。"))
+
+
+def _append(agency, actor, action: str, obj, files=(), **extra) -> None:
+    payload = {"state": snapshot(obj), "case": obj.case_id, **extra}
+    ledger.append(agency=agency, actor=actor, action=f"records.{action}", obj=obj, payload=payload, files=files)
+
+
+def _clean_meta(case, meta: dict) -> tuple[dict, list]:
+    kind = meta.get("kind") or ""
+    if kind not in EvidenceKind.values:
+        raise RuleViolation(_("请选择证据种类（《行政处罚法》第四十六条）。"))
+    description = str(meta.get("description") or "").strip()
+    if not description:
+        raise RuleViolation(_("请填写证据说明。"))
+    collected_at = meta.get("collected_at") or timezone.now()
+    if isinstance(collected_at, str):
+        collected_at = dt.datetime.fromisoformat(collected_at)
+    if timezone.is_naive(collected_at):
+        collected_at = timezone.make_aware(collected_at)
+    if collected_at > timezone.now() + dt.timedelta(minutes=5):
+        raise RuleViolation(_("收集时间不能晚于现在。"))
+    secrecy = meta.get("secrecy") or ""
+    if secrecy not in Secrecy.values:
+        raise RuleViolation(_("涉密标识不正确。"))
+    record = meta.get("record")
+    if record is not None and record.case_id != case.pk:
+        raise RuleViolation(_("所属调查记录不属于本案。"))
+    document = meta.get("document")
+    if document is not None and document.case_id != case.pk:
+        raise RuleViolation(_("所属文书不属于本案。"))
+    officers = list(meta.get("officers") or ())
+    case_officers = set(case.officer_links.values_list("person_id", flat=True))
+    if any(p.pk not in case_officers for p in officers):
+        raise RuleViolation(_("收集人员须是本案承办人员。"))
+    out = {
+        "kind": kind, "description": description[:500], "collected_at": collected_at, "secrecy": secrecy,
+        "record": record, "document": document,
+        "source": str(meta.get("source") or "")[:300], "place": str(meta.get("place") or "")[:300],
+        "stage": str(meta.get("stage") or "")[:40], "act_code": str(meta.get("act_code") or "")[:40],
+        "device_id": str(meta.get("device_id") or "")[:100],
+    }
+    for axis in ("latitude", "longitude"):
+        value = meta.get(axis)
+        out[axis] = Decimal(str(value)).quantize(Decimal("0.000001")) if value not in (None, "") else None
+    return out, officers
+
+
+@transaction.atomic
+def add_evidence(actor, case, *, received: ingest.Received, **meta) -> Evidence:
+    """登记证据: the file is complete on local disk (hashed as it arrived); type it from its bytes, store it under its
+    hash, and make the row with its ledger entry. A refused file leaves nothing behind (the caller removes the
+    temporary file; nothing reached the storage)."""
+    from zhifa.cases.actions import _lock
+
+    case = _lock(case)
+    _require_handler(actor, case)
+    _check_case_open(case)
+    fields, officers = _clean_meta(case, meta)
+    if received.size > conf.evidence_max_bytes():
+        raise RuleViolation(ingest.too_large_message())
+    if received.size == 0:
+        raise RuleViolation(_("文件为空，请重新上传。"))
+    content_type, ext = ingest.detect(received.path)
+    media = ingest.probe(received.path) if content_type.startswith(("audio/", "video/")) else None
+    if media is not None and content_type == "video/mp4" and media.codec and not media.has_video:
+        content_type, ext = "audio/mp4", "m4a"  # an M4A that libmagic calls MP4
+    if fields["kind"] == EvidenceKind.AUDIOVISUAL and not content_type.startswith(("audio/", "video/", "image/")):
+        raise RuleViolation(_("视听资料须是录音、录像或图片文件。"))
+    stored = storage.put_path(received.path, sha256=received.sha256, size=received.size, ext=ext, prefix=PREFIX)
+    evidence = Evidence.objects.create(
+        agency=case.agency, case=case, created_by=actor, file_name=stored.name, sha256=stored.sha256,
+        size=stored.size, content_type=content_type, original_name=(received.original_name or "")[:255],
+        duration=media.duration if media else None, codec=(media.codec if media else "")[:100], **fields,
+    )
+    evidence.officers.set(officers)
+    _append(case.agency, actor, "add_evidence", evidence, files=[(stored.name, stored.sha256)])
+    return evidence
+
+
+# Resumable uploads --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_upload(actor, case, *, size: int, original_name: str = "", sha256: str = "") -> EvidenceUpload:
+    """Open a resumable upload of ``size`` bytes for the case (no evidence row until it is finished)."""
+    from zhifa.cases.actions import _lock
+
+    case = _lock(case)
+    _require_handler(actor, case)
+    _check_case_open(case)
+    if size <= 0:
+        raise RuleViolation(_("文件为空，请重新上传。"))
+    if size > conf.evidence_max_bytes():
+        raise RuleViolation(ingest.too_large_message())
+    sha256 = (sha256 or "").strip().lower()
+    if sha256 and (len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256)):
+        raise RuleViolation(_("SHA-256 格式不正确。"))
+    return EvidenceUpload.objects.create(
+        id=uuid.uuid4(), agency=case.agency, case=case, created_by=actor, size=size,
+        original_name=original_name[:255], sha256=sha256,
+    )
+
+
+def _open_upload(actor, upload_id) -> EvidenceUpload:
+    from django.http import Http404
+
+    try:
+        upload = EvidenceUpload.objects.select_related("case", "case__agency").get(pk=upload_id)
+    except (EvidenceUpload.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if upload.created_by_id != getattr(actor, "pk", None):
+        raise Http404
+    if upload.state != UploadState.OPEN:
+        raise RuleViolation(_("该上传已结束，请重新开始上传。"))
+    return upload
+
+
+def receive_piece(actor, upload_id, *, offset: int, stream, length: int) -> EvidenceUpload:
+    """Append one piece at ``offset`` (which must be where the upload stands). The bytes go to disk first, then
+    the count moves on in the database only if no other piece moved it meanwhile; a piece cut off by a dropped
+    connection counts up to the bytes that arrived, and the client continues from there."""
+    upload = _open_upload(actor, upload_id)
+    if offset != upload.received:
+        raise RuleViolation(_("续传位置不正确：服务器已收到%(n)d字节，请从该位置继续。") % {"n": upload.received})
+    if length < 0 or offset + length > upload.size:
+        raise RuleViolation(_("上传的数据超过了声明的文件大小。"))
+    written = ingest.append_piece(ingest.part_path(upload.pk), offset, stream, length)
+    moved = EvidenceUpload.objects.filter(pk=upload.pk, received=offset, state=UploadState.OPEN).update(
+        received=offset + written, updated_at=timezone.now()
+    )
+    if not moved:
+        raise RuleViolation(_("该上传同时收到了另一段数据，请查询进度后继续。"))
+    upload.received = offset + written
+    return upload
+
+
+def finish_upload(actor, upload_id, **meta) -> Evidence:
+    """The last byte is in: hash the partial file (streaming), compare with the hash the client declared, and
+    register the evidence. Refused files are removed at once; the upload is closed either way."""
+    upload = _open_upload(actor, upload_id)
+    path = ingest.part_path(upload.pk)
+    if upload.received != upload.size or not path.exists():
+        raise RuleViolation(
+            _("文件尚未上传完整（已收到%(got)d / %(size)d字节），请继续上传。")
+            % {"got": upload.received, "size": upload.size}
+        )
+    with open(path, "rb") as fh:
+        sha, size = storage.sha256_of(fh)
+    try:  # the file itself refused: close the upload and remove its bytes (metadata refusals may be retried)
+        if size != upload.size or (upload.sha256 and sha != upload.sha256):
+            raise RuleViolation(_("文件校验失败：收到的内容与声明的SHA-256不一致，请重新上传。"))
+        ingest.detect(path)
+    except RuleViolation:
+        EvidenceUpload.objects.filter(pk=upload.pk).update(state=UploadState.ABANDONED)
+        path.unlink(missing_ok=True)
+        raise
+    received = ingest.Received(path=path, sha256=sha, size=size, original_name=upload.original_name)
+    with transaction.atomic():
+        evidence = add_evidence(actor, upload.case, received=received, **meta)
+        EvidenceUpload.objects.filter(pk=upload.pk).update(state=UploadState.DONE, evidence=evidence)
+    path.unlink(missing_ok=True)
+    return evidence
+
+
+def sweep_uploads(now: dt.datetime | None = None) -> int:
+    """Remove partial files of uploads untouched for ``conf.upload_abandon_hours()`` and of closed uploads, and
+    partial files no upload names (left by a process killed between writing and recording). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=conf.upload_abandon_hours())
+    stale = EvidenceUpload.objects.filter(state=UploadState.OPEN, updated_at__lt=cutoff)
+    ids = [str(u) for u in stale.values_list("pk", flat=True)]
+    stale.update(state=UploadState.ABANDONED)
+    removed = 0
+    open_ids = {str(u) for u in EvidenceUpload.objects.filter(state=UploadState.OPEN).values_list("pk", flat=True)}
+    for part in conf.upload_dir().glob("*.part"):
+        if part.stem in ids or part.stem not in open_ids:
+            part.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# Audio/video obligations ---------------------------------------------------------------------------------------------
+
+# Which act of the 音像记录事项清单 a case record is (the catalog's act codes).
+RECORD_ACTS = {
+    RecordKind.SEIZURE: "seizure",
+    RecordKind.ONSITE: "on-site-inspection",
+    RecordKind.PRESERVATION: "evidence-preservation",
+    RecordKind.HEARING: "hearing",
+}
+
+
+def act_of(record) -> str | None:
+    data = record.data or {}
+    if data.get("act_code"):
+        return str(data["act_code"])
+    if record.kind == RecordKind.INQUIRY:
+        return "case-room-inquiry" if data.get("in_case_room") else "evidence-collection"
+    return RECORD_ACTS.get(record.kind)
+
+
+def _requirement(case, act: str | None, on: dt.date):
+    if not act:
+        return None
+    from zhifa.catalog.queries import av_requirement
+
+    return av_requirement(case.agency, act, on)
+
+
+def _recordings(case):
+    return case.evidence.filter(content_type__regex=r"^(audio|video)/")
+
+
+def check_recording(actor, case, record) -> None:
+    """cases.actions.RECORD_CHECKS hook: a record whose act is 全程音像记录 needs its recording already uploaded
+    (with the act chosen and no record yet); it is attached to the record here, in the same transaction."""
+    req = _requirement(case, act_of(record), timezone.localdate(record.started_at))
+    if req is None or not req.mandatory:
+        return
+    pending = list(_recordings(case).filter(act_code=req.act_code, record__isnull=True))
+    if not pending:
+        raise RuleViolation(
+            _("“%(act)s”须全程音像记录（音像记录事项清单）：请先上传本次执法的录音录像（音像记录事项选“%(act)s”），再保存该记录。")
+            % {"act": req.act}
+        )
+    for evidence in pending:
+        evidence.record = record
+        evidence.save(update_fields=["record"])
+        _append(case.agency, actor, "attach_evidence", evidence, record=record.pk)
+
+
+def av_flags(case) -> list[dict]:
+    """Records of the case whose act the AV list names, with whether the recording is there: 全程 ones missing it
+    are errors (only possible for records made before the list said so); 根据情况 ones are warnings unless the
+    record gives the reason it was not recorded (``data['av_skip_reason']``)."""
+    out = []
+    for record in case.records.all().order_by("started_at", "id"):
+        req = _requirement(case, act_of(record), timezone.localdate(record.started_at))
+        if req is None:
+            continue
+        has = _recordings(case).filter(record=record).exists()
+        reason = str((record.data or {}).get("av_skip_reason") or "").strip()
+        if has:
+            continue
+        out.append({
+            "record": record, "act": req.act, "mandatory": req.mandatory, "reason": reason,
+            "level": "bad" if req.mandatory else ("ok" if reason else "warn"),
+        })
+    return out
+
+
+# Fixity ------------------------------------------------------------------------------------------------------------
+
+
+def check_fixity(limit: int | None = None) -> list[dict]:
+    """Re-hash up to ``limit`` stored evidence files, the oldest-checked first (never-checked before all), and
+    record each result in the ledger of the file's agency. Returns one dict per file checked."""
+    limit = conf.fixity_batch() if limit is None else limit
+    batch = list(
+        Evidence.objects.select_related("agency").order_by(F("fixity_checked_at").asc(nulls_first=True), "id")[:limit]
+    )
+    results = []
+    for evidence in batch:
+        found = storage.rehash(evidence.file_name)
+        ok = found is not None and found == (evidence.sha256, evidence.size)
+        status = "ok" if ok else ("missing" if found is None else "mismatch")
+        now = timezone.now()
+        with transaction.atomic():
+            Evidence.objects.filter(pk=evidence.pk).update(fixity_checked_at=now, fixity_ok=ok)
+            ledger.append(
+                agency=evidence.agency, actor=None, action="records.fixity_check", obj=evidence,
+                payload={"case": evidence.case_id, "file": evidence.file_name, "sha256": evidence.sha256,
+                         "result": status, "found": found[0] if found else None},
+            )
+        if not ok:
+            log.error("fixity: evidence %s (%s) is %s", evidence.pk, evidence.file_name, status)
+        results.append({"evidence": evidence.pk, "file": evidence.file_name, "result": status})
+    return results
+
+
+def fixity_alerts(agency_ids) -> list[Evidence]:
+    """Evidence whose last fixity check failed, for the supervisors' page and the case page."""
+    return list(Evidence.objects.filter(agency_id__in=agency_ids, fixity_ok=False).select_related("case"))
+
+
+def cleanup_received(received: ingest.Received) -> None:
+    Path(received.path).unlink(missing_ok=True)

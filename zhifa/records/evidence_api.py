@@ -1,0 +1,164 @@
+"""REST endpoints for evidence (/api/v1/evidence/, /api/v1/evidence-uploads/, /api/v1/access-log/), with the
+permissions of the pages.
+
+A resumable upload: ``POST evidence-uploads/`` {case, size, name, sha256?} → {id, received}; then ``PUT
+evidence-uploads/{id}/`` with the raw bytes and ``Upload-Offset: N`` (the server reads the body in pieces, so
+memory stays constant); ``GET evidence-uploads/{id}/`` says how many bytes arrived (continue from there after a
+dropped connection); ``POST evidence-uploads/{id}/complete/`` {kind, description, …} makes the evidence item.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from rest_framework import parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from zhifa.cases.models import CaseRecord
+from zhifa.cases.queries import access_case
+from zhifa.core.errors import RuleViolation
+
+from . import access, evidence_views, queries
+from . import evidence as actions
+from .models import Document, Evidence, EvidenceUpload
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id", "case", "kind", "kind_display", "description", "source", "collected_at", "place", "latitude",
+            "longitude", "stage", "act_code", "record", "document", "device_id", "duration", "codec", "secrecy",
+            "sha256", "size", "content_type", "original_name", "created_at", "fixity_checked_at", "fixity_ok",
+        ]
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceUpload
+        fields = ["id", "case", "size", "received", "state", "original_name", "sha256", "evidence"]
+
+
+def _meta(case, data) -> dict:
+    meta = {k: data.get(k) for k in ("kind", "description", "source", "collected_at", "place", "latitude",
+                                      "longitude", "stage", "act_code", "device_id", "secrecy")}
+    if data.get("record"):
+        meta["record"] = CaseRecord.objects.filter(case=case, pk=data["record"]).first()
+        if meta["record"] is None:
+            raise RuleViolation(_("所属调查记录不属于本案。"))
+    if data.get("document"):
+        meta["document"] = Document.objects.filter(case=case, pk=data["document"]).first()
+        if meta["document"] is None:
+            raise RuleViolation(_("所属文书不属于本案。"))
+    return meta
+
+
+def _refused(exc: RuleViolation) -> Response:
+    return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EvidenceSerializer
+
+    def get_queryset(self):
+        qs = queries.visible_evidence(self.request.user).order_by("id")
+        case = self.request.query_params.get("case")
+        if case:
+            qs = qs.filter(case_id=case)
+        return qs
+
+    def retrieve(self, request, pk=None):
+        item = queries.access_evidence(request.user, pk, log_refusal=True)
+        return Response(EvidenceSerializer(item).data)
+
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """The file (Range supported); every request from byte 0 and every download is recorded (调阅). Marked
+        items need ``?reason=``."""
+        item = queries.access_evidence(request.user, pk, log_refusal=True)
+        reason = (request.query_params.get("reason") or "").strip()
+        if item.secrecy and not reason:
+            raise PermissionDenied(_("调阅涉密记录须填写调阅事由（reason）。"))
+        header = request.headers.get("Range", "")
+        if not header or header.startswith("bytes=0-"):
+            evidence_views.record_access(request.user, item, reason or _("接口下载证据"))
+        return evidence_views.file_response(request._request, item, download=True)
+
+
+class RawParser(parsers.BaseParser):
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream
+
+
+class UploadViewSet(viewsets.GenericViewSet):
+    serializer_class = UploadSerializer
+    parser_classes = [parsers.JSONParser, parsers.FormParser, RawParser]
+
+    def get_queryset(self):
+        return EvidenceUpload.objects.filter(created_by=self.request.user)
+
+    def create(self, request):
+        case = access_case(request.user, request.data.get("case"))
+        if not queries.may_change(request.user, case):
+            raise PermissionDenied(_("只有本案承办人员或负责人可以登记证据。"))
+        try:
+            size = int(request.data.get("size") or 0)
+            upload = actions.start_upload(request.user, case, size=size, original_name=request.data.get("name") or "",
+                                          sha256=request.data.get("sha256") or "")
+        except (TypeError, ValueError):
+            return Response({"detail": _("文件大小不正确。")}, status=400)
+        except RuleViolation as exc:
+            return _refused(exc)
+        return Response(UploadSerializer(upload).data, status=201)
+
+    def retrieve(self, request, pk=None):
+        upload = self.get_object()
+        response = Response(UploadSerializer(upload).data)
+        response["Upload-Offset"] = str(upload.received)
+        return response
+
+    def update(self, request, pk=None):
+        try:
+            offset = int(request.headers.get("Upload-Offset", ""))
+            length = int(request.headers.get("Content-Length", ""))
+        except ValueError:
+            return Response({"detail": _("请在 Upload-Offset 和 Content-Length 中给出续传位置和长度。")}, status=400)
+        try:
+            upload = actions.receive_piece(request.user, pk, offset=offset, stream=request._request, length=length)
+        except RuleViolation as exc:
+            return _refused(exc)
+        response = Response(UploadSerializer(upload).data)
+        response["Upload-Offset"] = str(upload.received)
+        return response
+
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        upload = self.get_object()
+        try:
+            item = actions.finish_upload(request.user, upload.pk, **_meta(upload.case, request.data))
+        except RuleViolation as exc:
+            return _refused(exc)
+        return Response(EvidenceSerializer(item).data, status=201)
+
+
+class AccessLogViewSet(viewsets.ViewSet):
+    """调阅记录 for supervisors and agency heads: ?person=&case=&since=&until= (dates YYYY-MM-DD)."""
+
+    def list(self, request):
+        agencies = access.supervised_agency_ids(request.user)
+        if not agencies:
+            raise PermissionDenied(_("只有监督人员和机关负责人可以查看调阅记录。"))
+        p = request.query_params
+        rows = access.entries(agencies, person=p.get("person", ""), case=p.get("case", ""),
+                              since=evidence_views._date(p.get("since")), until=evidence_views._date(p.get("until")))
+        return Response([
+            {"at": r["at"], "seq": r["seq"], "agency": r["agency"].code, "actor": str(r["actor"] or ""),
+             "kind": r["kind"], "object_id": r["object_id"], "case": r["case_id"], "reason": r["reason"],
+             "refused": r["refused"]}
+            for r in rows[:1000]
+        ])
