@@ -215,3 +215,43 @@ def _date(value) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+# The case file (案卷) -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def case_file(request, case_id):
+    """卷内目录 of the case; POST archives it (heads, closed cases); ?export=1 downloads the archive package."""
+    import tempfile
+
+    from django.http import FileResponse
+
+    from . import archive
+
+    case = access_case(request.user, case_id)
+    if request.method == "POST":
+        try:
+            archive.archive_case(request.user, case)
+        except RuleViolation as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("案卷已归档，案件转为只读。"))
+        return redirect("records:case_file", case_id=case.pk)
+    if request.GET.get("export") == "1":
+        try:
+            archive.check_archivable(case)
+        except RuleViolation as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("records:case_file", case_id=case.pk)
+        record_access(request.user, case, _("导出案卷归档包"))
+        tmp = tempfile.TemporaryFile()
+        archive.package(case, tmp)
+        tmp.seek(0)
+        return FileResponse(tmp, as_attachment=True, filename=f"case-{case.pk}.zip", content_type="application/zip")
+    rows = archive.index(case)
+    return render(request, "records/case_file.html", {
+        "case": case, "rows": rows, "retention": archive.retention_years(case),
+        "archivable": case.state in ("closed", "not_filed", "revoked", "terminated"),
+    })

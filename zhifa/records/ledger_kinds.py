@@ -30,6 +30,7 @@ def register() -> None:
             "records.attach_evidence": _("音像记录关联调查记录"),
             "records.fixity_check": _("存储文件完整性校验"),
             "records.access_refused": _("拒绝调阅涉密记录"),
+            "records.archive_case": _("案卷归档"),
             "records.generate_document": _("生成文书草稿"),
             "records.edit_draft": _("修改文书草稿"),
             "records.discard_draft": _("作废文书草稿"),

@@ -24,5 +24,6 @@ urlpatterns = [
     path("evidence/<int:pk>/", evidence_views.evidence_detail, name="evidence"),
     path("evidence/<int:pk>/file", evidence_views.evidence_file, name="evidence_file"),
     path("parties/<int:pk>/records/", evidence_views.party_records, name="party_records"),
+    path("cases/<int:case_id>/file/", evidence_views.case_file, name="case_file"),
     path("access-log/", evidence_views.access_log, name="access_log"),
 ]

@@ -1,0 +1,124 @@
+"""The 案卷: index in the legal order, archiving (closed cases only, read-only after), the package that verifies
+offline and fails after one changed byte, and the ``zhifa records`` command."""
+
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+from zhifa.cases import actions as case_actions
+from zhifa.core.errors import RuleViolation
+from zhifa.ledger import notes
+from zhifa.records import archive, evidence, ingest, verify_archive
+from zhifa.records.models import Evidence
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _upload_dir(settings, tmp_path):
+    settings.RECORDS_UPLOAD_DIR = str(tmp_path / "uploads")
+
+
+@pytest.fixture
+def case(cw, tmp_path):
+    c = cw.new_case()
+    case_actions.request_filing(cw.officer, c)
+    case_actions.approve_filing(cw.head, c, opinion="同意立案")
+    for i, data in enumerate((PDF, PDF + b"2")):
+        path = tmp_path / f"e{i}"
+        path.write_bytes(data)
+        evidence.add_evidence(cw.officer, c, received=ingest.Received(path, hashlib.sha256(data).hexdigest(), len(data)),
+                              kind="documentary", description=f"书证{i + 1}")
+    c.refresh_from_db()
+    return c
+
+
+def test_archive_needs_a_closed_case_and_makes_it_read_only(cw, case, tmp_path):
+    with pytest.raises(RuleViolation, match="结案"):
+        archive.archive_case(cw.head, case)
+    case_actions.terminate(cw.head, case, reason="违法事实不能成立")
+    case.refresh_from_db()
+    archived = archive.archive_case(cw.head, case)
+    assert archived.state == "archived"
+    path = tmp_path / "late"
+    path.write_bytes(PDF + b"late")
+    with pytest.raises(RuleViolation, match="已归档"):
+        evidence.add_evidence(cw.officer, archived, received=ingest.Received(path, hashlib.sha256(path.read_bytes()).hexdigest(),
+                              path.stat().st_size), kind="documentary", description="补充")
+
+
+def test_package_verifies_offline_and_fails_after_one_byte(cw, case, tmp_path):
+    case_actions.terminate(cw.head, case, reason="违法事实不能成立")
+    case.refresh_from_db()
+    archive.archive_case(cw.head, case)
+    case.refresh_from_db()
+    out = tmp_path / "case.zip"
+    with open(out, "wb") as fh:
+        manifest = archive.package(case, fh)
+    assert [row["title"] for row in manifest["index"]] == ["书证：书证1", "书证：书证2"]
+    assert manifest["retention_years"] == 30
+    with zipfile.ZipFile(out) as z:
+        key = notes.parse_vkey(z.read("ledger/agency.pub").decode())
+        assert "卷内目录" in z.read("卷内目录.txt").decode()
+    assert verify_archive.verify(str(out), key) == []
+    # change one byte of one evidence file inside the package
+    with zipfile.ZipFile(out) as z:
+        contents = {name: z.read(name) for name in z.namelist()}
+    target = manifest["index"][0]["path"]
+    changed = bytearray(contents[target])
+    changed[3] ^= 1
+    contents[target] = bytes(changed)
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        for name, data in contents.items():
+            z.writestr(name, data)
+    problems = verify_archive.verify(str(bad), key)
+    assert len(problems) == 1 and "SHA-256不一致" in problems[0]
+    # a manifest rewritten to the changed file's hash is caught by the ledger
+    m = json.loads(contents["manifest.json"])
+    m["index"][0]["sha256"] = hashlib.sha256(contents[target]).hexdigest()
+    contents["manifest.json"] = json.dumps(m).encode()
+    with zipfile.ZipFile(bad, "w") as z:
+        for name, data in contents.items():
+            z.writestr(name, data)
+    assert "不在经验证的账本记录中" in verify_archive.verify(str(bad), key)[0]
+
+
+def test_records_command(cw, case, tmp_path):
+    out = io.StringIO()
+    call_command("records", "fixity", stdout=out)
+    assert "已校验 2 个文件，0 个异常" in out.getvalue()
+    case_actions.terminate(cw.head, case, reason="违法事实不能成立")
+    target = tmp_path / "x.zip"
+    call_command("records", "archive", str(case.pk), "--output", str(target), stdout=out)
+    assert target.exists() and Evidence.objects.count() == 2
+    call_command("records", "sweep", stdout=out)
+
+
+def test_case_file_page(cw, case, client):
+    from django.urls import reverse
+
+    url = reverse("records:case_file", args=[case.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(cw.officer_b)
+    assert client.get(url).status_code == 404
+    client.force_login(cw.officer)
+    page = client.get(url).content.decode()
+    assert "卷内目录" in page and "书证1" in page
+    client.post(url)
+    case.refresh_from_db()
+    assert case.state != "archived"  # not closed
+    case_actions.terminate(cw.head, case, reason="违法事实不能成立")
+    client.post(url)  # an officer may not archive
+    case.refresh_from_db()
+    assert case.state != "archived"
+    client.force_login(cw.head)
+    client.post(url)
+    case.refresh_from_db()
+    assert case.state == "archived"
+    response = client.get(url + "?export=1")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
