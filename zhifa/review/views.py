@@ -79,7 +79,8 @@ def submission_detail(request, pk):
             for o in submission.opinions.select_related("reviewer")
         ],
         "assignments": submission.assignments.select_related("reviewer"),
-        "records": case.records.all(), "stale": current != submission.digest,
+        "records": case.records.all(), "penalty_text": _penalty_text(case),
+        "stale": current != submission.digest and case.state in actions.SUBMITTABLE,
         "can_assign": submission.state == SubmissionState.PENDING and not submission.assignments.exists()
         and (Role.AGENCY_HEAD in held or (held & {Role.UNIT_HEAD, Role.LEGAL_REVIEWER} and user.unit_id
                                           and user.unit.is_legal_review_unit)),
@@ -93,6 +94,12 @@ def submission_detail(request, pk):
         "reason_form": forms.ReasonForm(), "coordinate_form": forms.CoordinateForm(),
         "points": rules.POINTS,
     })
+
+
+def _penalty_text(case) -> str:
+    from zhifa.cases.views import _penalty_text as text
+
+    return text(case)
 
 
 def _post(request, submission, form, call, success):
@@ -128,7 +135,8 @@ def opinion(request, pk):
         if ok:
             messages.success(request, _("审核意见已签署。"))
             return redirect(s)
-    return render(request, "review/opinion.html", {"s": s, "case": s.case, "form": form, "records": s.case.records.all()})
+    return render(request, "review/opinion.html", {"s": s, "case": s.case, "form": form, "records": s.case.records.all(),
+                                                  "penalty_text": _penalty_text(s.case)})
 
 
 @login_required
