@@ -191,6 +191,26 @@ def test_video_probed_and_seizure_needs_its_recording(cw, case, tmp_path):
     video.refresh_from_db()
     assert video.record_id == record.pk
     assert evidence.av_flags(case) == []
+    from zhifa.ledger.actions import run_verification
+
+    assert run_verification(agency=cw.a, state=True).ok  # the link to the record is in the ledger too
+
+
+@pytest.mark.parametrize("reason", ["", "当事人拒绝录像，已在笔录中注明"])
+def test_as_needed_acts_are_flagged(cw, case, reason):
+    from zhifa.catalog import actions as catalog_actions
+
+    catalog_actions.save_av_item(
+        None, cw.a, act_code="on-site-inspection", seq=4, act="现场检查", stage="investigation",
+        place="现场", mode="as_needed", device="执法记录仪", recorder="执法人员", content="检查过程",
+    )
+    case_actions.add_record(
+        cw.officer, case, kind=RecordKind.ONSITE, data={"observations": "无证行医", "av_skip_reason": reason},
+        started_at=timezone.now(), place="甲区健康路1号", officers=[cw.officer, cw.officer2],
+        certificates_shown=cw.certs(),
+    )
+    [flag] = evidence.av_flags(case)
+    assert not flag["mandatory"] and flag["level"] == ("ok" if reason else "warn")
 
 
 def test_marked_evidence_only_for_the_case_people(cw, case, tmp_path, client):
