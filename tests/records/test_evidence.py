@@ -317,3 +317,43 @@ def test_api_resumable_upload_and_permissions(cw, case, client):
     assert any(row["kind"] == "records.evidence" and row["object_id"] == str(eid) for row in log)
     client.force_login(cw.officer)
     assert client.get("/api/v1/access-log/").status_code == 403
+
+
+def test_process_killed_mid_piece_then_resumed(cw, case, tmp_path):
+    """A real process writing a piece is killed (SIGKILL) part-way: no evidence row; the bytes past the recorded
+    offset are dropped when the client resumes from it, and the result hashes like a single upload."""
+    import os
+    import signal
+    import sys
+    import time
+
+    data = PDF + os.urandom(3_000_000)
+    up = evidence.start_upload(cw.officer, case, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    evidence.receive_piece(cw.officer, up.pk, offset=0, stream=io.BytesIO(data[:1_000_000]), length=1_000_000)
+    part = ingest.part_path(up.pk)
+    writer = (
+        "import sys, time\n"
+        "from zhifa.records import ingest\n"
+        "class Slow:\n"
+        "    def read(self, n):\n"
+        "        time.sleep(0.05)\n"
+        "        return sys.stdin.buffer.read(min(n, 65536))\n"
+        f"ingest.append_piece(__import__('pathlib').Path({str(part)!r}), 1000000, Slow(), 2000000, chunk=65536)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", writer], stdin=subprocess.PIPE, cwd=os.getcwd())
+    proc.stdin.write(data[1_000_000:3_000_000])
+    proc.stdin.flush()
+    deadline = time.monotonic() + 10
+    while part.stat().st_size < 1_200_000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 1_000_000 < part.stat().st_size < len(data)
+    assert not Evidence.objects.exists()
+    assert evidence.check_fixity() == []
+    up.refresh_from_db()
+    assert up.received == 1_000_000  # the killed piece was never recorded
+    evidence.receive_piece(cw.officer, up.pk, offset=1_000_000, stream=io.BytesIO(data[1_000_000:]),
+                           length=len(data) - 1_000_000)
+    item = evidence.finish_upload(cw.officer, up.pk, kind="electronic", description="执法记录仪导出数据")
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
