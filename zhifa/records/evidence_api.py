@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -100,6 +102,8 @@ class UploadViewSet(viewsets.GenericViewSet):
     parser_classes = [parsers.JSONParser, parsers.FormParser, RawParser]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return EvidenceUpload.objects.none()
         return EvidenceUpload.objects.filter(created_by=self.request.user)
 
     def create(self, request):
@@ -146,9 +150,24 @@ class UploadViewSet(viewsets.GenericViewSet):
         return Response(EvidenceSerializer(item).data, status=201)
 
 
+class AccessRowSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    seq = serializers.IntegerField(help_text=_l("账本序号"))
+    agency = serializers.CharField()
+    actor = serializers.CharField()
+    kind = serializers.CharField(help_text=_l("cases.case、records.document 或 records.evidence"))
+    object_id = serializers.CharField()
+    case = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(help_text=_l("调阅事由"))
+    refused = serializers.BooleanField(help_text=_l("是否为被拒绝的涉密记录调阅"))
+
+
 class AccessLogViewSet(viewsets.ViewSet):
     """调阅记录 for supervisors and agency heads: ?person=&case=&since=&until= (dates YYYY-MM-DD)."""
 
+    serializer_class = AccessRowSerializer
+
+    @extend_schema(responses=AccessRowSerializer(many=True))
     def list(self, request):
         agencies = access.supervised_agency_ids(request.user)
         if not agencies:
