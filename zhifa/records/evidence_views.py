@@ -37,10 +37,19 @@ class EvidenceForm(forms.Form):
     place = forms.CharField(label=_l("收集地点"), max_length=300, required=False)
     latitude = forms.DecimalField(label=_l("纬度"), required=False, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(label=_l("经度"), required=False, max_digits=9, decimal_places=6)
-    act_code = forms.CharField(label=_l("音像记录事项编码"), max_length=40, required=False,
-                               help_text=_l("全程音像记录的执法行为（如 seizure 查封扣押）须先上传录像，再制作该记录"))
+    act_code = forms.ChoiceField(label=_l("音像记录事项"), required=False,
+                                 help_text=_l("全程音像记录的执法行为（如查封扣押）须先上传录像，再制作该记录"))
     device_id = forms.CharField(label=_l("记录设备编号"), max_length=100, required=False)
     secrecy = forms.ChoiceField(label=_l("涉密标识"), choices=Secrecy.choices, required=False)
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from zhifa.catalog.queries import av_requirements
+
+        items = av_requirements(agency) if agency is not None else []
+        self.fields["act_code"].choices = [("", "—")] + [
+            (req.act_code, f"{req.act}（{_('全程') if req.mandatory else _('根据情况')}）") for req in items
+        ]
 
 
 @csrf_exempt  # the upload handler must be set before the body is read; the CSRF check follows in _upload
@@ -55,7 +64,7 @@ def _upload(request, case_id):
     case = access_case(request.user, case_id)
     if not queries.may_change(request.user, case):
         raise PermissionDenied(_("只有本案承办人员或负责人可以登记证据。"))
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(request.POST or None, request.FILES or None, agency=case.agency)
     if request.method == "POST":
         if getattr(request, "evidence_too_large", False):
             form.add_error(None, ingest.too_large_message())
