@@ -146,6 +146,10 @@ def test_fixity_finds_a_tampered_file_and_ledger_verify_too(cw, case, tmp_path):
     assert Entry.objects.filter(action="records.fixity_check", object_id=str(bad.pk)).count() == 2
     report = run_verification(agency=cw.a)
     assert not report.ok
+    from zhifa.records import access
+
+    assert [t["url"] for t in access.tasks_for(cw.supervisor)] == [reverse("cases:detail", args=[case.pk])]
+    assert access.tasks_for(cw.officer) == []
 
 
 def test_fixity_oldest_checked_first(cw, case, tmp_path):
@@ -308,6 +312,7 @@ def test_api_resumable_upload_and_permissions(cw, case, client):
     assert r.status_code == 201, r.content
     assert r.json()["sha256"] == hashlib.sha256(data).hexdigest()
     eid = r.json()["id"]
+    assert client.get(f"/api/v1/evidence/{eid}/").json()["sha256"] == hashlib.sha256(data).hexdigest()
     listed = client.get(f"/api/v1/evidence/?case={case.pk}").json()
     assert [row["id"] for row in listed.get("results", listed)] == [eid]
     r = client.get(f"/api/v1/evidence/{eid}/file/", HTTP_RANGE="bytes=0-9")

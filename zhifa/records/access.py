@@ -104,3 +104,20 @@ def flags(agency_ids, *, since=None, until=None) -> list[dict]:
                 out.append({"person": name, "what": "burst", "count": len(stamps)})
                 break
     return out
+
+
+def tasks_for(user) -> list[dict]:
+    """Home-page tasks for supervisors and heads: evidence whose fixity check failed (an alert until resolved)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .models import Evidence
+
+    agencies = supervised_agency_ids(user)
+    if not agencies:
+        return []
+    return [
+        {"label": _("%(ref)s 证据文件完整性校验失败：%(what)s") % {"ref": e.case.reference, "what": e.description},
+         "url": reverse("cases:detail", args=[e.case_id])}
+        for e in Evidence.objects.filter(agency_id__in=agencies, fixity_ok=False).select_related("case")[:30]
+    ]

@@ -73,7 +73,12 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
         return qs
 
     def retrieve(self, request, pk=None):
+        """One evidence item; the opening is recorded (调阅). Marked items need ``?reason=``."""
         item = queries.access_evidence(request.user, pk, log_refusal=True)
+        reason = (request.query_params.get("reason") or "").strip()
+        if item.secrecy and not reason:
+            raise PermissionDenied(_("调阅涉密记录须填写调阅事由（reason）。"))
+        evidence_views.record_access(request.user, item, reason or _("接口查看证据"))
         return Response(EvidenceSerializer(item).data)
 
     @action(detail=True, methods=["get"])
