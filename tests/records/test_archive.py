@@ -31,8 +31,13 @@ def case(cw, tmp_path):
     for i, data in enumerate((PDF, PDF + b"2")):
         path = tmp_path / f"e{i}"
         path.write_bytes(data)
-        evidence.add_evidence(cw.officer, c, received=ingest.Received(path, hashlib.sha256(data).hexdigest(), len(data)),
-                              kind="documentary", description=f"书证{i + 1}")
+        evidence.add_evidence(
+            cw.officer,
+            c,
+            received=ingest.Received(path, hashlib.sha256(data).hexdigest(), len(data)),
+            kind="documentary",
+            description=f"书证{i + 1}",
+        )
     c.refresh_from_db()
     return c
 
@@ -47,8 +52,15 @@ def test_archive_needs_a_closed_case_and_makes_it_read_only(cw, case, tmp_path):
     path = tmp_path / "late"
     path.write_bytes(PDF + b"late")
     with pytest.raises(RuleViolation, match="已归档"):
-        evidence.add_evidence(cw.officer, archived, received=ingest.Received(path, hashlib.sha256(path.read_bytes()).hexdigest(),
-                              path.stat().st_size), kind="documentary", description="补充")
+        evidence.add_evidence(
+            cw.officer,
+            archived,
+            received=ingest.Received(
+                path, hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_size
+            ),
+            kind="documentary",
+            description="补充",
+        )
 
 
 def test_package_verifies_offline_and_fails_after_one_byte(cw, case, tmp_path):

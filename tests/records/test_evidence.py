@@ -41,18 +41,36 @@ def case(cw):
 def received(tmp_path, data: bytes, name="file.bin") -> ingest.Received:
     path = tmp_path / f"in-{hashlib.sha256(data).hexdigest()[:8]}"
     path.write_bytes(data)
-    return ingest.Received(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data), original_name=name)
+    return ingest.Received(
+        path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data), original_name=name
+    )
 
 
 def add(cw, case, tmp_path, data=None, **meta):
     meta = {"kind": "documentary", "description": "营业场所照片", **meta}
-    return evidence.add_evidence(cw.officer, case, received=received(tmp_path, data or signature_png()), **meta)
+    return evidence.add_evidence(
+        cw.officer, case, received=received(tmp_path, data or signature_png()), **meta
+    )
 
 
 def mp4(tmp_path, seconds=2) -> bytes:
     out = tmp_path / "clip.mp4"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=size=64x48:rate=10:duration={seconds}",
-                    "-pix_fmt", "yuv420p", str(out)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc=size=64x48:rate=10:duration={seconds}",
+            "-pix_fmt",
+            "yuv420p",
+            str(out),
+        ],
+        check=True,
+    )
     return out.read_bytes()
 
 
@@ -86,8 +104,9 @@ def test_oversize_refused(cw, case, tmp_path, settings):
 
 def test_resumed_upload_gives_the_same_hash_and_no_row_before_complete(cw, case, tmp_path):
     data = PDF + b"x" * 300_000
-    up = evidence.start_upload(cw.officer, case, size=len(data), original_name="扫描.pdf",
-                               sha256=hashlib.sha256(data).hexdigest())
+    up = evidence.start_upload(
+        cw.officer, case, size=len(data), original_name="扫描.pdf", sha256=hashlib.sha256(data).hexdigest()
+    )
     # the connection drops after 1000 of 200000 bytes of the first piece
     evidence.receive_piece(cw.officer, up.pk, offset=0, stream=io.BytesIO(data[:1000]), length=200_000)
     up.refresh_from_db()
@@ -96,7 +115,9 @@ def test_resumed_upload_gives_the_same_hash_and_no_row_before_complete(cw, case,
         evidence.receive_piece(cw.officer, up.pk, offset=0, stream=io.BytesIO(data), length=len(data))
     with pytest.raises(RuleViolation, match="尚未上传完整"):
         evidence.finish_upload(cw.officer, up.pk, kind="documentary", description="扫描件")
-    evidence.receive_piece(cw.officer, up.pk, offset=1000, stream=io.BytesIO(data[1000:]), length=len(data) - 1000)
+    evidence.receive_piece(
+        cw.officer, up.pk, offset=1000, stream=io.BytesIO(data[1000:]), length=len(data) - 1000
+    )
     item = evidence.finish_upload(cw.officer, up.pk, kind="documentary", description="扫描件")
     assert item.sha256 == hashlib.sha256(data).hexdigest()
     assert not ingest.part_path(up.pk).exists()
@@ -173,22 +194,46 @@ def test_video_probed_and_seizure_needs_its_recording(cw, case, tmp_path):
     from zhifa.catalog import actions as catalog_actions
 
     catalog_actions.save_av_item(
-        None, cw.a, act_code="seizure", seq=1, act="查封、扣押场所、设施或者财物", stage="investigation",
-        place="现场", mode="full", device="执法记录仪", recorder="执法人员", content="全过程",
+        None,
+        cw.a,
+        act_code="seizure",
+        seq=1,
+        act="查封、扣押场所、设施或者财物",
+        stage="investigation",
+        place="现场",
+        mode="full",
+        device="执法记录仪",
+        recorder="执法人员",
+        content="全过程",
     )
 
     def seize():
         return case_actions.add_record(
-            cw.officer, case, kind=RecordKind.SEIZURE, data={"items": "药品10盒"}, started_at=timezone.now(),
-            place="甲区健康路1号", officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(),
-            approved_by=cw.head, period_days=30,
+            cw.officer,
+            case,
+            kind=RecordKind.SEIZURE,
+            data={"items": "药品10盒"},
+            started_at=timezone.now(),
+            place="甲区健康路1号",
+            officers=[cw.officer, cw.officer2],
+            certificates_shown=cw.certs(),
+            approved_by=cw.head,
+            period_days=30,
         )
 
     with pytest.raises(RuleViolation, match="须全程音像记录"):
         seize()
     assert not case.records.filter(kind=RecordKind.SEIZURE).exists()
-    video = add(cw, case, tmp_path, mp4(tmp_path), kind="audiovisual", description="查封扣押执法记录仪视频",
-                act_code="seizure", device_id="DSJ-001")
+    video = add(
+        cw,
+        case,
+        tmp_path,
+        mp4(tmp_path),
+        kind="audiovisual",
+        description="查封扣押执法记录仪视频",
+        act_code="seizure",
+        device_id="DSJ-001",
+    )
     assert video.content_type == "video/mp4" and video.duration == pytest.approx(2, abs=0.2)
     assert "h264" in video.codec or video.codec
     record = seize()
@@ -205,12 +250,26 @@ def test_as_needed_acts_are_flagged(cw, case, reason):
     from zhifa.catalog import actions as catalog_actions
 
     catalog_actions.save_av_item(
-        None, cw.a, act_code="on-site-inspection", seq=4, act="现场检查", stage="investigation",
-        place="现场", mode="as_needed", device="执法记录仪", recorder="执法人员", content="检查过程",
+        None,
+        cw.a,
+        act_code="on-site-inspection",
+        seq=4,
+        act="现场检查",
+        stage="investigation",
+        place="现场",
+        mode="as_needed",
+        device="执法记录仪",
+        recorder="执法人员",
+        content="检查过程",
     )
     case_actions.add_record(
-        cw.officer, case, kind=RecordKind.ONSITE, data={"observations": "无证行医", "av_skip_reason": reason},
-        started_at=timezone.now(), place="甲区健康路1号", officers=[cw.officer, cw.officer2],
+        cw.officer,
+        case,
+        kind=RecordKind.ONSITE,
+        data={"observations": "无证行医", "av_skip_reason": reason},
+        started_at=timezone.now(),
+        place="甲区健康路1号",
+        officers=[cw.officer, cw.officer2],
         certificates_shown=cw.certs(),
     )
     [flag] = evidence.av_flags(case)
@@ -291,24 +350,46 @@ def test_upload_page_streams_and_refuses_disguised_file(cw, case, client):
 def test_api_resumable_upload_and_permissions(cw, case, client):
     data = PDF + b"y" * 5000
     client.force_login(cw.officer_b)
-    assert client.post("/api/v1/evidence-uploads/", {"case": case.pk, "size": len(data)},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            "/api/v1/evidence-uploads/", {"case": case.pk, "size": len(data)}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     client.force_login(cw.reviewer)
-    assert client.post("/api/v1/evidence-uploads/", {"case": case.pk, "size": len(data)},
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/evidence-uploads/", {"case": case.pk, "size": len(data)}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     client.force_login(cw.officer)
-    r = client.post("/api/v1/evidence-uploads/", {"case": case.pk, "size": len(data), "name": "a.pdf"},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/evidence-uploads/",
+        {"case": case.pk, "size": len(data), "name": "a.pdf"},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     uid = r.json()["id"]
-    r = client.put(f"/api/v1/evidence-uploads/{uid}/", data[:3000], content_type="application/octet-stream",
-                   HTTP_UPLOAD_OFFSET="0")
+    r = client.put(
+        f"/api/v1/evidence-uploads/{uid}/",
+        data[:3000],
+        content_type="application/octet-stream",
+        HTTP_UPLOAD_OFFSET="0",
+    )
     assert r.status_code == 200 and r["Upload-Offset"] == "3000"
     assert client.get(f"/api/v1/evidence-uploads/{uid}/").json()["received"] == 3000
-    client.put(f"/api/v1/evidence-uploads/{uid}/", data[3000:], content_type="application/octet-stream",
-               HTTP_UPLOAD_OFFSET="3000")
-    r = client.post(f"/api/v1/evidence-uploads/{uid}/complete/", {"kind": "documentary", "description": "书证"},
-                    content_type="application/json")
+    client.put(
+        f"/api/v1/evidence-uploads/{uid}/",
+        data[3000:],
+        content_type="application/octet-stream",
+        HTTP_UPLOAD_OFFSET="3000",
+    )
+    r = client.post(
+        f"/api/v1/evidence-uploads/{uid}/complete/",
+        {"kind": "documentary", "description": "书证"},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     assert r.json()["sha256"] == hashlib.sha256(data).hexdigest()
     eid = r.json()["id"]
@@ -358,7 +439,8 @@ def test_process_killed_mid_piece_then_resumed(cw, case, tmp_path):
     assert evidence.check_fixity() == []
     up.refresh_from_db()
     assert up.received == 1_000_000  # the killed piece was never recorded
-    evidence.receive_piece(cw.officer, up.pk, offset=1_000_000, stream=io.BytesIO(data[1_000_000:]),
-                           length=len(data) - 1_000_000)
+    evidence.receive_piece(
+        cw.officer, up.pk, offset=1_000_000, stream=io.BytesIO(data[1_000_000:]), length=len(data) - 1_000_000
+    )
     item = evidence.finish_upload(cw.officer, up.pk, kind="electronic", description="执法记录仪导出数据")
     assert item.sha256 == hashlib.sha256(data).hexdigest()

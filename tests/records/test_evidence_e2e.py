@@ -15,7 +15,10 @@ from zhifa.cases import actions as case_actions
 from zhifa.cases.choices import RecordKind
 from zhifa.records.models import Evidence, EvidenceUpload
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs Debian ffmpeg")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs Debian ffmpeg"),
+]
 
 
 def test_officer_uploads_the_seizure_video_in_the_browser(live_server, cw, tmp_path, settings):
@@ -23,16 +26,41 @@ def test_officer_uploads_the_seizure_video_in_the_browser(live_server, cw, tmp_p
 
     settings.RECORDS_UPLOAD_DIR = str(tmp_path / "uploads")
     catalog_actions.save_av_item(
-        None, cw.a, act_code="seizure", seq=1, act="查封、扣押场所、设施或者财物", stage="investigation",
-        place="现场", mode="full", device="执法记录仪", recorder="执法人员", content="全过程",
+        None,
+        cw.a,
+        act_code="seizure",
+        seq=1,
+        act="查封、扣押场所、设施或者财物",
+        stage="investigation",
+        place="现场",
+        mode="full",
+        device="执法记录仪",
+        recorder="执法人员",
+        content="全过程",
     )
     case = cw.new_case()
     case_actions.request_filing(cw.officer, case)
     case_actions.approve_filing(cw.head, case, opinion="同意立案")
     video = tmp_path / "DSJ0001.mp4"
     # ~10 MB of noise video: more than one 8 MB piece
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "nullsrc=s=320x240:d=4,geq=random(1)*255:128:128",
-                    "-c:v", "mpeg4", "-q:v", "1", str(video)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "nullsrc=s=320x240:d=4,geq=random(1)*255:128:128",
+            "-c:v",
+            "mpeg4",
+            "-q:v",
+            "1",
+            str(video),
+        ],
+        check=True,
+    )
     size = video.stat().st_size
     username = cw.officer.username
 
@@ -58,9 +86,16 @@ def test_officer_uploads_the_seizure_video_in_the_browser(live_server, cw, tmp_p
     assert item.size == size and item.content_type == "video/mp4" and item.act_code == "seizure"
     assert item.duration and item.duration == pytest.approx(4, abs=0.5)
     record = case_actions.add_record(
-        cw.officer, case, kind=RecordKind.SEIZURE, data={"items": "药品10盒"}, started_at=timezone.now(),
-        place="甲区健康路1号", officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(),
-        approved_by=cw.head, period_days=30,
+        cw.officer,
+        case,
+        kind=RecordKind.SEIZURE,
+        data={"items": "药品10盒"},
+        started_at=timezone.now(),
+        place="甲区健康路1号",
+        officers=[cw.officer, cw.officer2],
+        certificates_shown=cw.certs(),
+        approved_by=cw.head,
+        period_days=30,
     )
     item.refresh_from_db()
     assert item.record_id == record.pk

@@ -29,8 +29,11 @@ def s3(settings, monkeypatch, tmp_path):
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)
     boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket="zhifa-evidence")
     settings.RECORDS_UPLOAD_DIR = str(tmp_path / "uploads")
@@ -38,8 +41,14 @@ def s3(settings, monkeypatch, tmp_path):
         **settings.STORAGES,
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": "zhifa-evidence", "endpoint_url": endpoint, "access_key": "test",
-                        "secret_key": "test", "region_name": "us-east-1", "file_overwrite": False},
+            "OPTIONS": {
+                "bucket_name": "zhifa-evidence",
+                "endpoint_url": endpoint,
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": "us-east-1",
+                "file_overwrite": False,
+            },
         },
     }
     yield endpoint
@@ -55,12 +64,19 @@ def test_s3_round_trip(cw, s3, tmp_path):
     path = tmp_path / "in.pdf"
     path.write_bytes(PDF)
     sha = hashlib.sha256(PDF).hexdigest()
-    item = evidence.add_evidence(cw.officer, case, received=ingest.Received(path, sha, len(PDF)),
-                                 kind="documentary", description="书证")
+    item = evidence.add_evidence(
+        cw.officer,
+        case,
+        received=ingest.Received(path, sha, len(PDF)),
+        kind="documentary",
+        description="书证",
+    )
     from storages.backends.s3 import S3Storage
 
     assert isinstance(default_storage._wrapped, S3Storage)
-    objects = boto3.client("s3", endpoint_url=s3, region_name="us-east-1").list_objects_v2(Bucket="zhifa-evidence")
+    objects = boto3.client("s3", endpoint_url=s3, region_name="us-east-1").list_objects_v2(
+        Bucket="zhifa-evidence"
+    )
     assert [o["Key"] for o in objects["Contents"]] == [item.file_name]
     assert storage.rehash(item.file_name) == (sha, len(PDF))
     assert b"".join(_stream(item.file_name, 100, 50)) == PDF[100:150]
@@ -69,5 +85,6 @@ def test_s3_round_trip(cw, s3, tmp_path):
     assert again.name == item.file_name
     assert [r["result"] for r in evidence.check_fixity()] == ["ok"]
     boto3.client("s3", endpoint_url=s3, region_name="us-east-1").put_object(
-        Bucket="zhifa-evidence", Key=item.file_name, Body=PDF[:-1] + b"!")
+        Bucket="zhifa-evidence", Key=item.file_name, Body=PDF[:-1] + b"!"
+    )
     assert [r["result"] for r in evidence.check_fixity()] == ["mismatch"]

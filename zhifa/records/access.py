@@ -61,11 +61,19 @@ def entries(agency_ids, *, person: str = "", case: str = "", since=None, until=N
         case_id = cache[key]
         if case and str(case_id) != case:
             continue
-        rows.append({
-            "at": entry.at, "seq": entry.seq, "agency": entry.log.agency, "actor": entry.actor,
-            "kind": entry.object_kind, "object_id": entry.object_id, "case_id": case_id,
-            "reason": view.reason, "refused": entry.action == "records.access_refused",
-        })
+        rows.append(
+            {
+                "at": entry.at,
+                "seq": entry.seq,
+                "agency": entry.log.agency,
+                "actor": entry.actor,
+                "kind": entry.object_kind,
+                "object_id": entry.object_id,
+                "case_id": case_id,
+                "reason": view.reason,
+                "refused": entry.action == "records.access_refused",
+            }
+        )
     return rows
 
 
@@ -76,16 +84,20 @@ def flags(agency_ids, *, since=None, until=None) -> list[dict]:
     since = since or (timezone.localdate() - dt.timedelta(days=30))
     rows = entries(agency_ids, since=since, until=until)
     out = []
-    case_units = dict(Case.objects.filter(pk__in={r["case_id"] for r in rows if r["case_id"]}).values_list(
-        "pk", "unit_id"))
+    case_units = dict(
+        Case.objects.filter(pk__in={r["case_id"] for r in rows if r["case_id"]}).values_list("pk", "unit_id")
+    )
     outside: Counter = Counter()
     for r in rows:
         actor = r["actor"]
         if actor is None or r["case_id"] is None or r["kind"] != "cases.case":
             continue
         unit = case_units.get(r["case_id"])
-        if getattr(actor, "unit_id", None) and unit and actor.unit_id != unit and not (
-            supervised_agency_ids(actor) & {r["agency"].pk}
+        if (
+            getattr(actor, "unit_id", None)
+            and unit
+            and actor.unit_id != unit
+            and not (supervised_agency_ids(actor) & {r["agency"].pk})
         ):
             outside[(actor.pk, str(actor))] += 1
     for (_pk, name), n in outside.items():
@@ -117,7 +129,10 @@ def tasks_for(user) -> list[dict]:
     if not agencies:
         return []
     return [
-        {"label": _("%(ref)s 证据文件完整性校验失败：%(what)s") % {"ref": e.case.reference, "what": e.description},
-         "url": reverse("cases:detail", args=[e.case_id])}
+        {
+            "label": _("%(ref)s 证据文件完整性校验失败：%(what)s")
+            % {"ref": e.case.reference, "what": e.description},
+            "url": reverse("cases:detail", args=[e.case_id]),
+        }
         for e in Evidence.objects.filter(agency_id__in=agencies, fixity_ok=False).select_related("case")[:30]
     ]

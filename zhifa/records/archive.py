@@ -69,16 +69,34 @@ def index(case) -> list[IndexRow]:
     rows: list[IndexRow] = []
     for doc in docs:
         data = storage.read(doc.pdf_name)
-        rows.append(IndexRow(
-            len(rows) + 1, str(doc.get_kind_display()), doc.number, doc.dated.isoformat(), _pages(data),
-            f"documents/{len(rows) + 1:03d}-{doc.kind}.pdf", doc.pdf_sha256, len(data), doc,
-        ))
+        rows.append(
+            IndexRow(
+                len(rows) + 1,
+                str(doc.get_kind_display()),
+                doc.number,
+                doc.dated.isoformat(),
+                _pages(data),
+                f"documents/{len(rows) + 1:03d}-{doc.kind}.pdf",
+                doc.pdf_sha256,
+                len(data),
+                doc,
+            )
+        )
     for ev in Evidence.objects.filter(case=case).order_by("collected_at", "id"):
         ext = ev.file_name.rsplit(".", 1)[-1]
-        rows.append(IndexRow(
-            len(rows) + 1, f"{ev.get_kind_display()}：{ev.description}", "", timezone.localdate(ev.collected_at).isoformat(),
-            None, f"evidence/{len(rows) + 1:03d}-{ev.pk}.{ext}", ev.sha256, ev.size, ev,
-        ))
+        rows.append(
+            IndexRow(
+                len(rows) + 1,
+                f"{ev.get_kind_display()}：{ev.description}",
+                "",
+                timezone.localdate(ev.collected_at).isoformat(),
+                None,
+                f"evidence/{len(rows) + 1:03d}-{ev.pk}.{ext}",
+                ev.sha256,
+                ev.size,
+                ev,
+            )
+        )
     return rows
 
 
@@ -97,8 +115,14 @@ def archive_case(actor, case):
     case = case_actions.archive_case(actor, case)
     rows = index(case)
     ledger.append(
-        agency=case.agency, actor=actor, action="records.archive_case", obj=case,
-        payload={"retention_years": retention_years(case), "index": [[r.number, r.title, r.sha256] for r in rows]},
+        agency=case.agency,
+        actor=actor,
+        action="records.archive_case",
+        obj=case,
+        payload={
+            "retention_years": retention_years(case),
+            "index": [[r.number, r.title, r.sha256] for r in rows],
+        },
         files=[(r.obj.pdf_name if isinstance(r.obj, Document) else r.obj.file_name, r.sha256) for r in rows],
     )
     return case
@@ -112,21 +136,42 @@ def package(case, out) -> dict:
     rows = index(case)
     manifest = {
         "format": FORMAT,
-        "case": {"id": case.pk, "reference": case.reference, "cause": case.cause, "agency": case.agency.code,
-                 "state": case.state, "archived_on": case.archived_on.isoformat() if case.archived_on else None},
+        "case": {
+            "id": case.pk,
+            "reference": case.reference,
+            "cause": case.cause,
+            "agency": case.agency.code,
+            "state": case.state,
+            "archived_on": case.archived_on.isoformat() if case.archived_on else None,
+        },
         "retention_years": retention_years(case),
-        "index": [{"number": r.number, "title": r.title, "doc_number": r.doc_number, "date": r.date,
-                   "pages": r.pages, "path": r.path, "sha256": r.sha256, "size": r.size} for r in rows],
+        "index": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "doc_number": r.doc_number,
+                "date": r.date,
+                "pages": r.pages,
+                "path": r.path,
+                "sha256": r.sha256,
+                "size": r.size,
+            }
+            for r in rows
+        ],
         "bundles": [],
         "created_at": timezone.now().isoformat(),
     }
     objects = [("cases.case", str(case.pk))] + [
-        ("records.document" if isinstance(r.obj, Document) else "records.evidence", str(r.obj.pk)) for r in rows
+        ("records.document" if isinstance(r.obj, Document) else "records.evidence", str(r.obj.pk))
+        for r in rows
     ]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
         for r in rows:
             name = r.obj.pdf_name if isinstance(r.obj, Document) else r.obj.file_name
-            with storage.default_storage.open(name, "rb") as src, z.open(r.path, "w", force_zip64=True) as dst:
+            with (
+                storage.default_storage.open(name, "rb") as src,
+                z.open(r.path, "w", force_zip64=True) as dst,
+            ):
                 while block := src.read(storage.CHUNK):
                     dst.write(block)
         key = None

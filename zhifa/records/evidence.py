@@ -46,7 +46,9 @@ def _check_case_open(case) -> None:
 
 def _append(agency, actor, action: str, obj, files=(), **extra) -> None:
     payload = {"state": snapshot(obj), "case": obj.case_id, **extra}
-    ledger.append(agency=agency, actor=actor, action=f"records.{action}", obj=obj, payload=payload, files=files)
+    ledger.append(
+        agency=agency, actor=actor, action=f"records.{action}", obj=obj, payload=payload, files=files
+    )
 
 
 def _clean_meta(case, meta: dict) -> tuple[dict, list]:
@@ -77,10 +79,16 @@ def _clean_meta(case, meta: dict) -> tuple[dict, list]:
     if any(p.pk not in case_officers for p in officers):
         raise RuleViolation(_("收集人员须是本案承办人员。"))
     out = {
-        "kind": kind, "description": description[:500], "collected_at": collected_at, "secrecy": secrecy,
-        "record": record, "document": document,
-        "source": str(meta.get("source") or "")[:300], "place": str(meta.get("place") or "")[:300],
-        "stage": str(meta.get("stage") or "")[:40], "act_code": str(meta.get("act_code") or "")[:40],
+        "kind": kind,
+        "description": description[:500],
+        "collected_at": collected_at,
+        "secrecy": secrecy,
+        "record": record,
+        "document": document,
+        "source": str(meta.get("source") or "")[:300],
+        "place": str(meta.get("place") or "")[:300],
+        "stage": str(meta.get("stage") or "")[:40],
+        "act_code": str(meta.get("act_code") or "")[:40],
         "device_id": str(meta.get("device_id") or "")[:100],
     }
     for axis in ("latitude", "longitude"):
@@ -108,13 +116,25 @@ def add_evidence(actor, case, *, received: ingest.Received, **meta) -> Evidence:
     media = ingest.probe(received.path) if content_type.startswith(("audio/", "video/")) else None
     if media is not None and content_type == "video/mp4" and media.codec and not media.has_video:
         content_type, ext = "audio/mp4", "m4a"  # an M4A that libmagic calls MP4
-    if fields["kind"] == EvidenceKind.AUDIOVISUAL and not content_type.startswith(("audio/", "video/", "image/")):
+    if fields["kind"] == EvidenceKind.AUDIOVISUAL and not content_type.startswith(
+        ("audio/", "video/", "image/")
+    ):
         raise RuleViolation(_("视听资料须是录音、录像或图片文件。"))
-    stored = storage.put_path(received.path, sha256=received.sha256, size=received.size, ext=ext, prefix=PREFIX)
+    stored = storage.put_path(
+        received.path, sha256=received.sha256, size=received.size, ext=ext, prefix=PREFIX
+    )
     evidence = Evidence.objects.create(
-        agency=case.agency, case=case, created_by=actor, file_name=stored.name, sha256=stored.sha256,
-        size=stored.size, content_type=content_type, original_name=(received.original_name or "")[:255],
-        duration=media.duration if media else None, codec=(media.codec if media else "")[:100], **fields,
+        agency=case.agency,
+        case=case,
+        created_by=actor,
+        file_name=stored.name,
+        sha256=stored.sha256,
+        size=stored.size,
+        content_type=content_type,
+        original_name=(received.original_name or "")[:255],
+        duration=media.duration if media else None,
+        codec=(media.codec if media else "")[:100],
+        **fields,
     )
     evidence.officers.set(officers)
     _append(case.agency, actor, "add_evidence", evidence, files=[(stored.name, stored.sha256)])
@@ -140,8 +160,13 @@ def start_upload(actor, case, *, size: int, original_name: str = "", sha256: str
     if sha256 and (len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256)):
         raise RuleViolation(_("SHA-256 格式不正确。"))
     return EvidenceUpload.objects.create(
-        id=uuid.uuid4(), agency=case.agency, case=case, created_by=actor, size=size,
-        original_name=original_name[:255], sha256=sha256,
+        id=uuid.uuid4(),
+        agency=case.agency,
+        case=case,
+        created_by=actor,
+        size=size,
+        original_name=original_name[:255],
+        sha256=sha256,
     )
 
 
@@ -165,7 +190,9 @@ def receive_piece(actor, upload_id, *, offset: int, stream, length: int) -> Evid
     connection counts up to the bytes that arrived, and the client continues from there."""
     upload = _open_upload(actor, upload_id)
     if offset != upload.received:
-        raise RuleViolation(_("续传位置不正确：服务器已收到%(n)d字节，请从该位置继续。") % {"n": upload.received})
+        raise RuleViolation(
+            _("续传位置不正确：服务器已收到%(n)d字节，请从该位置继续。") % {"n": upload.received}
+        )
     if length < 0 or offset + length > upload.size:
         raise RuleViolation(_("上传的数据超过了声明的文件大小。"))
     written = ingest.append_piece(ingest.part_path(upload.pk), offset, stream, length)
@@ -215,7 +242,9 @@ def sweep_uploads(now: dt.datetime | None = None) -> int:
     ids = [str(u) for u in stale.values_list("pk", flat=True)]
     stale.update(state=UploadState.ABANDONED)
     removed = 0
-    open_ids = {str(u) for u in EvidenceUpload.objects.filter(state=UploadState.OPEN).values_list("pk", flat=True)}
+    open_ids = {
+        str(u) for u in EvidenceUpload.objects.filter(state=UploadState.OPEN).values_list("pk", flat=True)
+    }
     for part in conf.upload_dir().glob("*.part"):
         if part.stem in ids or part.stem not in open_ids:
             part.unlink(missing_ok=True)
@@ -264,7 +293,9 @@ def check_recording(actor, case, record) -> None:
     pending = list(_recordings(case).filter(act_code=req.act_code, record__isnull=True))
     if not pending:
         raise RuleViolation(
-            _("“%(act)s”须全程音像记录（音像记录事项清单）：请先上传本次执法的录音录像（音像记录事项选“%(act)s”），再保存该记录。")
+            _(
+                "“%(act)s”须全程音像记录（音像记录事项清单）：请先上传本次执法的录音录像（音像记录事项选“%(act)s”），再保存该记录。"
+            )
             % {"act": req.act}
         )
     for evidence in pending:
@@ -286,10 +317,15 @@ def av_flags(case) -> list[dict]:
         reason = str((record.data or {}).get("av_skip_reason") or "").strip()
         if has:
             continue
-        out.append({
-            "record": record, "act": req.act, "mandatory": req.mandatory, "reason": reason,
-            "level": "bad" if req.mandatory else ("ok" if reason else "warn"),
-        })
+        out.append(
+            {
+                "record": record,
+                "act": req.act,
+                "mandatory": req.mandatory,
+                "reason": reason,
+                "level": "bad" if req.mandatory else ("ok" if reason else "warn"),
+            }
+        )
     return out
 
 
@@ -301,7 +337,9 @@ def check_fixity(limit: int | None = None) -> list[dict]:
     record each result in the ledger of the file's agency. Returns one dict per file checked."""
     limit = conf.fixity_batch() if limit is None else limit
     batch = list(
-        Evidence.objects.select_related("agency").order_by(F("fixity_checked_at").asc(nulls_first=True), "id")[:limit]
+        Evidence.objects.select_related("agency").order_by(
+            F("fixity_checked_at").asc(nulls_first=True), "id"
+        )[:limit]
     )
     results = []
     for evidence in batch:
@@ -312,9 +350,17 @@ def check_fixity(limit: int | None = None) -> list[dict]:
         with transaction.atomic():
             Evidence.objects.filter(pk=evidence.pk).update(fixity_checked_at=now, fixity_ok=ok)
             ledger.append(
-                agency=evidence.agency, actor=None, action="records.fixity_check", obj=evidence,
-                payload={"case": evidence.case_id, "file": evidence.file_name, "sha256": evidence.sha256,
-                         "result": status, "found": found[0] if found else None},
+                agency=evidence.agency,
+                actor=None,
+                action="records.fixity_check",
+                obj=evidence,
+                payload={
+                    "case": evidence.case_id,
+                    "file": evidence.file_name,
+                    "sha256": evidence.sha256,
+                    "result": status,
+                    "found": found[0] if found else None,
+                },
             )
         if not ok:
             log.error("fixity: evidence %s (%s) is %s", evidence.pk, evidence.file_name, status)

@@ -32,9 +32,31 @@ class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = [
-            "id", "case", "kind", "kind_display", "description", "source", "collected_at", "place", "latitude",
-            "longitude", "stage", "act_code", "record", "document", "device_id", "duration", "codec", "secrecy",
-            "sha256", "size", "content_type", "original_name", "created_at", "fixity_checked_at", "fixity_ok",
+            "id",
+            "case",
+            "kind",
+            "kind_display",
+            "description",
+            "source",
+            "collected_at",
+            "place",
+            "latitude",
+            "longitude",
+            "stage",
+            "act_code",
+            "record",
+            "document",
+            "device_id",
+            "duration",
+            "codec",
+            "secrecy",
+            "sha256",
+            "size",
+            "content_type",
+            "original_name",
+            "created_at",
+            "fixity_checked_at",
+            "fixity_ok",
         ]
 
 
@@ -45,8 +67,22 @@ class UploadSerializer(serializers.ModelSerializer):
 
 
 def _meta(case, data) -> dict:
-    meta = {k: data.get(k) for k in ("kind", "description", "source", "collected_at", "place", "latitude",
-                                      "longitude", "stage", "act_code", "device_id", "secrecy")}
+    meta = {
+        k: data.get(k)
+        for k in (
+            "kind",
+            "description",
+            "source",
+            "collected_at",
+            "place",
+            "latitude",
+            "longitude",
+            "stage",
+            "act_code",
+            "device_id",
+            "secrecy",
+        )
+    }
     if data.get("record"):
         meta["record"] = CaseRecord.objects.filter(case=case, pk=data["record"]).first()
         if meta["record"] is None:
@@ -117,8 +153,13 @@ class UploadViewSet(viewsets.GenericViewSet):
             raise PermissionDenied(_("只有本案承办人员或负责人可以登记证据。"))
         try:
             size = int(request.data.get("size") or 0)
-            upload = actions.start_upload(request.user, case, size=size, original_name=request.data.get("name") or "",
-                                          sha256=request.data.get("sha256") or "")
+            upload = actions.start_upload(
+                request.user,
+                case,
+                size=size,
+                original_name=request.data.get("name") or "",
+                sha256=request.data.get("sha256") or "",
+            )
         except (TypeError, ValueError):
             return Response({"detail": _("文件大小不正确。")}, status=400)
         except RuleViolation as exc:
@@ -136,9 +177,13 @@ class UploadViewSet(viewsets.GenericViewSet):
             offset = int(request.headers.get("Upload-Offset", ""))
             length = int(request.headers.get("Content-Length", ""))
         except ValueError:
-            return Response({"detail": _("请在 Upload-Offset 和 Content-Length 中给出续传位置和长度。")}, status=400)
+            return Response(
+                {"detail": _("请在 Upload-Offset 和 Content-Length 中给出续传位置和长度。")}, status=400
+            )
         try:
-            upload = actions.receive_piece(request.user, pk, offset=offset, stream=request._request, length=length)
+            upload = actions.receive_piece(
+                request.user, pk, offset=offset, stream=request._request, length=length
+            )
         except RuleViolation as exc:
             return _refused(exc)
         response = Response(UploadSerializer(upload).data)
@@ -178,11 +223,26 @@ class AccessLogViewSet(viewsets.ViewSet):
         if not agencies:
             raise PermissionDenied(_("只有监督人员和机关负责人可以查看调阅记录。"))
         p = request.query_params
-        rows = access.entries(agencies, person=p.get("person", ""), case=p.get("case", ""),
-                              since=evidence_views._date(p.get("since")), until=evidence_views._date(p.get("until")))
-        return Response([
-            {"at": r["at"], "seq": r["seq"], "agency": r["agency"].code, "actor": str(r["actor"] or ""),
-             "kind": r["kind"], "object_id": r["object_id"], "case": r["case_id"], "reason": r["reason"],
-             "refused": r["refused"]}
-            for r in rows[:1000]
-        ])
+        rows = access.entries(
+            agencies,
+            person=p.get("person", ""),
+            case=p.get("case", ""),
+            since=evidence_views._date(p.get("since")),
+            until=evidence_views._date(p.get("until")),
+        )
+        return Response(
+            [
+                {
+                    "at": r["at"],
+                    "seq": r["seq"],
+                    "agency": r["agency"].code,
+                    "actor": str(r["actor"] or ""),
+                    "kind": r["kind"],
+                    "object_id": r["object_id"],
+                    "case": r["case_id"],
+                    "reason": r["reason"],
+                    "refused": r["refused"],
+                }
+                for r in rows[:1000]
+            ]
+        )

@@ -32,13 +32,17 @@ class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_l("证据种类"), choices=EvidenceKind.choices)
     description = forms.CharField(label=_l("证据说明"), max_length=500)
     source = forms.CharField(label=_l("证据来源"), max_length=300, required=False)
-    collected_at = forms.DateTimeField(label=_l("收集时间"), required=False,
-                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    collected_at = forms.DateTimeField(
+        label=_l("收集时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     place = forms.CharField(label=_l("收集地点"), max_length=300, required=False)
     latitude = forms.DecimalField(label=_l("纬度"), required=False, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(label=_l("经度"), required=False, max_digits=9, decimal_places=6)
-    act_code = forms.ChoiceField(label=_l("音像记录事项"), required=False,
-                                 help_text=_l("全程音像记录的执法行为（如查封扣押）须先上传录像，再制作该记录"))
+    act_code = forms.ChoiceField(
+        label=_l("音像记录事项"),
+        required=False,
+        help_text=_l("全程音像记录的执法行为（如查封扣押）须先上传录像，再制作该记录"),
+    )
     device_id = forms.CharField(label=_l("记录设备编号"), max_length=100, required=False)
     secrecy = forms.ChoiceField(label=_l("涉密标识"), choices=Secrecy.choices, required=False)
 
@@ -149,8 +153,9 @@ def file_response(request, item, *, download: bool = False):
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
-        response = StreamingHttpResponse(_stream(item.file_name, first, last - first + 1), status=206,
-                                         content_type=item.content_type)
+        response = StreamingHttpResponse(
+            _stream(item.file_name, first, last - first + 1), status=206, content_type=item.content_type
+        )
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
     else:
@@ -187,11 +192,15 @@ def evidence_file(request, pk):
 @login_required
 def party_records(request, pk):
     party = access_party(request.user, pk)
-    return render(request, "records/party_records.html", {
-        "party": party,
-        "documents": queries.party_documents(request.user, party),
-        "evidence": queries.party_evidence(request.user, party),
-    })
+    return render(
+        request,
+        "records/party_records.html",
+        {
+            "party": party,
+            "documents": queries.party_documents(request.user, party),
+            "evidence": queries.party_evidence(request.user, party),
+        },
+    )
 
 
 # Access supervision --------------------------------------------------------------------------------------------------
@@ -211,12 +220,22 @@ def access_log(request):
     since = _date(request.GET.get("since"))
     until = _date(request.GET.get("until"))
     rows = access.entries(agencies, person=person, case=case, since=since, until=until)
-    return render(request, "records/access_log.html", {
-        "rows": rows[:500], "total": len(rows), "flags": access.flags(agencies, since=since, until=until),
-        "fixity": actions.fixity_alerts(agencies),
-        "filters": {"person": person, "case": case, "since": request.GET.get("since", ""),
-                    "until": request.GET.get("until", "")},
-    })
+    return render(
+        request,
+        "records/access_log.html",
+        {
+            "rows": rows[:500],
+            "total": len(rows),
+            "flags": access.flags(agencies, since=since, until=until),
+            "fixity": actions.fixity_alerts(agencies),
+            "filters": {
+                "person": person,
+                "case": case,
+                "since": request.GET.get("since", ""),
+                "until": request.GET.get("until", ""),
+            },
+        },
+    )
 
 
 def _date(value) -> dt.date | None:
@@ -258,9 +277,17 @@ def case_file(request, case_id):
         tmp = tempfile.TemporaryFile()
         archive.package(case, tmp)
         tmp.seek(0)
-        return FileResponse(tmp, as_attachment=True, filename=f"case-{case.pk}.zip", content_type="application/zip")
+        return FileResponse(
+            tmp, as_attachment=True, filename=f"case-{case.pk}.zip", content_type="application/zip"
+        )
     rows = archive.index(case)
-    return render(request, "records/case_file.html", {
-        "case": case, "rows": rows, "retention": archive.retention_years(case),
-        "archivable": case.state in ("closed", "not_filed", "revoked", "terminated"),
-    })
+    return render(
+        request,
+        "records/case_file.html",
+        {
+            "case": case,
+            "rows": rows,
+            "retention": archive.retention_years(case),
+            "archivable": case.state in ("closed", "not_filed", "revoked", "terminated"),
+        },
+    )

@@ -103,9 +103,19 @@ def probe(path: Path | str) -> Media | None:
         return None
     try:
         result = subprocess.run(
-            [exe, "-v", "error", "-show_entries", "format=duration:stream=codec_type,codec_name", "-of", "json",
-             str(path)],
-            capture_output=True, timeout=120, check=False,
+            [
+                exe,
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration:stream=codec_type,codec_name",
+                "-of",
+                "json",
+                str(path),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
         )
         info = json.loads(result.stdout or b"{}")
     except (subprocess.TimeoutExpired, ValueError, OSError):

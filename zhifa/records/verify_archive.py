@@ -53,8 +53,9 @@ def verify(path: str, key) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m zhifa.records.verify_archive",
-                                     description="离线验证案卷归档包（无需数据库）。")
+    parser = argparse.ArgumentParser(
+        prog="python -m zhifa.records.verify_archive", description="离线验证案卷归档包（无需数据库）。"
+    )
     parser.add_argument("package", help="归档包 ZIP 文件")
     parser.add_argument("--key", required=True, help="执法主体的公钥文件")
     args = parser.parse_args(argv)

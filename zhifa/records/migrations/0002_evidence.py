@@ -7,92 +7,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_case_public_interest_case_public_interest_reason'),
-        ('org', '0002_field_abbreviation'),
-        ('records', '0001_initial'),
+        ("cases", "0002_case_public_interest_case_public_interest_reason"),
+        ("org", "0002_field_abbreviation"),
+        ("records", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('documentary', '书证'), ('physical', '物证'), ('audiovisual', '视听资料'), ('electronic', '电子数据'), ('witness', '证人证言'), ('statement', '当事人的陈述'), ('expert', '鉴定意见'), ('inspection', '勘验笔录、现场笔录')], max_length=20, verbose_name='证据种类')),
-                ('description', models.CharField(max_length=500, verbose_name='证据说明')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='证据来源')),
-                ('collected_at', models.DateTimeField(verbose_name='收集时间')),
-                ('place', models.CharField(blank=True, max_length=300, verbose_name='收集地点')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
-                ('stage', models.CharField(blank=True, max_length=40, verbose_name='执法环节')),
-                ('act_code', models.CharField(blank=True, max_length=40, verbose_name='音像记录事项')),
-                ('device_id', models.CharField(blank=True, max_length=100, verbose_name='记录设备编号')),
-                ('duration', models.FloatField(blank=True, null=True, verbose_name='时长（秒）')),
-                ('codec', models.CharField(blank=True, max_length=100, verbose_name='编码')),
-                ('secrecy', models.CharField(blank=True, choices=[('', '无'), ('state', '国家秘密'), ('commercial', '商业秘密'), ('privacy', '个人隐私')], default='', max_length=20, verbose_name='涉密标识')),
-                ('file_name', models.CharField(max_length=200, verbose_name='存储名')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('size', models.BigIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('original_name', models.CharField(blank=True, max_length=255, verbose_name='原文件名')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='登记时间')),
-                ('fixity_checked_at', models.DateTimeField(blank=True, null=True, verbose_name='最近校验时间')),
-                ('fixity_ok', models.BooleanField(blank=True, null=True, verbose_name='校验结果')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='执法主体')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='cases.case', verbose_name='案件')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='records.document', verbose_name='所属文书')),
-                ('officers', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='收集人员')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='cases.caserecord', verbose_name='所属调查记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("documentary", "书证"),
+                            ("physical", "物证"),
+                            ("audiovisual", "视听资料"),
+                            ("electronic", "电子数据"),
+                            ("witness", "证人证言"),
+                            ("statement", "当事人的陈述"),
+                            ("expert", "鉴定意见"),
+                            ("inspection", "勘验笔录、现场笔录"),
+                        ],
+                        max_length=20,
+                        verbose_name="证据种类",
+                    ),
+                ),
+                ("description", models.CharField(max_length=500, verbose_name="证据说明")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="证据来源")),
+                ("collected_at", models.DateTimeField(verbose_name="收集时间")),
+                ("place", models.CharField(blank=True, max_length=300, verbose_name="收集地点")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="纬度"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="经度"
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=40, verbose_name="执法环节")),
+                ("act_code", models.CharField(blank=True, max_length=40, verbose_name="音像记录事项")),
+                ("device_id", models.CharField(blank=True, max_length=100, verbose_name="记录设备编号")),
+                ("duration", models.FloatField(blank=True, null=True, verbose_name="时长（秒）")),
+                ("codec", models.CharField(blank=True, max_length=100, verbose_name="编码")),
+                (
+                    "secrecy",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("state", "国家秘密"),
+                            ("commercial", "商业秘密"),
+                            ("privacy", "个人隐私"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="涉密标识",
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200, verbose_name="存储名")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("size", models.BigIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("original_name", models.CharField(blank=True, max_length=255, verbose_name="原文件名")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="登记时间"),
+                ),
+                (
+                    "fixity_checked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近校验时间"),
+                ),
+                ("fixity_ok", models.BooleanField(blank=True, null=True, verbose_name="校验结果")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="执法主体",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="records.document",
+                        verbose_name="所属文书",
+                    ),
+                ),
+                (
+                    "officers",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="收集人员"
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="cases.caserecord",
+                        verbose_name="所属调查记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '证据',
-                'verbose_name_plural': '证据',
-                'ordering': ['collected_at', 'id'],
+                "verbose_name": "证据",
+                "verbose_name_plural": "证据",
+                "ordering": ["collected_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceUpload',
+            name="EvidenceUpload",
             fields=[
-                ('id', models.UUIDField(primary_key=True, serialize=False)),
-                ('original_name', models.CharField(blank=True, max_length=255, verbose_name='原文件名')),
-                ('size', models.BigIntegerField(verbose_name='文件大小')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='客户端声明的SHA-256')),
-                ('received', models.BigIntegerField(default=0, verbose_name='已接收字节')),
-                ('state', models.CharField(choices=[('open', '上传中'), ('done', '已完成'), ('abandoned', '已放弃')], default='open', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.evidence')),
+                ("id", models.UUIDField(primary_key=True, serialize=False)),
+                ("original_name", models.CharField(blank=True, max_length=255, verbose_name="原文件名")),
+                ("size", models.BigIntegerField(verbose_name="文件大小")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="客户端声明的SHA-256")),
+                ("received", models.BigIntegerField(default=0, verbose_name="已接收字节")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "上传中"), ("done", "已完成"), ("abandoned", "已放弃")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.agency"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.evidence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '证据上传',
-                'verbose_name_plural': '证据上传',
+                "verbose_name": "证据上传",
+                "verbose_name_plural": "证据上传",
             },
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['case', 'kind'], name='evidence_case_kind'),
+            model_name="evidence",
+            index=models.Index(fields=["case", "kind"], name="evidence_case_kind"),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['fixity_checked_at', 'id'], name='evidence_fixity_order'),
+            model_name="evidence",
+            index=models.Index(fields=["fixity_checked_at", "id"], name="evidence_fixity_order"),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('size__gte', 0)), name='evidence_size_not_negative'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("size__gte", 0)), name="evidence_size_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('sha256', ''), _negated=True), name='evidence_has_hash'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sha256", ""), _negated=True), name="evidence_has_hash"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidenceupload',
-            constraint=models.CheckConstraint(condition=models.Q(('received__gte', 0), ('received__lte', models.F('size'))), name='upload_received_in_range'),
+            model_name="evidenceupload",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("received__gte", 0), ("received__lte", models.F("size"))),
+                name="upload_received_in_range",
+            ),
         ),
     ]

@@ -13,9 +13,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         fixity = sub.add_parser("fixity", help="重新计算存储文件的SHA-256（最久未校验的优先），结果记入账本")
-        fixity.add_argument("--limit", type=int, default=None, help="本次校验的文件数（默认 RECORDS_FIXITY_BATCH）")
+        fixity.add_argument(
+            "--limit", type=int, default=None, help="本次校验的文件数（默认 RECORDS_FIXITY_BATCH）"
+        )
         sub.add_parser("sweep", help="删除中断或放弃的上传留下的临时文件")
-        archive = sub.add_parser("archive", help="导出案卷归档包（ZIP：文书PDF、证据、卷内目录、清单、账本证明包）")
+        archive = sub.add_parser(
+            "archive", help="导出案卷归档包（ZIP：文书PDF、证据、卷内目录、清单、账本证明包）"
+        )
         archive.add_argument("case", help="案件编号（内部ID或案件编号）")
         archive.add_argument("--output", "-o", help="输出文件（默认 CASE.zip）")
 
@@ -28,7 +32,9 @@ class Command(BaseCommand):
         results = evidence.check_fixity(limit)
         bad = [r for r in results if r["result"] != "ok"]
         for r in bad:
-            self.stderr.write(f"{r['file']}：{'缺失' if r['result'] == 'missing' else '内容与登记的SHA-256不一致'}")
+            self.stderr.write(
+                f"{r['file']}：{'缺失' if r['result'] == 'missing' else '内容与登记的SHA-256不一致'}"
+            )
         self.stdout.write(f"已校验 {len(results)} 个文件，{len(bad)} 个异常。")
         if bad:
             raise SystemExit(1)
@@ -53,4 +59,6 @@ class Command(BaseCommand):
                 manifest = archive.package(found, fh)
         except RuleViolation as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(f"已导出 {output}：{len(manifest['index'])} 件，{len(manifest['bundles'])} 个账本证明包。")
+        self.stdout.write(
+            f"已导出 {output}：{len(manifest['index'])} 件，{len(manifest['bundles'])} 个账本证明包。"
+        )
