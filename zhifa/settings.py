@@ -168,6 +168,23 @@ STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env.str("ZHIFA_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Production: documents and evidence in S3-compatible object storage (django-storages) when a bucket is named.
+S3_BUCKET = env.str("ZHIFA_S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": env.str("ZHIFA_S3_ENDPOINT_URL", default="") or None,
+                "access_key": env.str("ZHIFA_S3_ACCESS_KEY", default="") or None,
+                "secret_key": env.str("ZHIFA_S3_SECRET_KEY", default="") or None,
+                "region_name": env.str("ZHIFA_S3_REGION", default="") or None,
+                "file_overwrite": False,
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

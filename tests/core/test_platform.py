@@ -89,3 +89,13 @@ def test_console_script_wraps_management(tmp_path):
     assert result.returncode == 0
     for command in ("demo", "run", "worker", "migrate", "createsuperuser"):
         assert command in result.stdout
+
+
+def test_a_bucket_name_selects_object_storage(tmp_path):
+    env = {**os.environ, "ZHIFA_VAR_DIR": str(tmp_path), "ZHIFA_S3_BUCKET": "zhifa-files",
+           "ZHIFA_S3_ENDPOINT_URL": "http://127.0.0.1:9"}
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; django.setup(); "
+            "from django.core.files.storage import default_storage as s; print(type(s._wrapped if hasattr(s, '_wrapped') "
+            "else s).__name__ if (s._setup() or True) else '', s.bucket_name)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["S3Storage", "zhifa-files"]

@@ -123,6 +123,10 @@ RECORD_TEXT_KEY = {RecordKind.INQUIRY: "qa", RecordKind.ONSITE: "observations"}
 def record_data(d: dict) -> dict:
     """A record's data from the form: the text under the kind's key, and the item list as rows."""
     data = {"content": d["content"]}
+    if d.get("in_case_room"):
+        data["in_case_room"] = True  # the case-handling room must be recorded in full (音像记录事项清单)
+    if (d.get("av_skip_reason") or "").strip():
+        data["av_skip_reason"] = d["av_skip_reason"].strip()
     key = RECORD_TEXT_KEY.get(d["kind"])
     if key:
         data[key] = d["content"]
@@ -154,6 +158,8 @@ SPECS: dict[str, ActionSpec] = {
              F("content", _("记录内容"), "textarea"),
              F("items", _("物品清单（先行登记保存、查封扣押：每行一项，名称｜规格｜数量｜生产者｜生产日期｜批号）"),
                "textarea", required=False),
+             F("in_case_room", _("在办案场所（询问室）进行"), "bool"),
+             F("av_skip_reason", _("未进行音像记录的理由（按音像记录事项清单“根据情况”记录的）"), required=False),
              F("officers", _("执法人员"), "people", required=False),
              F("certificates_shown", _("出示的执法证"), "certificates", required=False),
              F("approved_by", _("批准负责人"), "person", required=False,

@@ -47,6 +47,7 @@ def home(request):
         )
     roles = queries.roles_by_agency(user)
     from zhifa.cases.queries import tasks_for
+    from zhifa.records.access import tasks_for as records_tasks
     from zhifa.review.queries import tasks_for as review_tasks
     from zhifa.workdays.queries import calendar_warnings, my_deadlines
 
@@ -56,7 +57,7 @@ def home(request):
         {
             "certificates": certificates,
             "role_labels": sorted({Role(r).label for held in roles.values() for r in held}),
-            "tasks": review_tasks(user) + tasks_for(user),
+            "tasks": records_tasks(user) + review_tasks(user) + tasks_for(user),
             "deadlines": my_deadlines(user),
             "calendar_warnings": calendar_warnings(user),
         },
