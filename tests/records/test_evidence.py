@@ -458,3 +458,26 @@ def test_process_killed_mid_piece_then_resumed(cw, case, tmp_path):
     )
     item = evidence.finish_upload(cw.officer, up.pk, kind="electronic", description="执法记录仪导出数据")
     assert item.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_fixity_covers_finalised_documents(investigating):
+    from zhifa.ledger.actions import run_verification
+    from zhifa.records import access
+    from zhifa.records import actions as record_actions
+    from zhifa.records.choices import DocumentKind
+
+    w = investigating
+    doc = record_actions.generate_document(w.officer, w.case, kind=DocumentKind.INQUIRY_RECORD)
+    record_actions.sign_document(w.officer, doc)
+    record_actions.sign_document(w.officer2, doc)
+    record_actions.record_refusal(w.officer, doc, signer_name="李康宁", witness="王五")
+    doc = record_actions.finalise_document(w.officer, doc)
+    results = [r for r in evidence.check_fixity() if "document" in r]
+    assert {(r["file"], r["result"]) for r in results} == {(doc.pdf_name, "ok"), (doc.docx_name, "ok")}
+    assert run_verification(agency=w.a, state=True).ok  # the fixity bookkeeping is not a change to the document
+    with open(default_storage.path(doc.pdf_name), "r+b") as fh:
+        fh.seek(100)
+        fh.write(b"\x00")
+    results = {r["file"]: r["result"] for r in evidence.check_fixity() if "document" in r}
+    assert results == {doc.pdf_name: "mismatch", doc.docx_name: "ok"}
+    assert any("文书文件完整性校验失败" in t["label"] for t in access.tasks_for(w.supervisor))

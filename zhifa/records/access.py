@@ -123,7 +123,7 @@ def tasks_for(user) -> list[dict]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from .models import Evidence
+    from .models import Document, Evidence
 
     agencies = supervised_agency_ids(user)
     if not agencies:
@@ -135,4 +135,11 @@ def tasks_for(user) -> list[dict]:
             "url": reverse("cases:detail", args=[e.case_id]),
         }
         for e in Evidence.objects.filter(agency_id__in=agencies, fixity_ok=False).select_related("case")[:30]
+    ] + [
+        {
+            "label": _("%(ref)s 文书文件完整性校验失败：%(what)s")
+            % {"ref": d.case.reference, "what": f"{d.get_kind_display()} {d.number}"},
+            "url": reverse("records:document", args=[d.pk]),
+        }
+        for d in Document.objects.filter(agency_id__in=agencies, fixity_ok=False).select_related("case")[:30]
     ]

@@ -365,6 +365,41 @@ def check_fixity(limit: int | None = None) -> list[dict]:
         if not ok:
             log.error("fixity: evidence %s (%s) is %s", evidence.pk, evidence.file_name, status)
         results.append({"evidence": evidence.pk, "file": evidence.file_name, "result": status})
+    return results + check_document_fixity(limit)
+
+
+def check_document_fixity(limit: int) -> list[dict]:
+    """The same for finalised documents: their sealed PDF and their DOCX, oldest-checked first."""
+    from .models import Document
+
+    batch = list(
+        Document.objects.filter(state="final").select_related("agency").order_by(
+            F("fixity_checked_at").asc(nulls_first=True), "id"
+        )[:limit]
+    )
+    results = []
+    for document in batch:
+        statuses = []
+        for name, sha in ((document.pdf_name, document.pdf_sha256), (document.docx_name, document.docx_sha256)):
+            if not name:
+                continue
+            found = storage.rehash(name)
+            status = "ok" if found is not None and found[0] == sha else ("missing" if found is None else "mismatch")
+            statuses.append((name, sha, status))
+        ok = all(status == "ok" for _name, _sha, status in statuses)
+        now = timezone.now()
+        with transaction.atomic():
+            # A finalised document is immutable; only its fixity bookkeeping changes (volatile in the ledger).
+            Document.objects.filter(pk=document.pk).update(fixity_checked_at=now, fixity_ok=ok)
+            ledger.append(
+                agency=document.agency, actor=None, action="records.fixity_check", obj=document,
+                payload={"case": document.case_id, "files": [
+                    {"file": name, "sha256": sha, "result": status} for name, sha, status in statuses]},
+            )
+        for name, _sha, status in statuses:
+            if status != "ok":
+                log.error("fixity: document %s (%s) is %s", document.pk, name, status)
+            results.append({"document": document.pk, "file": name, "result": status})
     return results
 
 

@@ -9,7 +9,11 @@ def register() -> None:
     from . import queries
 
     registry.register_kind(
-        "records.document", label=_("执法文书"), access=queries.access_document, agency=lambda doc: doc.agency
+        "records.document",
+        label=_("执法文书"),
+        access=queries.access_document,
+        agency=lambda doc: doc.agency,
+        volatile=("fixity_checked_at", "fixity_ok"),
     )
     registry.register_kind(
         "records.documentsignature",

@@ -84,6 +84,8 @@ class Document(models.Model):
         related_name="+",
     )
     finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    fixity_checked_at = models.DateTimeField(_("最近校验时间"), null=True, blank=True)
+    fixity_ok = models.BooleanField(_("校验结果"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("执法文书")
