@@ -237,7 +237,7 @@ def case_panel(case, user) -> dict:
     return {
         "review_reasons": queries.review_reasons(case), "discussion_reasons": queries.discussion_reasons(case),
         "submissions": case.submissions.all(), "discussions": case.discussions.all(),
-        "gate_problems": gate.gate_problems(case) if case.outcome else [],
+        "gate_problems": gate.gate_problems(case) if case.outcome and case.state in actions.SUBMITTABLE else [],
         "responsibility": queries.responsibility(case),
     }
 
