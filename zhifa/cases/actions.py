@@ -704,6 +704,8 @@ def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None) -> C
     }
     _save(case, actor, "decide")
     deadlines.meet(actor, case, deadlines.DECISION, decided_on)
+    for party_period in (deadlines.STATEMENT, deadlines.HEARING_REQUEST):  # the party's periods end with the decision
+        deadlines.meet(actor, case, party_period, decided_on)
     if case.outcome != Outcome.TRANSFER:
         deadlines.open_(actor, case, deadlines.SERVICE, decided_on)
     return case
