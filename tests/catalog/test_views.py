@@ -194,3 +194,22 @@ def test_export_downloads(login, world, cat):
             assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert client.get(reverse("catalog:export", args=[world.a.pk, "items", "pdf"])).status_code == 404
     assert client.get(reverse("catalog:export", args=[world.a.pk, "nothing", "csv"])).status_code == 404
+
+
+def test_each_list_retires_its_entries_with_a_reason(login, world, cat):
+    a = world.a.pk
+    pages = [
+        ("catalog:item_retire", cat.item, reverse("catalog:item_detail", args=[a, cat.item.pk])),
+        ("catalog:random_retire", cat.random, reverse("catalog:random_list", args=[a])),
+        ("catalog:av_retire", cat.av, reverse("catalog:av_list", args=[a])),
+        ("catalog:guide_retire", cat.guide, reverse("catalog:guide_list", args=[a])),
+        ("catalog:flowchart_retire", cat.chart, reverse("catalog:flowchart_list", args=[a])),
+    ]
+    for name, obj, back in pages:
+        url = reverse(name, args=[a, obj.pk])
+        assert login(world.officer).post(url, {"reason": "职能调整"}).status_code == 403
+        assert login(world.sysadmin).get(url).status_code == 405  # POST only
+        response = login(world.sysadmin).post(url, {"reason": "职能调整"})
+        assert response.status_code == 302 and response.url == back, name
+        obj.refresh_from_db()
+        assert obj.active is False, name

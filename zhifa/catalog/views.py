@@ -396,19 +396,32 @@ def _post(request, form, action, success, back):
     return redirect(back)
 
 
-@login_required
-@require_POST
-def item_retire(request, agency, pk):
-    agency = _agency(request, agency)
-    _require_edit(request, agency)
-    item = queries.access_item(request.user, agency, pk)
-    return _post(
-        request,
-        forms.ReasonForm(request.POST),
-        lambda d: actions.retire_item(request.user, item, reason=d["reason"]),
-        _("事项已停用，发布新版本后从公示清单中移除。"),
-        reverse("catalog:item_detail", args=[agency.pk, item.pk]),
-    )
+def _retire_view(access, retire, message, next_url):
+    """A POST page that retires one object of a list (停用) with a reason, for the agency's catalog editors."""
+
+    @login_required
+    @require_POST
+    def view(request, agency, pk):
+        agency = _agency(request, agency)
+        _require_edit(request, agency)
+        obj = access(request.user, agency, pk)
+        return _post(
+            request,
+            forms.ReasonForm(request.POST),
+            lambda d: retire(request.user, obj, reason=d["reason"]),
+            message,
+            next_url(agency, obj),
+        )
+
+    return view
+
+
+item_retire = _retire_view(
+    queries.access_item,
+    actions.retire_item,
+    _("事项已停用，发布新版本后从公示清单中移除。"),
+    lambda agency, obj: reverse("catalog:item_detail", args=[agency.pk, obj.pk]),
+)
 
 
 @login_required
@@ -469,19 +482,12 @@ def random_edit(request, agency, pk=None):
     return _form_page(request, form, title, agency, reverse("catalog:random_list", args=[agency.pk]))
 
 
-@login_required
-@require_POST
-def random_retire(request, agency, pk):
-    agency = _agency(request, agency)
-    _require_edit(request, agency)
-    obj = queries.access_random(request.user, agency, pk)
-    return _post(
-        request,
-        forms.ReasonForm(request.POST),
-        lambda d: actions.retire_random_item(request.user, obj, reason=d["reason"]),
-        _("事项已停用。"),
-        reverse("catalog:random_list", args=[agency.pk]),
-    )
+random_retire = _retire_view(
+    queries.access_random,
+    actions.retire_random_item,
+    _("事项已停用。"),
+    lambda agency, obj: reverse("catalog:random_list", args=[agency.pk]),
+)
 
 
 @login_required
@@ -537,19 +543,12 @@ def av_edit(request, agency, pk=None):
     return _form_page(request, form, title, agency, reverse("catalog:av_list", args=[agency.pk]))
 
 
-@login_required
-@require_POST
-def av_retire(request, agency, pk):
-    agency = _agency(request, agency)
-    _require_edit(request, agency)
-    obj = queries.access_av(request.user, agency, pk)
-    return _post(
-        request,
-        forms.ReasonForm(request.POST),
-        lambda d: actions.retire_av_item(request.user, obj, reason=d["reason"]),
-        _("事项已停用。"),
-        reverse("catalog:av_list", args=[agency.pk]),
-    )
+av_retire = _retire_view(
+    queries.access_av,
+    actions.retire_av_item,
+    _("事项已停用。"),
+    lambda agency, obj: reverse("catalog:av_list", args=[agency.pk]),
+)
 
 
 # 执法服务指南
@@ -666,19 +665,12 @@ def material_download(request, agency, pk):
     )
 
 
-@login_required
-@require_POST
-def guide_retire(request, agency, pk):
-    agency = _agency(request, agency)
-    _require_edit(request, agency)
-    guide = queries.access_guide(request.user, agency, pk)
-    return _post(
-        request,
-        forms.ReasonForm(request.POST),
-        lambda d: actions.retire_guide(request.user, guide, reason=d["reason"]),
-        _("指南已停用。"),
-        reverse("catalog:guide_list", args=[agency.pk]),
-    )
+guide_retire = _retire_view(
+    queries.access_guide,
+    actions.retire_guide,
+    _("指南已停用。"),
+    lambda agency, obj: reverse("catalog:guide_list", args=[agency.pk]),
+)
 
 
 # 执法流程图
@@ -736,19 +728,12 @@ def flowchart_edit(request, agency, pk=None):
     return _form_page(request, form, title, agency, reverse("catalog:flowchart_list", args=[agency.pk]))
 
 
-@login_required
-@require_POST
-def flowchart_retire(request, agency, pk):
-    agency = _agency(request, agency)
-    _require_edit(request, agency)
-    chart = queries.access_flowchart(request.user, agency, pk)
-    return _post(
-        request,
-        forms.ReasonForm(request.POST),
-        lambda d: actions.retire_flowchart(request.user, chart, reason=d["reason"]),
-        _("流程图已停用。"),
-        reverse("catalog:flowchart_list", args=[agency.pk]),
-    )
+flowchart_retire = _retire_view(
+    queries.access_flowchart,
+    actions.retire_flowchart,
+    _("流程图已停用。"),
+    lambda agency, obj: reverse("catalog:flowchart_list", args=[agency.pk]),
+)
 
 
 # 版本
