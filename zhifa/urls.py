@@ -11,7 +11,9 @@ urlpatterns = [
     path("", org_views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=org_forms.LoginForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=org_forms.LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -30,16 +30,25 @@ def test_action_pages_refuse_and_explain(cw, login):
     client = login(cw.head)
     response = client.post(url, {"opinion": "同意"})
     assert response.status_code == 200 and "已受理" in response.content.decode()  # not yet requested
-    assert login(cw.officer).post(reverse("cases:action", args=[case.pk, "request_filing"])).status_code == 302
+    assert (
+        login(cw.officer).post(reverse("cases:action", args=[case.pk, "request_filing"])).status_code == 302
+    )
     assert login(cw.head).post(url, {"opinion": "同意立案"}).status_code == 302
     assert Case.objects.get(pk=case.pk).state == State.INVESTIGATING
 
 
 def test_accept_case_by_page_validates_officers(cw, login):
     client = login(cw.officer)
-    data = {"party": cw.clinic.pk, "cause": "擅自执业", "source": "inspection", "field": cw.medical.pk,
-            "unit": cw.section.pk, "officers": [cw.officer.pk], "summary": "……",
-            "violation_date": (cw.clock.today - dt.timedelta(days=2)).isoformat()}
+    data = {
+        "party": cw.clinic.pk,
+        "cause": "擅自执业",
+        "source": "inspection",
+        "field": cw.medical.pk,
+        "unit": cw.section.pk,
+        "officers": [cw.officer.pk],
+        "summary": "……",
+        "violation_date": (cw.clock.today - dt.timedelta(days=2)).isoformat(),
+    }
     response = client.post(reverse("cases:create"), data)
     assert response.status_code == 200 and "不得少于2人" in response.content.decode()
     data["officers"] = [cw.officer.pk, cw.officer2.pk]
@@ -51,7 +60,9 @@ def test_opening_a_case_is_recorded(cw, login):
 
     case = cw.new_case()
     login(cw.supervisor).get(reverse("cases:detail", args=[case.pk]))
-    assert Entry.objects.filter(action="ledger.access", object_kind="cases.case", object_id=str(case.pk)).exists()
+    assert Entry.objects.filter(
+        action="ledger.access", object_kind="cases.case", object_id=str(case.pk)
+    ).exists()
 
 
 def _bearer(person):
@@ -67,23 +78,44 @@ def test_api_lists_only_own_agency_cases_and_runs_actions(cw, client):
     assert [c["reference"] for c in listing["results"]] == [case.reference]
     assert client.get("/api/v1/cases/", **_bearer(cw.officer_b)).json()["results"] == []
     assert client.get(f"/api/v1/cases/{case.pk}/", **_bearer(cw.officer_b)).status_code == 404
-    assert client.post(f"/api/v1/cases/{case.pk}/request-filing/", {}, content_type="application/json",
-                       **_bearer(cw.officer_b)).status_code == 404
-    response = client.post(f"/api/v1/cases/{case.pk}/approve-filing/", {"opinion": "x"},
-                           content_type="application/json", **_bearer(cw.head))
+    assert (
+        client.post(
+            f"/api/v1/cases/{case.pk}/request-filing/",
+            {},
+            content_type="application/json",
+            **_bearer(cw.officer_b),
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/approve-filing/",
+        {"opinion": "x"},
+        content_type="application/json",
+        **_bearer(cw.head),
+    )
     assert response.status_code == 400 and "已受理" in str(response.json())
-    response = client.post(f"/api/v1/cases/{case.pk}/request-filing/", {}, content_type="application/json", **officer)
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/request-filing/", {}, content_type="application/json", **officer
+    )
     assert response.status_code == 200 and response.json()["state"] == "filing_requested"
-    response = client.post(f"/api/v1/cases/{case.pk}/approve-filing/", {"opinion": "同意"},
-                           content_type="application/json", **officer)
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/approve-filing/",
+        {"opinion": "同意"},
+        content_type="application/json",
+        **officer,
+    )
     assert response.status_code == 403
 
 
 def test_api_refuses_objects_of_another_agency(cw, client):
     case = cw.new_case()
     cw.investigate  # noqa: B018 — the helper exists; this test stays in intake
-    response = client.post(f"/api/v1/cases/{case.pk}/assign-officers/", {"officers": [cw.officer_b.pk, cw.officer.pk]},
-                           content_type="application/json", **_bearer(cw.head))
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/assign-officers/",
+        {"officers": [cw.officer_b.pk, cw.officer.pk]},
+        content_type="application/json",
+        **_bearer(cw.head),
+    )
     assert response.status_code == 400
 
 

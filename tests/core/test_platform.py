@@ -16,11 +16,19 @@ from zhifa.org.models import Agency, Certificate, Person, RoleAssignment
 
 def test_demo_is_idempotent_and_complete(db, capsys):
     call_command("demo")
-    counts = (Agency.objects.count(), Person.objects.count(), Certificate.objects.count(),
-              RoleAssignment.objects.count())
+    counts = (
+        Agency.objects.count(),
+        Person.objects.count(),
+        Certificate.objects.count(),
+        RoleAssignment.objects.count(),
+    )
     call_command("demo")
-    assert counts == (Agency.objects.count(), Person.objects.count(), Certificate.objects.count(),
-                      RoleAssignment.objects.count())
+    assert counts == (
+        Agency.objects.count(),
+        Person.objects.count(),
+        Certificate.objects.count(),
+        RoleAssignment.objects.count(),
+    )
     out = capsys.readouterr().out
     assert "Mingshan#2026" in out and "zhifa01" in out
     bureau = Agency.objects.get(name="明山区卫生健康局")
@@ -64,8 +72,15 @@ def test_secret_key_is_generated_once_with_mode_600(tmp_path):
     env["ZHIFA_VAR_DIR"] = str(tmp_path)
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
     run = lambda: subprocess.run(  # noqa: E731
-        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; {code}"],
-        env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; {code}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     first, second = run(), run()
     assert first and first == second
@@ -83,7 +98,9 @@ def test_embedded_defaults():
 
 def test_console_script_wraps_management(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "zhifa.cli", "help"], capture_output=True, text=True,
+        [sys.executable, "-m", "zhifa.cli", "help"],
+        capture_output=True,
+        text=True,
         env={**os.environ, "ZHIFA_VAR_DIR": str(tmp_path)},
     )
     assert result.returncode == 0
@@ -92,10 +109,18 @@ def test_console_script_wraps_management(tmp_path):
 
 
 def test_a_bucket_name_selects_object_storage(tmp_path):
-    env = {**os.environ, "ZHIFA_VAR_DIR": str(tmp_path), "ZHIFA_S3_BUCKET": "zhifa-files",
-           "ZHIFA_S3_ENDPOINT_URL": "http://127.0.0.1:9"}
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; django.setup(); "
-            "from django.core.files.storage import default_storage as s; print(type(s._wrapped if hasattr(s, '_wrapped') "
-            "else s).__name__ if (s._setup() or True) else '', s.bucket_name)")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    env = {
+        **os.environ,
+        "ZHIFA_VAR_DIR": str(tmp_path),
+        "ZHIFA_S3_BUCKET": "zhifa-files",
+        "ZHIFA_S3_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; django.setup(); "
+        "from django.core.files.storage import default_storage as s; print(type(s._wrapped if hasattr(s, '_wrapped') "
+        "else s).__name__ if (s._setup() or True) else '', s.bucket_name)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["S3Storage", "zhifa-files"]

@@ -6,8 +6,13 @@ import pytest
 from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
-REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                     "LOCATION": "redis://127.0.0.1:6379/15", "KEY_PREFIX": f"zhifa-test-{uuid.uuid4().hex}"}}
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": f"zhifa-test-{uuid.uuid4().hex}",
+    }
+}
 
 
 @pytest.fixture
@@ -42,7 +47,11 @@ def test_settings_choose_redis_from_the_environment(tmp_path):
     import sys
 
     env = {**os.environ, "ZHIFA_VAR_DIR": str(tmp_path), "ZHIFA_REDIS_URL": "redis://127.0.0.1:6379/14"}
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; django.setup(); "
-            "from django.core.cache import caches; c = caches['default']; c.set('k', 'v'); print(type(c).__name__, c.get('k'))")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhifa.settings'; django.setup(); "
+        "from django.core.cache import caches; c = caches['default']; c.set('k', 'v'); print(type(c).__name__, c.get('k'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["RedisCache", "v"]

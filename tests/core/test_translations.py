@@ -18,7 +18,9 @@ PO = LC_MESSAGES / "django.po"
 MO = LC_MESSAGES / "django.mo"
 
 # %(name)s, %s, %d, %.2f … (not %%), and str.format fields {name}, {0}, {} (not {{ }}).
-PLACEHOLDER = re.compile(r"%%|%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdiouxXeEfFgGcr]|\{\{|\}\}|\{[^{}]*\}")
+PLACEHOLDER = re.compile(
+    r"%%|%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdiouxXeEfFgGcr]|\{\{|\}\}|\{[^{}]*\}"
+)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
@@ -100,8 +102,10 @@ def problems(entries):
             else:  # a plural form may leave out the count (“one entry”) but may add nothing
                 ok = not (got - (wanted | placeholders(e["msgid_plural"])))
             if not ok:
-                found.append(f"{where}: msgstr[{index}] placeholders {sorted(got.elements())} "
-                             f"differ from the msgid's {sorted(wanted.elements())}")
+                found.append(
+                    f"{where}: msgstr[{index}] placeholders {sorted(got.elements())} "
+                    f"differ from the msgid's {sorted(wanted.elements())}"
+                )
     return found
 
 
@@ -111,7 +115,8 @@ def test_catalogue_is_complete_and_keeps_placeholders():
     found = problems(entries)
     assert not found, (
         f"{len(found)} problem(s) in the English catalogue; translate them, then run compilemessages:\n"
-        + "\n".join(found[:50]))
+        + "\n".join(found[:50])
+    )
 
 
 def test_compiled_catalogue_matches_the_po():
@@ -125,12 +130,14 @@ def test_compiled_catalogue_matches_the_po():
         key = e["msgid"] if e["msgctxt"] is None else f"{e['msgctxt']}\x04{e['msgid']}"
         if compiled._catalog.get(key) != e["msgstr"][0]:
             stale.append(e["msgid"])
-    assert not stale, (f"django.mo is out of date for {len(stale)} entries (first: {stale[0]!r}); "
-                       "run: cd zhifa && ../.venv/bin/zhifa compilemessages -l en")
+    assert not stale, (
+        f"django.mo is out of date for {len(stale)} entries (first: {stale[0]!r}); "
+        "run: cd zhifa && ../.venv/bin/zhifa compilemessages -l en"
+    )
 
 
 def test_the_check_catches_untranslated_fuzzy_and_lost_placeholders():
-    sample = r'''
+    sample = r"""
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\n"
@@ -157,9 +164,16 @@ msgstr "Saved"
 
 #~ msgid "旧"
 #~ msgstr ""
-'''
+"""
     entries = parse_po(sample)
-    assert [e["msgid"] for e in entries] == ["", "共%(n)d项。", "未翻译", "模糊", "%(a)s与%(b)s", "{name}已保存"]
+    assert [e["msgid"] for e in entries] == [
+        "",
+        "共%(n)d项。",
+        "未翻译",
+        "模糊",
+        "%(a)s与%(b)s",
+        "{name}已保存",
+    ]
     assert entries[4]["msgstr"][0] == "%(a)s and %(c)s"
     found = problems(entries)
     assert len(found) == 4

@@ -31,9 +31,16 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
 
     agency = Agency.objects.get(code="mingshan-wjj")
     officer = Person.objects.get(username="zhifa01")
-    case_actions.register_party(officer, agency, kind=PartyKind.LEGAL, name="明山区测试诊所",
-                                id_type=IdType.CREDIT_CODE, id_number="91350100M000100Y43",
-                                address="明山区测试路1号", legal_representative="测试")
+    case_actions.register_party(
+        officer,
+        agency,
+        kind=PartyKind.LEGAL,
+        name="明山区测试诊所",
+        id_type=IdType.CREDIT_CODE,
+        id_number="91350100M000100Y43",
+        address="明山区测试路1号",
+        legal_representative="测试",
+    )
     _login(page, live_server, "zhifa01")
     page.goto(f"{live_server.url}/cases/new/")
     page.get_by_label("当事人").select_option(label="明山区测试诊所")

@@ -21,7 +21,9 @@ def _login(client, username, password, ip="10.0.0.1"):
 def test_passwords_are_hashed_with_argon2(world):
     from zhifa.org import actions
 
-    person = actions.add_person(world.secadmin, world.a, username="argon", password=PASSWORD, full_name="阿贡")
+    person = actions.add_person(
+        world.secadmin, world.a, username="argon", password=PASSWORD, full_name="阿贡"
+    )
     assert person.password.startswith("argon2")
 
 

@@ -59,17 +59,29 @@ def test_certificate_actions_by_api(client, world, bearer):
 
 
 def test_issue_certificate_by_api_refuses_bad_dates_in_chinese(client, world, bearer):
-    body = {"person": world.head.pk, "number": "API-1", "fields": ["medical"], "issuer": "甲区人民政府",
-            "valid_from": "2026-05-01", "valid_to": "2026-01-01"}
-    response = client.post("/api/v1/certificates/", body, content_type="application/json", **bearer(world.sysadmin))
+    body = {
+        "person": world.head.pk,
+        "number": "API-1",
+        "fields": ["medical"],
+        "issuer": "甲区人民政府",
+        "valid_from": "2026-05-01",
+        "valid_to": "2026-01-01",
+    }
+    response = client.post(
+        "/api/v1/certificates/", body, content_type="application/json", **bearer(world.sysadmin)
+    )
     assert response.status_code == 400
     assert not Certificate.objects.filter(number="API-1").exists()
     body["valid_to"] = "2028-01-01"
-    response = client.post("/api/v1/certificates/", body, content_type="application/json", **bearer(world.sysadmin))
+    response = client.post(
+        "/api/v1/certificates/", body, content_type="application/json", **bearer(world.sysadmin)
+    )
     assert response.status_code == 201
     body["person"] = world.officer_b.pk
     body["number"] = "API-2"
-    response = client.post("/api/v1/certificates/", body, content_type="application/json", **bearer(world.sysadmin))
+    response = client.post(
+        "/api/v1/certificates/", body, content_type="application/json", **bearer(world.sysadmin)
+    )
     assert response.status_code == 404
 
 

@@ -59,7 +59,9 @@ def test_granting_in_any_order_keeps_the_administrators_separate(sequence):
 
 def test_certificate_validity():
     today = dt.date(2026, 11, 25)
-    base = dict(valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2027, 1, 1), field_codes=["medical"], on=today)
+    base = dict(
+        valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2027, 1, 1), field_codes=["medical"], on=today
+    )
     assert rules.certificate_problem(status=CertificateStatus.ACTIVE, field="medical", **base) is None
     assert rules.certificate_problem(status=CertificateStatus.ACTIVE, field="water", **base) == "field"
     assert rules.certificate_problem(status=CertificateStatus.SUSPENDED, field="medical", **base) == "status"

@@ -474,7 +474,9 @@ def test_fixity_covers_finalised_documents(investigating):
     doc = record_actions.finalise_document(w.officer, doc)
     results = [r for r in evidence.check_fixity() if "document" in r]
     assert {(r["file"], r["result"]) for r in results} == {(doc.pdf_name, "ok"), (doc.docx_name, "ok")}
-    assert run_verification(agency=w.a, state=True).ok  # the fixity bookkeeping is not a change to the document
+    assert run_verification(
+        agency=w.a, state=True
+    ).ok  # the fixity bookkeeping is not a change to the document
     with open(default_storage.path(doc.pdf_name), "r+b") as fh:
         fh.seek(100)
         fh.write(b"\x00")

@@ -9,24 +9,40 @@ from zhifa.review.rules import POINT_CODES
 
 
 def all_pass(**problems):
-    return {c: ({"result": "problem", "comment": problems[c]} if c in problems else {"result": "pass", "comment": ""})
-            for c in POINT_CODES}
+    return {
+        c: (
+            {"result": "problem", "comment": problems[c]}
+            if c in problems
+            else {"result": "pass", "comment": ""}
+        )
+        for c in POINT_CODES
+    }
 
 
 @pytest.fixture
 def rw(cw):  # noqa: F811 (the cw fixture is imported above)
     """cw plus the plan's rule (every general-procedure penalty decision is reviewed) and a second reviewer."""
-    actions.set_criterion(cw.sysadmin, cw.a, kind=CriterionKind.GENERAL_PENALTY, label="一般程序行政处罚决定",
-                          basis="明山区实施方案")
+    actions.set_criterion(
+        cw.sysadmin,
+        cw.a,
+        kind=CriterionKind.GENERAL_PENALTY,
+        label="一般程序行政处罚决定",
+        basis="明山区实施方案",
+    )
     cw.reviewer2 = cw.person(cw.a, "reviewer_a2", "甲审核二", Role.LEGAL_REVIEWER, unit=cw.legal_unit)
     cw.unqualified = cw.person(cw.a, "reviewer_a3", "甲审核三", Role.LEGAL_REVIEWER, unit=cw.legal_unit)
-    cw.reviewer2 = org_actions.update_person(None, cw.reviewer2, legal_qualification=True,
-                                             legal_qualification_date=cw.clock.today)
+    cw.reviewer2 = org_actions.update_person(
+        None, cw.reviewer2, legal_qualification=True, legal_qualification_date=cw.clock.today
+    )
     cw.all_pass = all_pass
 
     def submit(case, **kw):
-        args = dict(explanation="拟给予警告并处罚款。", discretion_reason="一般情节。", qualifications="两名承办人均持证。",
-                    materials=["explanation", "draft", "evidence"])
+        args = dict(
+            explanation="拟给予警告并处罚款。",
+            discretion_reason="一般情节。",
+            qualifications="两名承办人均持证。",
+            materials=["explanation", "draft", "evidence"],
+        )
         args.update(kw)
         return actions.submit(cw.officer, case, **args)
 

@@ -50,9 +50,15 @@ def _refused(call) -> bool:
 @pytest.mark.django_db
 def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
     w = rw
-    actions.set_criterion(w.sysadmin, w.a, kind=CriterionKind.LARGE_FINE, applies_to=AppliesTo.COLLECTIVE,
-                          label="罚款六千元以上集体讨论", threshold_person=Decimal("1000"),
-                          threshold_organisation=Decimal("6000"))
+    actions.set_criterion(
+        w.sysadmin,
+        w.a,
+        kind=CriterionKind.LARGE_FINE,
+        applies_to=AppliesTo.COLLECTIVE,
+        label="罚款六千元以上集体讨论",
+        threshold_person=Decimal("1000"),
+        threshold_organisation=Decimal("6000"),
+    )
     third = w.person(w.a, "head_a2", "甲副局长", "agency_head")
     case = w.investigate(w.new_case())
     case_actions.issue_notice(w.officer, case)
@@ -94,8 +100,16 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
         @rule(mode=st.sampled_from(["single", "collegial"]))
         def submit(self, mode):
             responses = {"law": "已更正"} if self.problems is not None else {}
-            s = actions.submit(w.officer, self._case(), explanation="说明", discretion_reason="一般",
-                               qualifications="持证", materials=MATERIALS, mode=mode, responses=responses)
+            s = actions.submit(
+                w.officer,
+                self._case(),
+                explanation="说明",
+                discretion_reason="一般",
+                qualifications="持证",
+                materials=MATERIALS,
+                mode=mode,
+                responses=responses,
+            )
             reviewers = [w.reviewer] if mode == "single" else [w.reviewer, w.reviewer2]
             actions.assign(w.head, s, reviewers=reviewers)
             self.pending, self.problems = (s, self.version), None
@@ -109,11 +123,18 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
 
             def give():
                 for r in reviewers:
-                    actions.give_opinion(r, s, points=PASS if agree else PROBLEM,
-                                         outcome="agree" if agree else "problems", summary="意见")
+                    actions.give_opinion(
+                        r,
+                        s,
+                        points=PASS if agree else PROBLEM,
+                        outcome="agree" if agree else "problems",
+                        summary="意见",
+                    )
 
             refused = _refused(give)
-            assert refused == (version != self.version), "an opinion on a changed file must be refused, and only then"
+            assert refused == (version != self.version), (
+                "an opinion on a changed file must be refused, and only then"
+            )
             if refused:
                 actions.withdraw(w.officer, s, reason="材料变更")
             elif agree:
@@ -133,7 +154,9 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
         def escalate_and_coordinate(self, accept):
             s = self.problems
             actions.escalate(w.officer, s, reason="不同意审核意见")
-            actions.coordinate(w.head, s, outcome="accept_unit" if accept else "uphold_review", decision="协调意见")
+            actions.coordinate(
+                w.head, s, outcome="accept_unit" if accept else "uphold_review", decision="协调意见"
+            )
             self.coordinated.add(s.pk)
             if accept:
                 self.approved.add(self.versions[s.pk])
@@ -142,15 +165,25 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
         @precondition(lambda self: not self.decided and self.pending is None)
         @rule(fine=st.sampled_from([Decimal("5000"), Decimal("8000"), Decimal("4000")]))
         def edit_draft(self, fine):
-            self._change(lambda c: case_actions.update_draft(w.officer, c, fine_amount=fine), fine != self.fine)
+            self._change(
+                lambda c: case_actions.update_draft(w.officer, c, fine_amount=fine), fine != self.fine
+            )
             self.fine = fine
 
         @precondition(lambda self: not self.decided and self.pending is None)
         @rule()
         def add_evidence(self):
-            self._change(lambda c: case_actions.add_record(
-                w.officer, c, kind=RecordKind.INQUIRY, data={"content": f"补充询问{self.version}"},
-                started_at=timezone.now(), officers=[w.officer, w.officer2], certificates_shown=w.certs()))
+            self._change(
+                lambda c: case_actions.add_record(
+                    w.officer,
+                    c,
+                    kind=RecordKind.INQUIRY,
+                    data={"content": f"补充询问{self.version}"},
+                    started_at=timezone.now(),
+                    officers=[w.officer, w.officer2],
+                    certificates_shown=w.certs(),
+                )
+            )
 
         @precondition(lambda self: not self.decided)
         @rule(kind=st.sampled_from(["investigation_report", "approval_form", "prior_notice"]))
@@ -168,8 +201,9 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
             c = self._case()
             if c.discussions.filter(state="open").exists():
                 return
-            d = actions.open_discussion(w.head, c, held_on=w.clock.today, place="会议室",
-                                        participants=[w.reviewer, third])
+            d = actions.open_discussion(
+                w.head, c, held_on=w.clock.today, place="会议室", participants=[w.reviewer, third]
+            )
             for p in (w.head, w.reviewer, third):
                 actions.record_opinion(w.head, d, participant=p, opinion="同意")
             actions.conclude_discussion(w.head, d, conclusion="同意")
@@ -179,7 +213,9 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
         @rule()
         def decide(self):
             needs_discussion = self.fine >= Decimal("6000")
-            expected = self.version in self.approved and (not needs_discussion or self.version in self.discussed)
+            expected = self.version in self.approved and (
+                not needs_discussion or self.version in self.discussed
+            )
             refused = _refused(lambda: case_actions.decide(w.head, self._case()))
             assert refused == (not expected), (self.version, self.approved, self.discussed, self.fine)
             self.decided = not refused
@@ -197,7 +233,10 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
 
     run_state_machine_as_test(
         Gate,
-        settings=settings(max_examples=EXAMPLES, stateful_step_count=6, deadline=None,
-                          suppress_health_check=list(HealthCheck)),
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
     )
-

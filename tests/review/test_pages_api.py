@@ -24,16 +24,35 @@ def test_submit_assign_and_review_through_pages(rw, login):
     client = login(rw.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "须经法制审核" in page and "提交法制审核" in page
-    response = client.post(reverse("review:submit", args=[case.pk]), {
-        "mode": "single", "explanation": "说明", "discretion_reason": "一般", "qualifications": "持证",
-        "materials": ["explanation", "draft"]})
+    response = client.post(
+        reverse("review:submit", args=[case.pk]),
+        {
+            "mode": "single",
+            "explanation": "说明",
+            "discretion_reason": "一般",
+            "qualifications": "持证",
+            "materials": ["explanation", "draft"],
+        },
+    )
     assert response.status_code == 200 and "证据材料及目录" in response.content.decode()
-    response = client.post(reverse("review:submit", args=[case.pk]), {
-        "mode": "single", "explanation": "说明", "discretion_reason": "一般", "qualifications": "持证",
-        "materials": ["explanation", "draft", "evidence"]})
+    response = client.post(
+        reverse("review:submit", args=[case.pk]),
+        {
+            "mode": "single",
+            "explanation": "说明",
+            "discretion_reason": "一般",
+            "qualifications": "持证",
+            "materials": ["explanation", "draft", "evidence"],
+        },
+    )
     s = Submission.objects.get(case=case)
     assert response.status_code == 302
-    assert login(rw.officer).post(reverse("review:assign", args=[s.pk]), {"reviewers": [rw.reviewer.pk]}).status_code == 403
+    assert (
+        login(rw.officer)
+        .post(reverse("review:assign", args=[s.pk]), {"reviewers": [rw.reviewer.pk]})
+        .status_code
+        == 403
+    )
     s.refresh_from_db()
     assert not s.assignments.exists()  # the officer may not assign: refused, nothing written
     login(rw.head).post(reverse("review:assign", args=[s.pk]), {"reviewers": [rw.reviewer.pk]})
@@ -41,9 +60,23 @@ def test_submit_assign_and_review_through_pages(rw, login):
     queue = login(rw.reviewer).get(reverse("review:home")).content.decode()
     assert case.reference in queue
     assert login(rw.reviewer2).get(reverse("review:opinion", args=[s.pk])).status_code == 403
-    form = {f"{c}_result": "pass" for c in ("subject", "qualification", "procedure", "facts", "law", "discretion",
-                                             "authority", "documents", "transfer")}
-    response = login(rw.reviewer).post(reverse("review:opinion", args=[s.pk]), {**form, "outcome": "agree", "summary": "同意"})
+    form = {
+        f"{c}_result": "pass"
+        for c in (
+            "subject",
+            "qualification",
+            "procedure",
+            "facts",
+            "law",
+            "discretion",
+            "authority",
+            "documents",
+            "transfer",
+        )
+    }
+    response = login(rw.reviewer).post(
+        reverse("review:opinion", args=[s.pk]), {**form, "outcome": "agree", "summary": "同意"}
+    )
     assert response.status_code == 302
     s.refresh_from_db()
     assert s.state == "approved"
@@ -61,27 +94,66 @@ def test_other_agencies_and_administrators_see_no_reviews(rw, login, client):
 
 def test_api_flow_and_refusals(rw, client):
     case = _ready(rw)
-    body = {"case": case.pk, "explanation": "说明", "discretion_reason": "一般", "qualifications": "持证",
-            "materials": ["explanation", "draft", "evidence"]}
-    assert client.post("/api/v1/reviews/", body, content_type="application/json",
-                       **_bearer(rw.officer_b)).status_code == 404
+    body = {
+        "case": case.pk,
+        "explanation": "说明",
+        "discretion_reason": "一般",
+        "qualifications": "持证",
+        "materials": ["explanation", "draft", "evidence"],
+    }
+    assert (
+        client.post(
+            "/api/v1/reviews/", body, content_type="application/json", **_bearer(rw.officer_b)
+        ).status_code
+        == 404
+    )
     response = client.post("/api/v1/reviews/", body, content_type="application/json", **_bearer(rw.officer))
     assert response.status_code == 201
     sid = response.json()["id"]
-    response = client.post(f"/api/v1/reviews/{sid}/assign/", {"reviewers": [rw.officer2.pk]},
-                           content_type="application/json", **_bearer(rw.head))
+    response = client.post(
+        f"/api/v1/reviews/{sid}/assign/",
+        {"reviewers": [rw.officer2.pk]},
+        content_type="application/json",
+        **_bearer(rw.head),
+    )
     assert response.status_code == 400 and "法制审核人员" in str(response.json())
-    client.post(f"/api/v1/reviews/{sid}/assign/", {"reviewers": [rw.reviewer.pk]}, content_type="application/json",
-                **_bearer(rw.head))
-    points = {c: {"result": "pass"} for c in ("subject", "qualification", "procedure", "facts", "law", "discretion",
-                                                "authority", "documents", "transfer")}
-    response = client.post(f"/api/v1/reviews/{sid}/opinion/", {"points": points, "outcome": "agree", "summary": "同意"},
-                           content_type="application/json", **_bearer(rw.reviewer2))
+    client.post(
+        f"/api/v1/reviews/{sid}/assign/",
+        {"reviewers": [rw.reviewer.pk]},
+        content_type="application/json",
+        **_bearer(rw.head),
+    )
+    points = {
+        c: {"result": "pass"}
+        for c in (
+            "subject",
+            "qualification",
+            "procedure",
+            "facts",
+            "law",
+            "discretion",
+            "authority",
+            "documents",
+            "transfer",
+        )
+    }
+    response = client.post(
+        f"/api/v1/reviews/{sid}/opinion/",
+        {"points": points, "outcome": "agree", "summary": "同意"},
+        content_type="application/json",
+        **_bearer(rw.reviewer2),
+    )
     assert response.status_code == 403
-    response = client.post(f"/api/v1/reviews/{sid}/opinion/", {"points": points, "outcome": "agree", "summary": "同意"},
-                           content_type="application/json", **_bearer(rw.reviewer))
+    response = client.post(
+        f"/api/v1/reviews/{sid}/opinion/",
+        {"points": points, "outcome": "agree", "summary": "同意"},
+        content_type="application/json",
+        **_bearer(rw.reviewer),
+    )
     assert response.status_code == 200 and response.json()["state"] == "approved"
-    response = client.post(f"/api/v1/cases/{case.pk}/decide/", {}, content_type="application/json", **_bearer(rw.head))
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/decide/", {}, content_type="application/json", **_bearer(rw.head)
+    )
     assert response.status_code == 200 and response.json()["state"] == "decided"
 
 
@@ -112,7 +184,11 @@ def test_responsibility_is_read_from_the_ledger(rw, login):
     case_actions.decide(rw.head, case)
     rows = queries.responsibility(case)
     assert [(r["what"], r["who"]) for r in rows] == [
-        ("送审", "甲执法"), ("指派审核", "甲局长"), ("审核并签署意见", "甲审核"), ("作出决定（签发）", "甲局长")]
+        ("送审", "甲执法"),
+        ("指派审核", "甲局长"),
+        ("审核并签署意见", "甲审核"),
+        ("作出决定（签发）", "甲局长"),
+    ]
     assert "责任记录" in login(rw.supervisor).get(reverse("cases:detail", args=[case.pk])).content.decode()
 
 

@@ -6,8 +6,17 @@ from hypothesis import strategies as st
 from zhifa.review import rules
 from zhifa.review.choices import CriterionKind
 
-BASE = dict(general_procedure=True, outcome="penalty", kinds=("fine",), fine=Decimal("5000"), confiscation=Decimal(0),
-            citizen=False, hearing_held=False, complex_case=False, public_interest=False)
+BASE = dict(
+    general_procedure=True,
+    outcome="penalty",
+    kinds=("fine",),
+    fine=Decimal("5000"),
+    confiscation=Decimal(0),
+    citizen=False,
+    hearing_held=False,
+    complex_case=False,
+    public_interest=False,
+)
 
 
 def facts(**kw):
@@ -16,8 +25,12 @@ def facts(**kw):
 
 GENERAL = rules.Rule(CriterionKind.GENERAL_PENALTY, "一般程序行政处罚决定")
 REVOKE = rules.Rule(CriterionKind.PENALTY_KIND, "吊销许可证件", "revoke_license")
-BIG = rules.Rule(CriterionKind.LARGE_FINE, "较大数额罚款", threshold_person=Decimal("5000"),
-                 threshold_organisation=Decimal("50000"))
+BIG = rules.Rule(
+    CriterionKind.LARGE_FINE,
+    "较大数额罚款",
+    threshold_person=Decimal("5000"),
+    threshold_organisation=Decimal("50000"),
+)
 
 
 def test_article_58_applies_without_any_agency_list():
@@ -30,24 +43,38 @@ def test_article_58_applies_without_any_agency_list():
 def test_the_plan_reviews_every_general_procedure_penalty():
     assert rules.requires_legal_review(facts(), [GENERAL]) == ["一般程序行政处罚决定"]
     assert rules.requires_legal_review(facts(general_procedure=False), [GENERAL]) == []
-    assert rules.requires_legal_review(facts(outcome="no_penalty_minor", kinds=(), fine=Decimal(0)), [GENERAL]) == []
+    assert (
+        rules.requires_legal_review(facts(outcome="no_penalty_minor", kinds=(), fine=Decimal(0)), [GENERAL])
+        == []
+    )
 
 
 def test_agency_thresholds_distinguish_persons_and_organisations():
     assert rules.requires_legal_review(facts(fine=Decimal("5000"), citizen=True), [BIG]) == ["较大数额罚款"]
     assert rules.requires_legal_review(facts(fine=Decimal("5000"), citizen=False), [BIG]) == []
     assert rules.requires_legal_review(facts(fine=Decimal("50000")), [BIG]) == ["较大数额罚款"]
-    assert rules.requires_legal_review(facts(kinds=("revoke_license",), fine=Decimal(0)), [REVOKE]) == ["吊销许可证件"]
+    assert rules.requires_legal_review(facts(kinds=("revoke_license",), fine=Decimal(0)), [REVOKE]) == [
+        "吊销许可证件"
+    ]
 
 
 def test_collective_discussion_for_complex_cases_and_listed_ones():
     assert rules.requires_collective_discussion(facts(), []) == []
     assert rules.requires_collective_discussion(facts(complex_case=True), [])
-    assert rules.requires_collective_discussion(facts(kinds=("revoke_license",)), [REVOKE]) == ["吊销许可证件"]
+    assert rules.requires_collective_discussion(facts(kinds=("revoke_license",)), [REVOKE]) == [
+        "吊销许可证件"
+    ]
 
 
 def test_reviewer_rules():
-    ok = dict(is_reviewer=True, in_review_unit=True, handled_case=False, submitted=False, first_time=False, qualified=False)
+    ok = dict(
+        is_reviewer=True,
+        in_review_unit=True,
+        handled_case=False,
+        submitted=False,
+        first_time=False,
+        qualified=False,
+    )
     assert rules.reviewer_problem(**ok) is None
     assert rules.reviewer_problem(**{**ok, "handled_case": True}) == "conflict"
     assert rules.reviewer_problem(**{**ok, "submitted": True}) == "conflict"
@@ -65,10 +92,19 @@ def test_staffing_five_percent():
 def test_opinions_answer_all_nine_points():
     passes = {c: {"result": "pass"} for c in rules.POINT_CODES}
     assert rules.opinion_problem(passes, "agree") is None
-    assert rules.opinion_problem({**passes, "law": {"result": "problem", "comment": ""}}, "problems") == "problem_without_comment"
-    assert rules.opinion_problem({**passes, "law": {"result": "problem", "comment": "条款引用错误"}}, "agree") == "agree_with_problems"
+    assert (
+        rules.opinion_problem({**passes, "law": {"result": "problem", "comment": ""}}, "problems")
+        == "problem_without_comment"
+    )
+    assert (
+        rules.opinion_problem({**passes, "law": {"result": "problem", "comment": "条款引用错误"}}, "agree")
+        == "agree_with_problems"
+    )
     assert rules.opinion_problem(passes, "problems") == "problems_without_point"
-    assert rules.opinion_problem({k: v for k, v in passes.items() if k != "transfer"}, "agree") == "points_missing"
+    assert (
+        rules.opinion_problem({k: v for k, v in passes.items() if k != "transfer"}, "agree")
+        == "points_missing"
+    )
 
 
 @given(st.lists(st.sampled_from(["agree", "problems"]), min_size=2, max_size=7))

@@ -39,7 +39,9 @@ from .models import (
 )
 
 # Records made on site with the party: two certified officers, certificates shown (arts. 42, 55).
-ONSITE_RECORDS = frozenset({RecordKind.INQUIRY, RecordKind.ONSITE, RecordKind.PRESERVATION, RecordKind.SEIZURE})
+ONSITE_RECORDS = frozenset(
+    {RecordKind.INQUIRY, RecordKind.ONSITE, RecordKind.PRESERVATION, RecordKind.SEIZURE}
+)
 # Records that need the agency head's approval before they are made (art. 56; 行政强制法 art. 18).
 APPROVED_RECORDS = frozenset({RecordKind.PRESERVATION, RecordKind.SEIZURE, RecordKind.SEIZURE_EXTENSION})
 
@@ -80,7 +82,9 @@ def _require_handler(actor: Person, case: Case) -> None:
         return
     if actor.pk in set(case.officer_links.values_list("person_id", flat=True)):
         return
-    _require(actor, case.agency, {Role.UNIT_HEAD, Role.AGENCY_HEAD}, _("只有本案承办人员或负责人可以进行此操作。"))
+    _require(
+        actor, case.agency, {Role.UNIT_HEAD, Role.AGENCY_HEAD}, _("只有本案承办人员或负责人可以进行此操作。")
+    )
 
 
 def _require_head(actor: Person, case: Case) -> None:
@@ -88,8 +92,10 @@ def _require_head(actor: Person, case: Case) -> None:
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update(of=("self",)).select_related("agency", "party", "field", "unit").get(
-        pk=case.pk
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("agency", "party", "field", "unit")
+        .get(pk=case.pk)
     )
 
 
@@ -127,8 +133,16 @@ _PARTY_ID_MESSAGES = {
 
 @transaction.atomic
 def register_party(
-    actor: Person, agency: Agency, *, kind: str, name: str, id_type: str, id_number: str, address: str,
-    legal_representative: str = "", phone: str = "",
+    actor: Person,
+    agency: Agency,
+    *,
+    kind: str,
+    name: str,
+    id_type: str,
+    id_number: str,
+    address: str,
+    legal_representative: str = "",
+    phone: str = "",
 ) -> Party:
     _require(actor, agency, {Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
     id_number = id_number.strip().upper()
@@ -140,13 +154,24 @@ def register_party(
     if Party.objects.filter(agency=agency, id_type=id_type, id_number=id_number).exists():
         raise RuleViolation({"id_number": [_("该当事人已登记，请直接选用。")]})
     party = Party(
-        agency=agency, kind=kind, name=name.strip(), id_type=id_type, id_number=id_number, address=address,
-        legal_representative=legal_representative, phone=phone,
+        agency=agency,
+        kind=kind,
+        name=name.strip(),
+        id_type=id_type,
+        id_number=id_number,
+        address=address,
+        legal_representative=legal_representative,
+        phone=phone,
     )
     party.full_clean()
     party.save()
-    ledger.append(agency=agency, actor=actor, action="cases.register_party", obj=party,
-                  payload={"state": snapshot(party)})
+    ledger.append(
+        agency=agency,
+        actor=actor,
+        action="cases.register_party",
+        obj=party,
+        payload={"state": snapshot(party)},
+    )
     return party
 
 
@@ -158,15 +183,22 @@ def declare_connection(actor: Person, party: Party, *, relation: str) -> PartyCo
     connection, _created = PartyConnection.objects.get_or_create(
         person=actor, party=party, defaults={"relation": relation}
     )
-    ledger.append(agency=party.agency, actor=actor, action="cases.declare_connection", obj=connection,
-                  payload={"state": snapshot(connection)})
+    ledger.append(
+        agency=party.agency,
+        actor=actor,
+        action="cases.declare_connection",
+        obj=connection,
+        payload={"state": snapshot(connection)},
+    )
     return connection
 
 
 # Officers ---------------------------------------------------------------------------------------------------------
 
-def _check_officers(case_agency: Agency, party: Party, field: EnforcementField, officers: Sequence[Person],
-                    on: dt.date) -> None:
+
+def _check_officers(
+    case_agency: Agency, party: Party, field: EnforcementField, officers: Sequence[Person], on: dt.date
+) -> None:
     officers = list(dict.fromkeys(officers))
     foreign = [p.full_name for p in officers if p.agency_id != case_agency.pk]
     if foreign:
@@ -189,12 +221,26 @@ def _set_officers(case: Case, officers: Sequence[Person]) -> None:
 
 # Intake and filing ------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def accept_case(
-    actor: Person, *, party: Party, cause: str, source: str, field: EnforcementField, unit: Unit,
-    officers: Sequence[Person], summary: str, violation_date: dt.date, violation_ended: dt.date | None = None,
-    life_health_harm: bool = False, place: str = "", source_detail: str = "", complaint_receipt: str = "",
-    items: Sequence[str] = (), accepted_on: dt.date | None = None,
+    actor: Person,
+    *,
+    party: Party,
+    cause: str,
+    source: str,
+    field: EnforcementField,
+    unit: Unit,
+    officers: Sequence[Person],
+    summary: str,
+    violation_date: dt.date,
+    violation_ended: dt.date | None = None,
+    life_health_harm: bool = False,
+    place: str = "",
+    source_detail: str = "",
+    complaint_receipt: str = "",
+    items: Sequence[str] = (),
+    accepted_on: dt.date | None = None,
 ) -> Case:
     """受理: record a suspected violation (案件受理记录) and the officers who will handle it."""
     agency = party.agency
@@ -212,10 +258,22 @@ def accept_case(
     year = accepted_on.year
     number = next_number(agency, "case", year)
     case = Case(
-        agency=agency, reference=f"{agency.short_name}案〔{year}〕{number}号", cause=cause.strip(), source=source,
-        source_detail=source_detail, complaint_receipt=complaint_receipt, field=field, items=list(items),
-        party=party, unit=unit, summary=summary, place=place, violation_date=violation_date,
-        violation_ended=violation_ended, life_health_harm=life_health_harm, accepted_on=accepted_on,
+        agency=agency,
+        reference=f"{agency.short_name}案〔{year}〕{number}号",
+        cause=cause.strip(),
+        source=source,
+        source_detail=source_detail,
+        complaint_receipt=complaint_receipt,
+        field=field,
+        items=list(items),
+        party=party,
+        unit=unit,
+        summary=summary,
+        place=place,
+        violation_date=violation_date,
+        violation_ended=violation_ended,
+        life_health_harm=life_health_harm,
+        accepted_on=accepted_on,
         created_by=actor or officers[0],
     )
     case.full_clean()
@@ -235,7 +293,9 @@ def _check_items(agency: Agency, codes: Sequence[str]) -> None:
 
     unknown = [code for code in codes if item_by_code(agency, code) is None]
     if unknown:
-        raise RuleViolation({"items": [_("执法事项清单中没有这些事项：%(codes)s。") % {"codes": "、".join(unknown)}]})
+        raise RuleViolation(
+            {"items": [_("执法事项清单中没有这些事项：%(codes)s。") % {"codes": "、".join(unknown)}]}
+        )
 
 
 def _check_complaint(agency: Agency, receipt: str) -> None:
@@ -246,14 +306,18 @@ def _check_complaint(agency: Agency, receipt: str) -> None:
         return
     Complaint = apps.get_model("publicity", "Complaint")
     if not Complaint.objects.filter(agency=agency, receipt_number=receipt.strip()).exists():
-        raise RuleViolation({"complaint_receipt": [_("本机关没有受理编号为“%(n)s”的投诉举报。") % {"n": receipt}]})
+        raise RuleViolation(
+            {"complaint_receipt": [_("本机关没有受理编号为“%(n)s”的投诉举报。") % {"n": receipt}]}
+        )
 
 
 def _check_limitation(case: Case, on: dt.date) -> None:
     if not rules.within_limitation(on, case.violation_date, case.violation_ended, case.life_health_harm):
         ends = rules.limitation_ends(case.violation_date, case.violation_ended, case.life_health_harm)
         raise RuleViolation(
-            _("违法行为已超过追责时效（%(years)s年，至%(date)s止），不再给予行政处罚（《行政处罚法》第三十六条），应当不予立案。")
+            _(
+                "违法行为已超过追责时效（%(years)s年，至%(date)s止），不再给予行政处罚（《行政处罚法》第三十六条），应当不予立案。"
+            )
             % {"years": 5 if case.life_health_harm else 2, "date": ends.isoformat()}
         )
 
@@ -308,13 +372,20 @@ def assign_officers(actor: Person, case: Case, *, officers: Sequence[Person]) ->
 
 
 @transaction.atomic
-def decide_recusal(actor: Person, case: Case, *, person: Person, reason: str, granted: bool,
-                   applied_by_party: bool = False) -> Recusal:
+def decide_recusal(
+    actor: Person, case: Case, *, person: Person, reason: str, granted: bool, applied_by_party: bool = False
+) -> Recusal:
     """回避 (art. 43): the head decides; a granted recusal takes the officer off the case."""
     case = _lock(case)
     _require_head(actor, case)
-    recusal = Recusal.objects.create(case=case, person=person, reason=reason, applied_by_party=applied_by_party,
-                                     granted=granted, decided_by=actor)
+    recusal = Recusal.objects.create(
+        case=case,
+        person=person,
+        reason=reason,
+        applied_by_party=applied_by_party,
+        granted=granted,
+        decided_by=actor,
+    )
     if granted:
         remaining = [p for p in case.officers.all() if p.pk != person.pk]
         if len(remaining) < 2:
@@ -327,17 +398,31 @@ def decide_recusal(actor: Person, case: Case, *, person: Person, reason: str, gr
 
 # Investigation ----------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def add_record(
-    actor: Person, case: Case, *, kind: str, data: dict, started_at: dt.datetime, place: str = "",
-    ended_at: dt.datetime | None = None, officers: Sequence[Person] = (), certificates_shown: Sequence[Certificate] = (),
-    approved_by: Person | None = None, period_days: int | None = None,
+    actor: Person,
+    case: Case,
+    *,
+    kind: str,
+    data: dict,
+    started_at: dt.datetime,
+    place: str = "",
+    ended_at: dt.datetime | None = None,
+    officers: Sequence[Person] = (),
+    certificates_shown: Sequence[Certificate] = (),
+    approved_by: Person | None = None,
+    period_days: int | None = None,
 ) -> CaseRecord:
     """调查取证: an inquiry, an on-site inspection, preservation of evidence, a seizure, the 合议."""
     case = _lock(case)
     _require_handler(actor, case)
     lifecycle.check(case, "add_record")
-    if kind not in RecordKind.values or kind in (RecordKind.STATEMENT, RecordKind.HEARING, RecordKind.RECHECK):
+    if kind not in RecordKind.values or kind in (
+        RecordKind.STATEMENT,
+        RecordKind.HEARING,
+        RecordKind.RECHECK,
+    ):
         raise RuleViolation(_("该类记录不能在调查阶段制作。"))
     if started_at > timezone.now():
         raise RuleViolation(_("记录时间不能晚于现在。"))
@@ -350,15 +435,25 @@ def add_record(
     if kind in APPROVED_RECORDS:
         if approved_by is None or not org_queries.has_role(approved_by, Role.AGENCY_HEAD, case.agency_id):
             raise RuleViolation(_("先行登记保存、查封扣押须经本机关负责人批准。"))
-    if kind == RecordKind.SEIZURE and period_days and period_days > deadlines.length(case.agency, deadlines.SEIZURE):
+    if (
+        kind == RecordKind.SEIZURE
+        and period_days
+        and period_days > deadlines.length(case.agency, deadlines.SEIZURE)
+    ):
         raise RuleViolation(_("查封扣押期限不得超过三十日（《行政强制法》第二十五条）。"))
     start = timezone.localdate(started_at)
     seizure = case.records.filter(kind=RecordKind.SEIZURE).order_by("-id").first()
     if kind in (RecordKind.SEIZURE_EXTENSION, RecordKind.SEIZURE_RELEASE) and seizure is None:
         raise RuleViolation(_("本案没有查封扣押记录。"))
     record = CaseRecord.objects.create(
-        case=case, kind=kind, data=data, place=place, started_at=started_at, ended_at=ended_at,
-        approved_by=approved_by, created_by=actor or officers[0],
+        case=case,
+        kind=kind,
+        data=data,
+        place=place,
+        started_at=started_at,
+        ended_at=ended_at,
+        approved_by=approved_by,
+        created_by=actor or officers[0],
     )
     record.officers.set(officers)
     record.certificates_shown.set(certificates_shown)
@@ -380,10 +475,16 @@ def add_record(
         deadline = deadlines.current(seizure, deadlines.SEIZURE)
         try:
             deadline = wd_actions.extend_deadline(
-                actor, deadline, reason=data.get("content") or _("查封扣押期限延长"), approver=approved_by, on=start
+                actor,
+                deadline,
+                reason=data.get("content") or _("查封扣押期限延长"),
+                approver=approved_by,
+                on=start,
             )
         except RuleViolation:
-            raise RuleViolation(_("查封扣押期限只能延长一次，且不得超过三十日（《行政强制法》第二十五条）。")) from None
+            raise RuleViolation(
+                _("查封扣押期限只能延长一次，且不得超过三十日（《行政强制法》第二十五条）。")
+            ) from None
         record.due_on = deadline.due
     elif kind == RecordKind.SEIZURE_RELEASE:
         deadlines.meet(actor, seizure, deadlines.SEIZURE, start)
@@ -396,9 +497,20 @@ def add_record(
 
 
 DRAFT_FIELDS = (
-    "outcome", "penalty_kinds", "fine_amount", "confiscation_amount", "facts", "evidence_summary",
-    "violated_provisions", "penalty_provisions", "discretion", "transfer_to", "complex_case", "complex_reason",
-    "public_interest", "public_interest_reason",
+    "outcome",
+    "penalty_kinds",
+    "fine_amount",
+    "confiscation_amount",
+    "facts",
+    "evidence_summary",
+    "violated_provisions",
+    "penalty_provisions",
+    "discretion",
+    "transfer_to",
+    "complex_case",
+    "complex_reason",
+    "public_interest",
+    "public_interest_reason",
 )
 
 _PENALTY_MESSAGES = {
@@ -412,7 +524,9 @@ _PENALTY_MESSAGES = {
 
 def draft_penalty(case: Case) -> rules.Penalty:
     return rules.Penalty(
-        outcome=case.outcome, kinds=tuple(case.penalty_kinds), fine=Decimal(case.fine_amount),
+        outcome=case.outcome,
+        kinds=tuple(case.penalty_kinds),
+        fine=Decimal(case.fine_amount),
         confiscation=Decimal(case.confiscation_amount),
     )
 
@@ -452,21 +566,38 @@ def close_investigation(actor: Person, case: Case, *, closed_on: dt.date | None 
     case = _lock(case)
     _require_handler(actor, case)
     lifecycle.check(case, "close_investigation")
-    missing = [label for name, label in (("outcome", _("处理意见")), ("facts", _("违法事实")),
-                                        ("evidence_summary", _("证据"))) if not getattr(case, name)]
+    missing = [
+        label
+        for name, label in (
+            ("outcome", _("处理意见")),
+            ("facts", _("违法事实")),
+            ("evidence_summary", _("证据")),
+        )
+        if not getattr(case, name)
+    ]
     if case.outcome == Outcome.PENALTY:
-        missing += [label for name, label in (("violated_provisions", _("违反的条款")),
-                                              ("penalty_provisions", _("处罚依据")),
-                                              ("discretion", _("裁量说明"))) if not getattr(case, name)]
+        missing += [
+            label
+            for name, label in (
+                ("violated_provisions", _("违反的条款")),
+                ("penalty_provisions", _("处罚依据")),
+                ("discretion", _("裁量说明")),
+            )
+            if not getattr(case, name)
+        ]
     if case.outcome == Outcome.TRANSFER and not case.transfer_to:
         missing.append(_("移送机关"))
     if missing:
-        raise RuleViolation(_("调查终结报告不完整，缺少：%(items)s。") % {"items": "、".join(str(m) for m in missing)})
+        raise RuleViolation(
+            _("调查终结报告不完整，缺少：%(items)s。") % {"items": "、".join(str(m) for m in missing)}
+        )
     _check_penalty(draft_penalty(case))
     if not case.records.filter(kind=RecordKind.DELIBERATION).exists():
         raise RuleViolation(_("调查终结前须进行合议并制作合议记录。"))
-    open_preservation = case.records.filter(kind=RecordKind.PRESERVATION).count() > case.records.filter(
-        kind=RecordKind.PRESERVATION_DECISION).count()
+    open_preservation = (
+        case.records.filter(kind=RecordKind.PRESERVATION).count()
+        > case.records.filter(kind=RecordKind.PRESERVATION_DECISION).count()
+    )
     if open_preservation:
         raise RuleViolation(_("先行登记保存的证据尚未作出处理决定（《行政处罚法》第五十六条）。"))
     _move(case, "close_investigation")
@@ -488,6 +619,7 @@ def reopen_investigation(actor: Person, case: Case, *, reason: str) -> Case:
 
 # Notice, statement, hearing ---------------------------------------------------------------------------------------
 
+
 def hearing_thresholds(agency: Agency) -> rules.HearingThresholds:
     policy = HearingPolicy.objects.filter(agency=agency).first()
     if policy is None:
@@ -496,18 +628,36 @@ def hearing_thresholds(agency: Agency) -> rules.HearingThresholds:
 
 
 @transaction.atomic
-def set_hearing_policy(actor: Person, agency: Agency, *, fine_person: Decimal, fine_organisation: Decimal,
-                       confiscation: Decimal, basis: str) -> HearingPolicy:
+def set_hearing_policy(
+    actor: Person,
+    agency: Agency,
+    *,
+    fine_person: Decimal,
+    fine_organisation: Decimal,
+    confiscation: Decimal,
+    basis: str,
+) -> HearingPolicy:
     """较大数额 for hearings (art. 63): data the agency (following its province) sets."""
     _require(actor, agency, {Role.SYSTEM_ADMIN})
     if min(fine_person, fine_organisation, confiscation) <= 0:
         raise RuleViolation(_("金额标准必须大于零。"))
     policy, _created = HearingPolicy.objects.update_or_create(
-        agency=agency, defaults={"fine_person": fine_person, "fine_organisation": fine_organisation,
-                                 "confiscation": confiscation, "basis": basis, "updated_at": timezone.now()},
+        agency=agency,
+        defaults={
+            "fine_person": fine_person,
+            "fine_organisation": fine_organisation,
+            "confiscation": confiscation,
+            "basis": basis,
+            "updated_at": timezone.now(),
+        },
     )
-    ledger.append(agency=agency, actor=actor, action="cases.set_hearing_policy", obj=policy,
-                  payload={"state": snapshot(policy)})
+    ledger.append(
+        agency=agency,
+        actor=actor,
+        action="cases.set_hearing_policy",
+        obj=policy,
+        payload={"state": snapshot(policy)},
+    )
     return policy
 
 
@@ -530,10 +680,14 @@ def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None)
     case.hearing_eligible = bool(reasons)
     case.statement_waived = False
     case.notice_snapshot = {
-        **penalty.as_json(), "hearing_reasons": reasons, "served_on": served_on.isoformat(),
+        **penalty.as_json(),
+        "hearing_reasons": reasons,
+        "served_on": served_on.isoformat(),
         "statement_due": deadlines.due_on(case.agency, deadlines.STATEMENT, served_on).isoformat(),
         "hearing_request_due": (
-            deadlines.due_on(case.agency, deadlines.HEARING_REQUEST, served_on).isoformat() if reasons else None
+            deadlines.due_on(case.agency, deadlines.HEARING_REQUEST, served_on).isoformat()
+            if reasons
+            else None
         ),
     }
     _save(case, actor, "issue_notice")
@@ -544,8 +698,15 @@ def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None)
 
 
 @transaction.atomic
-def record_statement(actor: Person, case: Case, *, content: str, recheck: str = "", waived: bool = False,
-                     stated_at: dt.datetime | None = None) -> CaseRecord:
+def record_statement(
+    actor: Person,
+    case: Case,
+    *,
+    content: str,
+    recheck: str = "",
+    waived: bool = False,
+    stated_at: dt.datetime | None = None,
+) -> CaseRecord:
     """陈述和申辩 and its 复核 (art. 45); or the party's express waiver (art. 62)."""
     case = _lock(case)
     _require_handler(actor, case)
@@ -555,8 +716,11 @@ def record_statement(actor: Person, case: Case, *, content: str, recheck: str = 
     if not waived and not recheck.strip():
         raise RuleViolation(_("对当事人的陈述申辩应当进行复核，请填写复核意见（《行政处罚法》第四十五条）。"))
     record = CaseRecord.objects.create(
-        case=case, kind=RecordKind.STATEMENT, data={"content": content, "recheck": recheck, "waived": waived},
-        started_at=stated_at or timezone.now(), created_by=actor,
+        case=case,
+        kind=RecordKind.STATEMENT,
+        data={"content": content, "recheck": recheck, "waived": waived},
+        started_at=stated_at or timezone.now(),
+        created_by=actor,
     )
     if waived:
         case.statement_waived = True
@@ -578,7 +742,8 @@ def request_hearing(actor: Person, case: Case, *, requested_on: dt.date | None =
     due = dt.date.fromisoformat(case.notice_snapshot["hearing_request_due"])
     if requested_on > due:
         raise RuleViolation(
-            _("听证申请已超过期限（告知后五个工作日内，至%(due)s止），视为放弃听证。") % {"due": due.isoformat()}
+            _("听证申请已超过期限（告知后五个工作日内，至%(due)s止），视为放弃听证。")
+            % {"due": due.isoformat()}
         )
     _move(case, "request_hearing")
     case.hearing_requested_on = requested_on
@@ -588,14 +753,24 @@ def request_hearing(actor: Person, case: Case, *, requested_on: dt.date | None =
 
 
 @transaction.atomic
-def schedule_hearing(actor: Person, case: Case, *, hearing_on: dt.date, place: str, chair: Person,
-                     notified_on: dt.date | None = None) -> Case:
+def schedule_hearing(
+    actor: Person,
+    case: Case,
+    *,
+    hearing_on: dt.date,
+    place: str,
+    chair: Person,
+    notified_on: dt.date | None = None,
+) -> Case:
     """听证通知: at least 7 working days before the hearing (art. 64(2)); the chair is not an investigator."""
     case = _lock(case)
     _require_handler(actor, case)
     lifecycle.check(case, "schedule_hearing")
     notified_on = _not_future(notified_on or _today(), _("通知日期"))
-    if chair.pk in set(case.officer_links.values_list("person_id", flat=True)) or chair.agency_id != case.agency_id:
+    if (
+        chair.pk in set(case.officer_links.values_list("person_id", flat=True))
+        or chair.agency_id != case.agency_id
+    ):
         raise RuleViolation(_("听证主持人应当由本机关指定的非本案调查人员担任（《行政处罚法》第六十四条）。"))
     earliest = _add_workdays(notified_on, deadlines.length(case.agency, deadlines.HEARING_NOTICE))
     if hearing_on < earliest:
@@ -606,12 +781,19 @@ def schedule_hearing(actor: Person, case: Case, *, hearing_on: dt.date, place: s
     if not place.strip():
         raise RuleViolation(_("请填写听证地点。"))
     _move(case, "schedule_hearing")
-    case.hearing_notice_on, case.hearing_on, case.hearing_place, case.hearing_chair = notified_on, hearing_on, place, chair
+    case.hearing_notice_on, case.hearing_on, case.hearing_place, case.hearing_chair = (
+        notified_on,
+        hearing_on,
+        place,
+        chair,
+    )
     return _save(case, actor, "schedule_hearing")
 
 
 @transaction.atomic
-def record_hearing(actor: Person, case: Case, *, record: str, opinion: str, party_absent: bool = False) -> CaseRecord:
+def record_hearing(
+    actor: Person, case: Case, *, record: str, opinion: str, party_absent: bool = False
+) -> CaseRecord:
     """听证笔录 and 听证意见书; the decision is then made on the record (art. 65)."""
     case = _lock(case)
     if actor is not None and actor.pk != case.hearing_chair_id:
@@ -622,8 +804,12 @@ def record_hearing(actor: Person, case: Case, *, record: str, opinion: str, part
     if not (record.strip() and opinion.strip()):
         raise RuleViolation(_("请填写听证笔录和听证意见。"))
     entry = CaseRecord.objects.create(
-        case=case, kind=RecordKind.HEARING, data={"record": record, "opinion": opinion, "party_absent": party_absent},
-        started_at=timezone.now(), place=case.hearing_place, created_by=actor or case.hearing_chair,
+        case=case,
+        kind=RecordKind.HEARING,
+        data={"record": record, "opinion": opinion, "party_absent": party_absent},
+        started_at=timezone.now(),
+        place=case.hearing_place,
+        created_by=actor or case.hearing_chair,
     )
     entry.officers.set([case.hearing_chair])
     _move(case, "record_hearing")
@@ -651,7 +837,9 @@ def decision_blockers(case: Case, on: dt.date) -> list[str]:
         problems.append(str(_PENALTY_MESSAGES[rules.penalty_problem(penalty)]))
     due = deadlines.decision_due(case)
     if due and on > due:
-        problems.append(_("已超过九十日办案期限（《行政处罚法》第六十条），须经负责人批准延长后方可作出决定。"))
+        problems.append(
+            _("已超过九十日办案期限（《行政处罚法》第六十条），须经负责人批准延长后方可作出决定。")
+        )
     if case.suspended_since:
         problems.append(_("案件已中止，恢复后方可作出决定。"))
     if penalty.outcome == Outcome.PENALTY:
@@ -661,7 +849,9 @@ def decision_blockers(case: Case, on: dt.date) -> list[str]:
             notice = rules.Penalty.from_json(case.notice_snapshot)
             if rules.is_heavier(penalty, notice):
                 problems.append(
-                    _("拟作出的处罚重于事先告知的内容：不得因当事人陈述申辩而加重处罚（第四十五条）；如有新的事实，须补充调查并重新告知。")
+                    _(
+                        "拟作出的处罚重于事先告知的内容：不得因当事人陈述申辩而加重处罚（第四十五条）；如有新的事实，须补充调查并重新告知。"
+                    )
                 )
             if case.state == State.NOTIFIED and not case.statement_waived:
                 stated = case.records.filter(kind=RecordKind.STATEMENT).exists()
@@ -698,13 +888,20 @@ def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None) -> C
     _move(case, "decide")
     case.decided_on, case.decided_by = decided_on, actor
     case.decision_snapshot = {
-        **draft_penalty(case).as_json(), "facts": case.facts, "evidence": case.evidence_summary,
-        "violated_provisions": case.violated_provisions, "penalty_provisions": case.penalty_provisions,
-        "discretion": case.discretion, "transfer_to": case.transfer_to,
+        **draft_penalty(case).as_json(),
+        "facts": case.facts,
+        "evidence": case.evidence_summary,
+        "violated_provisions": case.violated_provisions,
+        "penalty_provisions": case.penalty_provisions,
+        "discretion": case.discretion,
+        "transfer_to": case.transfer_to,
     }
     _save(case, actor, "decide")
     deadlines.meet(actor, case, deadlines.DECISION, decided_on)
-    for party_period in (deadlines.STATEMENT, deadlines.HEARING_REQUEST):  # the party's periods end with the decision
+    for party_period in (
+        deadlines.STATEMENT,
+        deadlines.HEARING_REQUEST,
+    ):  # the party's periods end with the decision
         deadlines.meet(actor, case, party_period, decided_on)
     if case.outcome != Outcome.TRANSFER:
         deadlines.open_(actor, case, deadlines.SERVICE, decided_on)
@@ -721,14 +918,26 @@ _SERVICE_MESSAGES = {
 
 
 def _check_service(method, recipient, witness, recording, consent):
-    problem = rules.service_problem(method, recipient=recipient, witness=witness, recording=recording, consent=consent)
+    problem = rules.service_problem(
+        method, recipient=recipient, witness=witness, recording=recording, consent=consent
+    )
     if problem:
         raise RuleViolation(str(_SERVICE_MESSAGES[problem]))
 
 
 @transaction.atomic
-def serve_decision(actor: Person, case: Case, *, method: str, delivered_on: dt.date, recipient: str = "",
-                   witness: str = "", recording: str = "", consent: str = "", note: str = "") -> Service:
+def serve_decision(
+    actor: Person,
+    case: Case,
+    *,
+    method: str,
+    delivered_on: dt.date,
+    recipient: str = "",
+    witness: str = "",
+    recording: str = "",
+    consent: str = "",
+    note: str = "",
+) -> Service:
     """送达 the decision (art. 61): within 7 working days when the party was absent at its announcement."""
     case = _lock(case)
     _require_handler(actor, case)
@@ -739,8 +948,17 @@ def serve_decision(actor: Person, case: Case, *, method: str, delivered_on: dt.d
     _check_service(method, recipient, witness, recording, consent)
     served_on = rules.deemed_served(method, delivered_on)
     service = Service.objects.create(
-        case=case, document="decision", method=method, delivered_on=delivered_on, served_on=served_on,
-        recipient=recipient, witness=witness, recording=recording, consent=consent, note=note, recorded_by=actor,
+        case=case,
+        document="decision",
+        method=method,
+        delivered_on=delivered_on,
+        served_on=served_on,
+        recipient=recipient,
+        witness=witness,
+        recording=recording,
+        consent=consent,
+        note=note,
+        recorded_by=actor,
     )
     _move(case, "serve_decision")
     case.served_on = served_on
@@ -763,7 +981,9 @@ def amount_owed(case: Case, on: dt.date) -> dict[str, Decimal]:
         surcharge = rules.surcharge(Decimal(case.fine_amount), due, on, paid[PaymentKind.FINE])
     return {
         PaymentKind.FINE: max(Decimal(case.fine_amount) - paid[PaymentKind.FINE], Decimal("0")),
-        PaymentKind.CONFISCATION: max(Decimal(case.confiscation_amount) - paid[PaymentKind.CONFISCATION], Decimal("0")),
+        PaymentKind.CONFISCATION: max(
+            Decimal(case.confiscation_amount) - paid[PaymentKind.CONFISCATION], Decimal("0")
+        ),
         PaymentKind.SURCHARGE: max(surcharge - paid[PaymentKind.SURCHARGE], Decimal("0")),
     }
 
@@ -773,8 +993,9 @@ def _monetary(case: Case) -> bool:
 
 
 @transaction.atomic
-def record_payment(actor: Person, case: Case, *, kind: str, amount: Decimal, paid_on: dt.date,
-                   receipt_number: str) -> Payment:
+def record_payment(
+    actor: Person, case: Case, *, kind: str, amount: Decimal, paid_on: dt.date, receipt_number: str
+) -> Payment:
     case = _lock(case)
     _require_handler(actor, case)
     lifecycle.check(case, "record_payment")
@@ -786,10 +1007,12 @@ def record_payment(actor: Person, case: Case, *, kind: str, amount: Decimal, pai
     owed = amount_owed(case, paid_on)
     if amount > owed.get(kind, Decimal("0")):
         raise RuleViolation(
-            _("缴纳金额超过应缴金额（%(kind)s尚欠%(owed)s元）。") % {"kind": PaymentKind(kind).label, "owed": owed[kind]}
+            _("缴纳金额超过应缴金额（%(kind)s尚欠%(owed)s元）。")
+            % {"kind": PaymentKind(kind).label, "owed": owed[kind]}
         )
-    payment = Payment.objects.create(case=case, kind=kind, amount=amount, paid_on=paid_on,
-                                     receipt_number=receipt_number, recorded_by=actor)
+    payment = Payment.objects.create(
+        case=case, kind=kind, amount=amount, paid_on=paid_on, receipt_number=receipt_number, recorded_by=actor
+    )
     _record(case, actor, "record_payment", obj=payment)
     if not any(amount_owed(case, paid_on).values()):
         deadlines.meet(actor, case, deadlines.PAYMENT, paid_on)
@@ -806,8 +1029,14 @@ def _non_monetary_pending(case: Case) -> bool:
 
 
 @transaction.atomic
-def approve_deferral(actor: Person, case: Case, *, reason: str, deferred_until: dt.date | None = None,
-                     instalments: Sequence[dict] = ()) -> Case:
+def approve_deferral(
+    actor: Person,
+    case: Case,
+    *,
+    reason: str,
+    deferred_until: dt.date | None = None,
+    instalments: Sequence[dict] = (),
+) -> Case:
     """暂缓或分期缴纳 (art. 66), on the party's application, approved by the head."""
     case = _lock(case)
     _require_head(actor, case)
@@ -842,8 +1071,10 @@ def court_application_window(case: Case) -> tuple[dt.date, dt.date]:
     periods from service have ended; 行政处罚法 art. 72: an approved deferral moves the start to its end."""
     from zhifa.workdays.rules import add_months
 
-    start = max(deadlines.due_on(case.agency, "reconsideration", case.served_on),
-                deadlines.due_on(case.agency, "litigation", case.served_on))
+    start = max(
+        deadlines.due_on(case.agency, "reconsideration", case.served_on),
+        deadlines.due_on(case.agency, "litigation", case.served_on),
+    )
     if case.deferred_until and case.deferred_until > start:
         start = case.deferred_until
     return start, add_months(start, rules.COURT_APPLICATION_MONTHS)
@@ -864,7 +1095,9 @@ def apply_court_enforcement(actor: Person, case: Case, *, applied_on: dt.date | 
     earliest = max(earliest_after_demand, start + dt.timedelta(days=1))
     if applied_on < earliest or applied_on > end:
         raise RuleViolation(
-            _("申请法院强制执行的期间为%(start)s至%(end)s（复议、诉讼期限届满后三个月内，且催告后满十个工作日）。")
+            _(
+                "申请法院强制执行的期间为%(start)s至%(end)s（复议、诉讼期限届满后三个月内，且催告后满十个工作日）。"
+            )
             % {"start": earliest.isoformat(), "end": end.isoformat()}
         )
     _move(case, "apply_court_enforcement")
@@ -890,6 +1123,7 @@ def record_execution(actor: Person, case: Case, *, executed_on: dt.date, note: s
 
 # Closing ----------------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def close_case(actor: Person, case: Case, *, report: str, closed_on: dt.date | None = None) -> Case:
     """结案: the head approves the closing report. For the simple procedure this is its 备案 (art. 52)."""
@@ -904,8 +1138,10 @@ def close_case(actor: Person, case: Case, *, report: str, closed_on: dt.date | N
         raise RuleViolation(_("请填写结案报告。"))
     if case.state == State.DECIDED and case.outcome != Outcome.TRANSFER:
         raise RuleViolation(_("决定书送达后方可结案。"))
-    if case.state == State.SERVED and case.outcome == Outcome.PENALTY and (
-        any(amount_owed(case, closed_on).values()) or _non_monetary_pending(case)
+    if (
+        case.state == State.SERVED
+        and case.outcome == Outcome.PENALTY
+        and (any(amount_owed(case, closed_on).values()) or _non_monetary_pending(case))
     ):
         raise RuleViolation(_("处罚决定尚未执行完毕，不能结案。"))
     _move(case, "close_case")
@@ -1002,15 +1238,30 @@ def extend(actor: Person, case: Case, *, days: int, reason: str) -> Case:
 _SIMPLE_MESSAGES = {
     "not_penalty": _("简易程序只适用于当场作出的行政处罚决定。"),
     "kinds": _("简易程序只能给予警告或罚款（《行政处罚法》第五十一条）。"),
-    "amount": _("简易程序罚款限额：对公民二百元以下，对法人或者其他组织三千元以下（《行政处罚法》第五十一条）。"),
+    "amount": _(
+        "简易程序罚款限额：对公民二百元以下，对法人或者其他组织三千元以下（《行政处罚法》第五十一条）。"
+    ),
 }
 
 
 @transaction.atomic
 def decide_on_the_spot(
-    actor: Person, *, party: Party, cause: str, field: EnforcementField, unit: Unit, officers: Sequence[Person],
-    certificates_shown: Sequence[Certificate], penalty_kinds: Sequence[str], fine_amount: Decimal, facts: str,
-    violated_provisions: str, penalty_provisions: str, place: str, party_signed: bool, refusal_witness: str = "",
+    actor: Person,
+    *,
+    party: Party,
+    cause: str,
+    field: EnforcementField,
+    unit: Unit,
+    officers: Sequence[Person],
+    certificates_shown: Sequence[Certificate],
+    penalty_kinds: Sequence[str],
+    fine_amount: Decimal,
+    facts: str,
+    violated_provisions: str,
+    penalty_provisions: str,
+    place: str,
+    party_signed: bool,
+    refusal_witness: str = "",
     violation_date: dt.date | None = None,
 ) -> Case:
     """当场行政处罚 (arts. 51–52): the officers show their certificates, hand over the numbered decision form on the
@@ -1028,31 +1279,56 @@ def decide_on_the_spot(
     if {c.person_id for c in certificates_shown} != {p.pk for p in officers}:
         raise RuleViolation(_("现场执法须记录每名执法人员出示的执法证。"))
     case = accept_case(
-        actor, party=party, cause=cause, source=Source.INSPECTION, field=field, unit=unit, officers=officers,
-        summary=facts, violation_date=violation_date or today, place=place,
+        actor,
+        party=party,
+        cause=cause,
+        source=Source.INSPECTION,
+        field=field,
+        unit=unit,
+        officers=officers,
+        summary=facts,
+        violation_date=violation_date or today,
+        place=place,
     )
     case = _lock(case)
     case.procedure = Procedure.SIMPLE
     case.outcome, case.penalty_kinds, case.fine_amount = Outcome.PENALTY, list(penalty.kinds), penalty.fine
-    case.facts, case.violated_provisions, case.penalty_provisions = facts, violated_provisions, penalty_provisions
+    case.facts, case.violated_provisions, case.penalty_provisions = (
+        facts,
+        violated_provisions,
+        penalty_provisions,
+    )
     case.filed_on = case.decided_on = case.served_on = today
     case.decided_by = actor
-    case.decision_snapshot = {**penalty.as_json(), "facts": facts, "violated_provisions": violated_provisions,
-                              "penalty_provisions": penalty_provisions, "on_the_spot": True}
+    case.decision_snapshot = {
+        **penalty.as_json(),
+        "facts": facts,
+        "violated_provisions": violated_provisions,
+        "penalty_provisions": penalty_provisions,
+        "on_the_spot": True,
+    }
     case.state = State.SERVED
     if penalty.fine:
         case.payment_due = deadlines.open_(actor, case, deadlines.PAYMENT, today).due
     record = CaseRecord.objects.create(
-        case=case, kind=RecordKind.ONSITE, data={"on_the_spot_decision": True, "party_signed": party_signed,
-                                                 "refusal_witness": refusal_witness},
-        place=place, started_at=timezone.now(), created_by=actor,
+        case=case,
+        kind=RecordKind.ONSITE,
+        data={"on_the_spot_decision": True, "party_signed": party_signed, "refusal_witness": refusal_witness},
+        place=place,
+        started_at=timezone.now(),
+        created_by=actor,
     )
     record.officers.set(officers)
     record.certificates_shown.set(certificates_shown)
     Service.objects.create(
-        case=case, document="decision", method="direct", delivered_on=today, served_on=today,
-        recipient=party.name if party_signed else "", witness=refusal_witness, recorded_by=actor,
+        case=case,
+        document="decision",
+        method="direct",
+        delivered_on=today,
+        served_on=today,
+        recipient=party.name if party_signed else "",
+        witness=refusal_witness,
+        recorded_by=actor,
         note="" if party_signed else _("当事人拒绝签收"),
     )
     return _save(case, actor, "decide_on_the_spot")
-

@@ -25,7 +25,17 @@ class PartySerializer(serializers.ModelSerializer):
 class RecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseRecord
-        fields = ["id", "kind", "data", "place", "started_at", "ended_at", "officers", "certificates_shown", "due_on"]
+        fields = [
+            "id",
+            "kind",
+            "data",
+            "place",
+            "started_at",
+            "ended_at",
+            "officers",
+            "certificates_shown",
+            "due_on",
+        ]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -51,7 +61,9 @@ def _serializer_field(f: forms.F):
     if k == "datetime":
         return serializers.DateTimeField(**common)
     if k == "decimal":
-        return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, allow_null=not f.required, **common)
+        return serializers.DecimalField(
+            max_digits=14, decimal_places=2, min_value=0, allow_null=not f.required, **common
+        )
     if k == "int":
         return serializers.IntegerField(min_value=0, allow_null=not f.required, **common)
     if k == "bool":
@@ -62,11 +74,18 @@ def _serializer_field(f: forms.F):
         return serializers.MultipleChoiceField(choices=f.choices, **common)
     if k == "items":
         return serializers.ListField(child=serializers.CharField(max_length=40), **common)
-    model = {"person": Person, "people": Person, "certificates": Certificate, "party": Party,
-             "field": EnforcementField, "unit": Unit}[k]
+    model = {
+        "person": Person,
+        "people": Person,
+        "certificates": Certificate,
+        "party": Party,
+        "field": EnforcementField,
+        "unit": Unit,
+    }[k]
     many = k in ("people", "certificates")
-    return serializers.PrimaryKeyRelatedField(queryset=model.objects.all(), many=many, allow_null=not many and not f.required,
-                                              **common)
+    return serializers.PrimaryKeyRelatedField(
+        queryset=model.objects.all(), many=many, allow_null=not many and not f.required, **common
+    )
 
 
 _serializers: dict[str, type[serializers.Serializer]] = {}
@@ -85,8 +104,11 @@ def _defaults(spec: forms.ActionSpec, data: dict) -> dict:
     out = dict(data)
     for f in spec.fields:
         if f.name not in out:
-            out[f.name] = [] if f.kind in ("people", "certificates", "multichoice", "items") else (False if f.kind == "bool" else
-                                                                                         ("" if f.kind in ("text", "textarea") else None))
+            out[f.name] = (
+                []
+                if f.kind in ("people", "certificates", "multichoice", "items")
+                else (False if f.kind == "bool" else ("" if f.kind in ("text", "textarea") else None))
+            )
         elif f.kind == "multichoice":
             out[f.name] = sorted(out[f.name])
     return out
@@ -118,13 +140,20 @@ def _make_action(spec: forms.ActionSpec):
         return Response(CaseSerializer(case).data)
 
     view.__name__ = spec.action
-    routed = drf_action(detail=True, methods=["post"], url_path=spec.action.replace("_", "-"), url_name=spec.action)(view)
-    return extend_schema(request=serializer_for(spec), responses={200: CaseSerializer}, summary=str(spec.title),
-                         description=str(spec.description or spec.title))(routed)
+    routed = drf_action(
+        detail=True, methods=["post"], url_path=spec.action.replace("_", "-"), url_name=spec.action
+    )(view)
+    return extend_schema(
+        request=serializer_for(spec),
+        responses={200: CaseSerializer},
+        summary=str(spec.title),
+        description=str(spec.description or spec.title),
+    )(routed)
 
 
 @extend_schema_view(
-    list=extend_schema(summary=str(_("可见的案件"))), retrieve=extend_schema(summary=str(_("案件详情"))),
+    list=extend_schema(summary=str(_("可见的案件"))),
+    retrieve=extend_schema(summary=str(_("案件详情"))),
 )
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CaseSerializer
@@ -141,7 +170,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         ledger_actions.record_access(request.user, case, str(_("通过接口查看案件")))
         return Response(CaseSerializer(case).data)
 
-    @extend_schema(request=serializer_for(forms.ACCEPT), responses={201: CaseSerializer}, summary=str(_("受理案件")))
+    @extend_schema(
+        request=serializer_for(forms.ACCEPT), responses={201: CaseSerializer}, summary=str(_("受理案件"))
+    )
     def create(self, request):
         ser = serializer_for(forms.ACCEPT)(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -150,7 +181,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         for f in forms.ACCEPT.fields:
             if f.name != "party":
                 _scoped(f, data.get(f.name), party)
-        case = actions.accept_case(request.user, **{**data, "party": party, "officers": list(data["officers"])})
+        case = actions.accept_case(
+            request.user, **{**data, "party": party, "officers": list(data["officers"])}
+        )
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
@@ -170,12 +203,15 @@ class PartyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return queries.visible_parties(self.request.user)
 
-    @extend_schema(request=serializer_for(forms.PARTY), responses={201: PartySerializer}, summary=str(_("登记当事人")))
+    @extend_schema(
+        request=serializer_for(forms.PARTY), responses={201: PartySerializer}, summary=str(_("登记当事人"))
+    )
     def create(self, request):
         from .views import _agency_for_new
 
         ser = serializer_for(forms.PARTY)(data=request.data)
         ser.is_valid(raise_exception=True)
-        party = actions.register_party(request.user, _agency_for_new(request.user),
-                                       **_defaults(forms.PARTY, ser.validated_data))
+        party = actions.register_party(
+            request.user, _agency_for_new(request.user), **_defaults(forms.PARTY, ser.validated_data)
+        )
         return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)

@@ -39,8 +39,13 @@ def length(agency, code: str) -> int:
 def open_(actor, case, code: str, start: dt.date, target=None) -> Deadline:
     lead = case.officer_links.filter(lead=True).select_related("person").first()
     return wd_actions.open_deadline(
-        actor, agency=case.agency, kind=code, target=target or case, start=start,
-        label=case.reference, responsible=lead.person if lead else None,
+        actor,
+        agency=case.agency,
+        kind=code,
+        target=target or case,
+        start=start,
+        label=case.reference,
+        responsible=lead.person if lead else None,
     )
 
 
@@ -49,7 +54,9 @@ def current(target, code: str) -> Deadline | None:
     return (
         Deadline.objects.filter(
             content_type=ContentType.objects.get_for_model(target), object_id=target.pk, kind__code=code
-        ).order_by("-id").first()
+        )
+        .order_by("-id")
+        .first()
     )
 
 
@@ -82,7 +89,7 @@ def of_case(case) -> list[dict]:
     ct_case = ContentType.objects.get_for_model(case)
     ct_record = ContentType.objects.get_for_model(CaseRecord)
     record_ids = list(case.records.values_list("pk", flat=True))
-    qs = Deadline.objects.filter(
-        content_type=ct_case, object_id=case.pk
-    ) | Deadline.objects.filter(content_type=ct_record, object_id__in=record_ids)
+    qs = Deadline.objects.filter(content_type=ct_case, object_id=case.pk) | Deadline.objects.filter(
+        content_type=ct_record, object_id__in=record_ids
+    )
     return wd_queries.with_state(qs.select_related("kind").order_by("met_on", "due", "id"))

@@ -42,51 +42,259 @@ SECTIONS = {
 
 # (party index, field, cause, violated, penalty basis, kinds, fine, story, days ago it started)
 STORIES = [
-    (0, "medical", "使用非卫生技术人员从事医疗卫生技术工作", "《医疗机构管理条例》第二十七条", "《医疗机构管理条例》第四十七条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "8000", "archived", 200),
-    (1, "medical", "未按规定校验《医疗机构执业许可证》", "《医疗机构管理条例》第二十二条", "《医疗机构管理条例》第四十五条",
-     (PenaltyKind.WARNING,), "0", "archived", 180),
-    (2, "medical", "超出登记的诊疗科目范围开展医疗美容项目", "《医疗机构管理条例》第二十六条", "《医疗机构管理条例》第四十六条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "3000", "closed", 150),
-    (3, "public-health", "公共场所未取得卫生许可证擅自营业", "《公共场所卫生管理条例》第八条", "《公共场所卫生管理条例》第十四条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "2000", "closed", 140),
-    (4, "public-health", "游泳场所水质不符合国家卫生标准", "《公共场所卫生管理条例》第三条", "《公共场所卫生管理条例》第十四条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "1500", "executed", 100),
-    (5, "public-health", "供水单位未取得卫生许可证擅自供水", "《生活饮用水卫生监督管理办法》第七条", "《生活饮用水卫生监督管理办法》第二十六条",
-     (PenaltyKind.FINE,), "5000", "executed", 95),
-    (6, "medical", "医疗废物未按规定分类收集", "《医疗废物管理条例》第十六条", "《医疗废物管理条例》第四十六条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "6000", "served_overdue", 80),
-    (7, "occupational", "未按规定组织劳动者进行职业健康检查", "《职业病防治法》第三十五条", "《职业病防治法》第七十一条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "50000", "served", 60),
-    (8, "infectious", "未按规定报告传染病疫情", "《传染病防治法》第三十条", "《传染病防治法》第六十九条",
-     (PenaltyKind.WARNING,), "0", "decided", 45),
-    (9, "public-health", "从业人员未取得有效健康合格证明", "《公共场所卫生管理条例》第七条", "《公共场所卫生管理条例》第十四条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "1000", "decided", 40),
-    (6, "medical", "出租、出借《医疗机构执业许可证》", "《医疗机构管理条例》第二十三条", "《医疗机构管理条例》第四十六条",
-     (PenaltyKind.FINE, PenaltyKind.REVOKE_LICENSE), "20000", "hearing_held", 70),
-    (10, "infectious", "托育机构未落实传染病预防控制措施", "《传染病防治法》第二十一条", "《传染病防治法》第六十九条",
-     (PenaltyKind.FINE,), "150000", "hearing_scheduled", 30),
-    (11, "public-health", "公共场所卫生设施不符合卫生标准", "《公共场所卫生管理条例》第六条", "《公共场所卫生管理条例》第十四条",
-     (PenaltyKind.FINE,), "120000", "hearing_requested", 25),
-    (12, "medical", "个体诊所使用未取得执业资格的人员", "《医师法》第十三条", "《医师法》第五十九条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "30000", "notified", 20),
-    (3, "public-health", "未按规定对顾客用品用具进行清洗消毒", "《公共场所卫生管理条例实施细则》第十四条", "《公共场所卫生管理条例实施细则》第三十六条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "1800", "notified", 18),
-    (8, "infectious", "未按规定对医疗器械进行消毒", "《传染病防治法》第五十一条", "《传染病防治法》第六十九条",
-     (PenaltyKind.WARNING, PenaltyKind.FINE), "4000", "investigated", 35),
-    (1, "medical", "未按规定书写、保管病历资料", "《医疗机构管理条例》第三十一条", "《医疗纠纷预防和处理条例》第四十七条",
-     (PenaltyKind.WARNING,), "0", "investigated", 30),
-    (7, "occupational", "工作场所职业病危害因素检测结果未公布", "《职业病防治法》第二十六条", "《职业病防治法》第七十二条",
-     (PenaltyKind.FINE,), "60000", "investigating", 85),
-    (5, "public-health", "二次供水设施未定期清洗消毒", "《生活饮用水卫生监督管理办法》第八条", "《生活饮用水卫生监督管理办法》第二十六条",
-     (PenaltyKind.FINE,), "2000", "investigating", 20),
-    (2, "medical", "医疗美容广告内容与登记不符", "《医疗机构管理条例》第二十六条", "《医疗机构管理条例》第四十六条",
-     (PenaltyKind.FINE,), "5000", "investigating", 10),
-    (0, "medical", "未按规定公示诊疗科目和收费标准", "《医疗机构管理条例》第二十五条", "《医疗机构管理条例》第四十七条",
-     (PenaltyKind.WARNING,), "0", "investigating", 5),
-    (13, "medical", "未取得医师执业证书非法行医", "《基本医疗卫生与健康促进法》第一百零七条", "《基本医疗卫生与健康促进法》第九十九条",
-     (), "0", "transfer_closed", 90),
-    (14, "public-health", "举报某美容店卫生条件差，经查未发现违法事实", "", "", (), "0", "no_penalty_closed", 75),
+    (
+        0,
+        "medical",
+        "使用非卫生技术人员从事医疗卫生技术工作",
+        "《医疗机构管理条例》第二十七条",
+        "《医疗机构管理条例》第四十七条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "8000",
+        "archived",
+        200,
+    ),
+    (
+        1,
+        "medical",
+        "未按规定校验《医疗机构执业许可证》",
+        "《医疗机构管理条例》第二十二条",
+        "《医疗机构管理条例》第四十五条",
+        (PenaltyKind.WARNING,),
+        "0",
+        "archived",
+        180,
+    ),
+    (
+        2,
+        "medical",
+        "超出登记的诊疗科目范围开展医疗美容项目",
+        "《医疗机构管理条例》第二十六条",
+        "《医疗机构管理条例》第四十六条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "3000",
+        "closed",
+        150,
+    ),
+    (
+        3,
+        "public-health",
+        "公共场所未取得卫生许可证擅自营业",
+        "《公共场所卫生管理条例》第八条",
+        "《公共场所卫生管理条例》第十四条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "2000",
+        "closed",
+        140,
+    ),
+    (
+        4,
+        "public-health",
+        "游泳场所水质不符合国家卫生标准",
+        "《公共场所卫生管理条例》第三条",
+        "《公共场所卫生管理条例》第十四条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "1500",
+        "executed",
+        100,
+    ),
+    (
+        5,
+        "public-health",
+        "供水单位未取得卫生许可证擅自供水",
+        "《生活饮用水卫生监督管理办法》第七条",
+        "《生活饮用水卫生监督管理办法》第二十六条",
+        (PenaltyKind.FINE,),
+        "5000",
+        "executed",
+        95,
+    ),
+    (
+        6,
+        "medical",
+        "医疗废物未按规定分类收集",
+        "《医疗废物管理条例》第十六条",
+        "《医疗废物管理条例》第四十六条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "6000",
+        "served_overdue",
+        80,
+    ),
+    (
+        7,
+        "occupational",
+        "未按规定组织劳动者进行职业健康检查",
+        "《职业病防治法》第三十五条",
+        "《职业病防治法》第七十一条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "50000",
+        "served",
+        60,
+    ),
+    (
+        8,
+        "infectious",
+        "未按规定报告传染病疫情",
+        "《传染病防治法》第三十条",
+        "《传染病防治法》第六十九条",
+        (PenaltyKind.WARNING,),
+        "0",
+        "decided",
+        45,
+    ),
+    (
+        9,
+        "public-health",
+        "从业人员未取得有效健康合格证明",
+        "《公共场所卫生管理条例》第七条",
+        "《公共场所卫生管理条例》第十四条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "1000",
+        "decided",
+        40,
+    ),
+    (
+        6,
+        "medical",
+        "出租、出借《医疗机构执业许可证》",
+        "《医疗机构管理条例》第二十三条",
+        "《医疗机构管理条例》第四十六条",
+        (PenaltyKind.FINE, PenaltyKind.REVOKE_LICENSE),
+        "20000",
+        "hearing_held",
+        70,
+    ),
+    (
+        10,
+        "infectious",
+        "托育机构未落实传染病预防控制措施",
+        "《传染病防治法》第二十一条",
+        "《传染病防治法》第六十九条",
+        (PenaltyKind.FINE,),
+        "150000",
+        "hearing_scheduled",
+        30,
+    ),
+    (
+        11,
+        "public-health",
+        "公共场所卫生设施不符合卫生标准",
+        "《公共场所卫生管理条例》第六条",
+        "《公共场所卫生管理条例》第十四条",
+        (PenaltyKind.FINE,),
+        "120000",
+        "hearing_requested",
+        25,
+    ),
+    (
+        12,
+        "medical",
+        "个体诊所使用未取得执业资格的人员",
+        "《医师法》第十三条",
+        "《医师法》第五十九条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "30000",
+        "notified",
+        20,
+    ),
+    (
+        3,
+        "public-health",
+        "未按规定对顾客用品用具进行清洗消毒",
+        "《公共场所卫生管理条例实施细则》第十四条",
+        "《公共场所卫生管理条例实施细则》第三十六条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "1800",
+        "notified",
+        18,
+    ),
+    (
+        8,
+        "infectious",
+        "未按规定对医疗器械进行消毒",
+        "《传染病防治法》第五十一条",
+        "《传染病防治法》第六十九条",
+        (PenaltyKind.WARNING, PenaltyKind.FINE),
+        "4000",
+        "investigated",
+        35,
+    ),
+    (
+        1,
+        "medical",
+        "未按规定书写、保管病历资料",
+        "《医疗机构管理条例》第三十一条",
+        "《医疗纠纷预防和处理条例》第四十七条",
+        (PenaltyKind.WARNING,),
+        "0",
+        "investigated",
+        30,
+    ),
+    (
+        7,
+        "occupational",
+        "工作场所职业病危害因素检测结果未公布",
+        "《职业病防治法》第二十六条",
+        "《职业病防治法》第七十二条",
+        (PenaltyKind.FINE,),
+        "60000",
+        "investigating",
+        85,
+    ),
+    (
+        5,
+        "public-health",
+        "二次供水设施未定期清洗消毒",
+        "《生活饮用水卫生监督管理办法》第八条",
+        "《生活饮用水卫生监督管理办法》第二十六条",
+        (PenaltyKind.FINE,),
+        "2000",
+        "investigating",
+        20,
+    ),
+    (
+        2,
+        "medical",
+        "医疗美容广告内容与登记不符",
+        "《医疗机构管理条例》第二十六条",
+        "《医疗机构管理条例》第四十六条",
+        (PenaltyKind.FINE,),
+        "5000",
+        "investigating",
+        10,
+    ),
+    (
+        0,
+        "medical",
+        "未按规定公示诊疗科目和收费标准",
+        "《医疗机构管理条例》第二十五条",
+        "《医疗机构管理条例》第四十七条",
+        (PenaltyKind.WARNING,),
+        "0",
+        "investigating",
+        5,
+    ),
+    (
+        13,
+        "medical",
+        "未取得医师执业证书非法行医",
+        "《基本医疗卫生与健康促进法》第一百零七条",
+        "《基本医疗卫生与健康促进法》第九十九条",
+        (),
+        "0",
+        "transfer_closed",
+        90,
+    ),
+    (
+        14,
+        "public-health",
+        "举报某美容店卫生条件差，经查未发现违法事实",
+        "",
+        "",
+        (),
+        "0",
+        "no_penalty_closed",
+        75,
+    ),
     (15, "medical", "举报某药店坐堂行医，经查不属于本机关管辖", "", "", (), "0", "revoked", 50),
     (9, "public-health", "举报理发店毛巾未消毒", "", "", (), "0", "not_filed", 12),
     (11, "public-health", "群众反映足浴店卫生状况", "", "", (), "0", "filing_requested", 3),
@@ -110,8 +318,12 @@ def load() -> int:
         return 0
     if not HearingPolicy.objects.filter(agency=agency).exists():
         actions.set_hearing_policy(
-            None, agency, fine_person=Decimal("10000"), fine_organisation=Decimal("100000"),
-            confiscation=Decimal("50000"), basis="参照本省卫生健康行政处罚听证“较大数额”标准（演示数据）",
+            None,
+            agency,
+            fine_person=Decimal("10000"),
+            fine_organisation=Decimal("100000"),
+            confiscation=Decimal("50000"),
+            basis="参照本省卫生健康行政处罚听证“较大数额”标准（演示数据）",
         )
     head = Person.objects.get(username="juzhang")
     unit_heads = {f: Person.objects.get(username=names[0]) for f, (_s, names) in SECTIONS.items()}
@@ -124,8 +336,14 @@ def load() -> int:
             else:
                 id_type, number = IdType.CREDIT_CODE, _credit_code(code)
             party = actions.register_party(
-                unit_heads["medical"], agency, kind=kind, name=name, id_type=id_type, id_number=number,
-                address=address, legal_representative=rep if kind != PartyKind.NATURAL else "",
+                unit_heads["medical"],
+                agency,
+                kind=kind,
+                name=name,
+                id_type=id_type,
+                id_number=number,
+                address=address,
+                legal_representative=rep if kind != PartyKind.NATURAL else "",
             )
         parties.append(party)
     today = timezone.localdate()
@@ -148,9 +366,11 @@ def _credit_code(seed: str) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def _walk(agency, head, parties, today, index, party_i, field_code, cause, violated, basis, kinds, fine, story, ago):
+def _walk(
+    agency, head, parties, today, index, party_i, field_code, cause, violated, basis, kinds, fine, story, ago
+):
     section, usernames = SECTIONS[field_code]
-    officers = _people(usernames[index % 2 * 2: index % 2 * 2 + 2])
+    officers = _people(usernames[index % 2 * 2 : index % 2 * 2 + 2])
     lead = officers[0]
     field = EnforcementField.objects.get(code=field_code)
     unit = agency.units.get(name=section)
@@ -159,9 +379,17 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
     at = lambda n, hour=10: timezone.make_aware(dt.datetime.combine(day(n), dt.time(hour)))  # noqa: E731
     source = Source.COMPLAINT if "举报" in cause or "投诉" in cause or "反映" in cause else Source.INSPECTION
     case = actions.accept_case(
-        lead, party=parties[party_i], cause=cause, source=source, field=field, unit=unit, officers=officers,
+        lead,
+        party=parties[party_i],
+        cause=cause,
+        source=source,
+        field=field,
+        unit=unit,
+        officers=officers,
         summary=f"{day(0):%Y年%m月%d日}，执法人员对{parties[party_i].name}进行检查，发现涉嫌{cause}。",
-        violation_date=start - dt.timedelta(days=3), place=parties[party_i].address, accepted_on=day(0),
+        violation_date=start - dt.timedelta(days=3),
+        place=parties[party_i].address,
+        accepted_on=day(0),
         life_health_harm=field_code in ("medical", "infectious"),
     )
     if story == "intake":
@@ -174,15 +402,29 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
         return
     actions.approve_filing(head, case, opinion="同意立案调查。", filed_on=day(1))
     actions.add_record(
-        lead, case, kind=RecordKind.ONSITE, data={"content": f"现场检查发现：{cause}。当事人在场，执法人员出示执法证件。"},
-        started_at=at(2), place=parties[party_i].address, officers=officers, certificates_shown=_certs(officers),
+        lead,
+        case,
+        kind=RecordKind.ONSITE,
+        data={"content": f"现场检查发现：{cause}。当事人在场，执法人员出示执法证件。"},
+        started_at=at(2),
+        place=parties[party_i].address,
+        officers=officers,
+        certificates_shown=_certs(officers),
     )
     actions.add_record(
-        lead, case, kind=RecordKind.INQUIRY, data={"content": "问：你单位是否知道相关规定？答：知道，但没有落实。"},
-        started_at=at(3), place="明山区卫生监督所询问室", officers=officers, certificates_shown=_certs(officers),
+        lead,
+        case,
+        kind=RecordKind.INQUIRY,
+        data={"content": "问：你单位是否知道相关规定？答：知道，但没有落实。"},
+        started_at=at(3),
+        place="明山区卫生监督所询问室",
+        officers=officers,
+        certificates_shown=_certs(officers),
     )
     if story == "revoked":
-        actions.revoke_filing(head, case, reason="经调查，该行为不属于本机关管辖，已告知举报人向市场监督管理部门反映。")
+        actions.revoke_filing(
+            head, case, reason="经调查，该行为不属于本机关管辖，已告知举报人向市场监督管理部门反映。"
+        )
         return
     if story == "investigating":
         return
@@ -192,14 +434,29 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
         outcome = Outcome.TRANSFER
     else:
         outcome = Outcome.PENALTY
-    draft = {"outcome": outcome, "facts": f"经查，当事人{cause}，事实清楚。", "evidence_summary": "现场笔录、询问笔录、现场照片、相关书证。"}
+    draft = {
+        "outcome": outcome,
+        "facts": f"经查，当事人{cause}，事实清楚。",
+        "evidence_summary": "现场笔录、询问笔录、现场照片、相关书证。",
+    }
     if outcome == Outcome.PENALTY:
-        draft.update(penalty_kinds=list(kinds), fine_amount=Decimal(fine), violated_provisions=violated,
-                     penalty_provisions=basis, discretion="当事人系初次违法，积极配合调查，按裁量基准“一般”情节处理。")
+        draft.update(
+            penalty_kinds=list(kinds),
+            fine_amount=Decimal(fine),
+            violated_provisions=violated,
+            penalty_provisions=basis,
+            discretion="当事人系初次违法，积极配合调查，按裁量基准“一般”情节处理。",
+        )
     elif outcome == Outcome.TRANSFER:
         draft["transfer_to"] = "明山区公安分局"
-    actions.add_record(lead, case, kind=RecordKind.DELIBERATION, data={"content": "合议认为事实清楚，证据确凿。"},
-                       started_at=at(5), place="明山区卫生监督所会议室")
+    actions.add_record(
+        lead,
+        case,
+        kind=RecordKind.DELIBERATION,
+        data={"content": "合议认为事实清楚，证据确凿。"},
+        started_at=at(5),
+        place="明山区卫生监督所会议室",
+    )
     actions.update_draft(lead, case, **draft)
     actions.close_investigation(lead, case, closed_on=day(6))
     if story == "investigated":
@@ -211,7 +468,9 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
         if outcome == Outcome.TRANSFER:
             actions.close_case(head, case, report="已将案件移送明山区公安分局。", closed_on=day(10))
         else:
-            actions.serve_decision(lead, case, method=ServiceMethod.DIRECT, delivered_on=day(9), recipient=parties[party_i].name)
+            actions.serve_decision(
+                lead, case, method=ServiceMethod.DIRECT, delivered_on=day(9), recipient=parties[party_i].name
+            )
             actions.close_case(head, case, report="不予行政处罚决定书已送达。", closed_on=day(10))
         return
     actions.issue_notice(lead, case, served_on=day(7))
@@ -224,26 +483,46 @@ def _walk(agency, head, parties, today, index, party_i, field_code, cause, viola
             return
         chair = Person.objects.get(username="zhifa17")
         hearing_day = today + dt.timedelta(days=10) if story == "hearing_scheduled" else day(35)
-        actions.schedule_hearing(lead, case, hearing_on=hearing_day, place="明山区卫生健康局听证室", chair=chair,
-                                 notified_on=day(11))
+        actions.schedule_hearing(
+            lead,
+            case,
+            hearing_on=hearing_day,
+            place="明山区卫生健康局听证室",
+            chair=chair,
+            notified_on=day(11),
+        )
         if story == "hearing_scheduled":
             return
-        actions.record_hearing(chair, case, record="当事人对违法事实无异议，请求从轻处罚。",
-                               opinion="建议维持拟处罚意见。")
+        actions.record_hearing(
+            chair, case, record="当事人对违法事实无异议，请求从轻处罚。", opinion="建议维持拟处罚意见。"
+        )
         return
-    actions.record_statement(lead, case, content="当事人表示认识到错误，已整改。", recheck="经复核，陈述申辩不影响处罚意见。",
-                             stated_at=at(8))
+    actions.record_statement(
+        lead,
+        case,
+        content="当事人表示认识到错误，已整改。",
+        recheck="经复核，陈述申辩不影响处罚意见。",
+        stated_at=at(8),
+    )
     _review(case, lead)
     actions.decide(head, case, decided_on=day(9))
     _decision_document(case, lead, head)
     if story == "decided":
         return
-    actions.serve_decision(lead, case, method=ServiceMethod.DIRECT, delivered_on=day(10), recipient=parties[party_i].name)
+    actions.serve_decision(
+        lead, case, method=ServiceMethod.DIRECT, delivered_on=day(10), recipient=parties[party_i].name
+    )
     if story in ("served", "served_overdue"):
         return
     if Decimal(fine):
-        actions.record_payment(lead, case, kind=PaymentKind.FINE, amount=Decimal(fine), paid_on=day(14),
-                               receipt_number=f"MS{day(14):%Y%m%d}{index:03d}")
+        actions.record_payment(
+            lead,
+            case,
+            kind=PaymentKind.FINE,
+            amount=Decimal(fine),
+            paid_on=day(14),
+            receipt_number=f"MS{day(14):%Y%m%d}{index:03d}",
+        )
     else:
         actions.record_execution(lead, case, executed_on=day(11), note="警告已执行。")
     if story == "executed":
@@ -264,8 +543,10 @@ def _review(case, submitter):
 
 
 DECISION_DOCUMENTS = {
-    Outcome.PENALTY: "penalty_decision", Outcome.NO_PENALTY_MINOR: "no_penalty_decision",
-    Outcome.NO_PENALTY_UNPROVEN: "no_penalty_decision", Outcome.TRANSFER: "transfer_letter",
+    Outcome.PENALTY: "penalty_decision",
+    Outcome.NO_PENALTY_MINOR: "no_penalty_decision",
+    Outcome.NO_PENALTY_UNPROVEN: "no_penalty_decision",
+    Outcome.TRANSFER: "transfer_letter",
 }
 
 
@@ -278,7 +559,9 @@ def _decision_document(case, lead, head):
     from zhifa.records import actions as records
 
     case.refresh_from_db()
-    document = records.generate_document(lead, case, kind=DECISION_DOCUMENTS[case.outcome], dated=case.decided_on)
+    document = records.generate_document(
+        lead, case, kind=DECISION_DOCUMENTS[case.outcome], dated=case.decided_on
+    )
     for person in dict.fromkeys([lead, head]):
         records.sign_document(person, document)
     records.finalise_document(lead, document)
@@ -289,19 +572,44 @@ def _simple_cases(agency, parties, today):
     officers = _people(["zhifa06", "zhifa07"])
     unit = agency.units.get(name="公共卫生监督科")
     closed = actions.decide_on_the_spot(
-        officers[0], party=parties[14], cause="公共场所从业人员未取得健康合格证明上岗", field=field, unit=unit,
-        officers=officers, certificates_shown=_certs(officers), penalty_kinds=[PenaltyKind.FINE],
-        fine_amount=Decimal("200"), facts="从业人员王芳未取得健康合格证明从事直接为顾客服务工作。",
-        violated_provisions="《公共场所卫生管理条例》第七条", penalty_provisions="《公共场所卫生管理条例》第十四条",
-        place="明山区步行街15号", party_signed=True,
+        officers[0],
+        party=parties[14],
+        cause="公共场所从业人员未取得健康合格证明上岗",
+        field=field,
+        unit=unit,
+        officers=officers,
+        certificates_shown=_certs(officers),
+        penalty_kinds=[PenaltyKind.FINE],
+        fine_amount=Decimal("200"),
+        facts="从业人员王芳未取得健康合格证明从事直接为顾客服务工作。",
+        violated_provisions="《公共场所卫生管理条例》第七条",
+        penalty_provisions="《公共场所卫生管理条例》第十四条",
+        place="明山区步行街15号",
+        party_signed=True,
     )
-    actions.record_payment(officers[0], closed, kind=PaymentKind.FINE, amount=Decimal("200"), paid_on=today,
-                           receipt_number="DC20260001")
+    actions.record_payment(
+        officers[0],
+        closed,
+        kind=PaymentKind.FINE,
+        amount=Decimal("200"),
+        paid_on=today,
+        receipt_number="DC20260001",
+    )
     actions.close_case(Person.objects.get(username="zhifa06"), closed, report="当场处罚决定已备案。")
     actions.decide_on_the_spot(
-        officers[0], party=parties[9], cause="公共场所未在显著位置公示卫生许可证", field=field, unit=unit,
-        officers=officers, certificates_shown=_certs(officers), penalty_kinds=[PenaltyKind.WARNING, PenaltyKind.FINE],
-        fine_amount=Decimal("1000"), facts="该店未在显著位置公示卫生许可证。",
-        violated_provisions="《公共场所卫生管理条例实施细则》第三十七条", penalty_provisions="《公共场所卫生管理条例实施细则》第三十七条",
-        place="明山区步行街15号", party_signed=False, refusal_witness="社区网格员刘洋",
+        officers[0],
+        party=parties[9],
+        cause="公共场所未在显著位置公示卫生许可证",
+        field=field,
+        unit=unit,
+        officers=officers,
+        certificates_shown=_certs(officers),
+        penalty_kinds=[PenaltyKind.WARNING, PenaltyKind.FINE],
+        fine_amount=Decimal("1000"),
+        facts="该店未在显著位置公示卫生许可证。",
+        violated_provisions="《公共场所卫生管理条例实施细则》第三十七条",
+        penalty_provisions="《公共场所卫生管理条例实施细则》第三十七条",
+        place="明山区步行街15号",
+        party_signed=False,
+        refusal_witness="社区网格员刘洋",
     )

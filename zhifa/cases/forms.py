@@ -39,7 +39,9 @@ class ActionSpec:
     title: str
     fields: tuple[F, ...]
     call: Callable
-    roles: frozenset = field(default_factory=lambda: frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD}))
+    roles: frozenset = field(
+        default_factory=lambda: frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
+    )
     description: str = ""
 
 
@@ -84,7 +86,9 @@ def _django_field(spec: F, case=None, agency=None):
         qs = Certificate.objects.filter(person__agency=agency).select_related("person")
         if case is not None:
             qs = qs.filter(person__in=case.officers.all())
-        certificates = forms.ModelMultipleChoiceField(queryset=qs, widget=forms.CheckboxSelectMultiple, **common)
+        certificates = forms.ModelMultipleChoiceField(
+            queryset=qs, widget=forms.CheckboxSelectMultiple, **common
+        )
         certificates.label_from_instance = lambda c: f"{c.person.full_name} {c.number}"
         return certificates
     if k == "items":
@@ -93,8 +97,12 @@ def _django_field(spec: F, case=None, agency=None):
         choices = []
         if apps.is_installed("zhifa.catalog") and agency is not None:
             Item = apps.get_model("catalog", "EnforcementItem")
-            choices = [(i.code, f"{i.code} {i.name}") for i in Item.objects.filter(agency=agency).order_by("code")]
-        return forms.MultipleChoiceField(choices=choices, widget=forms.SelectMultiple(attrs={"size": 6}), **common)
+            choices = [
+                (i.code, f"{i.code} {i.name}") for i in Item.objects.filter(agency=agency).order_by("code")
+            ]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.SelectMultiple(attrs={"size": 6}), **common
+        )
     if k == "party":
         return forms.ModelChoiceField(queryset=Party.objects.filter(agency=agency), **common)
     if k == "field":
@@ -132,8 +140,10 @@ def record_data(d: dict) -> dict:
         data[key] = d["content"]
     lines = [line.strip() for line in (d.get("items") or "").splitlines() if line.strip()]
     if lines:
-        data["items"] = [dict(zip(ITEM_KEYS, [p.strip() for p in line.replace("|", "｜").split("｜")], strict=False))
-                         for line in lines]
+        data["items"] = [
+            dict(zip(ITEM_KEYS, [p.strip() for p in line.replace("|", "｜").split("｜")], strict=False))
+            for line in lines
+        ]
     return data
 
 
@@ -142,129 +152,299 @@ SPECS: dict[str, ActionSpec] = {
     s.action: s
     for s in [
         ActionSpec("request_filing", _("报请立案"), (), lambda a, c, d: actions.request_filing(a, c)),
-        ActionSpec("approve_filing", _("批准立案"), (F("opinion", _("负责人意见"), "textarea"),),
-                   lambda a, c, d: actions.approve_filing(a, c, opinion=d["opinion"]), HEAD),
-        ActionSpec("refuse_filing", _("不予立案"), (REASON,),
-                   lambda a, c, d: actions.refuse_filing(a, c, reason=d["reason"]), HEAD),
-        ActionSpec("assign_officers", _("指派承办人员"), (F("officers", _("承办人员"), "people"),),
-                   lambda a, c, d: actions.assign_officers(a, c, officers=list(d["officers"])),
-                   frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD})),
         ActionSpec(
-            "add_record", _("制作调查取证记录"),
-            (F("kind", _("记录类型"), "choice", choices=tuple(
-                (k, lbl) for k, lbl in RecordKind.choices
-                if k not in (RecordKind.STATEMENT, RecordKind.HEARING, RecordKind.RECHECK))),
-             F("started_at", _("开始时间"), "datetime"), F("place", _("地点"), required=False),
-             F("content", _("记录内容"), "textarea"),
-             F("items", _("物品清单（先行登记保存、查封扣押：每行一项，名称｜规格｜数量｜生产者｜生产日期｜批号）"),
-               "textarea", required=False),
-             F("in_case_room", _("在办案场所（询问室）进行"), "bool"),
-             F("av_skip_reason", _("未进行音像记录的理由（按音像记录事项清单“根据情况”记录的）"), required=False),
-             F("officers", _("执法人员"), "people", required=False),
-             F("certificates_shown", _("出示的执法证"), "certificates", required=False),
-             F("approved_by", _("批准负责人"), "person", required=False,
-               help=_("先行登记保存、查封扣押须经负责人批准")),
-             F("period_days", _("查封扣押期限（日）"), "int", required=False)),
+            "approve_filing",
+            _("批准立案"),
+            (F("opinion", _("负责人意见"), "textarea"),),
+            lambda a, c, d: actions.approve_filing(a, c, opinion=d["opinion"]),
+            HEAD,
+        ),
+        ActionSpec(
+            "refuse_filing",
+            _("不予立案"),
+            (REASON,),
+            lambda a, c, d: actions.refuse_filing(a, c, reason=d["reason"]),
+            HEAD,
+        ),
+        ActionSpec(
+            "assign_officers",
+            _("指派承办人员"),
+            (F("officers", _("承办人员"), "people"),),
+            lambda a, c, d: actions.assign_officers(a, c, officers=list(d["officers"])),
+            frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD}),
+        ),
+        ActionSpec(
+            "add_record",
+            _("制作调查取证记录"),
+            (
+                F(
+                    "kind",
+                    _("记录类型"),
+                    "choice",
+                    choices=tuple(
+                        (k, lbl)
+                        for k, lbl in RecordKind.choices
+                        if k not in (RecordKind.STATEMENT, RecordKind.HEARING, RecordKind.RECHECK)
+                    ),
+                ),
+                F("started_at", _("开始时间"), "datetime"),
+                F("place", _("地点"), required=False),
+                F("content", _("记录内容"), "textarea"),
+                F(
+                    "items",
+                    _(
+                        "物品清单（先行登记保存、查封扣押：每行一项，名称｜规格｜数量｜生产者｜生产日期｜批号）"
+                    ),
+                    "textarea",
+                    required=False,
+                ),
+                F("in_case_room", _("在办案场所（询问室）进行"), "bool"),
+                F(
+                    "av_skip_reason",
+                    _("未进行音像记录的理由（按音像记录事项清单“根据情况”记录的）"),
+                    required=False,
+                ),
+                F("officers", _("执法人员"), "people", required=False),
+                F("certificates_shown", _("出示的执法证"), "certificates", required=False),
+                F(
+                    "approved_by",
+                    _("批准负责人"),
+                    "person",
+                    required=False,
+                    help=_("先行登记保存、查封扣押须经负责人批准"),
+                ),
+                F("period_days", _("查封扣押期限（日）"), "int", required=False),
+            ),
             lambda a, c, d: actions.add_record(
-                a, c, kind=d["kind"], data=record_data(d), started_at=d["started_at"], place=d["place"],
-                officers=list(d["officers"] or []), certificates_shown=list(d["certificates_shown"] or []),
-                approved_by=d["approved_by"], period_days=d["period_days"]),
+                a,
+                c,
+                kind=d["kind"],
+                data=record_data(d),
+                started_at=d["started_at"],
+                place=d["place"],
+                officers=list(d["officers"] or []),
+                certificates_shown=list(d["certificates_shown"] or []),
+                approved_by=d["approved_by"],
+                period_days=d["period_days"],
+            ),
         ),
         ActionSpec(
-            "update_draft", _("填写处理意见"),
-            (F("outcome", _("处理意见"), "choice", choices=_choices(Outcome)),
-             F("penalty_kinds", _("处罚种类"), "multichoice", required=False, choices=_choices(PenaltyKind)),
-             F("fine_amount", _("罚款金额（元）"), "decimal", required=False),
-             F("confiscation_amount", _("没收违法所得金额（元）"), "decimal", required=False),
-             F("facts", _("违法事实"), "textarea"), F("evidence_summary", _("证据"), "textarea"),
-             F("violated_provisions", _("违反的条款"), "textarea", required=False),
-             F("penalty_provisions", _("处罚依据"), "textarea", required=False),
-             F("discretion", _("裁量说明"), "textarea", required=False),
-             F("transfer_to", _("移送机关"), required=False),
-             F("complex_case", _("案情疑难复杂或涉及多个法律关系"), "bool"),
-             F("complex_reason", _("疑难复杂理由"), required=False),
-             F("public_interest", _("涉及重大公共利益"), "bool"),
-             F("public_interest_reason", _("重大公共利益说明"), required=False)),
+            "update_draft",
+            _("填写处理意见"),
+            (
+                F("outcome", _("处理意见"), "choice", choices=_choices(Outcome)),
+                F(
+                    "penalty_kinds",
+                    _("处罚种类"),
+                    "multichoice",
+                    required=False,
+                    choices=_choices(PenaltyKind),
+                ),
+                F("fine_amount", _("罚款金额（元）"), "decimal", required=False),
+                F("confiscation_amount", _("没收违法所得金额（元）"), "decimal", required=False),
+                F("facts", _("违法事实"), "textarea"),
+                F("evidence_summary", _("证据"), "textarea"),
+                F("violated_provisions", _("违反的条款"), "textarea", required=False),
+                F("penalty_provisions", _("处罚依据"), "textarea", required=False),
+                F("discretion", _("裁量说明"), "textarea", required=False),
+                F("transfer_to", _("移送机关"), required=False),
+                F("complex_case", _("案情疑难复杂或涉及多个法律关系"), "bool"),
+                F("complex_reason", _("疑难复杂理由"), required=False),
+                F("public_interest", _("涉及重大公共利益"), "bool"),
+                F("public_interest_reason", _("重大公共利益说明"), required=False),
+            ),
             lambda a, c, d: actions.update_draft(
-                a, c, **{**d, "fine_amount": d["fine_amount"] or 0, "confiscation_amount": d["confiscation_amount"] or 0,
-                         "penalty_kinds": list(d["penalty_kinds"] or [])}),
-        ),
-        ActionSpec("close_investigation", _("调查终结"), (), lambda a, c, d: actions.close_investigation(a, c)),
-        ActionSpec("reopen_investigation", _("补充调查"), (REASON,),
-                   lambda a, c, d: actions.reopen_investigation(a, c, reason=d["reason"])),
-        ActionSpec("issue_notice", _("事先告知"), (F("served_on", _("告知书送达日期"), "date", required=False),),
-                   lambda a, c, d: actions.issue_notice(a, c, served_on=d["served_on"])),
-        ActionSpec(
-            "record_statement", _("记录陈述申辩"),
-            (F("content", _("陈述申辩内容"), "textarea", required=False), F("recheck", _("复核意见"), "textarea", required=False),
-             F("waived", _("当事人明确放弃陈述申辩"), "bool")),
-            lambda a, c, d: actions.record_statement(a, c, content=d["content"], recheck=d["recheck"], waived=d["waived"]),
-        ),
-        ActionSpec("request_hearing", _("登记听证申请"), (F("requested_on", _("申请日期"), "date"),),
-                   lambda a, c, d: actions.request_hearing(a, c, requested_on=d["requested_on"])),
-        ActionSpec(
-            "schedule_hearing", _("通知听证"),
-            (F("hearing_on", _("听证日期"), "date"), F("place", _("听证地点")), F("chair", _("听证主持人"), "person"),
-             F("notified_on", _("通知日期"), "date", required=False)),
-            lambda a, c, d: actions.schedule_hearing(a, c, hearing_on=d["hearing_on"], place=d["place"], chair=d["chair"],
-                                                     notified_on=d["notified_on"]),
+                a,
+                c,
+                **{
+                    **d,
+                    "fine_amount": d["fine_amount"] or 0,
+                    "confiscation_amount": d["confiscation_amount"] or 0,
+                    "penalty_kinds": list(d["penalty_kinds"] or []),
+                },
+            ),
         ),
         ActionSpec(
-            "record_hearing", _("记录听证"),
-            (F("record", _("听证笔录"), "textarea"), F("opinion", _("听证意见"), "textarea"),
-             F("party_absent", _("当事人无正当理由未到场"), "bool")),
-            lambda a, c, d: actions.record_hearing(a, c, record=d["record"], opinion=d["opinion"],
-                                                   party_absent=d["party_absent"]),
+            "close_investigation", _("调查终结"), (), lambda a, c, d: actions.close_investigation(a, c)
         ),
-        ActionSpec("decide", _("作出决定"), (), lambda a, c, d: actions.decide(a, c), HEAD,
-                   _("负责人签发处理意见所载的决定。")),
         ActionSpec(
-            "serve_decision", _("登记送达"),
-            (F("method", _("送达方式"), "choice", choices=_choices(ServiceMethod)),
-             F("delivered_on", _("送达（交付、邮寄、公告）日期"), "date"), F("recipient", _("签收人"), required=False),
-             F("witness", _("见证人"), required=False), F("recording", _("音像记录"), required=False),
-             F("consent", _("电子送达确认书"), required=False)),
+            "reopen_investigation",
+            _("补充调查"),
+            (REASON,),
+            lambda a, c, d: actions.reopen_investigation(a, c, reason=d["reason"]),
+        ),
+        ActionSpec(
+            "issue_notice",
+            _("事先告知"),
+            (F("served_on", _("告知书送达日期"), "date", required=False),),
+            lambda a, c, d: actions.issue_notice(a, c, served_on=d["served_on"]),
+        ),
+        ActionSpec(
+            "record_statement",
+            _("记录陈述申辩"),
+            (
+                F("content", _("陈述申辩内容"), "textarea", required=False),
+                F("recheck", _("复核意见"), "textarea", required=False),
+                F("waived", _("当事人明确放弃陈述申辩"), "bool"),
+            ),
+            lambda a, c, d: actions.record_statement(
+                a, c, content=d["content"], recheck=d["recheck"], waived=d["waived"]
+            ),
+        ),
+        ActionSpec(
+            "request_hearing",
+            _("登记听证申请"),
+            (F("requested_on", _("申请日期"), "date"),),
+            lambda a, c, d: actions.request_hearing(a, c, requested_on=d["requested_on"]),
+        ),
+        ActionSpec(
+            "schedule_hearing",
+            _("通知听证"),
+            (
+                F("hearing_on", _("听证日期"), "date"),
+                F("place", _("听证地点")),
+                F("chair", _("听证主持人"), "person"),
+                F("notified_on", _("通知日期"), "date", required=False),
+            ),
+            lambda a, c, d: actions.schedule_hearing(
+                a,
+                c,
+                hearing_on=d["hearing_on"],
+                place=d["place"],
+                chair=d["chair"],
+                notified_on=d["notified_on"],
+            ),
+        ),
+        ActionSpec(
+            "record_hearing",
+            _("记录听证"),
+            (
+                F("record", _("听证笔录"), "textarea"),
+                F("opinion", _("听证意见"), "textarea"),
+                F("party_absent", _("当事人无正当理由未到场"), "bool"),
+            ),
+            lambda a, c, d: actions.record_hearing(
+                a, c, record=d["record"], opinion=d["opinion"], party_absent=d["party_absent"]
+            ),
+        ),
+        ActionSpec(
+            "decide",
+            _("作出决定"),
+            (),
+            lambda a, c, d: actions.decide(a, c),
+            HEAD,
+            _("负责人签发处理意见所载的决定。"),
+        ),
+        ActionSpec(
+            "serve_decision",
+            _("登记送达"),
+            (
+                F("method", _("送达方式"), "choice", choices=_choices(ServiceMethod)),
+                F("delivered_on", _("送达（交付、邮寄、公告）日期"), "date"),
+                F("recipient", _("签收人"), required=False),
+                F("witness", _("见证人"), required=False),
+                F("recording", _("音像记录"), required=False),
+                F("consent", _("电子送达确认书"), required=False),
+            ),
             lambda a, c, d: actions.serve_decision(a, c, **d),
         ),
         ActionSpec(
-            "record_payment", _("登记缴款"),
-            (F("kind", _("款项"), "choice", choices=_choices(PaymentKind)), F("amount", _("金额（元）"), "decimal"),
-             F("paid_on", _("缴纳日期"), "date"), F("receipt_number", _("缴款凭证号"))),
+            "record_payment",
+            _("登记缴款"),
+            (
+                F("kind", _("款项"), "choice", choices=_choices(PaymentKind)),
+                F("amount", _("金额（元）"), "decimal"),
+                F("paid_on", _("缴纳日期"), "date"),
+                F("receipt_number", _("缴款凭证号")),
+            ),
             lambda a, c, d: actions.record_payment(a, c, **d),
         ),
-        ActionSpec("approve_deferral", _("批准延期缴纳"), (REASON, F("deferred_until", _("延期至"), "date")),
-                   lambda a, c, d: actions.approve_deferral(a, c, reason=d["reason"], deferred_until=d["deferred_until"]),
-                   HEAD),
-        ActionSpec("serve_demand", _("送达催告书"), (F("served_on", _("送达日期"), "date"),),
-                   lambda a, c, d: actions.serve_demand(a, c, served_on=d["served_on"])),
-        ActionSpec("apply_court_enforcement", _("申请法院强制执行"), (),
-                   lambda a, c, d: actions.apply_court_enforcement(a, c), HEAD),
-        ActionSpec("record_execution", _("登记执行完毕"),
-                   (F("executed_on", _("执行日期"), "date"), F("note", _("执行情况"), "textarea")),
-                   lambda a, c, d: actions.record_execution(a, c, **d)),
-        ActionSpec("close_case", _("结案"), (F("report", _("结案报告"), "textarea"),),
-                   lambda a, c, d: actions.close_case(a, c, report=d["report"]),
-                   frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD})),
-        ActionSpec("archive_case", _("归档"), (), lambda a, c, d: actions.archive_case(a, c),
-                   frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD})),
-        ActionSpec("revoke_filing", _("撤销立案"), (REASON,), lambda a, c, d: actions.revoke_filing(a, c, reason=d["reason"]),
-                   HEAD),
-        ActionSpec("terminate", _("终止案件"), (REASON,), lambda a, c, d: actions.terminate(a, c, reason=d["reason"]), HEAD),
-        ActionSpec("suspend", _("中止调查"), (REASON,), lambda a, c, d: actions.suspend(a, c, reason=d["reason"]), HEAD),
+        ActionSpec(
+            "approve_deferral",
+            _("批准延期缴纳"),
+            (REASON, F("deferred_until", _("延期至"), "date")),
+            lambda a, c, d: actions.approve_deferral(
+                a, c, reason=d["reason"], deferred_until=d["deferred_until"]
+            ),
+            HEAD,
+        ),
+        ActionSpec(
+            "serve_demand",
+            _("送达催告书"),
+            (F("served_on", _("送达日期"), "date"),),
+            lambda a, c, d: actions.serve_demand(a, c, served_on=d["served_on"]),
+        ),
+        ActionSpec(
+            "apply_court_enforcement",
+            _("申请法院强制执行"),
+            (),
+            lambda a, c, d: actions.apply_court_enforcement(a, c),
+            HEAD,
+        ),
+        ActionSpec(
+            "record_execution",
+            _("登记执行完毕"),
+            (F("executed_on", _("执行日期"), "date"), F("note", _("执行情况"), "textarea")),
+            lambda a, c, d: actions.record_execution(a, c, **d),
+        ),
+        ActionSpec(
+            "close_case",
+            _("结案"),
+            (F("report", _("结案报告"), "textarea"),),
+            lambda a, c, d: actions.close_case(a, c, report=d["report"]),
+            frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD}),
+        ),
+        ActionSpec(
+            "archive_case",
+            _("归档"),
+            (),
+            lambda a, c, d: actions.archive_case(a, c),
+            frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD}),
+        ),
+        ActionSpec(
+            "revoke_filing",
+            _("撤销立案"),
+            (REASON,),
+            lambda a, c, d: actions.revoke_filing(a, c, reason=d["reason"]),
+            HEAD,
+        ),
+        ActionSpec(
+            "terminate",
+            _("终止案件"),
+            (REASON,),
+            lambda a, c, d: actions.terminate(a, c, reason=d["reason"]),
+            HEAD,
+        ),
+        ActionSpec(
+            "suspend",
+            _("中止调查"),
+            (REASON,),
+            lambda a, c, d: actions.suspend(a, c, reason=d["reason"]),
+            HEAD,
+        ),
         ActionSpec("resume", _("恢复调查"), (), lambda a, c, d: actions.resume(a, c), HEAD),
-        ActionSpec("extend", _("延长办案期限"), (F("days", _("延长天数"), "int"), REASON),
-                   lambda a, c, d: actions.extend(a, c, days=d["days"], reason=d["reason"]), HEAD),
+        ActionSpec(
+            "extend",
+            _("延长办案期限"),
+            (F("days", _("延长天数"), "int"), REASON),
+            lambda a, c, d: actions.extend(a, c, days=d["days"], reason=d["reason"]),
+            HEAD,
+        ),
     ]
 }
 
 ACCEPT_FIELDS = (
-    F("party", _("当事人"), "party"), F("cause", _("案由")),
-    F("source", _("案件来源"), "choice", choices=_choices(Source)), F("source_detail", _("来源说明"), required=False),
+    F("party", _("当事人"), "party"),
+    F("cause", _("案由")),
+    F("source", _("案件来源"), "choice", choices=_choices(Source)),
+    F("source_detail", _("来源说明"), required=False),
     F("complaint_receipt", _("投诉举报受理编号（来自公示门户的）"), required=False),
     F("items", _("执法事项"), "items", required=False),
-    F("field", _("执法领域"), "field"), F("unit", _("承办机构"), "unit"),
+    F("field", _("执法领域"), "field"),
+    F("unit", _("承办机构"), "unit"),
     F("officers", _("承办人员（至少两名持证执法人员，第一位为主办）"), "people"),
-    F("summary", _("案情摘要"), "textarea"), F("place", _("案发地点"), required=False),
+    F("summary", _("案情摘要"), "textarea"),
+    F("place", _("案发地点"), required=False),
     F("violation_date", _("违法行为发生日期"), "date"),
     F("violation_ended", _("连续或继续状态终了日期"), "date", required=False),
     F("life_health_harm", _("涉及公民生命健康安全且有危害后果"), "bool"),
@@ -272,9 +452,12 @@ ACCEPT_FIELDS = (
 ACCEPT = ActionSpec("accept_case", _("受理案件"), ACCEPT_FIELDS, None)
 
 PARTY_FIELDS = (
-    F("kind", _("当事人类型"), "choice", choices=_choices(PartyKind)), F("name", _("名称或姓名")),
-    F("id_type", _("证件类型"), "choice", choices=_choices(IdType)), F("id_number", _("证件号码")),
-    F("legal_representative", _("法定代表人（负责人）"), required=False), F("address", _("住所（地址）")),
+    F("kind", _("当事人类型"), "choice", choices=_choices(PartyKind)),
+    F("name", _("名称或姓名")),
+    F("id_type", _("证件类型"), "choice", choices=_choices(IdType)),
+    F("id_number", _("证件号码")),
+    F("legal_representative", _("法定代表人（负责人）"), required=False),
+    F("address", _("住所（地址）")),
     F("phone", _("联系电话"), required=False),
 )
 PARTY = ActionSpec("register_party", _("登记当事人"), PARTY_FIELDS, None)

@@ -25,7 +25,9 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class Party(models.Model):
     """当事人: one record per agency, reused across that agency's cases (集中·同一执法对象)."""
 
-    agency = models.ForeignKey("org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("当事人类型"), max_length=20, choices=PartyKind.choices)
     name = models.CharField(_("名称或姓名"), max_length=200)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices)
@@ -40,7 +42,9 @@ class Party(models.Model):
         verbose_name_plural = _("当事人")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "id_type", "id_number"], name="party_unique_id_in_agency"),
+            models.UniqueConstraint(
+                fields=["agency", "id_type", "id_number"], name="party_unique_id_in_agency"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -54,8 +58,12 @@ class Party(models.Model):
 class PartyConnection(models.Model):
     """A declared connection between a person of the agency and a party: grounds for 回避 (art. 43)."""
 
-    person = models.ForeignKey("org.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
-    party = models.ForeignKey(Party, verbose_name=_("当事人"), on_delete=models.PROTECT, related_name="connections")
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("当事人"), on_delete=models.PROTECT, related_name="connections"
+    )
     relation = models.CharField(_("关系"), max_length=200)
     declared_at = models.DateTimeField(_("申报时间"), default=timezone.now)
 
@@ -68,7 +76,9 @@ class PartyConnection(models.Model):
 class Case(models.Model):
     """A 行政处罚 case from intake to archive. Its state changes only through cases.actions."""
 
-    agency = models.ForeignKey("org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
     reference = models.CharField(_("案件编号"), max_length=40)
     cause = models.CharField(_("案由"), max_length=200)
     source = models.CharField(_("案件来源"), max_length=20, choices=Source.choices)
@@ -79,18 +89,24 @@ class Case(models.Model):
     )
     items = models.JSONField(_("执法事项"), default=list, blank=True, help_text=_("执法事项清单中的事项编码"))
     party = models.ForeignKey(Party, verbose_name=_("当事人"), on_delete=models.PROTECT, related_name="cases")
-    unit = models.ForeignKey("org.Unit", verbose_name=_("承办机构"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("承办机构"), on_delete=models.PROTECT, related_name="+"
+    )
     officers = models.ManyToManyField(
         "org.Person", verbose_name=_("承办人员"), through="CaseOfficer", related_name="handled_cases"
     )
-    procedure = models.CharField(_("程序"), max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)
+    procedure = models.CharField(
+        _("程序"), max_length=10, choices=Procedure.choices, default=Procedure.GENERAL
+    )
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.INTAKE)
     summary = models.TextField(_("案情摘要"))
     place = models.CharField(_("案发地点"), max_length=200, blank=True)
     violation_date = models.DateField(_("违法行为发生日期"))
     violation_ended = models.DateField(_("连续或继续状态终了日期"), null=True, blank=True)
     life_health_harm = models.BooleanField(
-        _("涉及公民生命健康安全且有危害后果"), default=False, help_text=_("追责时效为五年（《行政处罚法》第三十六条）")
+        _("涉及公民生命健康安全且有危害后果"),
+        default=False,
+        help_text=_("追责时效为五年（《行政处罚法》第三十六条）"),
     )
 
     accepted_on = models.DateField(_("受理日期"))
@@ -125,13 +141,23 @@ class Case(models.Model):
     hearing_on = models.DateField(_("听证日期"), null=True, blank=True)
     hearing_place = models.CharField(_("听证地点"), max_length=200, blank=True)
     hearing_chair = models.ForeignKey(
-        "org.Person", verbose_name=_("听证主持人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Person",
+        verbose_name=_("听证主持人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     decision_snapshot = models.JSONField(_("决定内容"), null=True, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        "org.Person", verbose_name=_("签发负责人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Person",
+        verbose_name=_("签发负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
     payment_due = models.DateField(_("缴款期限"), null=True, blank=True)
@@ -160,12 +186,16 @@ class Case(models.Model):
         ordering = ["-accepted_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "reference"], name="case_reference_unique"),
-            models.CheckConstraint(condition=Q(fine_amount__gte=0) & Q(confiscation_amount__gte=0),
-                                   name="case_amounts_not_negative"),
+            models.CheckConstraint(
+                condition=Q(fine_amount__gte=0) & Q(confiscation_amount__gte=0),
+                name="case_amounts_not_negative",
+            ),
             # 行政处罚法 art. 62: no penalty decision exists without a notice, unless the party waived.
             models.CheckConstraint(
-                condition=Q(decision_snapshot__isnull=True) | ~Q(outcome="penalty")
-                | Q(notice_snapshot__isnull=False) | Q(procedure="simple"),
+                condition=Q(decision_snapshot__isnull=True)
+                | ~Q(outcome="penalty")
+                | Q(notice_snapshot__isnull=False)
+                | Q(procedure="simple"),
                 name="penalty_decision_needs_notice",
             ),
         ]
@@ -185,7 +215,9 @@ class Case(models.Model):
 
 class CaseOfficer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="officer_links")
-    person = models.ForeignKey("org.Person", verbose_name=_("承办人员"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("承办人员"), on_delete=models.PROTECT, related_name="+"
+    )
     lead = models.BooleanField(_("主办"), default=False)
     assigned_at = models.DateTimeField(default=timezone.now)
 
@@ -207,12 +239,21 @@ class CaseRecord(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     officers = models.ManyToManyField("org.Person", verbose_name=_("执法人员"), related_name="+")
-    certificates_shown = models.ManyToManyField("org.Certificate", verbose_name=_("出示的执法证"), related_name="+")
+    certificates_shown = models.ManyToManyField(
+        "org.Certificate", verbose_name=_("出示的执法证"), related_name="+"
+    )
     approved_by = models.ForeignKey(
-        "org.Person", verbose_name=_("批准负责人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Person",
+        verbose_name=_("批准负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     due_on = models.DateField(_("期限"), null=True, blank=True)
-    created_by = models.ForeignKey("org.Person", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        "org.Person", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
     class Meta:
@@ -225,12 +266,19 @@ class Recusal(models.Model):
     """回避 (行政处罚法 art. 43): applied for by the party or declared by the officer, decided by the head."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="recusals")
-    person = models.ForeignKey("org.Person", verbose_name=_("回避人员"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("回避人员"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(_("理由"), max_length=300)
     applied_by_party = models.BooleanField(_("当事人申请"), default=False)
     granted = models.BooleanField(_("决定回避"), null=True)
     decided_by = models.ForeignKey(
-        "org.Person", verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Person",
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -278,5 +326,3 @@ class HearingPolicy(models.Model):
     confiscation = models.DecimalField(_("较大数额没收（元）"), **MONEY)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
-
-

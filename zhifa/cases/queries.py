@@ -11,7 +11,9 @@ from zhifa.org.choices import Role
 from .models import Case, Party
 
 # Who reads an agency's cases: its business roles and its supervisors. The three administrators never do.
-CASE_READER_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD, Role.SUPERVISOR})
+CASE_READER_ROLES = frozenset(
+    {Role.OFFICER, Role.UNIT_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD, Role.SUPERVISOR}
+)
 CASE_WORKER_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
 
 
@@ -65,11 +67,22 @@ def tasks_for(user, limit: int = 30) -> list[dict]:
     mine = Case.objects.filter(officer_links__person=user).exclude(state__in=lifecycle.ENDED | {State.CLOSED})
     for case in mine.order_by("accepted_on", "id")[:limit]:
         steps = "、".join(lifecycle.label(a) for a in lifecycle.NEXT_STEP.get(case.state, ()))
-        tasks.append({"label": f"{case.reference} {case.cause}：{steps}", "url": reverse("cases:detail", args=[case.pk])})
+        tasks.append(
+            {
+                "label": f"{case.reference} {case.cause}：{steps}",
+                "url": reverse("cases:detail", args=[case.pk]),
+            }
+        )
     head_of = [agency for agency, roles in held.items() if Role.AGENCY_HEAD in roles]
     if head_of:
-        waiting = Case.objects.filter(agency_id__in=head_of, state=State.FILING_REQUESTED).order_by("accepted_on")
+        waiting = Case.objects.filter(agency_id__in=head_of, state=State.FILING_REQUESTED).order_by(
+            "accepted_on"
+        )
         for case in waiting[:limit]:
-            tasks.append({"label": _("%(ref)s 待批准立案") % {"ref": case.reference},
-                          "url": reverse("cases:detail", args=[case.pk])})
+            tasks.append(
+                {
+                    "label": _("%(ref)s 待批准立案") % {"ref": case.reference},
+                    "url": reverse("cases:detail", args=[case.pk]),
+                }
+            )
     return tasks

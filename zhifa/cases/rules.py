@@ -90,15 +90,19 @@ class Penalty:
 
     def as_json(self) -> dict:
         return {
-            "outcome": self.outcome, "kinds": sorted(self.kinds, key=PENALTY_ORDER.get),
-            "fine": f"{self.fine:.2f}", "confiscation": f"{self.confiscation:.2f}",
+            "outcome": self.outcome,
+            "kinds": sorted(self.kinds, key=PENALTY_ORDER.get),
+            "fine": f"{self.fine:.2f}",
+            "confiscation": f"{self.confiscation:.2f}",
         }
 
     @classmethod
     def from_json(cls, data: Mapping) -> Penalty:
         return cls(
-            outcome=data["outcome"], kinds=tuple(data.get("kinds", ())),
-            fine=Decimal(data.get("fine", "0")), confiscation=Decimal(data.get("confiscation", "0")),
+            outcome=data["outcome"],
+            kinds=tuple(data.get("kinds", ())),
+            fine=Decimal(data.get("fine", "0")),
+            confiscation=Decimal(data.get("confiscation", "0")),
         )
 
 
@@ -127,8 +131,10 @@ def is_heavier(decision: Penalty, notice: Penalty) -> bool:
         return False
     if notice.outcome != Outcome.PENALTY:
         return True
-    return bool(set(decision.kinds) - set(notice.kinds)) or decision.fine > notice.fine or (
-        decision.confiscation > notice.confiscation
+    return (
+        bool(set(decision.kinds) - set(notice.kinds))
+        or decision.fine > notice.fine
+        or (decision.confiscation > notice.confiscation)
     )
 
 
@@ -166,8 +172,12 @@ class HearingThresholds:
 # Art. 63: kinds that always carry the right to a hearing.
 HEARING_KINDS = frozenset(
     {
-        PenaltyKind.LOWER_QUALIFICATION, PenaltyKind.REVOKE_LICENSE, PenaltyKind.SUSPEND_BUSINESS,
-        PenaltyKind.CLOSE, PenaltyKind.RESTRICT_PRACTICE, PenaltyKind.RESTRICT_BUSINESS,
+        PenaltyKind.LOWER_QUALIFICATION,
+        PenaltyKind.REVOKE_LICENSE,
+        PenaltyKind.SUSPEND_BUSINESS,
+        PenaltyKind.CLOSE,
+        PenaltyKind.RESTRICT_PRACTICE,
+        PenaltyKind.RESTRICT_BUSINESS,
     }
 )
 
@@ -283,4 +293,3 @@ def penalty_text(p: Penalty, labels: Mapping[str, str]) -> str:
             label += f"人民币{amount_words(p.confiscation)}（¥{p.confiscation:,.2f}）"
         parts.append(label)
     return "，".join(parts)
-

@@ -62,7 +62,9 @@ def case_list(request):
         today_ = timezone.localdate()
         limit = today_ if due == "overdue" else today_ + timezone.timedelta(days=15)
         open_ids = Deadline.objects.filter(
-            content_type=ContentType.objects.get_for_model(Case), kind__code=deadlines.DECISION, met_on__isnull=True,
+            content_type=ContentType.objects.get_for_model(Case),
+            kind__code=deadlines.DECISION,
+            met_on__isnull=True,
             due__lt=limit if due == "overdue" else limit,
         ).values_list("object_id", flat=True)
         cases = cases.filter(pk__in=list(open_ids), state__in=lifecycle.BEFORE_DECISION)
@@ -73,18 +75,37 @@ def case_list(request):
     for case in page:
         due = dues[case.pk].due if case.pk in dues else None
         open_ = case.state in lifecycle.BEFORE_DECISION
-        rows.append({"case": case, "due": due if open_ else None,
-                     "overdue": bool(open_ and due and due < today),
-                     "soon": bool(open_ and due and 0 <= (due - today).days <= 15)})
+        rows.append(
+            {
+                "case": case,
+                "due": due if open_ else None,
+                "overdue": bool(open_ and due and due < today),
+                "soon": bool(open_ and due and 0 <= (due - today).days <= 15),
+            }
+        )
     from zhifa.org.models import Person
 
-    return render(request, "cases/case_list.html", {
-        "page": page, "rows": rows, "q": q, "state": state, "states": State.choices,
-        "can_create": bool(_worker_agencies(request.user)), "mine": bool(request.GET.get("mine")),
-        "officers": Person.objects.filter(agency_id__in=queries.readable_agency_ids(request.user),
-                                          roles__role=Role.OFFICER).distinct().order_by("id"),
-        "officer": officer, "item": item, "due": due,
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "state": state,
+            "states": State.choices,
+            "can_create": bool(_worker_agencies(request.user)),
+            "mine": bool(request.GET.get("mine")),
+            "officers": Person.objects.filter(
+                agency_id__in=queries.readable_agency_ids(request.user), roles__role=Role.OFFICER
+            )
+            .distinct()
+            .order_by("id"),
+            "officer": officer,
+            "item": item,
+            "due": due,
+        },
+    )
 
 
 @login_required
@@ -92,7 +113,9 @@ def party_create(request):
     agency = _agency_for_new(request.user)
     form = forms.form_for(forms.PARTY, request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
-        ok, party = run_action(form, lambda: actions.register_party(request.user, agency, **form.cleaned_data))
+        ok, party = run_action(
+            form, lambda: actions.register_party(request.user, agency, **form.cleaned_data)
+        )
         if ok:
             messages.success(request, _("当事人已登记。"))
             return redirect("cases:create")
@@ -102,9 +125,14 @@ def party_create(request):
 @login_required
 def party_detail(request, pk):
     party = queries.access_party(request.user, pk)
-    return render(request, "cases/party_detail.html", {
-        "party": party, "cases": queries.visible_cases(request.user).filter(party=party),
-    })
+    return render(
+        request,
+        "cases/party_detail.html",
+        {
+            "party": party,
+            "cases": queries.visible_cases(request.user).filter(party=party),
+        },
+    )
 
 
 @login_required
@@ -152,25 +180,39 @@ def case_detail(request, pk):
         return bool(held & (spec.roles - {Role.OFFICER}) or (is_handler and held & spec.roles))
 
     next_actions = [
-        forms.SPECS[name] for name in lifecycle.NEXT_STEP.get(case.state, ())
+        forms.SPECS[name]
+        for name in lifecycle.NEXT_STEP.get(case.state, ())
         if name in forms.SPECS and may(forms.SPECS[name])
     ]
     other_actions = [
-        spec for name, spec in forms.SPECS.items()
-        if name not in lifecycle.NEXT_STEP.get(case.state, ()) and lifecycle.allowed(case.state, name) and may(spec)
+        spec
+        for name, spec in forms.SPECS.items()
+        if name not in lifecycle.NEXT_STEP.get(case.state, ())
+        and lifecycle.allowed(case.state, name)
+        and may(spec)
     ]
     due = deadlines.decision_due(case)
     context = {
-        "case": case, "officers": case.officer_links.select_related("person"), "records": case.records.all(),
-        "services": case.services.all(), "payments": case.payments.all(),
-        "next_actions": next_actions, "other_actions": other_actions,
+        "case": case,
+        "officers": case.officer_links.select_related("person"),
+        "records": case.records.all(),
+        "services": case.services.all(),
+        "payments": case.payments.all(),
+        "next_actions": next_actions,
+        "other_actions": other_actions,
         "decision_due": due if case.state in lifecycle.BEFORE_DECISION else None,
         "overdue": bool(due and due < today and case.state in lifecycle.BEFORE_DECISION),
         "blockers": actions.decision_blockers(case, today) if lifecycle.allowed(case.state, "decide") else [],
         "owed": [
-            (PaymentKind(kind).label, amount) for kind, amount in actions.amount_owed(case, today).items() if amount
-        ] if case.state in (State.SERVED, State.COURT_ENFORCEMENT) else None,
-        "timeline": _timeline(case), "penalty_text": _penalty_text(case), "deadlines": deadlines.of_case(case),
+            (PaymentKind(kind).label, amount)
+            for kind, amount in actions.amount_owed(case, today).items()
+            if amount
+        ]
+        if case.state in (State.SERVED, State.COURT_ENFORCEMENT)
+        else None,
+        "timeline": _timeline(case),
+        "penalty_text": _penalty_text(case),
+        "deadlines": deadlines.of_case(case),
         "documents_template": _documents_template(),
         **_review_panel(case, request.user),
     }
@@ -219,4 +261,6 @@ def case_action(request, pk, action):
         if ok:
             messages.success(request, _("已完成：%(action)s。") % {"action": spec.title})
             return redirect(case)
-    return render(request, "cases/case_action.html", {"form": form, "title": spec.title, "case": case, "spec": spec})
+    return render(
+        request, "cases/case_action.html", {"form": form, "title": spec.title, "case": case, "spec": spec}
+    )

@@ -20,7 +20,9 @@ SECRET_FIELDS = frozenset({"password", "key_hash", "last_login"})
 def _jsonable(value: Any) -> Any:
     from django.db.models.fields.files import FieldFile
 
-    if isinstance(value, FieldFile):  # a stored file is recorded by its storage name (its hash goes in `files`)
+    if isinstance(
+        value, FieldFile
+    ):  # a stored file is recorded by its storage name (its hash goes in `files`)
         return value.name or ""
     if isinstance(value, dt.datetime):
         return value.isoformat()

@@ -22,8 +22,21 @@ class AgencySerializer(serializers.ModelSerializer):
     class Meta:
         model = Agency
         fields = [
-            "id", "code", "name", "short_name", "credit_code", "region", "parent", "legal_basis", "duties",
-            "powers", "reconsideration_body", "court", "address", "phone", "units",
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "credit_code",
+            "region",
+            "parent",
+            "legal_basis",
+            "duties",
+            "powers",
+            "reconsideration_body",
+            "court",
+            "address",
+            "phone",
+            "units",
         ]
 
 
@@ -33,7 +46,17 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certificate
-        fields = ["id", "number", "person", "fields", "issuer", "valid_from", "valid_to", "status", "status_display"]
+        fields = [
+            "id",
+            "number",
+            "person",
+            "fields",
+            "issuer",
+            "valid_from",
+            "valid_to",
+            "status",
+            "status_display",
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -43,8 +66,19 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "username", "full_name", "agency", "unit", "title", "phone", "email", "legal_qualification",
-            "legal_qualification_date", "is_active", "roles", "certificates",
+            "id",
+            "username",
+            "full_name",
+            "agency",
+            "unit",
+            "title",
+            "phone",
+            "email",
+            "legal_qualification",
+            "legal_qualification_date",
+            "is_active",
+            "roles",
+            "certificates",
         ]
 
     def get_roles(self, person) -> list[dict]:
@@ -91,8 +125,13 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
         d = data.validated_data
         person = queries.access_person(request.user, d["person"])
         cert = actions.issue_certificate(
-            request.user, person, number=d["number"], field_codes=d["fields"], issuer=d["issuer"],
-            valid_from=d["valid_from"], valid_to=d["valid_to"],
+            request.user,
+            person,
+            number=d["number"],
+            field_codes=d["fields"],
+            issuer=d["issuer"],
+            valid_from=d["valid_from"],
+            valid_to=d["valid_to"],
         )
         return Response(CertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
 

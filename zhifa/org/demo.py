@@ -51,7 +51,28 @@ FIELDS = [
     ("water", "生活饮用水卫生", "水"),
 ]
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+]
 SECTIONS = ["医疗卫生监督科", "公共卫生监督科", "传染病防治监督科", "职业卫生监督科"]
 SECTION_FIELDS = {
     "医疗卫生监督科": ["medical"],
@@ -65,8 +86,14 @@ def _person(agency, username, full_name, unit, roles, **extra) -> Person:
     person = Person.objects.filter(username=username).first()
     if person is None:
         person = actions.add_person(
-            None, agency, username=username, password=DEMO_PASSWORD, must_change_password=False,
-            full_name=full_name, unit=unit, **extra,
+            None,
+            agency,
+            username=username,
+            password=DEMO_PASSWORD,
+            must_change_password=False,
+            full_name=full_name,
+            unit=unit,
+            **extra,
         )
     for role, role_agency in roles:
         if not person.roles.filter(role=role, agency=role_agency).exists():
@@ -97,8 +124,13 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
     add("fujuzhang", "林晓燕", units["办公室"], [(Role.AGENCY_HEAD, agency)], title="副局长（分管执法）")
     add("fujuzhang2", "郑国华", units["办公室"], [(Role.AGENCY_HEAD, agency)], title="副局长")
     add(
-        "fagui1", "苏静怡", units["政策法规科"], [(Role.LEGAL_REVIEWER, agency)], title="政策法规科科长",
-        legal_qualification=True, legal_qualification_date=dt.date(2015, 9, 1),
+        "fagui1",
+        "苏静怡",
+        units["政策法规科"],
+        [(Role.LEGAL_REVIEWER, agency)],
+        title="政策法规科科长",
+        legal_qualification=True,
+        legal_qualification_date=dt.date(2015, 9, 1),
         legal_qualification_number="A20154400000123",
     )
     add("fagui2", "何文博", units["政策法规科"], [(Role.LEGAL_REVIEWER, agency)], title="法制审核员")
@@ -117,18 +149,34 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
                 if n == 20:
                     valid_from, valid_to = today - dt.timedelta(days=5 * 365), today - dt.timedelta(days=10)
                 elif n in (4, 11):
-                    valid_from, valid_to = today - dt.timedelta(days=4 * 365), today + dt.timedelta(days=20 + n)
+                    valid_from, valid_to = (
+                        today - dt.timedelta(days=4 * 365),
+                        today + dt.timedelta(days=20 + n),
+                    )
                 else:
-                    valid_from, valid_to = today - dt.timedelta(days=365 + n * 30), today + dt.timedelta(days=900 + n)
+                    valid_from, valid_to = (
+                        today - dt.timedelta(days=365 + n * 30),
+                        today + dt.timedelta(days=900 + n),
+                    )
                 actions.issue_certificate(
-                    None, person, number=f"44030020{s_index + 1:02d}{n:04d}", field_codes=SECTION_FIELDS[section],
-                    issuer="明山区人民政府", valid_from=valid_from, valid_to=valid_to,
+                    None,
+                    person,
+                    number=f"44030020{s_index + 1:02d}{n:04d}",
+                    field_codes=SECTION_FIELDS[section],
+                    issuer="明山区人民政府",
+                    valid_from=valid_from,
+                    valid_to=valid_to,
                 )
     supervisor = Person.objects.filter(username="jiandu").first()
     if supervisor is None:
         supervisor = actions.add_person(
-            None, justice, username="jiandu", password=DEMO_PASSWORD, must_change_password=False,
-            full_name="韩立新", title="行政执法监督科科长",
+            None,
+            justice,
+            username="jiandu",
+            password=DEMO_PASSWORD,
+            must_change_password=False,
+            full_name="韩立新",
+            title="行政执法监督科科长",
         )
     for target in (justice, agency):
         if not supervisor.roles.filter(role=Role.SUPERVISOR, agency=target).exists():

@@ -25,8 +25,11 @@ class LoginForm(AuthenticationForm):
         ip = client_ip(self.request)
         if username and actions.login_blocked(username, ip):
             actions.record_auth_event(
-                AuthEventKind.LOCKED, username=username, person=Person.objects.filter(username=username).first(),
-                ip=ip, user_agent=_ua(self.request),
+                AuthEventKind.LOCKED,
+                username=username,
+                person=Person.objects.filter(username=username).first(),
+                ip=ip,
+                user_agent=_ua(self.request),
             )
             raise ValidationError(
                 self.error_messages["locked"], code="locked", params={"minutes": settings.LOCKOUT_MINUTES}
@@ -37,7 +40,8 @@ class LoginForm(AuthenticationForm):
         from django.conf import settings
 
         return ValidationError(
-            self.error_messages["invalid_login"], code="invalid_login",
+            self.error_messages["invalid_login"],
+            code="invalid_login",
             params={"limit": settings.LOCKOUT_FAILURES, "minutes": settings.LOCKOUT_MINUTES},
         )
 
@@ -58,8 +62,18 @@ class AgencyForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = [
-            "code", "name", "short_name", "credit_code", "region", "legal_basis", "duties", "powers",
-            "reconsideration_body", "court", "address", "phone",
+            "code",
+            "name",
+            "short_name",
+            "credit_code",
+            "region",
+            "legal_basis",
+            "duties",
+            "powers",
+            "reconsideration_body",
+            "court",
+            "address",
+            "phone",
         ]
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("legal_basis", "duties", "powers")}
 
@@ -75,8 +89,15 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "username", "full_name", "unit", "title", "phone", "email",
-            "legal_qualification", "legal_qualification_date", "legal_qualification_number",
+            "username",
+            "full_name",
+            "unit",
+            "title",
+            "phone",
+            "email",
+            "legal_qualification",
+            "legal_qualification_date",
+            "legal_qualification_number",
         ]
         widgets = {"legal_qualification_date": forms.DateInput(attrs={"type": "date"})}
 
@@ -86,7 +107,9 @@ class PersonForm(forms.ModelForm):
 
 
 class PersonCreateForm(PersonForm):
-    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, help_text=_("首次登录时须修改。"))
+    password = forms.CharField(
+        label=_("初始密码"), widget=forms.PasswordInput, help_text=_("首次登录时须修改。")
+    )
 
     class Meta(PersonForm.Meta):
         pass

@@ -104,7 +104,11 @@ def access_certificate(user, certificate_id) -> Certificate:
 
 def certificate_by_number(number: str) -> Certificate | None:
     """Public look-up of a certificate by its number (执法证查询); no login needed, no contact data."""
-    return Certificate.objects.select_related("person", "person__agency", "person__unit").filter(number=number).first()
+    return (
+        Certificate.objects.select_related("person", "person__agency", "person__unit")
+        .filter(number=number)
+        .first()
+    )
 
 
 def acting_officer_certificate(person: Person, field_code: str | None, on) -> Certificate | None:
@@ -115,8 +119,12 @@ def acting_officer_certificate(person: Person, field_code: str | None, on) -> Ce
         codes = [f.code for f in cert.fields.all()]
         if (
             rules.certificate_problem(
-                status=cert.status, valid_from=cert.valid_from, valid_to=cert.valid_to,
-                field_codes=codes, field=field_code, on=on,
+                status=cert.status,
+                valid_from=cert.valid_from,
+                valid_to=cert.valid_to,
+                field_codes=codes,
+                field=field_code,
+                on=on,
             )
             is None
         ):

@@ -52,7 +52,13 @@ def role_conflict(held: Iterable[str], new: str) -> str | None:
 
 
 def certificate_problem(
-    *, status: str, valid_from: dt.date, valid_to: dt.date, field_codes: Iterable[str], field: str | None, on: dt.date
+    *,
+    status: str,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    field_codes: Iterable[str],
+    field: str | None,
+    on: dt.date,
 ) -> str | None:
     """Why a certificate does not let its holder act in ``field`` on date ``on``, or None when it does.
 

@@ -18,7 +18,11 @@ def _ua(request) -> str:
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     actions.record_auth_event(
-        AuthEventKind.LOGIN, username=user.username, person=user, ip=client_ip(request), user_agent=_ua(request)
+        AuthEventKind.LOGIN,
+        username=user.username,
+        person=user,
+        ip=client_ip(request),
+        user_agent=_ua(request),
     )
 
 
@@ -26,7 +30,11 @@ def _logged_in(sender, request, user, **kwargs):
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         actions.record_auth_event(
-            AuthEventKind.LOGOUT, username=user.username, person=user, ip=client_ip(request), user_agent=_ua(request)
+            AuthEventKind.LOGOUT,
+            username=user.username,
+            person=user,
+            ip=client_ip(request),
+            user_agent=_ua(request),
         )
 
 
@@ -36,6 +44,9 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
     username = credentials.get("username", "")
     actions.record_auth_event(
-        AuthEventKind.FAILURE, username=username, person=Person.objects.filter(username=username).first(),
-        ip=client_ip(request), user_agent=_ua(request),
+        AuthEventKind.FAILURE,
+        username=username,
+        person=Person.objects.filter(username=username).first(),
+        ip=client_ip(request),
+        user_agent=_ua(request),
     )

@@ -39,8 +39,12 @@ def home(request):
             {
                 "cert": cert,
                 "problem": rules.certificate_problem(
-                    status=cert.status, valid_from=cert.valid_from, valid_to=cert.valid_to,
-                    field_codes=[], field=None, on=today,
+                    status=cert.status,
+                    valid_from=cert.valid_from,
+                    valid_to=cert.valid_to,
+                    field_codes=[],
+                    field=None,
+                    on=today,
                 ),
                 "expiring": rules.expiring_soon(cert.valid_to, today),
             }
@@ -72,8 +76,10 @@ def password_change(request):
         ok, _result = run_action(
             form,
             lambda: actions.change_password(
-                request.user, old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"], ip=client_ip(request),
+                request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                ip=client_ip(request),
             ),
         )
         if ok:
@@ -86,6 +92,7 @@ def password_change(request):
 
 
 # 执法主体
+
 
 @login_required
 def agency_list(request):
@@ -161,6 +168,7 @@ def unit_add(request, pk):
 
 # 人员
 
+
 @login_required
 def person_list(request):
     people = queries.visible_people(request.user).prefetch_related("certificates")
@@ -174,7 +182,8 @@ def person_list(request):
         people = people.filter(agency_id=agency_id)
     page = Paginator(people.distinct(), 50).get_page(request.GET.get("page"))
     creatable = [
-        a for a in queries.visible_agencies(request.user)
+        a
+        for a in queries.visible_agencies(request.user)
         if request.user.is_superuser or queries.has_role(request.user, Role.SECURITY_ADMIN, a.pk)
     ]
     return render(request, "org/person_list.html", {"page": page, "q": q, "creatable": creatable})
@@ -186,13 +195,22 @@ def person_detail(request, pk):
     user = request.user
     agency = person.agency
     today = timezone.localdate()
-    is_security = agency is not None and (user.is_superuser or queries.has_role(user, Role.SECURITY_ADMIN, agency.pk))
-    is_system = agency is not None and (user.is_superuser or queries.has_role(user, Role.SYSTEM_ADMIN, agency.pk))
+    is_security = agency is not None and (
+        user.is_superuser or queries.has_role(user, Role.SECURITY_ADMIN, agency.pk)
+    )
+    is_system = agency is not None and (
+        user.is_superuser or queries.has_role(user, Role.SYSTEM_ADMIN, agency.pk)
+    )
     certs = [
         {
             "cert": c,
             "problem": rules.certificate_problem(
-                status=c.status, valid_from=c.valid_from, valid_to=c.valid_to, field_codes=[], field=None, on=today
+                status=c.status,
+                valid_from=c.valid_from,
+                valid_to=c.valid_to,
+                field_codes=[],
+                field=None,
+                on=today,
             ),
             "expiring": rules.expiring_soon(c.valid_to, today),
         }
@@ -222,7 +240,8 @@ def person_create(request, agency_pk):
         data = dict(form.cleaned_data)
         username, password = data.pop("username"), data.pop("password")
         ok, person = run_action(
-            form, lambda: actions.add_person(request.user, agency, username=username, password=password, **data)
+            form,
+            lambda: actions.add_person(request.user, agency, username=username, password=password, **data),
         )
         if ok:
             messages.success(request, _("账户已创建，该人员首次登录时须修改密码。"))
@@ -263,8 +282,11 @@ def role_grant(request, pk):
     person = queries.access_person(request.user, pk)
     _require_role(request.user, Role.SECURITY_ADMIN, person.agency)
     return _post_action(
-        request, person, forms.RoleForm(request.POST),
-        lambda d: actions.grant_role(request.user, person, d["role"]), _("角色已授予。"),
+        request,
+        person,
+        forms.RoleForm(request.POST),
+        lambda d: actions.grant_role(request.user, person, d["role"]),
+        _("角色已授予。"),
     )
 
 
@@ -275,8 +297,12 @@ def role_remove(request, pk, assignment_pk):
     assignment = get_object_or_404(person.roles, pk=assignment_pk)
     _require_role(request.user, Role.SECURITY_ADMIN, assignment.agency)
     return _post_action(
-        request, person, forms.ReasonForm(request.POST),
-        lambda d: actions.remove_role(request.user, person, assignment.role, assignment.agency, reason=d["reason"]),
+        request,
+        person,
+        forms.ReasonForm(request.POST),
+        lambda d: actions.remove_role(
+            request.user, person, assignment.role, assignment.agency, reason=d["reason"]
+        ),
         _("角色已移除。"),
     )
 
@@ -288,7 +314,9 @@ def person_active(request, pk):
     _require_role(request.user, Role.SECURITY_ADMIN, person.agency)
     active = request.POST.get("active") == "1"
     return _post_action(
-        request, person, forms.ReasonForm(request.POST),
+        request,
+        person,
+        forms.ReasonForm(request.POST),
         lambda d: actions.set_person_active(request.user, person, active=active, reason=d["reason"]),
         _("账户已启用。") if active else _("账户已停用。"),
     )
@@ -301,7 +329,10 @@ def password_reset(request, pk):
     form = forms.PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, _result = run_action(
-            form, lambda: actions.reset_password(request.user, person, new_password=form.cleaned_data["new_password"])
+            form,
+            lambda: actions.reset_password(
+                request.user, person, new_password=form.cleaned_data["new_password"]
+            ),
         )
         if ok:
             messages.success(request, _("临时密码已设置，该人员下次登录时须修改。"))
@@ -311,21 +342,30 @@ def password_reset(request, pk):
 
 # 执法证
 
+
 @login_required
 def certificate_issue(request, pk):
     person = queries.access_person(request.user, pk)
     _require_role(request.user, Role.SYSTEM_ADMIN, person.agency)
     form = forms.CertificateForm(
         request.POST or None,
-        initial={"issuer": person.agency.parent.name if person.agency.parent else "", "valid_from": dt.date.today()},
+        initial={
+            "issuer": person.agency.parent.name if person.agency.parent else "",
+            "valid_from": dt.date.today(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ok, _cert = run_action(
             form,
             lambda: actions.issue_certificate(
-                request.user, person, number=d["number"], field_codes=[f.code for f in d["fields"]],
-                issuer=d["issuer"], valid_from=d["valid_from"], valid_to=d["valid_to"],
+                request.user,
+                person,
+                number=d["number"],
+                field_codes=[f.code for f in d["fields"]],
+                issuer=d["issuer"],
+                valid_from=d["valid_from"],
+                valid_to=d["valid_to"],
             ),
         )
         if ok:
@@ -347,12 +387,16 @@ def certificate_status(request, pk, action):
     if fn is None:
         raise PermissionDenied
     return _post_action(
-        request, cert.person, forms.ReasonForm(request.POST),
-        lambda d: fn(request.user, cert, reason=d["reason"]), _("执法证状态已更新。"),
+        request,
+        cert.person,
+        forms.ReasonForm(request.POST),
+        lambda d: fn(request.user, cert, reason=d["reason"]),
+        _("执法证状态已更新。"),
     )
 
 
 # 登录审计 and tokens
+
 
 @login_required
 def auth_events(request):
@@ -372,7 +416,10 @@ def tokens(request):
     raw = None
     if request.method == "POST" and form.is_valid():
         ok, result = run_action(
-            form, lambda: actions.create_api_token(request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+            form,
+            lambda: actions.create_api_token(
+                request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            ),
         )
         if ok:
             raw = result[1]

@@ -373,18 +373,25 @@ def check_document_fixity(limit: int) -> list[dict]:
     from .models import Document
 
     batch = list(
-        Document.objects.filter(state="final").select_related("agency").order_by(
-            F("fixity_checked_at").asc(nulls_first=True), "id"
-        )[:limit]
+        Document.objects.filter(state="final")
+        .select_related("agency")
+        .order_by(F("fixity_checked_at").asc(nulls_first=True), "id")[:limit]
     )
     results = []
     for document in batch:
         statuses = []
-        for name, sha in ((document.pdf_name, document.pdf_sha256), (document.docx_name, document.docx_sha256)):
+        for name, sha in (
+            (document.pdf_name, document.pdf_sha256),
+            (document.docx_name, document.docx_sha256),
+        ):
             if not name:
                 continue
             found = storage.rehash(name)
-            status = "ok" if found is not None and found[0] == sha else ("missing" if found is None else "mismatch")
+            status = (
+                "ok"
+                if found is not None and found[0] == sha
+                else ("missing" if found is None else "mismatch")
+            )
             statuses.append((name, sha, status))
         ok = all(status == "ok" for _name, _sha, status in statuses)
         now = timezone.now()
@@ -392,9 +399,16 @@ def check_document_fixity(limit: int) -> list[dict]:
             # A finalised document is immutable; only its fixity bookkeeping changes (volatile in the ledger).
             Document.objects.filter(pk=document.pk).update(fixity_checked_at=now, fixity_ok=ok)
             ledger.append(
-                agency=document.agency, actor=None, action="records.fixity_check", obj=document,
-                payload={"case": document.case_id, "files": [
-                    {"file": name, "sha256": sha, "result": status} for name, sha, status in statuses]},
+                agency=document.agency,
+                actor=None,
+                action="records.fixity_check",
+                obj=document,
+                payload={
+                    "case": document.case_id,
+                    "files": [
+                        {"file": name, "sha256": sha, "result": status} for name, sha, status in statuses
+                    ],
+                },
             )
         for name, _sha, status in statuses:
             if status != "ok":

@@ -234,7 +234,12 @@ class Evidence(models.Model):
         related_name="evidence",
     )
     document = models.ForeignKey(
-        Document, verbose_name=_("所属文书"), null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+        Document,
+        verbose_name=_("所属文书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
     )
     device_id = models.CharField(_("记录设备编号"), max_length=100, blank=True)
     duration = models.FloatField(_("时长（秒）"), null=True, blank=True)
@@ -301,7 +306,9 @@ class EvidenceUpload(models.Model):
     sha256 = models.CharField(_("客户端声明的SHA-256"), max_length=64, blank=True)
     received = models.BigIntegerField(_("已接收字节"), default=0)
     state = models.CharField(_("状态"), max_length=20, choices=UploadState.choices, default=UploadState.OPEN)
-    evidence = models.OneToOneField(Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    evidence = models.OneToOneField(
+        Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -309,6 +316,8 @@ class EvidenceUpload(models.Model):
         verbose_name = _("证据上传")
         verbose_name_plural = _("证据上传")
         constraints = [
-            models.CheckConstraint(condition=Q(received__gte=0) & Q(received__lte=models.F("size")),
-                                   name="upload_received_in_range"),
+            models.CheckConstraint(
+                condition=Q(received__gte=0) & Q(received__lte=models.F("size")),
+                name="upload_received_in_range",
+            ),
         ]

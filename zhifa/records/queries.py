@@ -157,7 +157,10 @@ def access_evidence(user, evidence_id, *, log_refusal: bool = False):
 
             with transaction.atomic():
                 ledger.append(
-                    agency=evidence.agency, actor=user, action="records.access_refused", obj=evidence,
+                    agency=evidence.agency,
+                    actor=user,
+                    action="records.access_refused",
+                    obj=evidence,
                     payload={"case": evidence.case_id, "secrecy": evidence.secrecy},
                 )
         raise PermissionDenied(
@@ -189,5 +192,8 @@ def party_documents(user, party) -> list:
 
     cases = visible_cases(user).filter(party=party)
     return list(
-        visible_documents(user).filter(case__in=cases).exclude(state=DocumentState.DISCARDED).order_by("case_id", "id")
+        visible_documents(user)
+        .filter(case__in=cases)
+        .exclude(state=DocumentState.DISCARDED)
+        .order_by("case_id", "id")
     )

@@ -34,8 +34,13 @@ REVIEW_DEADLINE = "legal_review"
 
 
 def _record(agency, actor, action: str, obj, **extra) -> None:
-    ledger.append(agency=agency, actor=actor, action=f"review.{action}", obj=obj,
-                  payload={"state": snapshot(obj), **extra})
+    ledger.append(
+        agency=agency,
+        actor=actor,
+        action=f"review.{action}",
+        obj=obj,
+        payload={"state": snapshot(obj), **extra},
+    )
 
 
 def _has(actor, agency_id: int, roles) -> bool:
@@ -44,6 +49,7 @@ def _has(actor, agency_id: int, roles) -> bool:
 
 # The agency's list and settings (data, the system administrator's) -------------------------------------------
 
+
 @transaction.atomic
 def set_policy(actor, agency: Agency, *, reviewer_ratio: Decimal, discussion_quorum: int) -> ReviewPolicy:
     if not _has(actor, agency.pk, {Role.SYSTEM_ADMIN}):
@@ -51,16 +57,32 @@ def set_policy(actor, agency: Agency, *, reviewer_ratio: Decimal, discussion_quo
     if not (Decimal("0") < reviewer_ratio < Decimal("1")) or discussion_quorum < 2:
         raise RuleViolation(_("比例应在0到1之间，集体讨论人数不少于2人。"))
     policy, _created = ReviewPolicy.objects.update_or_create(
-        agency=agency, defaults={"reviewer_ratio": reviewer_ratio, "discussion_quorum": discussion_quorum,
-                                 "updated_at": timezone.now()})
+        agency=agency,
+        defaults={
+            "reviewer_ratio": reviewer_ratio,
+            "discussion_quorum": discussion_quorum,
+            "updated_at": timezone.now(),
+        },
+    )
     _record(agency, actor, "set_policy", policy)
     return policy
 
 
 @transaction.atomic
-def set_criterion(actor, agency: Agency, *, kind: str, label: str, applies_to: str = AppliesTo.REVIEW,
-                  value: str = "", threshold_person=None, threshold_organisation=None, basis: str = "",
-                  criterion: Criterion | None = None, active: bool = True) -> Criterion:
+def set_criterion(
+    actor,
+    agency: Agency,
+    *,
+    kind: str,
+    label: str,
+    applies_to: str = AppliesTo.REVIEW,
+    value: str = "",
+    threshold_person=None,
+    threshold_organisation=None,
+    basis: str = "",
+    criterion: Criterion | None = None,
+    active: bool = True,
+) -> Criterion:
     """Add or change a line of the 重大执法决定法制审核事项清单 (or the collective-discussion list)."""
     if not _has(actor, agency.pk, {Role.SYSTEM_ADMIN}):
         raise ActionDenied(_("只有本机关的系统管理员可以修改法制审核事项清单。"))
@@ -85,16 +107,29 @@ _MATERIAL_LABELS = dict(rules.MATERIALS)
 
 
 @transaction.atomic
-def submit(actor: Person, case: Case, *, explanation: str, discretion_reason: str, qualifications: str,
-           materials: Sequence[str], mode: str = ReviewMode.SINGLE, responses: dict | None = None) -> Submission:
+def submit(
+    actor: Person,
+    case: Case,
+    *,
+    explanation: str,
+    discretion_reason: str,
+    qualifications: str,
+    materials: Sequence[str],
+    mode: str = ReviewMode.SINGLE,
+    responses: dict | None = None,
+) -> Submission:
     """送审: the handling unit submits the package; its digest is frozen with it."""
     case = Case.objects.select_for_update(of=("self",)).select_related("agency", "party").get(pk=case.pk)
-    if actor is not None and actor.pk not in case_queries.case_officer_ids(case) and not _has(
-        actor, case.agency_id, {Role.UNIT_HEAD, Role.AGENCY_HEAD}
+    if (
+        actor is not None
+        and actor.pk not in case_queries.case_officer_ids(case)
+        and not _has(actor, case.agency_id, {Role.UNIT_HEAD, Role.AGENCY_HEAD})
     ):
         raise ActionDenied(_("只有本案承办人员或承办机构负责人可以送审。"))
     if case.state not in SUBMITTABLE:
-        raise RuleViolation(_("调查终结后、作出决定前方可送审（当前状态：%(s)s）。") % {"s": State(case.state).label})
+        raise RuleViolation(
+            _("调查终结后、作出决定前方可送审（当前状态：%(s)s）。") % {"s": State(case.state).label}
+        )
     previous = queries.latest_submission(case)
     if previous is not None and previous.state == SubmissionState.PENDING:
         raise RuleViolation(_("上一轮送审尚在审核中。"))
@@ -102,28 +137,58 @@ def submit(actor: Person, case: Case, *, explanation: str, discretion_reason: st
     if case.records.filter(kind="hearing").exists():
         required.append("hearing_record")
     missing = [str(_MATERIAL_LABELS[m]) for m in required if m not in materials]
-    blanks = [label for value, label in ((explanation, _("送审说明")), (discretion_reason, _("裁量基准适用说明")),
-                                         (qualifications, _("执法人员资格说明"))) if not value.strip()]
+    blanks = [
+        label
+        for value, label in (
+            (explanation, _("送审说明")),
+            (discretion_reason, _("裁量基准适用说明")),
+            (qualifications, _("执法人员资格说明")),
+        )
+        if not value.strip()
+    ]
     if missing or blanks:
-        raise RuleViolation(_("送审材料不齐全，缺少：%(items)s。") % {"items": "、".join([*missing, *map(str, blanks)])})
+        raise RuleViolation(
+            _("送审材料不齐全，缺少：%(items)s。") % {"items": "、".join([*missing, *map(str, blanks)])}
+        )
     responses = responses or {}
     if previous is not None and previous.state == SubmissionState.PROBLEMS:
-        problem_points = {code for o in previous.opinions.all() for code, a in o.points.items() if a["result"] == "problem"}
-        unanswered = [dict(rules.POINTS)[c] for c in rules.POINT_CODES if c in problem_points and not str(
-            responses.get(c, "")).strip()]
+        problem_points = {
+            code for o in previous.opinions.all() for code, a in o.points.items() if a["result"] == "problem"
+        }
+        unanswered = [
+            dict(rules.POINTS)[c]
+            for c in rules.POINT_CODES
+            if c in problem_points and not str(responses.get(c, "")).strip()
+        ]
         if unanswered:
-            raise RuleViolation(_("请逐条答复上一轮审核意见：%(points)s。") % {"points": "、".join(unanswered)})
+            raise RuleViolation(
+                _("请逐条答复上一轮审核意见：%(points)s。") % {"points": "、".join(unanswered)}
+            )
     if mode not in ReviewMode.values:
         raise RuleViolation(_("请选择审核方式。"))
     digest, items = digest_mod.case_digest(case)
     submission = Submission.objects.create(
-        case=case, round=(previous.round + 1) if previous else 1, mode=mode, reasons=queries.review_reasons(case),
-        explanation=explanation, discretion_reason=discretion_reason, qualifications=qualifications,
-        materials=sorted(set(materials)), responses=responses, digest=digest, digest_items=items,
+        case=case,
+        round=(previous.round + 1) if previous else 1,
+        mode=mode,
+        reasons=queries.review_reasons(case),
+        explanation=explanation,
+        discretion_reason=discretion_reason,
+        qualifications=qualifications,
+        materials=sorted(set(materials)),
+        responses=responses,
+        digest=digest,
+        digest_items=items,
         submitted_by=actor,
     )
-    deadline = wd_actions.open_deadline(actor, agency=case.agency, kind=REVIEW_DEADLINE, target=submission,
-                                        start=timezone.localdate(), label=case.reference)
+    deadline = wd_actions.open_deadline(
+        actor,
+        agency=case.agency,
+        kind=REVIEW_DEADLINE,
+        target=submission,
+        start=timezone.localdate(),
+        label=case.reference,
+    )
     submission.due_on = deadline.due
     submission.save(update_fields=["due_on"])
     _record(case.agency, actor, "submit", submission, case=case.pk)
@@ -131,7 +196,11 @@ def submit(actor: Person, case: Case, *, explanation: str, discretion_reason: st
 
 
 def _lock(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update(of=("self",)).select_related("case", "case__agency").get(pk=submission.pk)
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("case", "case__agency")
+        .get(pk=submission.pk)
+    )
 
 
 _REVIEWER_MESSAGES = {
@@ -143,12 +212,18 @@ _REVIEWER_MESSAGES = {
 
 def reviewer_problem(person: Person, submission: Submission) -> str | None:
     case = submission.case
-    handled = person.pk in case_queries.case_officer_ids(case) or case.records.filter(officers=person).exists()
+    handled = (
+        person.pk in case_queries.case_officer_ids(case) or case.records.filter(officers=person).exists()
+    )
     code = rules.reviewer_problem(
         is_reviewer=org_queries.has_role(person, Role.LEGAL_REVIEWER, case.agency_id),
-        in_review_unit=bool(person.unit_id and person.unit.is_legal_review_unit and person.agency_id == case.agency_id),
-        handled_case=handled, submitted=submission.case.submissions.filter(submitted_by=person).exists(),
-        first_time=queries.first_time(person), qualified=person.legal_qualification,
+        in_review_unit=bool(
+            person.unit_id and person.unit.is_legal_review_unit and person.agency_id == case.agency_id
+        ),
+        handled_case=handled,
+        submitted=submission.case.submissions.filter(submitted_by=person).exists(),
+        first_time=queries.first_time(person),
+        qualified=person.legal_qualification,
     )
     return None if code is None else str(_REVIEWER_MESSAGES[code]) % {"name": person.full_name}
 
@@ -159,7 +234,8 @@ def assign(actor: Person, submission: Submission, *, reviewers: Sequence[Person]
     submission = _lock(submission)
     agency = submission.case.agency
     can_assign = _has(actor, agency.pk, {Role.AGENCY_HEAD}) or (
-        _has(actor, agency.pk, {Role.UNIT_HEAD, Role.LEGAL_REVIEWER}) and actor.unit_id
+        _has(actor, agency.pk, {Role.UNIT_HEAD, Role.LEGAL_REVIEWER})
+        and actor.unit_id
         and actor.unit.is_legal_review_unit
     )
     if not can_assign:
@@ -175,7 +251,9 @@ def assign(actor: Person, submission: Submission, *, reviewers: Sequence[Person]
     if problems:
         raise RuleViolation(problems)
     for index, reviewer in enumerate(reviewers):
-        Assignment.objects.create(submission=submission, reviewer=reviewer, lead=index == 0, assigned_by=actor)
+        Assignment.objects.create(
+            submission=submission, reviewer=reviewer, lead=index == 0, assigned_by=actor
+        )
     _record(agency, actor, "assign", submission, reviewers=[r.pk for r in reviewers])
     return submission
 
@@ -189,7 +267,9 @@ _OPINION_MESSAGES = {
 
 
 @transaction.atomic
-def give_opinion(actor: Person, submission: Submission, *, points: dict, outcome: str, summary: str) -> Opinion:
+def give_opinion(
+    actor: Person, submission: Submission, *, points: dict, outcome: str, summary: str
+) -> Opinion:
     """The reviewer's signed opinion on the nine points. When every assigned reviewer has answered, the round ends:
     同意, or 存在问题 (合议: the majority; dissent is kept)."""
     submission = _lock(submission)
@@ -200,7 +280,9 @@ def give_opinion(actor: Person, submission: Submission, *, points: dict, outcome
         raise RuleViolation(_("本轮审核已经结束。"))
     if submission.opinions.filter(reviewer=actor).exists():
         raise RuleViolation(_("您已出具审核意见。"))
-    problem = reviewer_problem(actor, submission) if not Opinion.objects.filter(reviewer=actor).exists() else None
+    problem = (
+        reviewer_problem(actor, submission) if not Opinion.objects.filter(reviewer=actor).exists() else None
+    )
     if problem:
         raise RuleViolation(problem)
     code = rules.opinion_problem(points, outcome)
@@ -211,8 +293,14 @@ def give_opinion(actor: Person, submission: Submission, *, points: dict, outcome
     current, _items = digest_mod.case_digest(case)
     if current != submission.digest:
         raise RuleViolation(_("送审后案件材料已变更，须撤回后重新送审。"))
-    opinion = Opinion.objects.create(submission=submission, reviewer=actor, points=points, outcome=outcome,
-                                     summary=summary, digest=submission.digest)
+    opinion = Opinion.objects.create(
+        submission=submission,
+        reviewer=actor,
+        points=points,
+        outcome=outcome,
+        summary=summary,
+        digest=submission.digest,
+    )
     _record(case.agency, actor, "give_opinion", opinion, submission=submission.pk)
     if submission.opinions.count() == submission.assignments.count():
         outcomes = list(submission.opinions.values_list("outcome", flat=True))
@@ -231,8 +319,10 @@ def give_opinion(actor: Person, submission: Submission, *, points: dict, outcome
 @transaction.atomic
 def withdraw(actor: Person, submission: Submission, *, reason: str) -> Submission:
     submission = _lock(submission)
-    if actor is not None and actor.pk != submission.submitted_by_id and not _has(
-        actor, submission.case.agency_id, {Role.UNIT_HEAD, Role.AGENCY_HEAD}
+    if (
+        actor is not None
+        and actor.pk != submission.submitted_by_id
+        and not _has(actor, submission.case.agency_id, {Role.UNIT_HEAD, Role.AGENCY_HEAD})
     ):
         raise ActionDenied(_("只有送审人或负责人可以撤回送审。"))
     if submission.state != SubmissionState.PENDING:
@@ -249,12 +339,16 @@ def withdraw(actor: Person, submission: Submission, *, reason: str) -> Submissio
 
 # Coordination ------------------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def escalate(actor: Person, submission: Submission, *, reason: str) -> Coordination:
     """The unit or the reviewers disagree with the other side: ask the head to decide (协调)."""
     submission = _lock(submission)
     case = submission.case
-    is_party = actor.pk in case_queries.case_officer_ids(case) or submission.assignments.filter(reviewer=actor).exists()
+    is_party = (
+        actor.pk in case_queries.case_officer_ids(case)
+        or submission.assignments.filter(reviewer=actor).exists()
+    )
     if not (is_party or _has(actor, case.agency_id, {Role.UNIT_HEAD})):
         raise ActionDenied(_("只有承办机构或审核人员可以提请协调。"))
     if submission.state != SubmissionState.PROBLEMS:
@@ -293,9 +387,11 @@ def coordinate(actor: Person, submission: Submission, *, outcome: str, decision:
 
 # Collective discussion (集体讨论) -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def open_discussion(actor: Person, case: Case, *, held_on: dt.date, place: str,
-                    participants: Sequence[Person]) -> Discussion:
+def open_discussion(
+    actor: Person, case: Case, *, held_on: dt.date, place: str, participants: Sequence[Person]
+) -> Discussion:
     case = Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
     if not _has(actor, case.agency_id, {Role.AGENCY_HEAD}):
         raise ActionDenied(_("集体讨论由本机关负责人主持。"))
@@ -307,17 +403,30 @@ def open_discussion(actor: Person, case: Case, *, held_on: dt.date, place: str,
     foreign = [p.full_name for p in people if p.agency_id != case.agency_id]
     if foreign or not place.strip():
         raise RuleViolation(_("参加人员须为本机关人员，并填写讨论地点。"))
-    discussion = Discussion.objects.create(case=case, held_on=held_on, place=place, chair=actor, opened_by=actor)
+    discussion = Discussion.objects.create(
+        case=case, held_on=held_on, place=place, chair=actor, opened_by=actor
+    )
     discussion.participants.set(people)
     _record(case.agency, actor, "open_discussion", discussion, case=case.pk)
     return discussion
 
 
 @transaction.atomic
-def record_opinion(actor: Person, discussion: Discussion, *, participant: Person, opinion: str = "",
-                   recused: bool = False, reason: str = "") -> Discussion:
+def record_opinion(
+    actor: Person,
+    discussion: Discussion,
+    *,
+    participant: Person,
+    opinion: str = "",
+    recused: bool = False,
+    reason: str = "",
+) -> Discussion:
     """The chair records each participant's opinion, or their recusal (回避) with its reason."""
-    discussion = Discussion.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=discussion.pk)
+    discussion = (
+        Discussion.objects.select_for_update(of=("self",))
+        .select_related("case__agency")
+        .get(pk=discussion.pk)
+    )
     if actor.pk != discussion.chair_id:
         raise ActionDenied(_("由主持人记录参加人员意见。"))
     if discussion.state != DiscussionState.OPEN:
@@ -329,7 +438,8 @@ def record_opinion(actor: Person, discussion: Discussion, *, participant: Person
         if not reason.strip():
             raise RuleViolation(_("请填写回避理由。"))
         discussion.recusals = [r for r in discussion.recusals if r["person"] != participant.pk] + [
-            {"person": participant.pk, "reason": reason}]
+            {"person": participant.pk, "reason": reason}
+        ]
         discussion.opinions.pop(key, None)
     else:
         if not opinion.strip():
@@ -343,7 +453,11 @@ def record_opinion(actor: Person, discussion: Discussion, *, participant: Person
 @transaction.atomic
 def conclude_discussion(actor: Person, discussion: Discussion, *, conclusion: str) -> Discussion:
     """The conclusion, bound to the case digest as it stands: a later change needs a new discussion."""
-    discussion = Discussion.objects.select_for_update(of=("self",)).select_related("case__agency").get(pk=discussion.pk)
+    discussion = (
+        Discussion.objects.select_for_update(of=("self",))
+        .select_related("case__agency")
+        .get(pk=discussion.pk)
+    )
     case = discussion.case
     if actor.pk != discussion.chair_id:
         raise ActionDenied(_("由主持人宣布讨论结论。"))
@@ -385,16 +499,32 @@ def issue_opinion_document(actor, submission: Submission) -> Submission:
         raise RuleViolation(_("本轮审核尚未结束，还没有法制审核意见书。"))
     case = submission.case
     labels = dict(rules.POINTS)
-    html = render_to_string("review/opinion_pdf.html", {
-        "s": submission, "case": case, "agency": case.agency, "font_family": records_conf.css_font_family(),
-        "opinions": [(o, [(labels[c], o.points[c]) for c in rules.POINT_CODES])
-                     for o in submission.opinions.select_related("reviewer")],
-    })
+    html = render_to_string(
+        "review/opinion_pdf.html",
+        {
+            "s": submission,
+            "case": case,
+            "agency": case.agency,
+            "font_family": records_conf.css_font_family(),
+            "opinions": [
+                (o, [(labels[c], o.points[c]) for c in rules.POINT_CODES])
+                for o in submission.opinions.select_related("reviewer")
+            ],
+        },
+    )
     pdf, box = render.pdf(html)
-    sealed = seal.provider().seal(pdf, agency=case.agency, box=box, reason=f"法制审核意见书 {submission.number}")
+    sealed = seal.provider().seal(
+        pdf, agency=case.agency, box=box, reason=f"法制审核意见书 {submission.number}"
+    )
     stored = storage.put(sealed.pdf, ext="pdf", prefix="review")
     submission.pdf_name, submission.pdf_sha256 = stored.name, stored.sha256
     submission.save(update_fields=["pdf_name", "pdf_sha256"])
-    ledger.append(agency=case.agency, actor=actor, action="review.issue_opinion_document", obj=submission,
-                  payload={"state": snapshot(submission)}, files=[(stored.name, stored.sha256)])
+    ledger.append(
+        agency=case.agency,
+        actor=actor,
+        action="review.issue_opinion_document",
+        obj=submission,
+        payload={"state": snapshot(submission)},
+        files=[(stored.name, stored.sha256)],
+    )
     return submission

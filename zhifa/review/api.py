@@ -28,9 +28,27 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = ["id", "case", "round", "mode", "state", "reasons", "explanation", "discretion_reason",
-                  "qualifications", "materials", "responses", "digest", "submitted_by", "submitted_at", "due_on",
-                  "decided_at", "number", "reviewers", "opinions"]
+        fields = [
+            "id",
+            "case",
+            "round",
+            "mode",
+            "state",
+            "reasons",
+            "explanation",
+            "discretion_reason",
+            "qualifications",
+            "materials",
+            "responses",
+            "digest",
+            "submitted_by",
+            "submitted_at",
+            "due_on",
+            "decided_at",
+            "number",
+            "reviewers",
+            "opinions",
+        ]
 
     def get_reviewers(self, s) -> list[int]:
         return list(s.assignments.values_list("reviewer_id", flat=True))
@@ -38,12 +56,18 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 class SubmitRequest(serializers.Serializer):
     case = serializers.IntegerField(help_text=_("案件"))
-    mode = serializers.ChoiceField(choices=ReviewMode.choices, default=ReviewMode.SINGLE, help_text=_("审核方式"))
+    mode = serializers.ChoiceField(
+        choices=ReviewMode.choices, default=ReviewMode.SINGLE, help_text=_("审核方式")
+    )
     explanation = serializers.CharField(help_text=_("送审说明"))
     discretion_reason = serializers.CharField(help_text=_("裁量基准适用说明"))
     qualifications = serializers.CharField(help_text=_("执法人员资格说明"))
-    materials = serializers.ListField(child=serializers.ChoiceField(choices=rules.MATERIALS), help_text=_("送审材料"))
-    responses = serializers.DictField(child=serializers.CharField(), required=False, help_text=_("对上一轮意见的逐条答复"))
+    materials = serializers.ListField(
+        child=serializers.ChoiceField(choices=rules.MATERIALS), help_text=_("送审材料")
+    )
+    responses = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text=_("对上一轮意见的逐条答复")
+    )
 
 
 class AssignRequest(serializers.Serializer):
@@ -56,8 +80,10 @@ class PointSerializer(serializers.Serializer):
 
 
 class OpinionRequest(serializers.Serializer):
-    points = serializers.DictField(child=PointSerializer(), help_text=_("九个审核要点：%(codes)s") % {
-        "codes": "、".join(rules.POINT_CODES)})
+    points = serializers.DictField(
+        child=PointSerializer(),
+        help_text=_("九个审核要点：%(codes)s") % {"codes": "、".join(rules.POINT_CODES)},
+    )
     outcome = serializers.ChoiceField(choices=Outcome.choices, help_text=_("审核结论"))
     summary = serializers.CharField(help_text=_("法制审核意见"))
 
@@ -92,7 +118,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         s.refresh_from_db()
         return Response(SubmissionSerializer(s).data)
 
-    @extend_schema(request=SubmitRequest, responses={201: SubmissionSerializer}, summary=str(_("提交法制审核")))
+    @extend_schema(
+        request=SubmitRequest, responses={201: SubmissionSerializer}, summary=str(_("提交法制审核"))
+    )
     def create(self, request):
         data = SubmitRequest(data=request.data)
         data.is_valid(raise_exception=True)
@@ -104,8 +132,12 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AssignRequest, responses=SubmissionSerializer, summary=str(_("指派审核人员")))
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        return self._run(request, pk, AssignRequest, lambda s, d: actions.assign(
-            request.user, s, reviewers=_people(d["reviewers"], s.case.agency)))
+        return self._run(
+            request,
+            pk,
+            AssignRequest,
+            lambda s, d: actions.assign(request.user, s, reviewers=_people(d["reviewers"], s.case.agency)),
+        )
 
     @extend_schema(request=OpinionRequest, responses=SubmissionSerializer, summary=str(_("出具法制审核意见")))
     @action(detail=True, methods=["post"])
@@ -125,14 +157,28 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=CoordinateRequest, responses=SubmissionSerializer, summary=str(_("协调决定")))
     @action(detail=True, methods=["post"])
     def coordinate(self, request, pk=None):
-        return self._run(request, pk, CoordinateRequest, lambda s, d: actions.coordinate(request.user, s, **d))
+        return self._run(
+            request, pk, CoordinateRequest, lambda s, d: actions.coordinate(request.user, s, **d)
+        )
 
 
 class DiscussionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Discussion
-        fields = ["id", "case", "state", "held_on", "place", "chair", "participants", "recusals", "opinions",
-                  "conclusion", "digest", "concluded_at"]
+        fields = [
+            "id",
+            "case",
+            "state",
+            "held_on",
+            "place",
+            "chair",
+            "participants",
+            "recusals",
+            "opinions",
+            "conclusion",
+            "digest",
+            "concluded_at",
+        ]
 
 
 class OpenDiscussionRequest(serializers.Serializer):
@@ -157,20 +203,27 @@ class DiscussionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DiscussionSerializer
 
     def get_queryset(self):
-        return Discussion.objects.filter(case__agency_id__in=case_queries.readable_agency_ids(self.request.user))
+        return Discussion.objects.filter(
+            case__agency_id__in=case_queries.readable_agency_ids(self.request.user)
+        )
 
-    @extend_schema(request=OpenDiscussionRequest, responses={201: DiscussionSerializer}, summary=str(_("启动集体讨论")))
+    @extend_schema(
+        request=OpenDiscussionRequest, responses={201: DiscussionSerializer}, summary=str(_("启动集体讨论"))
+    )
     def create(self, request):
         data = OpenDiscussionRequest(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         case = case_queries.access_case(request.user, d["case"])
         people = list(Person.objects.filter(pk__in=d["participants"], agency=case.agency))
-        discussion = actions.open_discussion(request.user, case, held_on=d["held_on"], place=d["place"],
-                                             participants=people)
+        discussion = actions.open_discussion(
+            request.user, case, held_on=d["held_on"], place=d["place"], participants=people
+        )
         return Response(DiscussionSerializer(discussion).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ParticipantOpinionRequest, responses=DiscussionSerializer, summary=str(_("记录讨论意见")))
+    @extend_schema(
+        request=ParticipantOpinionRequest, responses=DiscussionSerializer, summary=str(_("记录讨论意见"))
+    )
     @action(detail=True, methods=["post"], url_path="record-opinion")
     def record_opinion(self, request, pk=None):
         discussion = queries.access_discussion(request.user, pk)

@@ -15,15 +15,30 @@ class ReviewConfig(AppConfig):
 
         if gate.decision_gate not in case_actions.DECISION_GATES:
             case_actions.DECISION_GATES.append(gate.decision_gate)
-        registry.register_kind("review.submission", label=_("法制审核送审"), access=queries.access_submission,
-                               agency=lambda s: s.case.agency)
-        registry.register_kind("review.discussion", label=_("集体讨论"), access=queries.access_discussion,
-                               agency=lambda d: d.case.agency)
-        registry.register_actions({
-            "review.submit": _("提交法制审核"), "review.assign": _("指派审核人员"),
-            "review.give_opinion": _("出具法制审核意见"), "review.withdraw": _("撤回送审"),
-            "review.escalate": _("提请协调"), "review.coordinate": _("协调决定"),
-            "review.open_discussion": _("启动集体讨论"), "review.record_opinion": _("记录讨论意见"),
-            "review.conclude_discussion": _("集体讨论结论"), "review.set_criterion": _("修改审核事项清单"),
-            "review.set_policy": _("修改法制审核设置"),
-        })
+        registry.register_kind(
+            "review.submission",
+            label=_("法制审核送审"),
+            access=queries.access_submission,
+            agency=lambda s: s.case.agency,
+        )
+        registry.register_kind(
+            "review.discussion",
+            label=_("集体讨论"),
+            access=queries.access_discussion,
+            agency=lambda d: d.case.agency,
+        )
+        registry.register_actions(
+            {
+                "review.submit": _("提交法制审核"),
+                "review.assign": _("指派审核人员"),
+                "review.give_opinion": _("出具法制审核意见"),
+                "review.withdraw": _("撤回送审"),
+                "review.escalate": _("提请协调"),
+                "review.coordinate": _("协调决定"),
+                "review.open_discussion": _("启动集体讨论"),
+                "review.record_opinion": _("记录讨论意见"),
+                "review.conclude_discussion": _("集体讨论结论"),
+                "review.set_criterion": _("修改审核事项清单"),
+                "review.set_policy": _("修改法制审核设置"),
+            }
+        )

@@ -16,14 +16,36 @@ from zhifa.core.snapshot import snapshot
 
 # Draft fields that make up the decision the head will sign.
 DRAFT_FIELDS = (
-    "outcome", "penalty_kinds", "fine_amount", "confiscation_amount", "facts", "evidence_summary",
-    "violated_provisions", "penalty_provisions", "discretion", "transfer_to", "complex_case", "complex_reason",
-    "public_interest", "party_id", "field_id", "items",
+    "outcome",
+    "penalty_kinds",
+    "fine_amount",
+    "confiscation_amount",
+    "facts",
+    "evidence_summary",
+    "violated_provisions",
+    "penalty_provisions",
+    "discretion",
+    "transfer_to",
+    "complex_case",
+    "complex_reason",
+    "public_interest",
+    "party_id",
+    "field_id",
+    "items",
 )
 # Records that are evidence or procedure of the investigation and hearing (not the statement and defence, which
 # is answered by the 复核 and would otherwise re-open every review after the notice).
-RECORD_KINDS = ("inquiry", "onsite", "preservation", "preservation_decision", "seizure", "seizure_extension",
-                "seizure_release", "deliberation", "hearing")
+RECORD_KINDS = (
+    "inquiry",
+    "onsite",
+    "preservation",
+    "preservation_decision",
+    "seizure",
+    "seizure_extension",
+    "seizure_release",
+    "deliberation",
+    "hearing",
+)
 
 
 def _sha(data) -> str:
@@ -42,10 +64,18 @@ def record_items(case) -> Iterable[tuple[str, str]]:
 
 # Documents that answer procedure after the investigation (notices to the party, the statement record, receipts,
 # what comes after the decision) do not change what the reviewer approved; every other document does.
-PROCEDURAL_DOCUMENTS = frozenset({
-    "prior_notice", "statement_record", "hearing_rights", "hearing_notice", "service_receipt", "demand",
-    "enforcement_application", "closing_report",
-})
+PROCEDURAL_DOCUMENTS = frozenset(
+    {
+        "prior_notice",
+        "statement_record",
+        "hearing_rights",
+        "hearing_notice",
+        "service_receipt",
+        "demand",
+        "enforcement_application",
+        "closing_report",
+    }
+)
 
 
 def document_items(case) -> Iterable[tuple[str, str]]:
@@ -55,9 +85,12 @@ def document_items(case) -> Iterable[tuple[str, str]]:
     if not apps.is_installed("zhifa.records"):
         return
     Document = apps.get_model("records", "Document")
-    for doc in Document.objects.filter(case=case).exclude(state="discarded").exclude(
-        kind__in=PROCEDURAL_DOCUMENTS
-    ).order_by("id"):
+    for doc in (
+        Document.objects.filter(case=case)
+        .exclude(state="discarded")
+        .exclude(kind__in=PROCEDURAL_DOCUMENTS)
+        .order_by("id")
+    ):
         content = doc.content_sha256 or _sha({"kind": doc.kind, "narrative": doc.narrative})
         yield f"document:{doc.pk}", content
 
@@ -71,10 +104,20 @@ def evidence_items(case) -> Iterable[tuple[str, str]]:
         return
     Evidence = apps.get_model("records", "Evidence")
     for ev in Evidence.objects.filter(case=case).order_by("id"):
-        yield f"evidence:{ev.pk}", _sha({
-            "sha256": ev.sha256, "kind": ev.kind, "description": ev.description, "record": ev.record_id,
-            "document": ev.document_id, "secrecy": ev.secrecy, "collected_at": ev.collected_at.isoformat(),
-        })
+        yield (
+            f"evidence:{ev.pk}",
+            _sha(
+                {
+                    "sha256": ev.sha256,
+                    "kind": ev.kind,
+                    "description": ev.description,
+                    "record": ev.record_id,
+                    "document": ev.document_id,
+                    "secrecy": ev.secrecy,
+                    "collected_at": ev.collected_at.isoformat(),
+                }
+            ),
+        )
 
 
 SOURCES: list[Callable] = [draft_items, record_items, document_items, evidence_items]

@@ -10,27 +10,34 @@ from .choices import AppliesTo, CoordinationOutcome, CriterionKind, Outcome, Poi
 
 class SubmitForm(forms.Form):
     mode = forms.ChoiceField(label=_("审核方式"), choices=ReviewMode.choices)
-    explanation = forms.CharField(label=_("送审说明（事实、证据、法律依据）"), widget=forms.Textarea(attrs={"rows": 4}))
+    explanation = forms.CharField(
+        label=_("送审说明（事实、证据、法律依据）"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     discretion_reason = forms.CharField(label=_("裁量基准适用说明"), widget=forms.Textarea(attrs={"rows": 3}))
     qualifications = forms.CharField(label=_("执法人员资格说明"), widget=forms.Textarea(attrs={"rows": 2}))
-    materials = forms.MultipleChoiceField(label=_("送审材料"), choices=rules.MATERIALS,
-                                          widget=forms.CheckboxSelectMultiple, required=False)
+    materials = forms.MultipleChoiceField(
+        label=_("送审材料"), choices=rules.MATERIALS, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     def __init__(self, *args, problem_points=(), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(rules.POINTS)
         for code in problem_points:
             self.fields[f"response_{code}"] = forms.CharField(
-                label=_("对“%(point)s”审核意见的答复") % {"point": labels[code]}, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("对“%(point)s”审核意见的答复") % {"point": labels[code]},
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def responses(self) -> dict:
-        return {k.removeprefix("response_"): v for k, v in self.cleaned_data.items() if k.startswith("response_")}
+        return {
+            k.removeprefix("response_"): v for k, v in self.cleaned_data.items() if k.startswith("response_")
+        }
 
 
 class AssignForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(label=_("审核人员"), queryset=Person.objects.none(),
-                                               widget=forms.CheckboxSelectMultiple)
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("审核人员"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,18 +52,24 @@ class OpinionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code, label in rules.POINTS:
-            self.fields[f"{code}_result"] = forms.ChoiceField(label=label, choices=PointResult.choices,
-                                                              widget=forms.RadioSelect, initial=PointResult.PASS)
+            self.fields[f"{code}_result"] = forms.ChoiceField(
+                label=label, choices=PointResult.choices, widget=forms.RadioSelect, initial=PointResult.PASS
+            )
             self.fields[f"{code}_comment"] = forms.CharField(label=_("意见"), required=False)
         self.fields["outcome"] = forms.ChoiceField(label=_("审核结论"), choices=Outcome.choices)
-        self.fields["summary"] = forms.CharField(label=_("法制审核意见"), widget=forms.Textarea(attrs={"rows": 4}))
+        self.fields["summary"] = forms.CharField(
+            label=_("法制审核意见"), widget=forms.Textarea(attrs={"rows": 4})
+        )
 
     def point_rows(self):
         return [(label, self[f"{code}_result"], self[f"{code}_comment"]) for code, label in rules.POINTS]
 
     def points(self) -> dict:
         d = self.cleaned_data
-        return {code: {"result": d[f"{code}_result"], "comment": d[f"{code}_comment"]} for code in rules.POINT_CODES}
+        return {
+            code: {"result": d[f"{code}_result"], "comment": d[f"{code}_comment"]}
+            for code in rules.POINT_CODES
+        }
 
 
 class ReasonForm(forms.Form):
@@ -71,13 +84,16 @@ class CoordinateForm(forms.Form):
 class DiscussionForm(forms.Form):
     held_on = forms.DateField(label=_("讨论日期"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("地点"), max_length=200)
-    participants = forms.ModelMultipleChoiceField(label=_("参加人员"), queryset=Person.objects.none(),
-                                                  widget=forms.CheckboxSelectMultiple)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("参加人员"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = Person.objects.filter(
-            agency=agency, is_active=True, roles__agency=agency,
+            agency=agency,
+            is_active=True,
+            roles__agency=agency,
             roles__role__in=[Role.AGENCY_HEAD, Role.LEGAL_REVIEWER, Role.UNIT_HEAD],
         ).distinct()
 
@@ -102,6 +118,8 @@ class CriterionForm(forms.Form):
     kind = forms.ChoiceField(label=_("标准类型"), choices=CriterionKind.choices)
     value = forms.CharField(label=_("处罚种类、处理结果或事项编码"), required=False)
     threshold_person = forms.DecimalField(label=_("金额标准：自然人（元）"), required=False, min_value=0)
-    threshold_organisation = forms.DecimalField(label=_("金额标准：法人或其他组织（元）"), required=False, min_value=0)
+    threshold_organisation = forms.DecimalField(
+        label=_("金额标准：法人或其他组织（元）"), required=False, min_value=0
+    )
     label = forms.CharField(label=_("事项"), max_length=200)
     basis = forms.CharField(label=_("依据"), required=False, max_length=300)

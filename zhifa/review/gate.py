@@ -18,7 +18,10 @@ def gate_problems(case) -> list[str]:
     if reasons:
         if queries.passing_submission(case, current) is None:
             latest = queries.latest_submission(case)
-            if latest is not None and latest.state in (SubmissionState.APPROVED, SubmissionState.ACCEPTED_BY_COORDINATION):
+            if latest is not None and latest.state in (
+                SubmissionState.APPROVED,
+                SubmissionState.ACCEPTED_BY_COORDINATION,
+            ):
                 problems.append(_("材料已变更，须重新送审。"))
             else:
                 problems.append(

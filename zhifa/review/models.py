@@ -34,12 +34,18 @@ class ReviewPolicy(models.Model):
 class Criterion(models.Model):
     """One line of the agency's 重大执法决定法制审核事项清单 (or its collective-discussion list)."""
 
-    agency = models.ForeignKey("org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
-    applies_to = models.CharField(_("适用"), max_length=20, choices=AppliesTo.choices, default=AppliesTo.REVIEW)
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
+    applies_to = models.CharField(
+        _("适用"), max_length=20, choices=AppliesTo.choices, default=AppliesTo.REVIEW
+    )
     kind = models.CharField(_("标准类型"), max_length=20, choices=CriterionKind.choices)
     value = models.CharField(_("处罚种类、处理结果或事项编码"), max_length=60, blank=True)
     threshold_person = models.DecimalField(_("金额标准：自然人（元）"), null=True, blank=True, **MONEY)
-    threshold_organisation = models.DecimalField(_("金额标准：法人或其他组织（元）"), null=True, blank=True, **MONEY)
+    threshold_organisation = models.DecimalField(
+        _("金额标准：法人或其他组织（元）"), null=True, blank=True, **MONEY
+    )
     label = models.CharField(_("事项"), max_length=200)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
     active = models.BooleanField(_("有效"), default=True)
@@ -54,10 +60,16 @@ class Criterion(models.Model):
 class Submission(models.Model):
     """One round of 送审: the package, the digest it froze, and the outcome."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="submissions")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="submissions"
+    )
     round = models.PositiveSmallIntegerField(_("轮次"))
-    mode = models.CharField(_("审核方式"), max_length=20, choices=ReviewMode.choices, default=ReviewMode.SINGLE)
-    state = models.CharField(_("状态"), max_length=30, choices=SubmissionState.choices, default=SubmissionState.PENDING)
+    mode = models.CharField(
+        _("审核方式"), max_length=20, choices=ReviewMode.choices, default=ReviewMode.SINGLE
+    )
+    state = models.CharField(
+        _("状态"), max_length=30, choices=SubmissionState.choices, default=SubmissionState.PENDING
+    )
     reasons = models.JSONField(_("须经法制审核的理由"), default=list)
     explanation = models.TextField(_("送审说明"))
     discretion_reason = models.TextField(_("裁量基准适用说明"))
@@ -66,7 +78,9 @@ class Submission(models.Model):
     responses = models.JSONField(_("对上一轮审核意见的逐条答复"), default=dict, blank=True)
     digest = models.CharField(_("送审材料摘要"), max_length=64)
     digest_items = models.JSONField(_("摘要包含的材料"), default=list)
-    submitted_by = models.ForeignKey("org.Person", verbose_name=_("送审人"), on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        "org.Person", verbose_name=_("送审人"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("送审时间"), default=timezone.now)
     due_on = models.DateField(_("审核期限"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审核完成时间"), null=True, blank=True)
@@ -91,7 +105,9 @@ class Submission(models.Model):
 
 class Assignment(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="assignments")
-    reviewer = models.ForeignKey("org.Person", verbose_name=_("审核人员"), on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        "org.Person", verbose_name=_("审核人员"), on_delete=models.PROTECT, related_name="+"
+    )
     lead = models.BooleanField(_("主审"), default=False)
     assigned_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
@@ -104,7 +120,9 @@ class Opinion(models.Model):
     """A reviewer's written opinion: the nine points, each pass or problem with a comment, and the outcome."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="opinions")
-    reviewer = models.ForeignKey("org.Person", verbose_name=_("审核人员"), on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        "org.Person", verbose_name=_("审核人员"), on_delete=models.PROTECT, related_name="+"
+    )
     points = models.JSONField(_("审核要点"))
     outcome = models.CharField(_("审核结论"), max_length=20, choices=Outcome.choices)
     summary = models.TextField(_("审核意见"))
@@ -119,13 +137,20 @@ class Coordination(models.Model):
     """协调: the unit and the reviewers disagree; the head (or a collective discussion) decides."""
 
     submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="coordination")
-    raised_by = models.ForeignKey("org.Person", verbose_name=_("提请人"), on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        "org.Person", verbose_name=_("提请人"), on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("分歧及理由"))
     raised_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(_("协调结果"), max_length=20, choices=CoordinationOutcome.choices, blank=True)
     decision = models.TextField(_("协调意见"), blank=True)
     decided_by = models.ForeignKey(
-        "org.Person", verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Person",
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -133,11 +158,17 @@ class Coordination(models.Model):
 class Discussion(models.Model):
     """集体讨论 (行政处罚法 art. 57) of a case, bound to the digest it concluded on."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="discussions")
-    state = models.CharField(_("状态"), max_length=20, choices=DiscussionState.choices, default=DiscussionState.OPEN)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="discussions"
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=DiscussionState.choices, default=DiscussionState.OPEN
+    )
     held_on = models.DateField(_("讨论日期"))
     place = models.CharField(_("地点"), max_length=200)
-    chair = models.ForeignKey("org.Person", verbose_name=_("主持人"), on_delete=models.PROTECT, related_name="+")
+    chair = models.ForeignKey(
+        "org.Person", verbose_name=_("主持人"), on_delete=models.PROTECT, related_name="+"
+    )
     participants = models.ManyToManyField("org.Person", verbose_name=_("参加人员"), related_name="+")
     recusals = models.JSONField(_("回避情况"), default=list, blank=True)
     opinions = models.JSONField(_("参加人员意见"), default=dict, blank=True)
@@ -151,6 +182,7 @@ class Discussion(models.Model):
         verbose_name_plural = _("集体讨论")
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="open") | (~Q(conclusion="") & ~Q(digest="")), name="discussion_concluded_complete"
+                condition=Q(state="open") | (~Q(conclusion="") & ~Q(digest="")),
+                name="discussion_concluded_complete",
             ),
         ]

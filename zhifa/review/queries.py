@@ -17,9 +17,9 @@ from .models import Criterion, Discussion, ReviewPolicy, Submission
 
 
 def visible_submissions(user) -> QuerySet[Submission]:
-    return Submission.objects.filter(case__agency_id__in=case_queries.readable_agency_ids(user)).select_related(
-        "case", "case__party", "submitted_by"
-    )
+    return Submission.objects.filter(
+        case__agency_id__in=case_queries.readable_agency_ids(user)
+    ).select_related("case", "case__party", "submitted_by")
 
 
 def access_submission(user, pk) -> Submission:
@@ -31,7 +31,9 @@ def access_submission(user, pk) -> Submission:
 
 def access_discussion(user, pk) -> Discussion:
     try:
-        return Discussion.objects.filter(case__agency_id__in=case_queries.readable_agency_ids(user)).get(pk=pk)
+        return Discussion.objects.filter(case__agency_id__in=case_queries.readable_agency_ids(user)).get(
+            pk=pk
+        )
     except (Discussion.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -50,7 +52,9 @@ def unassigned(user) -> QuerySet[Submission]:
     """Pending submissions nobody reviews yet, for those who assign them."""
     agencies = org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.UNIT_HEAD, Role.LEGAL_REVIEWER})
     return (
-        Submission.objects.filter(case__agency_id__in=agencies, state=SubmissionState.PENDING, assignments=None)
+        Submission.objects.filter(
+            case__agency_id__in=agencies, state=SubmissionState.PENDING, assignments=None
+        )
         .select_related("case")
         .order_by("due_on")
     )
@@ -75,10 +79,16 @@ def case_facts(case: Case) -> rules.CaseFacts:
     from zhifa.cases.rules import counts_as_citizen
 
     return rules.CaseFacts(
-        general_procedure=case.procedure == "general", outcome=case.outcome, kinds=tuple(case.penalty_kinds),
-        fine=case.fine_amount, confiscation=case.confiscation_amount, citizen=counts_as_citizen(case.party.kind),
-        hearing_held=case.records.filter(kind="hearing").exists(), complex_case=case.complex_case,
-        public_interest=case.public_interest, items=tuple(case.items or ()),
+        general_procedure=case.procedure == "general",
+        outcome=case.outcome,
+        kinds=tuple(case.penalty_kinds),
+        fine=case.fine_amount,
+        confiscation=case.confiscation_amount,
+        citizen=counts_as_citizen(case.party.kind),
+        hearing_held=case.records.filter(kind="hearing").exists(),
+        complex_case=case.complex_case,
+        public_interest=case.public_interest,
+        items=tuple(case.items or ()),
     )
 
 
@@ -87,7 +97,9 @@ def review_reasons(case: Case) -> list[str]:
 
 
 def discussion_reasons(case: Case) -> list[str]:
-    return rules.requires_collective_discussion(case_facts(case), agency_rules(case.agency, AppliesTo.COLLECTIVE))
+    return rules.requires_collective_discussion(
+        case_facts(case), agency_rules(case.agency, AppliesTo.COLLECTIVE)
+    )
 
 
 def policy(agency) -> ReviewPolicy:
@@ -100,8 +112,12 @@ def staffing(agency) -> dict:
     reviewers = people.filter(roles__role=Role.LEGAL_REVIEWER).distinct().count()
     officers = people.filter(roles__role=Role.OFFICER).distinct().count()
     ratio = policy(agency).reviewer_ratio
-    return {"reviewers": reviewers, "officers": officers, "ratio": ratio,
-            "shortfall": rules.staffing_shortfall(reviewers, officers, ratio)}
+    return {
+        "reviewers": reviewers,
+        "officers": officers,
+        "ratio": ratio,
+        "shortfall": rules.staffing_shortfall(reviewers, officers, ratio),
+    }
 
 
 def first_time(person) -> bool:
@@ -115,14 +131,23 @@ def latest_submission(case) -> Submission | None:
 
 
 def passing_submission(case, digest: str) -> Submission | None:
-    return case.submissions.filter(
-        Q(state=SubmissionState.APPROVED) | Q(state=SubmissionState.ACCEPTED_BY_COORDINATION), digest=digest
-    ).order_by("-round").first()
+    return (
+        case.submissions.filter(
+            Q(state=SubmissionState.APPROVED) | Q(state=SubmissionState.ACCEPTED_BY_COORDINATION),
+            digest=digest,
+        )
+        .order_by("-round")
+        .first()
+    )
 
 
 RESPONSIBILITY_ACTIONS = {
-    "review.submit": "送审", "review.assign": "指派审核", "review.give_opinion": "审核并签署意见",
-    "review.coordinate": "协调决定", "review.conclude_discussion": "主持集体讨论", "cases.decide": "作出决定（签发）",
+    "review.submit": "送审",
+    "review.assign": "指派审核",
+    "review.give_opinion": "审核并签署意见",
+    "review.coordinate": "协调决定",
+    "review.conclude_discussion": "主持集体讨论",
+    "cases.decide": "作出决定（签发）",
     "records.sign_document": "签名",
 }
 
@@ -135,18 +160,29 @@ def responsibility(case) -> list[dict]:
 
     objects = [("cases.case", str(case.pk))]
     objects += [("review.submission", str(pk)) for pk in case.submissions.values_list("pk", flat=True)]
-    objects += [("review.opinion", str(pk)) for pk in
-                case.submissions.values_list("opinions__pk", flat=True) if pk is not None]
+    objects += [
+        ("review.opinion", str(pk))
+        for pk in case.submissions.values_list("opinions__pk", flat=True)
+        if pk is not None
+    ]
     objects += [("review.discussion", str(pk)) for pk in case.discussions.values_list("pk", flat=True)]
-    objects += [("review.coordination", str(pk)) for pk in
-                case.submissions.values_list("coordination__pk", flat=True) if pk is not None]
+    objects += [
+        ("review.coordination", str(pk))
+        for pk in case.submissions.values_list("coordination__pk", flat=True)
+        if pk is not None
+    ]
     q = Q()
     for kind, object_id in objects:
         q |= Q(object_kind=kind, object_id=object_id)
     entries = Entry.objects.filter(q, action__in=RESPONSIBILITY_ACTIONS).order_by("at", "seq")
     return [
-        {"what": RESPONSIBILITY_ACTIONS[v.entry.action], "who": v.actor_name, "roles": v.actor_roles,
-         "at": v.entry.at, "seq": v.entry.seq}
+        {
+            "what": RESPONSIBILITY_ACTIONS[v.entry.action],
+            "who": v.actor_name,
+            "roles": v.actor_roles,
+            "at": v.entry.at,
+            "seq": v.entry.seq,
+        }
         for v in present(entries)
     ]
 
@@ -157,19 +193,45 @@ def tasks_for(user) -> list[dict]:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    tasks = [{"label": _("待审核：%(ref)s 第%(n)s轮（期限 %(due)s）") % {"ref": s.case.reference, "n": s.round,
-                                                                  "due": s.due_on},
-              "url": reverse("review:submission", args=[s.pk])} for s in queue(user)[:20]]
-    tasks += [{"label": _("待指派审核人员：%(ref)s") % {"ref": s.case.reference},
-               "url": reverse("review:submission", args=[s.pk])} for s in unassigned(user)[:20]]
-    tasks += [{"label": _("法制审核超期：%(ref)s（期限 %(due)s）") % {"ref": s.case.reference, "due": s.due_on},
-               "url": reverse("review:submission", args=[s.pk])} for s in overdue(user, timezone.localdate())[:20]]
+    tasks = [
+        {
+            "label": _("待审核：%(ref)s 第%(n)s轮（期限 %(due)s）")
+            % {"ref": s.case.reference, "n": s.round, "due": s.due_on},
+            "url": reverse("review:submission", args=[s.pk]),
+        }
+        for s in queue(user)[:20]
+    ]
+    tasks += [
+        {
+            "label": _("待指派审核人员：%(ref)s") % {"ref": s.case.reference},
+            "url": reverse("review:submission", args=[s.pk]),
+        }
+        for s in unassigned(user)[:20]
+    ]
+    tasks += [
+        {
+            "label": _("法制审核超期：%(ref)s（期限 %(due)s）") % {"ref": s.case.reference, "due": s.due_on},
+            "url": reverse("review:submission", args=[s.pk]),
+        }
+        for s in overdue(user, timezone.localdate())[:20]
+    ]
     from zhifa.org.models import Agency
 
-    for agency in Agency.objects.filter(pk__in=org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR})):
+    for agency in Agency.objects.filter(
+        pk__in=org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR})
+    ):
         st = staffing(agency)
         if st["shortfall"]:
-            tasks.append({"label": _("%(agency)s法制审核人员%(r)s名，执法人员%(o)s名，低于规定比例，还需%(n)s名。") % {
-                "agency": agency.name, "r": st["reviewers"], "o": st["officers"], "n": st["shortfall"]},
-                "url": reverse("review:home")})
+            tasks.append(
+                {
+                    "label": _("%(agency)s法制审核人员%(r)s名，执法人员%(o)s名，低于规定比例，还需%(n)s名。")
+                    % {
+                        "agency": agency.name,
+                        "r": st["reviewers"],
+                        "o": st["officers"],
+                        "n": st["shortfall"],
+                    },
+                    "url": reverse("review:home"),
+                }
+            )
     return tasks

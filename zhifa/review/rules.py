@@ -113,8 +113,14 @@ def _unique(labels: Iterable[str]) -> list[str]:
 
 # Reviewers ---------------------------------------------------------------------------------------------------------
 
+
 def reviewer_problem(
-    *, is_reviewer: bool, in_review_unit: bool, handled_case: bool, submitted: bool, first_time: bool,
+    *,
+    is_reviewer: bool,
+    in_review_unit: bool,
+    handled_case: bool,
+    submitted: bool,
+    first_time: bool,
     qualified: bool,
 ) -> str | None:
     """Why a person may not review this case (art. 58; the plan's 回避), or None."""
@@ -136,6 +142,7 @@ def staffing_shortfall(reviewers: int, officers: int, ratio: Decimal) -> int:
 
 
 # Opinions ----------------------------------------------------------------------------------------------------------
+
 
 def opinion_problem(points: dict, outcome: str) -> str | None:
     """An opinion answers all nine points; 同意 only when none found a problem; every problem has a comment."""

@@ -34,10 +34,17 @@ def home(request):
             pk__in=org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR, Role.LEGAL_REVIEWER})
         )
     ]
-    return render(request, "review/home.html", {
-        "queue": queries.queue(user), "unassigned": queries.unassigned(user), "overdue": queries.overdue(user, today),
-        "staffing": staffing, "today": today,
-    })
+    return render(
+        request,
+        "review/home.html",
+        {
+            "queue": queries.queue(user),
+            "unassigned": queries.unassigned(user),
+            "overdue": queries.overdue(user, today),
+            "staffing": staffing,
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -46,21 +53,41 @@ def submit(request, case_pk):
     previous = queries.latest_submission(case)
     problem_points = []
     if previous is not None and previous.state == SubmissionState.PROBLEMS:
-        problem_points = [c for c in rules.POINT_CODES
-                          if any(o.points.get(c, {}).get("result") == "problem" for o in previous.opinions.all())]
+        problem_points = [
+            c
+            for c in rules.POINT_CODES
+            if any(o.points.get(c, {}).get("result") == "problem" for o in previous.opinions.all())
+        ]
     form = forms.SubmitForm(request.POST or None, problem_points=problem_points)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, submission = run_action(form, lambda: actions.submit(
-            request.user, case, explanation=d["explanation"], discretion_reason=d["discretion_reason"],
-            qualifications=d["qualifications"], materials=d["materials"], mode=d["mode"], responses=form.responses()))
+        ok, submission = run_action(
+            form,
+            lambda: actions.submit(
+                request.user,
+                case,
+                explanation=d["explanation"],
+                discretion_reason=d["discretion_reason"],
+                qualifications=d["qualifications"],
+                materials=d["materials"],
+                mode=d["mode"],
+                responses=form.responses(),
+            ),
+        )
         if ok:
             messages.success(request, _("已提交法制审核。"))
             return redirect(submission)
-    return render(request, "review/submit.html", {
-        "form": form, "case": case, "reasons": queries.review_reasons(case), "previous": previous,
-        "title": _("提交法制审核"),
-    })
+    return render(
+        request,
+        "review/submit.html",
+        {
+            "form": form,
+            "case": case,
+            "reasons": queries.review_reasons(case),
+            "previous": previous,
+            "title": _("提交法制审核"),
+        },
+    )
 
 
 @login_required
@@ -72,28 +99,46 @@ def submission_detail(request, pk):
     held = org_queries.roles_by_agency(user).get(case.agency_id, set())
     assigned = submission.assignments.filter(reviewer=user).exists()
     current, _items = digest.case_digest(case)
-    return render(request, "review/submission.html", {
-        "s": submission, "case": case, "rounds": case.submissions.all(),
-        "opinion_rows": [
-            (o, [(label, o.points.get(code, {})) for code, label in rules.POINTS])
-            for o in submission.opinions.select_related("reviewer")
-        ],
-        "assignments": submission.assignments.select_related("reviewer"),
-        "records": case.records.all(), "penalty_text": _penalty_text(case),
-        "stale": current != submission.digest and case.state in actions.SUBMITTABLE,
-        "can_assign": submission.state == SubmissionState.PENDING and not submission.assignments.exists()
-        and (Role.AGENCY_HEAD in held or (held & {Role.UNIT_HEAD, Role.LEGAL_REVIEWER} and user.unit_id
-                                          and user.unit.is_legal_review_unit)),
-        "assign_form": forms.AssignForm(agency=case.agency),
-        "can_review": assigned and submission.state == SubmissionState.PENDING
-        and not submission.opinions.filter(reviewer=user).exists(),
-        "opinion_form": forms.OpinionForm(),
-        "can_escalate": submission.state == SubmissionState.PROBLEMS and not hasattr(submission, "coordination"),
-        "can_coordinate": Role.AGENCY_HEAD in held and getattr(submission, "coordination", None) is not None
-        and not submission.coordination.outcome,
-        "reason_form": forms.ReasonForm(), "coordinate_form": forms.CoordinateForm(),
-        "points": rules.POINTS,
-    })
+    return render(
+        request,
+        "review/submission.html",
+        {
+            "s": submission,
+            "case": case,
+            "rounds": case.submissions.all(),
+            "opinion_rows": [
+                (o, [(label, o.points.get(code, {})) for code, label in rules.POINTS])
+                for o in submission.opinions.select_related("reviewer")
+            ],
+            "assignments": submission.assignments.select_related("reviewer"),
+            "records": case.records.all(),
+            "penalty_text": _penalty_text(case),
+            "stale": current != submission.digest and case.state in actions.SUBMITTABLE,
+            "can_assign": submission.state == SubmissionState.PENDING
+            and not submission.assignments.exists()
+            and (
+                Role.AGENCY_HEAD in held
+                or (
+                    held & {Role.UNIT_HEAD, Role.LEGAL_REVIEWER}
+                    and user.unit_id
+                    and user.unit.is_legal_review_unit
+                )
+            ),
+            "assign_form": forms.AssignForm(agency=case.agency),
+            "can_review": assigned
+            and submission.state == SubmissionState.PENDING
+            and not submission.opinions.filter(reviewer=user).exists(),
+            "opinion_form": forms.OpinionForm(),
+            "can_escalate": submission.state == SubmissionState.PROBLEMS
+            and not hasattr(submission, "coordination"),
+            "can_coordinate": Role.AGENCY_HEAD in held
+            and getattr(submission, "coordination", None) is not None
+            and not submission.coordination.outcome,
+            "reason_form": forms.ReasonForm(),
+            "coordinate_form": forms.CoordinateForm(),
+            "points": rules.POINTS,
+        },
+    )
 
 
 def _penalty_text(case) -> str:
@@ -118,8 +163,13 @@ def _post(request, submission, form, call, success):
 @require_POST
 def assign(request, pk):
     s = queries.access_submission(request.user, pk)
-    return _post(request, s, forms.AssignForm(request.POST, agency=s.case.agency),
-                 lambda f: actions.assign(request.user, s, reviewers=list(f.cleaned_data["reviewers"])), _("已指派审核人员。"))
+    return _post(
+        request,
+        s,
+        forms.AssignForm(request.POST, agency=s.case.agency),
+        lambda f: actions.assign(request.user, s, reviewers=list(f.cleaned_data["reviewers"])),
+        _("已指派审核人员。"),
+    )
 
 
 @login_required
@@ -129,38 +179,69 @@ def opinion(request, pk):
         raise PermissionDenied(_("您不是本次送审的审核人员。"))
     form = forms.OpinionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, _result = run_action(form, lambda: actions.give_opinion(
-            request.user, s, points=form.points(), outcome=form.cleaned_data["outcome"],
-            summary=form.cleaned_data["summary"]))
+        ok, _result = run_action(
+            form,
+            lambda: actions.give_opinion(
+                request.user,
+                s,
+                points=form.points(),
+                outcome=form.cleaned_data["outcome"],
+                summary=form.cleaned_data["summary"],
+            ),
+        )
         if ok:
             messages.success(request, _("审核意见已签署。"))
             return redirect(s)
-    return render(request, "review/opinion.html", {"s": s, "case": s.case, "form": form, "records": s.case.records.all(),
-                                                  "penalty_text": _penalty_text(s.case)})
+    return render(
+        request,
+        "review/opinion.html",
+        {
+            "s": s,
+            "case": s.case,
+            "form": form,
+            "records": s.case.records.all(),
+            "penalty_text": _penalty_text(s.case),
+        },
+    )
 
 
 @login_required
 @require_POST
 def withdraw(request, pk):
     s = queries.access_submission(request.user, pk)
-    return _post(request, s, forms.ReasonForm(request.POST),
-                 lambda f: actions.withdraw(request.user, s, reason=f.cleaned_data["reason"]), _("已撤回送审。"))
+    return _post(
+        request,
+        s,
+        forms.ReasonForm(request.POST),
+        lambda f: actions.withdraw(request.user, s, reason=f.cleaned_data["reason"]),
+        _("已撤回送审。"),
+    )
 
 
 @login_required
 @require_POST
 def escalate(request, pk):
     s = queries.access_submission(request.user, pk)
-    return _post(request, s, forms.ReasonForm(request.POST),
-                 lambda f: actions.escalate(request.user, s, reason=f.cleaned_data["reason"]), _("已提请协调。"))
+    return _post(
+        request,
+        s,
+        forms.ReasonForm(request.POST),
+        lambda f: actions.escalate(request.user, s, reason=f.cleaned_data["reason"]),
+        _("已提请协调。"),
+    )
 
 
 @login_required
 @require_POST
 def coordinate(request, pk):
     s = queries.access_submission(request.user, pk)
-    return _post(request, s, forms.CoordinateForm(request.POST),
-                 lambda f: actions.coordinate(request.user, s, **f.cleaned_data), _("协调决定已记录。"))
+    return _post(
+        request,
+        s,
+        forms.CoordinateForm(request.POST),
+        lambda f: actions.coordinate(request.user, s, **f.cleaned_data),
+        _("协调决定已记录。"),
+    )
 
 
 @login_required
@@ -171,11 +252,23 @@ def discussion_new(request, case_pk):
     form = forms.DiscussionForm(request.POST or None, agency=case.agency)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, discussion = run_action(form, lambda: actions.open_discussion(
-            request.user, case, held_on=d["held_on"], place=d["place"], participants=list(d["participants"])))
+        ok, discussion = run_action(
+            form,
+            lambda: actions.open_discussion(
+                request.user,
+                case,
+                held_on=d["held_on"],
+                place=d["place"],
+                participants=list(d["participants"]),
+            ),
+        )
         if ok:
             return redirect("review:discussion", discussion.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("启动集体讨论：%(ref)s") % {"ref": case.reference}})
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("启动集体讨论：%(ref)s") % {"ref": case.reference}},
+    )
 
 
 @login_required
@@ -188,29 +281,50 @@ def discussion_detail(request, pk):
         if not is_chair:
             raise PermissionDenied(_("由主持人记录集体讨论。"))
         if "conclusion" in request.POST and conclusion_form.is_valid():
-            ok, _r = run_action(conclusion_form, lambda: actions.conclude_discussion(
-                request.user, d, conclusion=conclusion_form.cleaned_data["conclusion"]))
+            ok, _r = run_action(
+                conclusion_form,
+                lambda: actions.conclude_discussion(
+                    request.user, d, conclusion=conclusion_form.cleaned_data["conclusion"]
+                ),
+            )
             if ok:
                 messages.success(request, _("讨论结论已记录。"))
                 return redirect("review:discussion", d.pk)
         elif "participant" in request.POST and opinion_form.is_valid():
             c = opinion_form.cleaned_data
-            ok, _r = run_action(opinion_form, lambda: actions.record_opinion(
-                request.user, d, participant=c["participant"], opinion=c["opinion"], recused=c["recused"],
-                reason=c["reason"]))
+            ok, _r = run_action(
+                opinion_form,
+                lambda: actions.record_opinion(
+                    request.user,
+                    d,
+                    participant=c["participant"],
+                    opinion=c["opinion"],
+                    recused=c["recused"],
+                    reason=c["reason"],
+                ),
+            )
             if ok:
                 return redirect("review:discussion", d.pk)
     names = {str(p.pk): p.full_name for p in d.participants.all()}
-    return render(request, "review/discussion.html", {
-        "d": d, "is_chair": is_chair, "opinion_form": opinion_form, "conclusion_form": conclusion_form,
-        "opinions": [(names.get(k, k), v) for k, v in d.opinions.items()],
-        "recusals": [(names.get(str(r["person"]), r["person"]), r["reason"]) for r in d.recusals],
-    })
+    return render(
+        request,
+        "review/discussion.html",
+        {
+            "d": d,
+            "is_chair": is_chair,
+            "opinion_form": opinion_form,
+            "conclusion_form": conclusion_form,
+            "opinions": [(names.get(k, k), v) for k, v in d.opinions.items()],
+            "recusals": [(names.get(str(r["person"]), r["person"]), r["reason"]) for r in d.recusals],
+        },
+    )
 
 
 @login_required
 def criteria(request):
-    agencies = org_queries.agency_ids_with(request.user, set(case_queries.CASE_READER_ROLES) | {Role.SYSTEM_ADMIN})
+    agencies = org_queries.agency_ids_with(
+        request.user, set(case_queries.CASE_READER_ROLES) | {Role.SYSTEM_ADMIN}
+    )
     if not agencies:
         raise PermissionDenied(_("您没有查看法制审核事项清单的权限。"))
     admin_of = org_queries.agency_ids_with(request.user, {Role.SYSTEM_ADMIN})
@@ -222,22 +336,33 @@ def criteria(request):
             from zhifa.org.models import Agency
 
             agency = Agency.objects.get(pk=min(admin_of))
-            ok, _r = run_action(form, lambda: actions.set_criterion(request.user, agency, **form.cleaned_data))
+            ok, _r = run_action(
+                form, lambda: actions.set_criterion(request.user, agency, **form.cleaned_data)
+            )
             if ok:
                 messages.success(request, _("已保存。"))
                 return redirect("review:criteria")
-    return render(request, "review/criteria.html", {
-        "criteria": Criterion.objects.filter(agency_id__in=agencies).select_related("agency"),
-        "form": form if admin_of else None, "statutory": rules.STATUTORY,
-    })
+    return render(
+        request,
+        "review/criteria.html",
+        {
+            "criteria": Criterion.objects.filter(agency_id__in=agencies).select_related("agency"),
+            "form": form if admin_of else None,
+            "statutory": rules.STATUTORY,
+        },
+    )
 
 
 def case_panel(case, user) -> dict:
     """What the case page shows of review: reasons, rounds, discussions, and what blocks the decision."""
     return {
-        "review_reasons": queries.review_reasons(case), "discussion_reasons": queries.discussion_reasons(case),
-        "submissions": case.submissions.all(), "discussions": case.discussions.all(),
-        "gate_problems": gate.gate_problems(case) if case.outcome and case.state in actions.SUBMITTABLE else [],
+        "review_reasons": queries.review_reasons(case),
+        "discussion_reasons": queries.discussion_reasons(case),
+        "submissions": case.submissions.all(),
+        "discussions": case.discussions.all(),
+        "gate_problems": gate.gate_problems(case)
+        if case.outcome and case.state in actions.SUBMITTABLE
+        else [],
         "responsibility": queries.responsibility(case),
     }
 

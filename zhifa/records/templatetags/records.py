@@ -105,4 +105,7 @@ def party_records(context, party) -> dict:
     from .. import queries
 
     user = context["request"].user
-    return {"documents": queries.party_documents(user, party), "evidence": queries.party_evidence(user, party)}
+    return {
+        "documents": queries.party_documents(user, party),
+        "evidence": queries.party_evidence(user, party),
+    }

@@ -12,7 +12,9 @@ from .demo import print_accounts
 
 
 class Command(BaseCommand):
-    help = "迁移数据库、在数据库为空时载入演示数据，然后启动网页服务和后台任务（默认 http://127.0.0.1:8000）。"
+    help = (
+        "迁移数据库、在数据库为空时载入演示数据，然后启动网页服务和后台任务（默认 http://127.0.0.1:8000）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("ZHIFA_BIND", "127.0.0.1:8000"))
@@ -34,8 +36,20 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen([python, "-m", "zhifa.cli", "worker"]),
             subprocess.Popen(
-                [python, "-m", "gunicorn", "zhifa.wsgi", "--bind", bind, "--workers", str(workers),
-                 "--access-logfile", "-", "--timeout", "120"]
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "zhifa.wsgi",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                    "--timeout",
+                    "120",
+                ]
             ),
         ]
 
