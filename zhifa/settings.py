@@ -103,7 +103,12 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("ZHIFA_DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'zhifa.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Django's backends with the ledger's write tracking (zhifa.core.db): every transaction's writes are recorded.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.sqlite3": "zhifa.core.db.sqlite3",
+    "django.db.backends.postgresql": "zhifa.core.db.postgresql",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"] == "zhifa.core.db.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of failing
     # half-way (the ledger's append relies on it); WAL lets readers go on while one writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

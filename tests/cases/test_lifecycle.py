@@ -10,6 +10,7 @@ from django.utils import timezone
 from zhifa.cases import actions
 from zhifa.cases.choices import Outcome, PaymentKind, PenaltyKind, RecordKind, ServiceMethod, State
 from zhifa.cases.models import Case
+from zhifa.ledger.tracking import unrecorded_writes
 from zhifa.org.models import Certificate
 
 
@@ -32,12 +33,20 @@ def test_general_procedure_from_intake_to_archive(cw):
     actions.decide(cw.head, case)
     case.refresh_from_db()
     assert case.state == State.DECIDED and case.decision_snapshot["fine"] == "5000.00"
-    actions.serve_decision(cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁")
+    actions.serve_decision(
+        cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁"
+    )
     case.refresh_from_db()
     # 15 days from service (art. 67) ends on Saturday 2026-06-20, after the 端午 holiday: moved to Monday.
     assert case.payment_due == dt.date(2026, 6, 22)
-    actions.record_payment(cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("5000"), paid_on=cw.clock.today,
-                           receipt_number="FS-001")
+    actions.record_payment(
+        cw.officer,
+        case,
+        kind=PaymentKind.FINE,
+        amount=Decimal("5000"),
+        paid_on=cw.clock.today,
+        receipt_number="FS-001",
+    )
     case.refresh_from_db()
     assert case.state == State.EXECUTED
     actions.close_case(cw.head, case, report="罚款已缴清，处罚决定执行完毕。")
@@ -57,10 +66,16 @@ def test_hearing_procedure(cw):
     actions.request_hearing(cw.officer, case, requested_on=dt.date(2026, 6, 5))
     cw.clock.move_to(dt.date(2026, 6, 8))
     with pytest.raises(ValidationError, match="非本案调查人员"):
-        actions.schedule_hearing(cw.officer, case, hearing_on=dt.date(2026, 6, 30), place="听证室", chair=cw.officer2)
+        actions.schedule_hearing(
+            cw.officer, case, hearing_on=dt.date(2026, 6, 30), place="听证室", chair=cw.officer2
+        )
     with pytest.raises(ValidationError, match="七个工作日前"):
-        actions.schedule_hearing(cw.officer, case, hearing_on=dt.date(2026, 6, 15), place="听证室", chair=cw.reviewer)
-    actions.schedule_hearing(cw.officer, case, hearing_on=dt.date(2026, 6, 17), place="听证室", chair=cw.reviewer)
+        actions.schedule_hearing(
+            cw.officer, case, hearing_on=dt.date(2026, 6, 15), place="听证室", chair=cw.reviewer
+        )
+    actions.schedule_hearing(
+        cw.officer, case, hearing_on=dt.date(2026, 6, 17), place="听证室", chair=cw.reviewer
+    )
     with pytest.raises(ValidationError, match="听证尚未举行"):
         actions.record_hearing(cw.reviewer, case, record="……", opinion="……")
     cw.clock.move_to(dt.date(2026, 6, 17))
@@ -72,13 +87,31 @@ def test_hearing_procedure(cw):
     from zhifa.review import actions as review
     from zhifa.review.rules import POINT_CODES
 
-    other = cw.person(cw.a, "reviewer_b2", "甲审核乙", Role.LEGAL_REVIEWER, unit=cw.legal_unit,
-                      legal_qualification=True, legal_qualification_date=dt.date(2020, 1, 1))
-    submission = review.submit(cw.officer, case, explanation="听证后维持", discretion_reason="较重情节",
-                               qualifications="持证", materials=["explanation", "draft", "evidence", "hearing_record"])
+    other = cw.person(
+        cw.a,
+        "reviewer_b2",
+        "甲审核乙",
+        Role.LEGAL_REVIEWER,
+        unit=cw.legal_unit,
+        legal_qualification=True,
+        legal_qualification_date=dt.date(2020, 1, 1),
+    )
+    submission = review.submit(
+        cw.officer,
+        case,
+        explanation="听证后维持",
+        discretion_reason="较重情节",
+        qualifications="持证",
+        materials=["explanation", "draft", "evidence", "hearing_record"],
+    )
     review.assign(cw.head, submission, reviewers=[other])
-    review.give_opinion(other, submission, points={c: {"result": "pass"} for c in POINT_CODES}, outcome="agree",
-                        summary="同意")
+    review.give_opinion(
+        other,
+        submission,
+        points={c: {"result": "pass"} for c in POINT_CODES},
+        outcome="agree",
+        summary="同意",
+    )
     actions.decide(cw.head, case)
     case.refresh_from_db()
     assert case.state == State.DECIDED
@@ -112,10 +145,19 @@ def test_transfer_to_judicial_organs(cw):
 
 def test_simple_procedure_on_the_spot(cw):
     kwargs = dict(
-        party=cw.person_party, cause="公共场所从业人员未取得健康合格证明", field=cw.medical, unit=cw.section,
-        officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(), penalty_kinds=[PenaltyKind.FINE],
-        fine_amount=Decimal("300"), facts="……", violated_provisions="……", penalty_provisions="……",
-        place="甲区某理发店", party_signed=True,
+        party=cw.person_party,
+        cause="公共场所从业人员未取得健康合格证明",
+        field=cw.medical,
+        unit=cw.section,
+        officers=[cw.officer, cw.officer2],
+        certificates_shown=cw.certs(),
+        penalty_kinds=[PenaltyKind.FINE],
+        fine_amount=Decimal("300"),
+        facts="……",
+        violated_provisions="……",
+        penalty_provisions="……",
+        place="甲区某理发店",
+        party_signed=True,
     )
     with pytest.raises(ValidationError, match="二百元以下"):
         actions.decide_on_the_spot(cw.officer, **kwargs)
@@ -124,8 +166,14 @@ def test_simple_procedure_on_the_spot(cw):
         actions.decide_on_the_spot(cw.officer, **{**kwargs, "party_signed": False})
     case = actions.decide_on_the_spot(cw.officer, **kwargs)
     assert case.state == State.SERVED and case.procedure == "simple"
-    actions.record_payment(cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("200"), paid_on=cw.clock.today,
-                           receipt_number="DC-1")
+    actions.record_payment(
+        cw.officer,
+        case,
+        kind=PaymentKind.FINE,
+        amount=Decimal("200"),
+        paid_on=cw.clock.today,
+        receipt_number="DC-1",
+    )
     actions.close_case(cw.head, case, report="当场处罚已备案。")
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
 
@@ -140,10 +188,14 @@ def test_actions_out_of_order_say_what_comes_next(cw):
 def test_two_certified_officers_and_recusal(cw):
     with pytest.raises(ValidationError, match="不得少于2人"):
         cw.new_case(officers=[cw.officer])
-    Certificate.objects.filter(person=cw.officer2).update(valid_to=cw.clock.today - dt.timedelta(days=1))
+    with unrecorded_writes():  # test set-up written around the actions layer
+        Certificate.objects.filter(person=cw.officer2).update(valid_to=cw.clock.today - dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="甲执法二"):
         cw.new_case()
-    Certificate.objects.filter(person=cw.officer2).update(valid_to=cw.clock.today + dt.timedelta(days=100))
+    with unrecorded_writes():  # test set-up written around the actions layer
+        Certificate.objects.filter(person=cw.officer2).update(
+            valid_to=cw.clock.today + dt.timedelta(days=100)
+        )
     actions.declare_connection(cw.officer2, cw.clinic, relation="法定代表人的配偶")
     with pytest.raises(ValidationError, match="应当回避"):
         cw.new_case()
@@ -185,7 +237,8 @@ def test_no_heavier_penalty_after_defence(cw):
         actions.decide(cw.head, case)  # back in 调查终结: a new notice is needed
     case.refresh_from_db()
     case.state = State.NOTIFIED  # a row forced back to 已告知 without a new notice is still refused
-    Case.objects.filter(pk=case.pk).update(state=State.NOTIFIED)
+    with unrecorded_writes():  # test set-up written around the actions layer
+        Case.objects.filter(pk=case.pk).update(state=State.NOTIFIED)
     with pytest.raises(ValidationError, match="重于事先告知"):
         actions.decide(cw.head, case)
 
@@ -216,7 +269,9 @@ def test_payment_surcharge_demand_and_court(cw):
     case = cw.investigate(cw.new_case())
     case = _notice_and_wait(cw, case)
     actions.decide(cw.head, case)
-    actions.serve_decision(cw.officer, case, method=ServiceMethod.LEFT, delivered_on=cw.clock.today, witness="王五")
+    actions.serve_decision(
+        cw.officer, case, method=ServiceMethod.LEFT, delivered_on=cw.clock.today, witness="王五"
+    )
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="缴款期限届满"):
         actions.serve_demand(cw.officer, case, served_on=cw.clock.today)
@@ -225,8 +280,9 @@ def test_payment_surcharge_demand_and_court(cw):
     owed = actions.amount_owed(case, late)
     assert owed[PaymentKind.SURCHARGE] == Decimal("1500.00")  # 3 % × 5,000 × 10 days
     with pytest.raises(ValidationError, match="超过应缴金额"):
-        actions.record_payment(cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("5001"), paid_on=late,
-                               receipt_number="X")
+        actions.record_payment(
+            cw.officer, case, kind=PaymentKind.FINE, amount=Decimal("5001"), paid_on=late, receipt_number="X"
+        )
     actions.serve_demand(cw.officer, case, served_on=late)
     with pytest.raises(ValidationError, match="申请法院强制执行的期间"):
         actions.apply_court_enforcement(cw.head, case)
@@ -245,18 +301,48 @@ def test_onsite_records_need_certificates_and_approvals(cw):
     actions.approve_filing(cw.head, case, opinion="同意")
     now = timezone.now()
     with pytest.raises(ValidationError, match="出示的执法证"):
-        actions.add_record(cw.officer, case, kind=RecordKind.INQUIRY, data={}, started_at=now,
-                           officers=[cw.officer, cw.officer2], certificates_shown=cw.certs()[:1])
+        actions.add_record(
+            cw.officer,
+            case,
+            kind=RecordKind.INQUIRY,
+            data={},
+            started_at=now,
+            officers=[cw.officer, cw.officer2],
+            certificates_shown=cw.certs()[:1],
+        )
     with pytest.raises(ValidationError, match="负责人批准"):
-        actions.add_record(cw.officer, case, kind=RecordKind.PRESERVATION, data={}, started_at=now,
-                           officers=[cw.officer, cw.officer2], certificates_shown=cw.certs())
-    record = actions.add_record(cw.officer, case, kind=RecordKind.PRESERVATION, data={"items": ["药品10盒"]},
-                                started_at=now, officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(),
-                                approved_by=cw.head)
+        actions.add_record(
+            cw.officer,
+            case,
+            kind=RecordKind.PRESERVATION,
+            data={},
+            started_at=now,
+            officers=[cw.officer, cw.officer2],
+            certificates_shown=cw.certs(),
+        )
+    record = actions.add_record(
+        cw.officer,
+        case,
+        kind=RecordKind.PRESERVATION,
+        data={"items": ["药品10盒"]},
+        started_at=now,
+        officers=[cw.officer, cw.officer2],
+        certificates_shown=cw.certs(),
+        approved_by=cw.head,
+    )
     assert record.due_on == dt.date(2026, 6, 10)  # 7 working days
     with pytest.raises(ValidationError, match="三十日"):
-        actions.add_record(cw.officer, case, kind=RecordKind.SEIZURE, data={}, started_at=now, period_days=31,
-                           officers=[cw.officer, cw.officer2], certificates_shown=cw.certs(), approved_by=cw.head)
+        actions.add_record(
+            cw.officer,
+            case,
+            kind=RecordKind.SEIZURE,
+            data={},
+            started_at=now,
+            period_days=31,
+            officers=[cw.officer, cw.officer2],
+            certificates_shown=cw.certs(),
+            approved_by=cw.head,
+        )
 
 
 def test_roles_are_enforced(cw):
@@ -269,9 +355,17 @@ def test_roles_are_enforced(cw):
     with pytest.raises(PermissionDenied):
         actions.approve_filing(cw.sysadmin, case, opinion="管理员批准")
     with pytest.raises(PermissionDenied):
-        actions.accept_case(cw.sysadmin, party=cw.clinic, cause="x", source="inspection", field=cw.medical,
-                            unit=cw.section, officers=[cw.officer, cw.officer2], summary="x",
-                            violation_date=cw.clock.today)
+        actions.accept_case(
+            cw.sysadmin,
+            party=cw.clinic,
+            cause="x",
+            source="inspection",
+            field=cw.medical,
+            unit=cw.section,
+            officers=[cw.officer, cw.officer2],
+            summary="x",
+            violation_date=cw.clock.today,
+        )
 
 
 def test_refused_action_writes_nothing(cw):

@@ -6,6 +6,7 @@ from django.db import connection
 
 from zhifa.ledger import actions, checks, keys, notes
 from zhifa.ledger.models import Checkpoint, Entry, Log, VerificationRun
+from zhifa.ledger.tracking import unrecorded_writes
 from zhifa.org import actions as org
 from zhifa.org.models import ApiToken, Person
 
@@ -141,7 +142,8 @@ def test_a_changed_log_row_is_reported(signed):
 
 
 def test_state_finds_a_row_changed_straight_in_the_database(signed, capsys):
-    Person.objects.filter(pk=signed.officer.pk).update(phone="13999999999")
+    with unrecorded_writes():  # tampering: straight in the database
+        Person.objects.filter(pk=signed.officer.pk).update(phone="13999999999")
     assert checks.verify().ok  # the ledger itself is intact
     problem = _first(checks.verify(state=True))
     assert (problem.kind, problem.object_id) == ("org.person", str(signed.officer.pk))
@@ -161,7 +163,8 @@ def test_state_finds_deleted_and_resurrected_rows(signed):
     assert checks.verify(state=True).ok
     ApiToken.objects.filter(pk=token.pk).update(last_used_at="2026-01-01T00:00:00Z")  # bookkeeping: ignored
     assert checks.verify(state=True).ok
-    ApiToken.objects.filter(pk=token.pk).delete()
+    with unrecorded_writes():  # tampering: straight in the database
+        ApiToken.objects.filter(pk=token.pk).delete()
     problem = _first(checks.verify(state=True))
     assert problem.kind == "org.apitoken" and "已不存在" in problem.message
 
@@ -182,7 +185,8 @@ def test_state_none_means_deleted(signed):
             agency=signed.a, actor=None, action="org.remove_role", obj=assignment, payload={"state": None}
         )
     assert checks.verify(state=True).ok
-    RoleAssignment.objects.create(pk=pk, person=signed.officer2, role=Role.OFFICER, agency=signed.a)
+    with unrecorded_writes():  # tampering: straight in the database
+        RoleAssignment.objects.create(pk=pk, person=signed.officer2, role=Role.OFFICER, agency=signed.a)
     problem = _first(checks.verify(state=True))
     assert (problem.kind, problem.object_id) == ("org.roleassignment", str(pk))
     assert "已删除" in problem.message

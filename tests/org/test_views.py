@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from zhifa.ledger.tracking import unrecorded_writes
 from zhifa.org.choices import Role
 from zhifa.org.models import Certificate, RoleAssignment
 
@@ -23,7 +24,11 @@ def test_supervisor_sees_supervised_agency(login, world):
 
 
 def test_anonymous_is_sent_to_login(client, world):
-    for url in (reverse("home"), reverse("org:person_list"), reverse("org:person_detail", args=[world.officer.pk])):
+    for url in (
+        reverse("home"),
+        reverse("org:person_list"),
+        reverse("org:person_detail", args=[world.officer.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
@@ -67,7 +72,13 @@ def test_agency_form_rejects_bad_credit_code_in_chinese(login, world):
     client = login(world.sysadmin)
     response = client.post(
         reverse("org:agency_create_child", args=[world.a.pk]),
-        {"code": "kid", "name": "甲区某所", "short_name": "某", "credit_code": "91350100M000100Y44", "region": "甲区"},
+        {
+            "code": "kid",
+            "name": "甲区某所",
+            "short_name": "某",
+            "credit_code": "91350100M000100Y44",
+            "region": "甲区",
+        },
     )
     assert response.status_code == 200
     assert "统一社会信用代码校验位不正确" in response.content.decode()
@@ -80,17 +91,25 @@ def test_certificate_issue_and_suspend_pages(login, world):
     client = login(world.sysadmin)
     response = client.post(
         url,
-        {"number": "HEAD-1", "fields": [world.officer.certificates.get().fields.get().pk], "issuer": "甲区人民政府",
-         "valid_from": "2026-01-01", "valid_to": "2028-01-01"},
+        {
+            "number": "HEAD-1",
+            "fields": [world.officer.certificates.get().fields.get().pk],
+            "issuer": "甲区人民政府",
+            "valid_from": "2026-01-01",
+            "valid_to": "2028-01-01",
+        },
     )
     assert response.status_code == 302
     cert = Certificate.objects.get(number="HEAD-1")
     response = client.post(reverse("org:certificate_status", args=[cert.pk, "suspend"]), {"reason": "暂扣"})
     cert.refresh_from_db()
     assert cert.status == "suspended"
-    assert login(world.officer).post(
-        reverse("org:certificate_status", args=[cert.pk, "revoke"]), {"reason": "x"}
-    ).status_code == 403
+    assert (
+        login(world.officer)
+        .post(reverse("org:certificate_status", args=[cert.pk, "revoke"]), {"reason": "x"})
+        .status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("name", ["healthz", "readyz"])
@@ -104,6 +123,9 @@ def test_home_shows_expired_certificate_warning(login, world):
 
     from django.utils import timezone
 
-    Certificate.objects.filter(person=world.officer).update(valid_to=timezone.localdate() - dt.timedelta(days=1))
+    with unrecorded_writes():  # test set-up written around the actions layer
+        Certificate.objects.filter(person=world.officer).update(
+            valid_to=timezone.localdate() - dt.timedelta(days=1)
+        )
     page = login(world.officer).get(reverse("home")).content.decode()
     assert "已过期" in page

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from zhifa.core.errors import ActionDenied, RuleViolation
 from zhifa.core.snapshot import object_kind
 
-from . import encoding, keys, merkle, notes, registry
+from . import encoding, keys, merkle, notes, registry, tracking
 from .models import Checkpoint, Entry, Log, VerificationRun
 
 logger = logging.getLogger(__name__)
@@ -280,6 +280,7 @@ def append(
     )
     entry._state.adding = False
     entry._state.db = conn.alias
+    tracking.appended(conn, agency=agency, actor=actor, action=action, obj=obj, payload=payload, entry=entry)
     return entry
 
 
@@ -297,6 +298,21 @@ def record_access(user, obj, reason: str) -> Entry:
         return append(
             agency=agency, actor=user, action=ACCESS_ACTION, obj=obj, payload={"reason": reason.strip()}
         )
+
+
+def record_platform_data(agency, actor) -> None:
+    """Begin a new agency's log with the platform-wide data its work depends on (执法领域, the working-day
+    calendar, the kinds of time limits: ``registry.register_platform_data``), inside the caller's transaction."""
+    from django.apps import apps
+
+    from zhifa.core.snapshot import snapshot
+
+    for name, (extra, rows) in registry.platform_data().items():
+        model = apps.get_model(name)
+        queryset = model._base_manager.order_by("pk")
+        for obj in rows(queryset) if rows else queryset:
+            payload = {"state": snapshot(obj), **(extra(obj) if extra else {})}
+            append(agency=agency, actor=actor, action="ledger.platform_data", obj=obj, payload=payload)
 
 
 # Checkpoints.

@@ -9,6 +9,7 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         # The org app came before the ledger; its kinds are registered here. Later apps register their own.
-        from . import org_kinds
+        from . import org_kinds, tracking
 
         org_kinds.register()
+        tracking.connect_signals()

@@ -364,6 +364,7 @@ def verify_state(report: Report, *, agency=None) -> None:
     by_kind: dict[str, dict[str, tuple[str, int, Any, Any]]] = {}
     for (kind, object_id), recorded in latest_states(agency).items():
         by_kind.setdefault(kind, {})[object_id] = recorded
+    _never_recorded(report, by_kind, agency)
     for kind, objects in sorted(by_kind.items()):
         app_label, _sep, model_name = kind.partition(".")
         try:
@@ -432,3 +433,32 @@ def verify_state(report: Report, *, agency=None) -> None:
                         object_id=object_id,
                     )
                 )
+
+
+def _never_recorded(report: Report, by_kind: dict[str, dict[str, Any]], agency) -> None:
+    """Rows of recorded models that no entry has ever described: inserted around the actions layer.
+
+    Verifying one agency looks at the models that belong to an agency by a field of their own."""
+    from .tracking import recorded_models
+
+    for kind, model in sorted(recorded_models().items()):
+        owned = any(f.name == "agency" and f.is_relation for f in model._meta.concrete_fields)
+        rows = model._base_manager.all()
+        if agency is not None:
+            if not owned:
+                continue
+            rows = rows.filter(agency=agency)
+        known = by_kind.get(kind, {})
+        columns = ("pk", "agency__code") if owned else ("pk",)
+        for row in rows.values_list(*columns).order_by().iterator(chunk_size=CHUNK):
+            if str(row[0]) in known:
+                continue
+            report.objects += 1
+            report.add(
+                Problem(
+                    row[1] if owned else "—",
+                    _("数据库中存在，但账本中没有任何记录：未经操作新增"),
+                    kind=kind,
+                    object_id=str(row[0]),
+                )
+            )

@@ -28,6 +28,16 @@ def _access_role(user, object_id):
     return assignment
 
 
+def _access_field(user, object_id):
+    """Platform data: any logged-in person may read a 执法领域's history."""
+    from zhifa.org.models import EnforcementField
+
+    field = EnforcementField.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+    if field is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    return field
+
+
 def _access_token(user, object_id):
     from zhifa.org.models import ApiToken
 
@@ -70,11 +80,20 @@ def register() -> None:
         agency=lambda token: token.person.agency,
         volatile={"last_used_at"},  # bookkeeping updated at each use, outside actions (org.authentication)
     )
+    registry.register_kind("org.enforcementfield", label=_("执法领域"), access=_access_field)
+    registry.register_platform_data("org.enforcementfield")
+    registry.register_platform_data("org.person", rows=lambda people: people.filter(agency__isnull=True))
+    registry.register_unrecorded(
+        "org.authevent",
+        _("登录审计记录：等保安全审计自有的只增记录表，由审计管理员查阅，不属于执法行为"),
+    )
     registry.register_actions(
         {
             "org.create_agency": _("创建执法主体"),
             "org.update_agency": _("修改执法主体信息"),
             "org.add_unit": _("添加内设机构"),
+            "org.add_field": _("添加执法领域"),
+            "org.add_platform_admin": _("创建平台管理员"),
             "org.add_person": _("新建人员账户"),
             "org.update_person": _("修改人员信息"),
             "org.set_person_active": _("启用或停用账户"),

@@ -30,8 +30,11 @@ class Kind:
 
 
 _kinds: dict[str, Kind] = {}
+_unrecorded: dict[str, Any] = {}
+_platform: dict[str, tuple[Callable[[Any], dict[str, Any]] | None, Callable[[Any], Any] | None]] = {}
 _actions: dict[str, Any] = {
     "ledger.access": _("调阅"),
+    "ledger.platform_data": _("登记平台基础数据"),
 }
 
 
@@ -51,8 +54,45 @@ def register_kind(
     _kinds[name] = Kind(name, label or name, access, agency, frozenset(volatile))
 
 
+def register_unrecorded(name: str, why: Any) -> None:
+    """Declare that the rows of model ``name`` (``app_label.model``) are not recorded in the ledger, and why.
+
+    Every other model of the business apps is recorded: each row an action writes gets its state into the
+    action's entries (``ledger.tracking``)."""
+    _unrecorded[name] = why
+
+
+def register_platform_data(
+    name: str,
+    extra: Callable[[Any], dict[str, Any]] | None = None,
+    rows: Callable[[Any], Any] | None = None,
+) -> None:
+    """Platform-wide data (no agency of its own) that every agency's work depends on: each agency's log
+    begins with the state of every row of it (``ledger.actions.record_platform_data``), and its later changes
+    are recorded in every log. ``extra(obj)`` adds to the entry what the row alone does not hold; ``rows(qs)``
+    picks the platform's rows when the model also holds agencies' own."""
+    _platform[name] = (extra, rows)
+
+
+def platform_data() -> dict[str, tuple[Callable[[Any], dict[str, Any]] | None, Callable[[Any], Any] | None]]:
+    return dict(_platform)
+
+
+def unrecorded_reason(name: str) -> Any:
+    return _unrecorded.get(name)
+
+
+def unrecorded() -> dict[str, Any]:
+    return dict(_unrecorded)
+
+
 def register_actions(labels: Mapping[str, Any]) -> None:
     _actions.update(labels)
+
+
+def action_names() -> set[str]:
+    """Every action the ledger knows by name."""
+    return set(_actions)
 
 
 def kind(name: str) -> Kind | None:

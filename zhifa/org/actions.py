@@ -39,7 +39,9 @@ def _require(actor, role: str, agency: Agency | None) -> None:
 
 
 def _record(agency: Agency, actor, action: str, obj, **extra) -> None:
-    ledger.append(agency=agency, actor=actor, action=action, obj=obj, payload={"state": snapshot(obj), **extra})
+    ledger.append(
+        agency=agency, actor=actor, action=action, obj=obj, payload={"state": snapshot(obj), **extra}
+    )
 
 
 def _clean_and_save(obj, **clean_kwargs) -> None:
@@ -50,8 +52,18 @@ def _clean_and_save(obj, **clean_kwargs) -> None:
 # 执法主体 and units: master data, the system administrator's.
 
 AGENCY_FIELDS = (
-    "code", "name", "short_name", "credit_code", "region", "legal_basis", "duties", "powers",
-    "reconsideration_body", "court", "address", "phone",
+    "code",
+    "name",
+    "short_name",
+    "credit_code",
+    "region",
+    "legal_basis",
+    "duties",
+    "powers",
+    "reconsideration_body",
+    "court",
+    "address",
+    "phone",
 )
 
 
@@ -69,6 +81,7 @@ def create_agency(actor, *, parent: Agency | None = None, **data) -> Agency:
     agency = Agency(parent=parent, **data)
     _clean_and_save(agency)
     _record(agency, actor, "org.create_agency", agency)
+    ledger.record_platform_data(agency, actor)
     return agency
 
 
@@ -87,7 +100,9 @@ def update_agency(actor, agency: Agency, **changes) -> Agency:
 
 
 @transaction.atomic
-def add_unit(actor, agency: Agency, *, name: str, is_legal_review_unit: bool = False, duties: str = "") -> Unit:
+def add_unit(
+    actor, agency: Agency, *, name: str, is_legal_review_unit: bool = False, duties: str = ""
+) -> Unit:
     _require(actor, Role.SYSTEM_ADMIN, agency)
     if is_legal_review_unit and agency.units.filter(is_legal_review_unit=True).exists():
         raise RuleViolation(_("该执法主体已确定法制审核机构，每个执法主体只能有一个。"))
@@ -102,18 +117,43 @@ def add_field(actor, *, code: str, name: str, abbreviation: str = "") -> Enforce
     """执法领域 are shared by all agencies: only the platform adds them."""
     if actor is not None and not actor.is_superuser:
         raise ActionDenied(_("只有平台管理员可以维护执法领域。"))
-    field, _created = EnforcementField.objects.get_or_create(
+    field, created = EnforcementField.objects.get_or_create(
         code=code, defaults={"name": name, "abbreviation": abbreviation}
     )
+    if created:
+        # Platform data: one entry in each agency's log (a later agency's log begins with it: create_agency).
+        for agency in Agency.objects.order_by("pk"):
+            _record(agency, actor, "org.add_field", field, platform=True)
     return field
 
 
 # People and accounts: the security administrator's.
 
 PERSON_FIELDS = (
-    "full_name", "unit", "title", "phone", "email",
-    "legal_qualification", "legal_qualification_date", "legal_qualification_number",
+    "full_name",
+    "unit",
+    "title",
+    "phone",
+    "email",
+    "legal_qualification",
+    "legal_qualification_date",
+    "legal_qualification_number",
 )
+
+
+@transaction.atomic
+def add_platform_admin(username: str, password: str | None = None, **data) -> Person:
+    """The platform administrator (平台管理员), made from the command line (``zhifa createsuperuser``).
+
+    Platform data: recorded in every agency's log, and at the start of each later agency's log."""
+    person = Person(
+        username=username, is_staff=True, is_superuser=True, must_change_password=False, agency=None, **data
+    )
+    person.set_password(password)
+    person.save()
+    for agency in Agency.objects.order_by("pk"):
+        _record(agency, None, "org.add_platform_admin", person, platform=True)
+    return person
 
 
 @transaction.atomic
@@ -195,7 +235,11 @@ def change_password(person: Person, *, old_password: str, new_password: str, ip:
     person.must_change_password = False
     person.save(update_fields=["password", "must_change_password"])
     AuthEvent.objects.create(
-        kind=AuthEventKind.PASSWORD_CHANGED, username=person.username, person=person, agency=person.agency, ip=ip
+        kind=AuthEventKind.PASSWORD_CHANGED,
+        username=person.username,
+        person=person,
+        agency=person.agency,
+        ip=ip,
     )
     if person.agency is not None:
         _record(person.agency, person, "org.change_password", person)
@@ -242,7 +286,10 @@ def remove_role(actor, person: Person, role: str, agency: Agency | None = None, 
     assignment.delete()
     assignment.pk = pk  # Django clears it on delete; the entry still names the row that was removed
     ledger.append(
-        agency=agency, actor=actor, action="org.remove_role", obj=assignment,
+        agency=agency,
+        actor=actor,
+        action="org.remove_role",
+        obj=assignment,
         payload={"state": None, "removed": state, "reason": reason},
     )
     queries.forget_roles(person)
@@ -250,10 +297,17 @@ def remove_role(actor, person: Person, role: str, agency: Agency | None = None, 
 
 # 执法证 certificates: master data, the system administrator's.
 
+
 @transaction.atomic
 def issue_certificate(
-    actor, person: Person, *, number: str, field_codes: Iterable[str], issuer: str,
-    valid_from: dt.date, valid_to: dt.date,
+    actor,
+    person: Person,
+    *,
+    number: str,
+    field_codes: Iterable[str],
+    issuer: str,
+    valid_from: dt.date,
+    valid_to: dt.date,
 ) -> Certificate:
     _require(actor, Role.SYSTEM_ADMIN, person.agency)
     codes = sorted(set(field_codes))
@@ -273,7 +327,9 @@ def _set_certificate_status(actor, cert: Certificate, status: str, reason: str, 
     _require(actor, Role.SYSTEM_ADMIN, cert.person.agency)
     if not reason.strip():
         raise RuleViolation(_("请填写原因。"))
-    cert = Certificate.objects.select_for_update(of=("self",)).select_related("person__agency").get(pk=cert.pk)
+    cert = (
+        Certificate.objects.select_for_update(of=("self",)).select_related("person__agency").get(pk=cert.pk)
+    )
     if cert.status not in allowed_from:
         raise RuleViolation(
             _("执法证当前状态为“%(status)s”，不能进行此操作。") % {"status": cert.get_status_display()}
@@ -288,14 +344,24 @@ def _set_certificate_status(actor, cert: Certificate, status: str, reason: str, 
 @transaction.atomic
 def suspend_certificate(actor, cert: Certificate, *, reason: str) -> Certificate:
     return _set_certificate_status(
-        actor, cert, CertificateStatus.SUSPENDED, reason, "org.suspend_certificate", {CertificateStatus.ACTIVE}
+        actor,
+        cert,
+        CertificateStatus.SUSPENDED,
+        reason,
+        "org.suspend_certificate",
+        {CertificateStatus.ACTIVE},
     )
 
 
 @transaction.atomic
 def reinstate_certificate(actor, cert: Certificate, *, reason: str) -> Certificate:
     return _set_certificate_status(
-        actor, cert, CertificateStatus.ACTIVE, reason, "org.reinstate_certificate", {CertificateStatus.SUSPENDED}
+        actor,
+        cert,
+        CertificateStatus.ACTIVE,
+        reason,
+        "org.reinstate_certificate",
+        {CertificateStatus.SUSPENDED},
     )
 
 
@@ -303,12 +369,17 @@ def reinstate_certificate(actor, cert: Certificate, *, reason: str) -> Certifica
 def revoke_certificate(actor, cert: Certificate, *, reason: str) -> Certificate:
     """注销: final; a revoked certificate is never active again."""
     return _set_certificate_status(
-        actor, cert, CertificateStatus.REVOKED, reason, "org.revoke_certificate",
+        actor,
+        cert,
+        CertificateStatus.REVOKED,
+        reason,
+        "org.revoke_certificate",
         {CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED},
     )
 
 
 # Logins: the security audit record (AuthEvent), read by the audit administrator.
+
 
 def login_blocked(username: str, ip: str | None, now: dt.datetime | None = None) -> bool:
     """Locked after LOCKOUT_FAILURES failures within LOCKOUT_MINUTES, per account and per address."""
@@ -321,7 +392,9 @@ def login_blocked(username: str, ip: str | None, now: dt.datetime | None = None)
     def failures(**match) -> int:
         last_ok = (
             AuthEvent.objects.filter(kind=AuthEventKind.LOGIN, at__gte=since, **match)
-            .order_by("-at").values_list("at", flat=True).first()
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
         )
         qs = AuthEvent.objects.filter(kind=AuthEventKind.FAILURE, at__gte=last_ok or since, **match)
         return qs.count()
@@ -330,14 +403,21 @@ def login_blocked(username: str, ip: str | None, now: dt.datetime | None = None)
 
 
 @transaction.atomic
-def record_auth_event(kind: str, *, username: str, person: Person | None, ip: str | None, user_agent: str = ""):
+def record_auth_event(
+    kind: str, *, username: str, person: Person | None, ip: str | None, user_agent: str = ""
+):
     return AuthEvent.objects.create(
-        kind=kind, username=username[:150], person=person, agency=getattr(person, "agency", None),
-        ip=ip, user_agent=user_agent[:300],
+        kind=kind,
+        username=username[:150],
+        person=person,
+        agency=getattr(person, "agency", None),
+        ip=ip,
+        user_agent=user_agent[:300],
     )
 
 
 # Personal API tokens.
+
 
 def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -350,7 +430,10 @@ def create_api_token(person: Person, *, name: str, days: int | None = 90) -> tup
         raise RuleViolation({"name": [_("请填写令牌名称。")]})
     raw = "zf_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        person=person, name=name.strip(), prefix=raw[:10], key_hash=token_hash(raw),
+        person=person,
+        name=name.strip(),
+        prefix=raw[:10],
+        key_hash=token_hash(raw),
         expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
     )
     if person.agency is not None:

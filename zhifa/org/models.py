@@ -14,7 +14,9 @@ from .validators import validate_credit_code
 class Agency(models.Model):
     """执法主体: an administrative body with enforcement powers. Every record belongs to one."""
 
-    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("系统内唯一标识，用于网址和命令行"))
+    code = models.SlugField(
+        _("代码"), max_length=40, unique=True, help_text=_("系统内唯一标识，用于网址和命令行")
+    )
     name = models.CharField(_("名称"), max_length=200, unique=True)
     short_name = models.CharField(_("简称"), max_length=20, help_text=_("用于文书编号，如“明卫”"))
     credit_code = models.CharField(
@@ -22,7 +24,12 @@ class Agency(models.Model):
     )
     region = models.CharField(_("所属行政区域"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级机关"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     legal_basis = models.TextField(_("设立及执法依据"), blank=True)
     duties = models.TextField(_("职责"), blank=True)
@@ -45,7 +52,9 @@ class Agency(models.Model):
 class Unit(models.Model):
     """内设机构. At most one per agency is the legal review unit (法制审核机构)."""
 
-    agency = models.ForeignKey(Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="units")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="units"
+    )
     name = models.CharField(_("名称"), max_length=100)
     is_legal_review_unit = models.BooleanField(_("法制审核机构"), default=False)
     duties = models.TextField(_("职责"), blank=True)
@@ -57,7 +66,9 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "name"], name="unit_name_unique_in_agency"),
             models.UniqueConstraint(
-                fields=["agency"], condition=Q(is_legal_review_unit=True), name="one_legal_review_unit_per_agency"
+                fields=["agency"],
+                condition=Q(is_legal_review_unit=True),
+                name="one_legal_review_unit_per_agency",
             ),
         ]
 
@@ -71,7 +82,10 @@ class EnforcementField(models.Model):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100, unique=True)
     abbreviation = models.CharField(
-        _("文号简称"), max_length=4, blank=True, help_text=_("文书编号中的执法类别，如“医”（明卫医罚〔2026〕12号）")
+        _("文号简称"),
+        max_length=4,
+        blank=True,
+        help_text=_("文书编号中的执法类别，如“医”（明卫医罚〔2026〕12号）"),
     )
 
     class Meta:
@@ -93,8 +107,11 @@ class PersonManager(BaseUserManager):
         return person
 
     def create_superuser(self, username, password=None, **fields):
-        fields.update(is_staff=True, is_superuser=True, must_change_password=False)
-        return self.create_user(username, password, **fields)
+        from .actions import add_platform_admin  # the actions layer records the account in the ledger
+
+        fields.pop("is_staff", None)
+        fields.pop("is_superuser", None)
+        return add_platform_admin(username, password, **fields)
 
 
 class Person(AbstractBaseUser, PermissionsMixin):
@@ -103,10 +120,20 @@ class Person(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(_("用户名"), max_length=50, unique=True)
     full_name = models.CharField(_("姓名"), max_length=50)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("所属执法主体"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+        Agency,
+        verbose_name=_("所属执法主体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("所属机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+        Unit,
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
     )
     title = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -150,7 +177,9 @@ class RoleAssignment(models.Model):
 
     person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    agency = models.ForeignKey(Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="roles")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="roles"
+    )
     granted_at = models.DateTimeField(_("授予时间"), default=timezone.now)
     granted_by = models.ForeignKey(
         Person, verbose_name=_("授予人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -171,7 +200,9 @@ class Certificate(models.Model):
     """执法证: only a person with an active, unexpired certificate for the field may act as an officer."""
 
     number = models.CharField(_("证件编号"), max_length=40, unique=True)
-    person = models.ForeignKey(Person, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
+    person = models.ForeignKey(
+        Person, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates"
+    )
     fields = models.ManyToManyField(EnforcementField, verbose_name=_("执法领域"), related_name="certificates")
     issuer = models.CharField(_("发证机关"), max_length=200)
     valid_from = models.DateField(_("有效期起"))
@@ -187,7 +218,9 @@ class Certificate(models.Model):
         verbose_name_plural = _("执法证")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="certificate_valid_range"),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=F("valid_from")), name="certificate_valid_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,7 +251,9 @@ class AuthEvent(models.Model):
 class ApiToken(models.Model):
     """A personal API token (``Authorization: Bearer …``). Only its SHA-256 is stored."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="api_tokens")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)

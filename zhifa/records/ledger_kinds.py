@@ -28,6 +28,10 @@ def register() -> None:
         agency=lambda ev: ev.agency,
         volatile=("fixity_checked_at", "fixity_ok"),
     )
+    registry.register_unrecorded(
+        "records.evidenceupload",
+        _("上传中的文件分片进度；上传完成、校验哈希后生成的证据才是执法记录，连同哈希记入账本"),
+    )
     registry.register_actions(
         {
             "records.add_evidence": _("登记证据"),

@@ -31,6 +31,11 @@ def _access_setting(user, object_id):
     return setting
 
 
+def year_days(year) -> dict:
+    """The entry's account of a calendar year's days, as ``save_calendar_year`` records them."""
+    return {"days": sorted([d.date.isoformat(), d.kind, d.name] for d in year.days.all())}
+
+
 def register() -> None:
     try:
         from zhifa.ledger import registry
@@ -54,6 +59,13 @@ def register() -> None:
         access=queries.access_deadline,
         agency=lambda deadline: deadline.agency,
     )
+    registry.register_platform_data("workdays.calendaryear", year_days)
+    registry.register_platform_data("workdays.deadlinekind")
+    registry.register_unrecorded(
+        "workdays.calendarday",
+        _("作为所属年度的一部分记录：录入年度安排的账本记录列出当年每一个放假和调休日期"),
+    )
+    registry.register_unrecorded("workdays.calendarversion", _("各进程工作日历缓存的版本标记，没有业务含义"))
     registry.register_actions(
         {
             "workdays.save_calendar_year": _("录入节假日安排"),
