@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ZHIFA_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/zhifa_test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint bench messages clean
+.PHONY: run test test-sqlite test-postgres lint bench soak messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	for b in bench/*.py; do case $$b in */_*) ;; *) echo "== $$b"; $(BIN)/python $$b || exit 1;; esac; done
+
+## make soak: the ledger-completeness state machine with many sequences (SQLite; slow)
+soak: $(VENV)/.installed-test
+	env -u ZHIFA_DATABASE_URL ZHIFA_LEDGER_EXAMPLES=$${ZHIFA_LEDGER_EXAMPLES:-500} $(BIN)/pytest -p no:cacheprovider \
+		tests/property/test_ledger_completeness.py
 
 ## make messages: refresh the English catalogue after changing interface strings (needs gettext)
 messages: $(VENV)/.installed-test

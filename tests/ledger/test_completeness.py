@@ -174,3 +174,28 @@ def test_case_rows_are_all_recorded_after_a_walk(cw):  # noqa: F811
     assert Case.objects.filter(pk=case.pk).exists()
     report = _state_ok()
     assert report.objects > 10
+
+
+def test_a_failure_while_completing_rolls_the_action_back(world, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(tracking, "_pending", broken)
+    with pytest.raises(LedgerIncomplete, match="磁盘已满"):
+        org_actions.update_person(world.secadmin, world.officer, phone="13911112222")
+    assert Person.objects.get(pk=world.officer.pk).phone != "13911112222"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_a_real_commit_rows_are_completed_and_unrecorded_writes_refused(world):
+    """Outside the test suite's wrapping transaction: the check runs at the database commit itself."""
+    assert not connection.in_atomic_block
+    unit = org_actions.add_unit(world.sysadmin, world.a, name="真提交科")
+    assert Entry.objects.filter(object_kind="org.unit", object_id=str(unit.pk)).exists()
+    with pytest.raises(LedgerIncomplete, match="没有任何操作记入账本"):
+        with transaction.atomic():
+            person = Person.objects.get(pk=world.officer.pk)
+            person.full_name = "改名"
+            person.save()
+    assert Person.objects.get(pk=world.officer.pk).full_name == "甲执法"
+    _state_ok()

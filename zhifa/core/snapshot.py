@@ -33,14 +33,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """Concrete field values (foreign keys as ids, many-to-many as sorted ids), secrets left out."""
+def snapshot(instance: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
+    """Concrete field values (foreign keys as ids, many-to-many as sorted ids), secrets left out.
+
+    ``many_to_many=False`` leaves the many-to-many fields out (they cost a query each)."""
     state: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in SECRET_FIELDS:
             continue
         state[field.attname] = _jsonable(field.value_from_object(instance))
-    for field in instance._meta.many_to_many:
+    for field in instance._meta.many_to_many if many_to_many else ():
         if instance.pk is not None:
             state[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
     return state

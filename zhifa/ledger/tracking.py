@@ -56,6 +56,7 @@ class _Write:
     pk: Any
     instance: Any = None  # a copy of the deleted instance (its pk kept), for deletions
     deleted: bool = False
+    m2m: bool = False  # its many-to-many fields changed
 
 
 @dataclass
@@ -65,7 +66,7 @@ class _Entry:
     action: str
     seq: int
     key: tuple[str, str] | None
-    state: Any = _MISSING  # the canonical state it recorded for ``key``, if any
+    state: Any = _MISSING  # the state it recorded for ``key``, if any
     auto: bool = False
 
 
@@ -267,7 +268,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, using="defaul
     else:
         owners = list(pk_set or ())
     for pk in owners:
-        t.events.append(_Write(_key(label, pk), owner_model, pk))
+        t.events.append(_Write(_key(label, pk), owner_model, pk, m2m=True))
 
 
 def _unbracket(t: Tracker, table: str) -> None:
@@ -371,7 +372,7 @@ def on_savepoint_commit(conn, sid) -> None:
     t.marks.pop(sid, None)
     if t.completing or any(not getattr(b, "_from_testcase", False) for b in conn.atomic_blocks):
         return  # an inner block: the action goes on
-    complete(conn)
+    _complete_or_roll_back(conn)
 
 
 def on_commit(conn) -> None:
@@ -381,9 +382,20 @@ def on_commit(conn) -> None:
     # Django has left the outermost block; the transaction is still open until the commit.
     conn.in_atomic_block = True
     try:
-        complete(conn)
+        _complete_or_roll_back(conn)
     finally:
         conn.in_atomic_block = False
+
+
+def _complete_or_roll_back(conn) -> None:
+    """Django rolls a transaction back only on a ``DatabaseError`` raised at its commit: anything else that goes
+    wrong while completing must become one, or the half-recorded transaction could still be committed."""
+    try:
+        complete(conn)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        raise LedgerIncomplete(_("无法把本次操作的改动完整记入账本：%(error)s") % {"error": exc}) from exc
 
 
 def on_rollback(conn) -> None:
@@ -398,14 +410,8 @@ def appended(conn, *, agency, actor, action: str, obj, payload, entry) -> None:
     if obj is not None and obj.pk is not None:
         key = _key(obj._meta.label_lower, obj.pk)
         if isinstance(payload, dict) and "state" in payload:
-            state = _canonical(payload["state"])
+            state = payload["state"]  # made canonical only if it has to be compared (``_pending``)
     t.events.append(_Entry(agency, actor, action, entry.seq, key, state, auto=t.completing))
-
-
-def _canonical(value):
-    from .checks import _canonical as canonical
-
-    return canonical(value)
 
 
 def complete(conn) -> None:
@@ -417,6 +423,7 @@ def complete(conn) -> None:
         return
     writes: dict[tuple[str, str], _Write] = {}
     deleted: set[tuple[str, str]] = set()
+    m2m_keys: set[tuple[str, str]] = set()
     states: dict[tuple[str, str], Any] = {}
     owner: dict[tuple[str, str], _Entry] = {}  # the action that wrote it: its next entry, or its last before
     waiting: list[tuple[str, str]] = []
@@ -426,6 +433,8 @@ def complete(conn) -> None:
             writes[event.key] = event
             if event.deleted:
                 deleted.add(event.key)
+            if event.m2m:
+                m2m_keys.add(event.key)
             if last is not None:
                 owner[event.key] = last
             waiting.append(event.key)
@@ -439,7 +448,7 @@ def complete(conn) -> None:
                 waiting = []
     if not writes:
         return
-    pending = _pending(conn, writes, deleted, states)
+    pending = _pending(conn, writes, deleted, states, m2m_keys)
     if not pending:
         return
     if last is None:
@@ -470,8 +479,12 @@ def complete(conn) -> None:
         t.events = []
 
 
-def _pending(conn, writes, deleted, states) -> list[tuple[tuple[str, str], Any, Any]]:
-    """(key, object, state to record) for each written row whose current state no entry carries."""
+def _pending(conn, writes, deleted, states, m2m_keys) -> list[tuple[tuple[str, str], Any, Any]]:
+    """(key, object, state to record) for each written row whose current state no entry carries.
+
+    One query per model re-reads the rows; their many-to-many values are read only for rows whose
+    many-to-many fields this transaction changed (nothing else can change them: raw SQL on those tables is
+    refused), so an action whose entry already carries the row's state costs one query per model."""
     from zhifa.core.snapshot import snapshot
 
     from .checks import _same
@@ -498,15 +511,16 @@ def _pending(conn, writes, deleted, states) -> list[tuple[tuple[str, str], Any, 
                 gone.pk = write.pk
                 pending.append((write.key, gone, None))
                 continue
-            state = snapshot(obj)
-            if recorded is not _MISSING and isinstance(recorded, dict):
-                now = _canonical(state)
+            if isinstance(recorded, dict):
+                m2m = write.key in m2m_keys
+                now = snapshot(obj, many_to_many=m2m)
+                names = set(now) | (set(recorded) if m2m else set(recorded) & set(fields))
                 if not any(
                     name not in volatile and not _same(fields.get(name), now.get(name), recorded.get(name))
-                    for name in set(now) | set(recorded)
+                    for name in names
                 ):
                     continue
-            pending.append((write.key, obj, state))
+            pending.append((write.key, obj, snapshot(obj)))
     return pending
 
 
