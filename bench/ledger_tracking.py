@@ -57,21 +57,48 @@ def world():
     call_command("migrate", verbosity=0)
     org.add_field(None, code="medical", name="医疗卫生", abbreviation="医")
     first17 = "11440300MB2D0000A"
-    agency = org.create_agency(None, code="bench", name="基准卫生健康局", short_name="基卫",
-                               credit_code=first17 + credit_code_check_char(first17), region="甲区")
+    agency = org.create_agency(
+        None,
+        code="bench",
+        name="基准卫生健康局",
+        short_name="基卫",
+        credit_code=first17 + credit_code_check_char(first17),
+        region="甲区",
+    )
     unit = org.add_unit(None, agency, name="监督科")
     people = []
     for i in range(2):
-        p = org.add_person(None, agency, username=f"officer{i}", password="Bench#Pass2026",
-                           must_change_password=False, full_name=f"执法{i}", unit=unit)
+        p = org.add_person(
+            None,
+            agency,
+            username=f"officer{i}",
+            password="Bench#Pass2026",
+            must_change_password=False,
+            full_name=f"执法{i}",
+            unit=unit,
+        )
         org.grant_role(None, p, Role.OFFICER)
         today = timezone.localdate()
-        org.issue_certificate(None, p, number=f"B-{i}", field_codes=["medical"], issuer="甲区人民政府",
-                              valid_from=today - dt.timedelta(days=30), valid_to=today + dt.timedelta(days=300))
+        org.issue_certificate(
+            None,
+            p,
+            number=f"B-{i}",
+            field_codes=["medical"],
+            issuer="甲区人民政府",
+            valid_from=today - dt.timedelta(days=30),
+            valid_to=today + dt.timedelta(days=300),
+        )
         people.append(p)
-    party = case_actions.register_party(people[0], agency, kind=PartyKind.LEGAL, name="甲诊所",
-                                        id_type=IdType.CREDIT_CODE, id_number="91350100M000100Y43",
-                                        address="甲区", legal_representative="李")
+    party = case_actions.register_party(
+        people[0],
+        agency,
+        kind=PartyKind.LEGAL,
+        name="甲诊所",
+        id_type=IdType.CREDIT_CODE,
+        id_number="91350100M000100Y43",
+        address="甲区",
+        legal_representative="李",
+    )
     return agency, unit, people, party
 
 
@@ -87,21 +114,38 @@ def timed(call, n: int) -> list[float]:
 def main() -> None:
     agency, unit, (a, b), party = world()
     field = EnforcementField.objects.get(code="medical")
-    case = case_actions.accept_case(a, party=party, cause="擅自执业", source=Source.INSPECTION, field=field,
-                                    unit=unit, officers=[a, b], summary="检查发现。",
-                                    violation_date=timezone.localdate() - dt.timedelta(days=5))
+    case = case_actions.accept_case(
+        a,
+        party=party,
+        cause="擅自执业",
+        source=Source.INSPECTION,
+        field=field,
+        unit=unit,
+        officers=[a, b],
+        summary="检查发现。",
+        violation_date=timezone.localdate() - dt.timedelta(days=5),
+    )
     case_actions.request_filing(a, case)
     org.grant_role(None, b, Role.AGENCY_HEAD)
     case_actions.approve_filing(b, case, opinion="同意")
 
     def accept(i):
-        case_actions.accept_case(a, party=party, cause=f"擅自执业{i}", source=Source.INSPECTION, field=field,
-                                 unit=unit, officers=[a, b], summary="检查发现。",
-                                 violation_date=timezone.localdate() - dt.timedelta(days=5))
+        case_actions.accept_case(
+            a,
+            party=party,
+            cause=f"擅自执业{i}",
+            source=Source.INSPECTION,
+            field=field,
+            unit=unit,
+            officers=[a, b],
+            summary="检查发现。",
+            violation_date=timezone.localdate() - dt.timedelta(days=5),
+        )
 
     def record(i):
-        case_actions.add_record(a, case, kind=RecordKind.DELIBERATION, data={"conclusion": f"合议{i}"},
-                                started_at=timezone.now())
+        case_actions.add_record(
+            a, case, kind=RecordKind.DELIBERATION, data={"conclusion": f"合议{i}"}, started_at=timezone.now()
+        )
 
     rows = [
         ("org.update_person", lambda i: org.update_person(None, a, phone=f"139{i:08d}")),
@@ -117,9 +161,11 @@ def main() -> None:
         print(f"{name:<22}{on:>14.2f}{off:>14.2f}{(on - off) / off * 100:>9.0f}%")
     started = time.perf_counter()
     report = checks.verify(state=True, files=False)
-    print(f"verify --state afterwards: {'ok' if report.ok else 'problems'} ({len(report.problems)}; rows written "
-          f"with the tracker off are expected there), {report.objects} objects in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"verify --state afterwards: {'ok' if report.ok else 'problems'} ({len(report.problems)}; rows written "
+        f"with the tracker off are expected there), {report.objects} objects in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":
