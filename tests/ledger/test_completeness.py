@@ -199,3 +199,29 @@ def test_at_a_real_commit_rows_are_completed_and_unrecorded_writes_refused(world
             person.save()
     assert Person.objects.get(pk=world.officer.pk).full_name == "甲执法"
     _state_ok()
+
+
+def test_an_entry_describing_a_change_never_saved_is_corrected(world):
+    """An action that records the instance after changing it in memory without saving: the entry would claim a
+    state the database does not hold; the ledger re-reads the row and records what it really is."""
+    from zhifa.core.snapshot import snapshot
+    from zhifa.ledger import actions as ledger
+
+    with transaction.atomic():
+        agency = type(world.a).objects.get(pk=world.a.pk)
+        agency.phone = "0591-7654321"
+        agency.save()
+        agency.address = "从未保存的地址"
+        ledger.append(
+            agency=agency,
+            actor=None,
+            action="org.update_agency",
+            obj=agency,
+            payload={"state": snapshot(agency)},
+        )
+    latest = (
+        Entry.objects.filter(object_kind="org.agency", object_id=str(world.a.pk)).order_by("-seq").first()
+    )
+    assert _payload(latest)["state"]["address"] != "从未保存的地址"
+    assert _payload(latest)["state"]["phone"] == "0591-7654321"
+    _state_ok()

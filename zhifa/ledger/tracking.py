@@ -57,6 +57,7 @@ class _Write:
     instance: Any = None  # a copy of the deleted instance (its pk kept), for deletions
     deleted: bool = False
     m2m: bool = False  # its many-to-many fields changed
+    written: dict | None = None  # the field values a whole-row save wrote (not for partial saves)
 
 
 @dataclass
@@ -209,7 +210,12 @@ def _post_save(sender, instance, created=False, raw=False, using="default", upda
     _unbracket(t, sender._meta.db_table)
     if t.disabled or (update_fields is not None and frozenset(update_fields) <= volatile_fields(label)):
         return
-    t.events.append(_Write(_key(label, instance.pk), sender, instance.pk))
+    written = None
+    if update_fields is None:  # a whole row: what it wrote is what the instance holds now
+        from zhifa.core.snapshot import snapshot
+
+        written = snapshot(instance, many_to_many=False)
+    t.events.append(_Write(_key(label, instance.pk), sender, instance.pk, written=written))
 
 
 def _pre_delete(sender, instance, using="default", **kwargs):
@@ -482,15 +488,21 @@ def complete(conn) -> None:
 def _pending(conn, writes, deleted, states, m2m_keys) -> list[tuple[tuple[str, str], Any, Any]]:
     """(key, object, state to record) for each written row whose current state no entry carries.
 
-    One query per model re-reads the rows; their many-to-many values are read only for rows whose
-    many-to-many fields this transaction changed (nothing else can change them: raw SQL on those tables is
-    refused), so an action whose entry already carries the row's state costs one query per model."""
+    A row last written whole, whose recorded state equals what that save wrote, needs no query. The others are
+    re-read, one query per model; their many-to-many values only where this transaction changed them (nothing
+    else can: raw SQL on those tables is refused)."""
     from zhifa.core.snapshot import snapshot
-
-    from .checks import _same
 
     by_model: dict[Any, list[_Write]] = {}
     for write in writes.values():
+        recorded = states.get(write.key, _MISSING)
+        if (
+            isinstance(recorded, dict)
+            and write.written is not None
+            and write.key not in m2m_keys
+            and _agrees(write.model, write.written, recorded, many_to_many=False)
+        ):
+            continue
         by_model.setdefault(write.model, []).append(write)
     pending = []
     for model, model_writes in by_model.items():
@@ -498,9 +510,6 @@ def _pending(conn, writes, deleted, states, m2m_keys) -> list[tuple[tuple[str, s
             str(obj.pk): obj
             for obj in model._base_manager.using(conn.alias).filter(pk__in=[w.pk for w in model_writes])
         }
-        label = model._meta.label_lower
-        volatile = volatile_fields(label)
-        fields = {f.attname: f for f in model._meta.concrete_fields}
         for write in model_writes:
             recorded = states.get(write.key, _MISSING)
             obj = live.get(write.key[1])
@@ -513,15 +522,24 @@ def _pending(conn, writes, deleted, states, m2m_keys) -> list[tuple[tuple[str, s
                 continue
             if isinstance(recorded, dict):
                 m2m = write.key in m2m_keys
-                now = snapshot(obj, many_to_many=m2m)
-                names = set(now) | (set(recorded) if m2m else set(recorded) & set(fields))
-                if not any(
-                    name not in volatile and not _same(fields.get(name), now.get(name), recorded.get(name))
-                    for name in names
-                ):
+                if _agrees(model, snapshot(obj, many_to_many=m2m), recorded, many_to_many=m2m):
                     continue
             pending.append((write.key, obj, snapshot(obj)))
     return pending
+
+
+def _agrees(model, now: dict, recorded: dict, *, many_to_many: bool) -> bool:
+    """``now`` and ``recorded`` agree on every field but the volatile ones (and, unless ``many_to_many``, on the
+    concrete fields only), compared as values of the field as ``verify --state`` compares them."""
+    from .checks import _same
+
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    volatile = volatile_fields(model._meta.label_lower)
+    names = set(now) | (set(recorded) if many_to_many else set(recorded) & set(fields))
+    return not any(
+        name not in volatile and not _same(fields.get(name), now.get(name), recorded.get(name))
+        for name in names
+    )
 
 
 def _agency(obj, fallback):
