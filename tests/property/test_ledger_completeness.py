@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     rule,
     run_state_machine_as_test,
@@ -245,6 +246,14 @@ class Ledger(RuleBasedStateMachine):
         case = self._case(i)
         self._call(actor, "post", f"/api/v1/cases/{case.pk}/{action.replace('_', '-')}/", payload)
 
+    @initialize(waive=st.booleans(), hearing=st.booleans())
+    def walk_the_first_case(self, waive, hearing):
+        """Each sequence begins with the first case taken lawfully to the archive (notice, statement or its
+        waiver, review, decision, service, payment, closing), so the later actions are always reached."""
+        for _ in range(14):
+            self._step(self._case(0), waive, hearing)
+        self.the_ledger_verifies()
+
     @rule(i=st.integers(0, 50), waive=st.booleans(), hearing=st.booleans(), steps=st.integers(1, 8))
     def advance(self, i, waive, hearing, steps):
         """The next lawful steps of a case, each by the person the law gives it to (reaches the later states)."""
@@ -297,14 +306,16 @@ class Ledger(RuleBasedStateMachine):
                 "officer", "post", f"{url}/issue-notice/", {"served_on": self.w.clock.today.isoformat()}
             )
         elif s == State.NOTIFIED:
-            if hearing:
-                self._call(
+            if hearing and not case.records.filter(kind="statement").exists():
+                asked = self._call(
                     "officer",
                     "post",
                     f"{url}/request-hearing/",
                     {"requested_on": self.w.clock.today.isoformat()},
                 )
-            elif not case.records.filter(kind="statement").exists():
+                if asked.status_code < 400:
+                    return
+            if not case.records.filter(kind="statement").exists():
                 self._call(
                     "officer",
                     "post",
@@ -801,7 +812,20 @@ def test_every_action_sequence_leaves_the_ledger_verifiable(rw, client):  # noqa
     )
     reached = Ledger.taken - before
     print(f"ledger completeness: {len(reached)} actions reached beyond the set-up: {sorted(reached)}")
-    assert len(reached) >= 20, sorted(reached)  # the sequences act, not only bounce off refusals
+    walked = {
+        "cases.issue_notice",
+        "cases.record_statement",
+        "review.submit",
+        "review.assign",
+        "review.give_opinion",
+        "cases.decide",
+        "cases.serve_decision",
+        "cases.record_payment",
+        "cases.close_case",
+        "cases.archive_case",
+    }
+    assert walked <= reached, sorted(walked - reached)  # every sequence walks a case to the archive
+    assert len(reached) >= 18, sorted(reached)  # and the random steps act too, not only bounce off refusals
 
 
 def test_the_machine_covers_every_action():
