@@ -283,13 +283,16 @@ def amount_words(amount: Decimal) -> str:
 
 
 def penalty_text(p: Penalty, labels: Mapping[str, str]) -> str:
-    """The penalty as a document states it: 警告，罚款人民币伍仟元整（¥5,000.00）."""
+    """The penalty as a document states it: 警告，罚款人民币伍仟元整（¥5,000.00）; in another interface language
+    the amounts in figures only (Warning, Fine ¥5,000.00). Documents are always made in Chinese."""
+    from django.utils.translation import get_language
+
+    chinese = (get_language() or "zh").startswith("zh")
     parts = []
     for kind in sorted(p.kinds, key=PENALTY_ORDER.get):
         label = str(labels.get(kind, kind))
-        if kind == PenaltyKind.FINE:
-            label += f"人民币{amount_words(p.fine)}（¥{p.fine:,.2f}）"
-        elif kind == PenaltyKind.CONFISCATE_GAINS:
-            label += f"人民币{amount_words(p.confiscation)}（¥{p.confiscation:,.2f}）"
+        amount = p.fine if kind == PenaltyKind.FINE else p.confiscation
+        if kind in (PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS):
+            label += f"人民币{amount_words(amount)}（¥{amount:,.2f}）" if chinese else f" ¥{amount:,.2f}"
         parts.append(label)
-    return "，".join(parts)
+    return ("，" if chinese else ", ").join(parts)

@@ -125,13 +125,82 @@ def history(request, kind, object_id):
 
 
 def portal(request):
-    """Public: each agency's latest checkpoint, its public key, and how to verify."""
+    """Public, in the portal's layout: each agency's latest signed checkpoint and public key, a check of an entry
+    or a proof bundle in the browser (static/ledger/check.js, WebCrypto), and plain words on what it proves."""
+    from django.urls import reverse
+
+    from zhifa.publicity import queries as portal_queries
+
+    agency = portal_queries.portal_agency(request.GET.get("agency"))
     logs = list(queries.public_logs())
     latest = queries.latest_checkpoints(logs)
-    rows = [
-        {"log": log, "checkpoint": latest.get(log.pk), "vkey": keys.public_key(log).vkey()} for log in logs
-    ]
-    return render(request, "ledger/portal.html", {"rows": rows})
+    rows = []
+    for log in logs:
+        code = log.agency.code
+        rows.append(
+            {
+                "log": log,
+                "checkpoint": latest.get(log.pk),
+                "vkey": keys.public_key(log).vkey(),
+                "selected": log.agency_id == agency.pk,
+                "script": {
+                    "code": code,
+                    "agency": log.agency.name,
+                    "origin": log.origin,
+                    "vkey": keys.public_key(log).vkey(),
+                    "checkpoint_url": reverse("ledger:public_checkpoint", args=[code]),
+                    "proof_url": reverse("ledger-log-inclusion-proof", args=[code]),
+                },
+            }
+        )
+    rows.sort(key=lambda r: not r["selected"])  # the agency the visitor came from first
+    return render(
+        request,
+        "ledger/portal.html",
+        {
+            "agency": agency,
+            "agencies": [r["log"].agency for r in rows] if len(rows) > 1 else [],
+            "aq": f"?agency={agency.code}",
+            "rows": rows,
+            "logs_json": [r["script"] for r in rows if r["checkpoint"]],
+            "words": _check_words(),
+        },
+    )
+
+
+def _check_words() -> dict[str, str]:
+    """What the in-browser check says, in the page's language."""
+    return {
+        "passed": _("核验通过"),
+        "partly": _("部分核验：本浏览器不能核对这种签名，请用下方的核验程序核对签名"),
+        "failed": _("核验未通过"),
+        "not_json": _("这不是 JSON 文件。"),
+        "not_bundle": _("这不是执法记录账本的证明包（format 应为 zhifa-ledger-bundle/1）。"),
+        "unknown_log": _("本网站没有日志标识为 %(origin)s 的账本。"),
+        "log_known": _("证明包来自 %(agency)s 的账本（%(origin)s）。"),
+        "key_differs": _("证明包附带的公钥与本页公布的公钥不一致：以本页公布的为准，核验不通过。"),
+        "bad_checkpoint": _("检查点格式错误。"),
+        "signature_ok": _("检查点（%(n)s 条记录，签署于 %(time)s）由该执法主体公布的密钥签署。"),
+        "signature_unchecked": _("检查点的签名算法本浏览器不能核对（如国密 SM2），请用核验程序核对。"),
+        "signature_bad": _("检查点的签名不成立：它不是由本页公布的密钥签署的。"),
+        "entry_malformed": _("第 %(seq)s 条记录格式错误。"),
+        "entry_changed": _("第 %(seq)s 条记录的内容与其哈希不符：记录被改动。"),
+        "entry_not_included": _("第 %(seq)s 条记录的包含证明不成立：记录被改动，或不在该检查点的账本中。"),
+        "entry_mismatch": _("第 %(seq)s 条记录的序号、账本或所属对象与证明包不符。"),
+        "entry_chain": _("第 %(seq)s 条记录与前一条记录的哈希链不符。"),
+        "entries_ok": _("证明包中的 %(n)s 条记录都包含在这个经签名的检查点中，内容未被改动。"),
+        "index_outside": _("该序号不在最新检查点的范围内（共 %(n)s 条记录，序号从 0 起）。"),
+        "leaf_included": _("第 %(seq)s 条记录（哈希 %(leaf)s…）包含在这个经签名的检查点中。"),
+        "body_matches": _("您提供的记录原文与账本中这条记录的哈希一致：原文未被改动。"),
+        "body_differs": _("您提供的记录原文与账本中这条记录的哈希不一致：原文被改动，或不是这一条记录。"),
+        "body_missing": _("未提供记录原文：只核验了该序号的记录在账本中，没有核对内容。"),
+        "download_proof": _("下载这条记录的包含证明（JSON）"),
+        "fetch_failed": _("无法取得检查点或证明，请稍后再试。"),
+        "col_seq": _("序号"),
+        "col_time": _("记账时间（UTC）"),
+        "col_action": _("操作"),
+        "col_object": _("对象"),
+    }
 
 
 def _text(body: str) -> HttpResponse:

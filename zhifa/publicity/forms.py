@@ -1,8 +1,15 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .choices import ComplaintKind, ComplaintStatus
+
+
+def _fill(text, values):
+    """A lazy translation with its placeholders filled when shown (``lazy % values`` would fill it at import, in
+    the default language)."""
+    return lazy(lambda: str(text) % values, str)()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,8 +34,10 @@ class ComplaintForm(forms.Form):
     content = forms.CharField(
         label=_("内容"),
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": rules.CONTENT_MAX}),
-        help_text=_("请写明时间、地点、对象和具体情况，%(min)d至%(max)d个字。")
-        % {"min": rules.CONTENT_MIN, "max": rules.CONTENT_MAX},
+        help_text=_fill(
+            _("请写明时间、地点、对象和具体情况，%(min)d至%(max)d个字。"),
+            {"min": rules.CONTENT_MIN, "max": rules.CONTENT_MAX},
+        ),
     )
     target = forms.CharField(label=_("被投诉举报的单位或个人（可不填）"), max_length=200, required=False)
     item_code = forms.CharField(label=_("涉及的执法事项编码（可不填）"), max_length=40, required=False)
@@ -38,7 +47,9 @@ class ComplaintForm(forms.Form):
     attachments = MultipleFileField(
         label=_("附件（可不填）"),
         required=False,
-        help_text=_("最多%(n)d个，PDF、JPG、PNG 或 DOCX，每个不超过 5 MB。") % {"n": rules.ATTACHMENTS_MAX},
+        help_text=_fill(
+            _("最多%(n)d个，PDF、JPG、PNG 或 DOCX，每个不超过 5 MB。"), {"n": rules.ATTACHMENTS_MAX}
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhifa.cases import rules as case_rules
 from zhifa.cases.choices import (
@@ -417,14 +418,14 @@ def payment_text(case) -> str:
 
 def approval_matters() -> list[str]:
     return [
-        "证据先行登记保存",
-        "查封扣押措施",
-        "查封扣押延期",
-        "行政处罚听证告知",
-        "行政处罚",
-        "案件移送",
-        "申请法院强制执行",
-        "其他",
+        gettext_noop("证据先行登记保存"),
+        gettext_noop("查封扣押措施"),
+        gettext_noop("查封扣押延期"),
+        gettext_noop("行政处罚听证告知"),
+        gettext_noop("行政处罚"),
+        gettext_noop("案件移送"),
+        gettext_noop("申请法院强制执行"),
+        gettext_noop("其他"),
     ]
 
 

@@ -38,17 +38,15 @@ class NarrativeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for item in spec.narrative:
             if item.choices:
-                field = forms.ChoiceField(
-                    label=item.label, choices=[(c, c) for c in item.choices], required=False
-                )
+                field = forms.ChoiceField(label=item.title, choices=item.choice_options, required=False)
             elif item.multiline:
                 field = forms.CharField(
-                    label=item.label, required=False, widget=forms.Textarea(attrs={"rows": 5})
+                    label=item.title, required=False, widget=forms.Textarea(attrs={"rows": 5})
                 )
             else:
-                field = forms.CharField(label=item.label, required=False, max_length=500)
+                field = forms.CharField(label=item.title, required=False, max_length=500)
             if item.required:
-                field.label = f"{item.label} *"
+                field.label = f"{item.title} *"
             self.fields[item.name] = field
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zhifa.cases.choices import Outcome, Procedure, RecordKind
 from zhifa.cases.choices import State as S
@@ -68,6 +69,15 @@ class Narrative:
     required: bool = False
     choices: tuple[str, ...] = ()
 
+    @property
+    def title(self) -> str:
+        """The label in the reader's language; ``label`` (and the stored choices) stay Chinese for the document."""
+        return _(self.label)
+
+    @property
+    def choice_options(self) -> list[tuple[str, str]]:
+        return [(c, _(c)) for c in self.choices]
+
 
 @dataclass(frozen=True)
 class KindSpec:
@@ -80,7 +90,7 @@ class KindSpec:
     applies: Callable[[Any], str | None] = lambda case: None
     officers: int = 0  # officer account signatures needed before finalising
     party: bool | Callable[[Any], bool] = False  # the party's signature (or refusal with witness) needed
-    party_label: str = "当事人"
+    party_label: str = gettext_noop("当事人")
     seal: bool = False  # the agency seal is shown (every finalised PDF is digitally signed by the agency)
 
     @property
@@ -90,6 +100,11 @@ class KindSpec:
     @property
     def label(self) -> str:
         return str(K(self.kind).label)
+
+    @property
+    def party_title(self) -> str:
+        """The party's label in the reader's language (``party_label`` stays Chinese for the document)."""
+        return _(self.party_label)
 
     @property
     def has_wenhao(self) -> bool:
@@ -197,14 +212,16 @@ def _case(attr: str) -> Callable[[Any, Any], str]:
     return lambda case, record: str(getattr(case, attr) or "")
 
 
-HEAD_OPINION = Narrative("head_opinion", "负责人意见", _case("filing_opinion"))
-SUMMARY = Narrative("summary", "案情摘要", _case("summary"), required=True)
-FACTS = Narrative("facts", "违法事实", _case("facts"), required=True)
-EVIDENCE = Narrative("evidence", "证据", _case("evidence_summary"), required=True)
-REMEDIES = Narrative("remedies", "救济途径和期限", lambda case, record: c.remedies_text(case), required=True)
+HEAD_OPINION = Narrative("head_opinion", gettext_noop("负责人意见"), _case("filing_opinion"))
+SUMMARY = Narrative("summary", gettext_noop("案情摘要"), _case("summary"), required=True)
+FACTS = Narrative("facts", gettext_noop("违法事实"), _case("facts"), required=True)
+EVIDENCE = Narrative("evidence", gettext_noop("证据"), _case("evidence_summary"), required=True)
+REMEDIES = Narrative(
+    "remedies", gettext_noop("救济途径和期限"), lambda case, record: c.remedies_text(case), required=True
+)
 CONTACT = Narrative(
     "contact",
-    "联系人及联系方式",
+    gettext_noop("联系人及联系方式"),
     lambda case, record: "　".join(
         x for x in (c.lead_officer_name(case), case.agency.phone, case.agency.address) if x
     ),
@@ -212,12 +229,12 @@ CONTACT = Narrative(
 )
 ITEMS = Narrative(
     "items",
-    "物品清单（每行一项：名称｜规格｜数量｜生产者｜生产日期｜批号）",
+    gettext_noop("物品清单（每行一项：名称｜规格｜数量｜生产者｜生产日期｜批号）"),
     lambda case, record: c.items_text(record),
 )
 KEEP_PLACE = Narrative(
     "keep_place",
-    "保存地点",
+    gettext_noop("保存地点"),
     lambda case, record: str((record.data or {}).get("keep_place") or record.place or ""),
     multiline=False,
 )
@@ -266,10 +283,12 @@ _SPECS = (
         since(S.INTAKE, S.NOT_FILED, S.REVOKED, S.TERMINATED),
         narrative=(
             SUMMARY,
-            Narrative("suspected_provisions", "涉嫌违反的法律条款", _case("violated_provisions")),
+            Narrative(
+                "suspected_provisions", gettext_noop("涉嫌违反的法律条款"), _case("violated_provisions")
+            ),
             Narrative(
                 "reasons",
-                "立案理由",
+                gettext_noop("立案理由"),
                 lambda case, record: (
                     f"经初步核实，当事人涉嫌{case.cause}，有明确的违法嫌疑人和违法事实，属于本机关管辖，"
                     "依法应当给予行政处罚，建议立案调查。"
@@ -288,16 +307,16 @@ _SPECS = (
         narrative=(
             Narrative(
                 "present",
-                "在场人员",
+                gettext_noop("在场人员"),
                 lambda case, record: case.party.legal_representative or case.party.name,
                 multiline=False,
             ),
-            Narrative("observations", "现场情况", _data("observations"), required=True),
-            Narrative("notes", "其他说明", lambda case, record: ONSITE_NOTE),
+            Narrative("observations", gettext_noop("现场情况"), _data("observations"), required=True),
+            Narrative("notes", gettext_noop("其他说明"), lambda case, record: ONSITE_NOTE),
         ),
         officers=2,
         party=True,
-        party_label="当事人（在场人）",
+        party_label=gettext_noop("当事人（在场人）"),
     ),
     KindSpec(
         K.INQUIRY_RECORD,
@@ -306,7 +325,7 @@ _SPECS = (
         narrative=(
             Narrative(
                 "interviewee",
-                "被询问人",
+                gettext_noop("被询问人"),
                 lambda case, record: _data("person", case.party.legal_representative or case.party.name)(
                     case, record
                 ),
@@ -315,15 +334,15 @@ _SPECS = (
             ),
             Narrative(
                 "interviewee_info",
-                "被询问人身份（职务、证件号码、联系电话）",
+                gettext_noop("被询问人身份（职务、证件号码、联系电话）"),
                 _data("person_info"),
                 multiline=False,
             ),
-            Narrative("qa", "询问内容（问答，逐行记录）", _inquiry_initial, required=True),
+            Narrative("qa", gettext_noop("询问内容（问答，逐行记录）"), _inquiry_initial, required=True),
         ),
         officers=2,
         party=True,
-        party_label="被询问人",
+        party_label=gettext_noop("被询问人"),
     ),
     KindSpec(
         K.PRESERVATION_DECISION,
@@ -333,7 +352,7 @@ _SPECS = (
         narrative=(
             Narrative(
                 "reason",
-                "理由和依据",
+                gettext_noop("理由和依据"),
                 lambda case, record: (
                     f"你（单位）涉嫌{case.cause}。为防止证据灭失或者以后难以取得，经本机关负责人批准，"
                     "依据《中华人民共和国行政处罚法》第五十六条的规定，决定对下列物品予以先行登记保存。"
@@ -355,12 +374,12 @@ _SPECS = (
         narrative=(
             Narrative(
                 "measure",
-                "强制措施",
+                gettext_noop("强制措施"),
                 _data("measure", "查封、扣押"),
                 multiline=False,
-                choices=("查封", "扣押", "查封、扣押"),
+                choices=(gettext_noop("查封"), gettext_noop("扣押"), gettext_noop("查封、扣押")),
             ),
-            Narrative("reason", "理由和依据", _data("basis"), required=True),
+            Narrative("reason", gettext_noop("理由和依据"), _data("basis"), required=True),
             KEEP_PLACE,
             ITEMS,
         ),
@@ -375,9 +394,14 @@ _SPECS = (
         narrative=(
             FACTS,
             EVIDENCE,
-            Narrative("disputes", "争议要点"),
-            Narrative("proposal", "处理建议", lambda case, record: c.proposal_text(case), required=True),
-            Narrative("head_opinion", "负责人意见"),
+            Narrative("disputes", gettext_noop("争议要点")),
+            Narrative(
+                "proposal",
+                gettext_noop("处理建议"),
+                lambda case, record: c.proposal_text(case),
+                required=True,
+            ),
+            Narrative("head_opinion", gettext_noop("负责人意见")),
         ),
         build=lambda case, record, dated: c.draft_part(case),
         applies=_general,
@@ -388,19 +412,25 @@ _SPECS = (
         since(S.INVESTIGATING, S.REVOKED, S.TERMINATED),
         record_kind=RecordKind.DELIBERATION,
         narrative=(
-            Narrative("host", "主持人", _data("host"), multiline=False, required=True),
-            Narrative("participants", "参加人员", _data("participants"), multiline=False, required=True),
-            Narrative("recorder", "记录人", _data("recorder"), multiline=False),
+            Narrative("host", gettext_noop("主持人"), _data("host"), multiline=False, required=True),
+            Narrative(
+                "participants",
+                gettext_noop("参加人员"),
+                _data("participants"),
+                multiline=False,
+                required=True,
+            ),
+            Narrative("recorder", gettext_noop("记录人"), _data("recorder"), multiline=False),
             Narrative(
                 "content",
-                "合议记录",
+                gettext_noop("合议记录"),
                 _data(
                     "content",
                     "主持人询问参加合议人员是否存在应当回避的情形，参加人员均表示无应当回避的情形。",
                 ),
                 required=True,
             ),
-            Narrative("conclusion", "合议结论", _data("conclusion"), required=True),
+            Narrative("conclusion", gettext_noop("合议结论"), _data("conclusion"), required=True),
         ),
         officers=2,
     ),
@@ -410,7 +440,7 @@ _SPECS = (
         narrative=(
             Narrative(
                 "matter",
-                "审批事项",
+                gettext_noop("审批事项"),
                 lambda case, record: "行政处罚",
                 multiline=False,
                 choices=tuple(c.approval_matters()),
@@ -419,14 +449,16 @@ _SPECS = (
             EVIDENCE,
             Narrative(
                 "provisions",
-                "违反的条款及处罚依据",
+                gettext_noop("违反的条款及处罚依据"),
                 lambda case, record: "；".join(
                     x for x in (case.violated_provisions, case.penalty_provisions) if x
                 ),
             ),
-            Narrative("opinion", "处理意见", lambda case, record: c.proposal_text(case), required=True),
-            Narrative("review_opinion", "审核意见"),
-            Narrative("approval_opinion", "审批意见"),
+            Narrative(
+                "opinion", gettext_noop("处理意见"), lambda case, record: c.proposal_text(case), required=True
+            ),
+            Narrative("review_opinion", gettext_noop("审核意见")),
+            Narrative("approval_opinion", gettext_noop("审批意见")),
         ),
         build=lambda case, record, dated: {**c.draft_part(case), "matters": c.approval_matters()},
         officers=2,
@@ -435,7 +467,12 @@ _SPECS = (
         K.PRIOR_NOTICE,
         since(S.INVESTIGATED, S.TERMINATED),
         code="罚告",
-        narrative=(FACTS, EVIDENCE, Narrative("discretion", "裁量说明", _case("discretion")), CONTACT),
+        narrative=(
+            FACTS,
+            EVIDENCE,
+            Narrative("discretion", gettext_noop("裁量说明"), _case("discretion")),
+            CONTACT,
+        ),
         build=lambda case, record, dated: c.notice_part(case),
         applies=_penalty_proposed,
         seal=True,
@@ -447,23 +484,28 @@ _SPECS = (
         narrative=(
             Narrative(
                 "stater",
-                "陈述申辩人",
+                gettext_noop("陈述申辩人"),
                 lambda case, record: case.party.legal_representative or case.party.name,
                 multiline=False,
                 required=True,
             ),
-            Narrative("content", "陈述和申辩内容", _statement_initial, required=True),
-            Narrative("recheck", "复核意见", _data("recheck")),
+            Narrative("content", gettext_noop("陈述和申辩内容"), _statement_initial, required=True),
+            Narrative("recheck", gettext_noop("复核意见"), _data("recheck")),
         ),
         officers=1,
         party=True,
-        party_label="陈述申辩人",
+        party_label=gettext_noop("陈述申辩人"),
     ),
     KindSpec(
         K.HEARING_RIGHTS,
         since(S.INVESTIGATED, S.TERMINATED),
         code="听告",
-        narrative=(FACTS, EVIDENCE, Narrative("discretion", "裁量说明", _case("discretion")), CONTACT),
+        narrative=(
+            FACTS,
+            EVIDENCE,
+            Narrative("discretion", gettext_noop("裁量说明"), _case("discretion")),
+            CONTACT,
+        ),
         build=lambda case, record, dated: c.notice_part(case),
         applies=_hearing_eligible,
         seal=True,
@@ -474,11 +516,15 @@ _SPECS = (
         code="听通",
         narrative=(
             Narrative(
-                "time", "听证时间（时刻）", lambda case, record: "上午9时00分", multiline=False, required=True
+                "time",
+                gettext_noop("听证时间（时刻）"),
+                lambda case, record: "上午9时00分",
+                multiline=False,
+                required=True,
             ),
             Narrative(
                 "notes",
-                "注意事项",
+                gettext_noop("注意事项"),
                 lambda case, record: (
                     "请你（单位）携带身份证明准时参加听证；可以委托一至二人代理参加听证，代理人应当提交授权委托书。"
                     "你（单位）认为听证主持人与本案有直接利害关系的，有权申请回避。无正当理由不参加听证的，视为放弃听证权利。"
@@ -495,9 +541,11 @@ _SPECS = (
         record_kind=RecordKind.HEARING,
         narrative=(
             Narrative(
-                "participants", "参加人员", lambda case, record: f"听证主持人：{case.hearing_chair or ''}"
+                "participants",
+                gettext_noop("参加人员"),
+                lambda case, record: f"听证主持人：{case.hearing_chair or ''}",
             ),
-            Narrative("record", "听证记录", _data("record"), required=True),
+            Narrative("record", gettext_noop("听证记录"), _data("record"), required=True),
         ),
         officers=1,
         party=_hearing_party_present,
@@ -506,7 +554,7 @@ _SPECS = (
         K.HEARING_REPORT,
         since(S.HEARING_HELD, S.TERMINATED),
         record_kind=RecordKind.HEARING,
-        narrative=(Narrative("opinion", "听证意见", _data("opinion"), required=True),),
+        narrative=(Narrative("opinion", gettext_noop("听证意见"), _data("opinion"), required=True),),
         officers=1,
     ),
     KindSpec(
@@ -516,9 +564,18 @@ _SPECS = (
         narrative=(
             FACTS,
             EVIDENCE,
-            Narrative("statement", "告知及陈述申辩情况", lambda case, record: c.statement_summary(case)),
-            Narrative("discretion", "裁量说明", _case("discretion")),
-            Narrative("payment", "履行方式和期限", lambda case, record: c.payment_text(case), required=True),
+            Narrative(
+                "statement",
+                gettext_noop("告知及陈述申辩情况"),
+                lambda case, record: c.statement_summary(case),
+            ),
+            Narrative("discretion", gettext_noop("裁量说明"), _case("discretion")),
+            Narrative(
+                "payment",
+                gettext_noop("履行方式和期限"),
+                lambda case, record: c.payment_text(case),
+                required=True,
+            ),
             REMEDIES,
         ),
         build=lambda case, record, dated: c.decision_part(case),
@@ -533,7 +590,7 @@ _SPECS = (
             FACTS,
             Narrative(
                 "reason",
-                "不予行政处罚的理由和依据",
+                gettext_noop("不予行政处罚的理由和依据"),
                 lambda case, record: str(Outcome(case.outcome).label) if case.outcome else "",
                 required=True,
             ),
@@ -551,13 +608,13 @@ _SPECS = (
             FACTS,
             Narrative(
                 "reason",
-                "移送理由和依据",
+                gettext_noop("移送理由和依据"),
                 lambda case, record: (
                     "该案涉嫌犯罪，依据《中华人民共和国行政处罚法》第二十七条的规定，现移送你单位依法处理。"
                 ),
                 required=True,
             ),
-            Narrative("materials", "移送材料", _case("evidence_summary")),
+            Narrative("materials", gettext_noop("移送材料"), _case("evidence_summary")),
         ),
         build=lambda case, record, dated: c.decision_part(case),
         applies=_decided(Outcome.TRANSFER),
@@ -569,7 +626,12 @@ _SPECS = (
         code="当罚",
         narrative=(
             FACTS,
-            Narrative("payment", "履行方式和期限", lambda case, record: c.payment_text(case), required=True),
+            Narrative(
+                "payment",
+                gettext_noop("履行方式和期限"),
+                lambda case, record: c.payment_text(case),
+                required=True,
+            ),
             REMEDIES,
         ),
         build=lambda case, record, dated: c.decision_part(case),
@@ -584,24 +646,37 @@ _SPECS = (
         narrative=(
             Narrative(
                 "served_document",
-                "送达文书名称及文号",
+                gettext_noop("送达文书名称及文号"),
                 lambda case, record: c.served_document_text(case),
                 required=True,
             ),
             Narrative(
-                "recipient", "受送达人", lambda case, record: case.party.name, multiline=False, required=True
+                "recipient",
+                gettext_noop("受送达人"),
+                lambda case, record: case.party.name,
+                multiline=False,
+                required=True,
             ),
-            Narrative("place", "送达地点", lambda case, record: case.party.address, multiline=False),
+            Narrative(
+                "place", gettext_noop("送达地点"), lambda case, record: case.party.address, multiline=False
+            ),
             Narrative(
                 "method",
-                "送达方式",
+                gettext_noop("送达方式"),
                 lambda case, record: s.get_method_display() if (s := c.latest_service(case)) else "直接送达",
                 multiline=False,
-                choices=("直接送达", "留置送达", "电子送达", "邮寄送达", "委托送达", "公告送达"),
+                choices=(
+                    gettext_noop("直接送达"),
+                    gettext_noop("留置送达"),
+                    gettext_noop("电子送达"),
+                    gettext_noop("邮寄送达"),
+                    gettext_noop("委托送达"),
+                    gettext_noop("公告送达"),
+                ),
             ),
             Narrative(
                 "note",
-                "备注（代收人、见证人、留置情况）",
+                gettext_noop("备注（代收人、见证人、留置情况）"),
                 lambda case, record: (
                     (s.witness and f"见证人：{s.witness}") if (s := c.latest_service(case)) else ""
                 ),
@@ -610,7 +685,7 @@ _SPECS = (
         build=lambda case, record, dated: c.services_part(case),
         officers=1,
         party=True,
-        party_label="受送达人",
+        party_label=gettext_noop("受送达人"),
     ),
     KindSpec(
         K.DEMAND,
@@ -619,7 +694,7 @@ _SPECS = (
         narrative=(
             Narrative(
                 "demand",
-                "催告内容",
+                gettext_noop("催告内容"),
                 lambda case, record: (
                     "请你（单位）自收到本催告书之日起十日内履行上述义务。逾期仍不履行的，本机关将依法申请人民法院强制执行。"
                 ),
@@ -627,7 +702,7 @@ _SPECS = (
             ),
             Narrative(
                 "rights",
-                "陈述申辩权利",
+                gettext_noop("陈述申辩权利"),
                 lambda case, record: (
                     "你（单位）收到本催告书后有权进行陈述和申辩（《中华人民共和国行政强制法》第三十五条）。"
                 ),
@@ -647,13 +722,13 @@ _SPECS = (
         narrative=(
             Narrative(
                 "request",
-                "申请事项",
+                gettext_noop("申请事项"),
                 lambda case, record: "请求依法强制执行本机关作出的行政处罚决定。",
                 required=True,
             ),
             Narrative(
                 "reasons",
-                "事实和理由",
+                gettext_noop("事实和理由"),
                 lambda case, record: (
                     "被申请人在法定期限内未申请行政复议或者提起行政诉讼，又不履行行政处罚决定，经催告仍未履行。"
                     "依据《中华人民共和国行政强制法》第五十三条、第五十四条的规定，特申请强制执行。"
@@ -672,9 +747,9 @@ _SPECS = (
         K.CLOSING_REPORT,
         since(S.DECIDED),
         narrative=(
-            Narrative("execution", "执行情况", lambda case, record: c.execution_text(case)),
-            Narrative("result", "结案理由", _case("close_report"), required=True),
-            Narrative("head_opinion", "负责人意见"),
+            Narrative("execution", gettext_noop("执行情况"), lambda case, record: c.execution_text(case)),
+            Narrative("result", gettext_noop("结案理由"), _case("close_report"), required=True),
+            Narrative("head_opinion", gettext_noop("负责人意见")),
         ),
         build=lambda case, record, dated: {**_decision_and_doc(case, record, dated), **c.payments_part(case)},
         applies=_any_decision,
@@ -684,12 +759,12 @@ _SPECS = (
         K.SUPERVISION_OPINION,
         since(S.INTAKE, S.NOT_FILED, S.REVOKED, S.TERMINATED),
         narrative=(
-            Narrative("opinion", "监督意见", required=True),
-            Narrative("basis", "依据"),
+            Narrative("opinion", gettext_noop("监督意见"), required=True),
+            Narrative("basis", gettext_noop("依据")),
         ),
         officers=2,
         party=True,
-        party_label="被监督单位（人）",
+        party_label=gettext_noop("被监督单位（人）"),
         seal=True,
     ),
 )

@@ -12,8 +12,9 @@ import base64
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import conf, contexts, kinds, rules, storage
 from .choices import DocumentState, SignatureMethod, SignatureRole
@@ -22,9 +23,23 @@ from .seal import SealBox
 CSS_PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (96/in); PDF points are 72/in
 
 
+def _in_chinese(func):
+    """A document is written in Chinese whatever the language of the page it is made from: its content (which
+    signatures bind by hash) and its text must not change with the reader's interface language."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 # Content ---------------------------------------------------------------------------------------------------------
 
 
+@_in_chinese
 def build_data(case, spec: kinds.KindSpec, record, dated: dt.date) -> dict[str, Any]:
     return {
         **contexts.base_context(case),
@@ -55,6 +70,7 @@ def current_content(document) -> dict[str, Any]:
     return content_for(document)
 
 
+@_in_chinese
 def signature_view(sig, *, with_image: bool = True) -> dict[str, Any]:
     return {
         "id": sig.pk,
@@ -80,6 +96,7 @@ def _image_uri(sig: dict[str, Any]) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode()
 
 
+@_in_chinese
 def template_context(
     document, content: dict[str, Any], signatures: list[dict[str, Any]], *, draft: bool, number: str = ""
 ) -> dict[str, Any]:
@@ -145,6 +162,13 @@ def final_context(document) -> dict[str, Any]:
 # HTML, PDF, DOCX -------------------------------------------------------------------------------------------------
 
 
+@_in_chinese
+def render_in_chinese(template: str, ctx: dict[str, Any]) -> str:
+    """A document's HTML from ``template`` (other apps' documents, like the 法制审核意见书), always in Chinese."""
+    return render_to_string(template, ctx)
+
+
+@_in_chinese
 def html(document, ctx: dict[str, Any]) -> str:
     return render_to_string(kinds.spec(document.kind).template, ctx)
 

@@ -108,7 +108,7 @@ def _detail_context(request, document, narrative_form=None) -> dict:
         "signatures": list(document.signatures.select_related("person")),
         "corrections": list(document.corrections.exclude(state=DocumentState.DISCARDED)),
         "current": queries.current_version(document) if document.is_final else None,
-        "narrative_labels": [(n.label, (document.narrative or {}).get(n.name, "")) for n in spec.narrative],
+        "narrative_labels": [(n.title, (document.narrative or {}).get(n.name, "")) for n in spec.narrative],
     }
     if document.is_draft:
         sha = rules.content_hash(rendering.content_for(document))

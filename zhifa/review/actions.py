@@ -487,10 +487,9 @@ def issue_opinion_document(actor, submission: Submission) -> Submission:
     """The 法制审核意见书 of a concluded round: numbered, listing each reviewer's signed opinion on the nine points,
     rendered to PDF and sealed with the agency's certificate, stored under its SHA-256 with the hash in the ledger.
     Made once (on first request); the same bytes are served afterwards."""
-    from django.template.loader import render_to_string
-
     from zhifa.records import conf as records_conf
     from zhifa.records import render, seal, storage
+    from zhifa.records.render import render_in_chinese as render_to_string  # documents stay Chinese
 
     submission = _lock(submission)
     if submission.pdf_name:

@@ -16,12 +16,15 @@ class SubmitForm(forms.Form):
     discretion_reason = forms.CharField(label=_("裁量基准适用说明"), widget=forms.Textarea(attrs={"rows": 3}))
     qualifications = forms.CharField(label=_("执法人员资格说明"), widget=forms.Textarea(attrs={"rows": 2}))
     materials = forms.MultipleChoiceField(
-        label=_("送审材料"), choices=rules.MATERIALS, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("送审材料"),
+        choices=[(c, _(m)) for c, m in rules.MATERIALS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     def __init__(self, *args, problem_points=(), **kwargs):
         super().__init__(*args, **kwargs)
-        labels = dict(rules.POINTS)
+        labels = {code: _(label) for code, label in rules.POINTS}
         for code in problem_points:
             self.fields[f"response_{code}"] = forms.CharField(
                 label=_("对“%(point)s”审核意见的答复") % {"point": labels[code]},
@@ -53,7 +56,10 @@ class OpinionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, label in rules.POINTS:
             self.fields[f"{code}_result"] = forms.ChoiceField(
-                label=label, choices=PointResult.choices, widget=forms.RadioSelect, initial=PointResult.PASS
+                label=_(label),
+                choices=PointResult.choices,
+                widget=forms.RadioSelect,
+                initial=PointResult.PASS,
             )
             self.fields[f"{code}_comment"] = forms.CharField(label=_("意见"), required=False)
         self.fields["outcome"] = forms.ChoiceField(label=_("审核结论"), choices=Outcome.choices)
@@ -62,7 +68,7 @@ class OpinionForm(forms.Form):
         )
 
     def point_rows(self):
-        return [(label, self[f"{code}_result"], self[f"{code}_comment"]) for code, label in rules.POINTS]
+        return [(_(label), self[f"{code}_result"], self[f"{code}_comment"]) for code, label in rules.POINTS]
 
     def points(self) -> dict:
         d = self.cleaned_data

@@ -56,6 +56,16 @@ class Criterion(models.Model):
         verbose_name_plural = _("法制审核事项清单")
         ordering = ["applies_to", "id"]
 
+    def value_display(self) -> str:
+        """The value as a person reads it: a penalty kind's or outcome's name, else the item code as stored."""
+        from zhifa.cases.choices import Outcome as CaseOutcome
+        from zhifa.cases.choices import PenaltyKind
+
+        choices = {CriterionKind.PENALTY_KIND: PenaltyKind, CriterionKind.OUTCOME: CaseOutcome}.get(self.kind)
+        if choices is not None and self.value in choices.values:
+            return choices(self.value).label
+        return self.value
+
 
 class Submission(models.Model):
     """One round of 送审: the package, the digest it froze, and the outcome."""

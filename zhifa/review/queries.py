@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from zhifa.cases import queries as case_queries
 from zhifa.cases.models import Case
@@ -142,13 +143,13 @@ def passing_submission(case, digest: str) -> Submission | None:
 
 
 RESPONSIBILITY_ACTIONS = {
-    "review.submit": "送审",
-    "review.assign": "指派审核",
-    "review.give_opinion": "审核并签署意见",
-    "review.coordinate": "协调决定",
-    "review.conclude_discussion": "主持集体讨论",
-    "cases.decide": "作出决定（签发）",
-    "records.sign_document": "签名",
+    "review.submit": gettext_lazy("送审"),
+    "review.assign": gettext_lazy("指派审核"),
+    "review.give_opinion": gettext_lazy("审核并签署意见"),
+    "review.coordinate": gettext_lazy("协调决定"),
+    "review.conclude_discussion": gettext_lazy("主持集体讨论"),
+    "cases.decide": gettext_lazy("作出决定（签发）"),
+    "records.sign_document": gettext_lazy("签名"),
 }
 
 

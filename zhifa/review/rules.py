@@ -13,28 +13,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from .choices import CriterionKind, Outcome, PointResult
 
 # The nine points every opinion answers (implementation plan 三(三)3; law-facts §2.3).
 POINTS: tuple[tuple[str, str], ...] = (
-    ("subject", "主体合法"),
-    ("qualification", "人员资格"),
-    ("procedure", "程序合法"),
-    ("facts", "事实清楚、证据合法充分"),
-    ("law", "适用法律准确"),
-    ("discretion", "裁量适当"),
-    ("authority", "未超越法定权限"),
-    ("documents", "文书规范齐备"),
-    ("transfer", "是否涉嫌犯罪需移送司法机关"),
+    ("subject", gettext_noop("主体合法")),
+    ("qualification", gettext_noop("人员资格")),
+    ("procedure", gettext_noop("程序合法")),
+    ("facts", gettext_noop("事实清楚、证据合法充分")),
+    ("law", gettext_noop("适用法律准确")),
+    ("discretion", gettext_noop("裁量适当")),
+    ("authority", gettext_noop("未超越法定权限")),
+    ("documents", gettext_noop("文书规范齐备")),
+    ("transfer", gettext_noop("是否涉嫌犯罪需移送司法机关")),
 )
 POINT_CODES = tuple(code for code, _label in POINTS)
 
 # 送审材料 (local rules, law-facts §2.3): what a package must contain before review starts.
 MATERIALS: tuple[tuple[str, str], ...] = (
-    ("explanation", "拟作出决定的情况说明"),
-    ("draft", "决定书代拟稿"),
-    ("evidence", "证据材料及目录"),
-    ("hearing_record", "听证笔录（经听证的）"),
+    ("explanation", gettext_noop("拟作出决定的情况说明")),
+    ("draft", gettext_noop("决定书代拟稿")),
+    ("evidence", gettext_noop("证据材料及目录")),
+    ("hearing_record", gettext_noop("听证笔录（经听证的）")),
 )
 
 
@@ -90,9 +92,15 @@ def _matches(rule: Rule, f: CaseFacts) -> bool:
 
 # Art. 58 applies whatever the agency's list says: these three are always part of it.
 STATUTORY = (
-    Rule(CriterionKind.PUBLIC_INTEREST, "涉及重大公共利益（《行政处罚法》第五十八条第一款第一项）"),
-    Rule(CriterionKind.HEARING_HELD, "直接关系当事人重大权益，经过听证程序（第五十八条第一款第二项）"),
-    Rule(CriterionKind.COMPLEX, "案件情况疑难复杂、涉及多个法律关系（第五十八条第一款第三项）"),
+    Rule(
+        CriterionKind.PUBLIC_INTEREST,
+        gettext_noop("涉及重大公共利益（《行政处罚法》第五十八条第一款第一项）"),
+    ),
+    Rule(
+        CriterionKind.HEARING_HELD,
+        gettext_noop("直接关系当事人重大权益，经过听证程序（第五十八条第一款第二项）"),
+    ),
+    Rule(CriterionKind.COMPLEX, gettext_noop("案件情况疑难复杂、涉及多个法律关系（第五十八条第一款第三项）")),
 )
 
 
@@ -103,7 +111,7 @@ def requires_legal_review(facts: CaseFacts, agency_rules: Sequence[Rule]) -> lis
 
 def requires_collective_discussion(facts: CaseFacts, agency_rules: Sequence[Rule]) -> list[str]:
     """Art. 57: complex or major cases are decided collectively by the heads; the agency lists which."""
-    reasons = ["案情复杂（《行政处罚法》第五十七条第二款）"] if facts.complex_case else []
+    reasons = [gettext_noop("案情复杂（《行政处罚法》第五十七条第二款）")] if facts.complex_case else []
     return _unique([*reasons, *(r.label for r in agency_rules if _matches(r, facts))])
 
 

@@ -119,6 +119,31 @@ class DeadlineKind(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # The seeded kinds are Chinese data; these show them in the reader's language (workdays/labels.py).
+    @property
+    def label(self) -> str:
+        from .labels import shown
+
+        return shown(self.name)
+
+    @property
+    def basis_label(self) -> str:
+        from .labels import shown
+
+        return shown(self.legal_basis)
+
+    @property
+    def start_label(self) -> str:
+        from .labels import shown
+
+        return shown(self.start_event)
+
+    @property
+    def note_label(self) -> str:
+        from .labels import shown
+
+        return shown(self.note)
+
 
 class AgencyDeadlineSetting(models.Model):
     """An agency's own length for a kind it may set (陈述申辩期限, 法制审核时限 …)."""

@@ -109,3 +109,15 @@ def party_records(context, party) -> dict:
         "documents": queries.party_documents(user, party),
         "evidence": queries.party_evidence(user, party),
     }
+
+
+@register.filter
+def seal_subject(subject: str) -> str:
+    """A seal certificate's subject as the reader reads it: the platform names its certificates "<agency> 电子印章"
+    (records/seal.py); the agency name is data, the words the platform added are shown in the reader's language."""
+    from django.utils.translation import gettext as _
+
+    subject = subject or ""
+    return subject.replace(" 电子印章根证书", " " + _("电子印章根证书")).replace(
+        " 电子印章", " " + _("电子印章")
+    )
