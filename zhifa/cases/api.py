@@ -54,7 +54,7 @@ class CaseSerializer(serializers.ModelSerializer):
 def _serializer_field(f: forms.F):
     common = {"required": f.required, "help_text": str(f.help or f.label), "label": str(f.label)}
     k = f.kind
-    if k in ("text", "textarea"):
+    if k in ("text", "textarea", "hidden"):
         return serializers.CharField(allow_blank=not f.required, **common)
     if k == "date":
         return serializers.DateField(allow_null=not f.required, **common)

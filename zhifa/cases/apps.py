@@ -18,13 +18,18 @@ class CasesConfig(AppConfig):
         registry.register_kind(
             "cases.party", label=_("当事人"), access=queries.access_party, agency=lambda party: party.agency
         )
-        registry.register_actions({f"cases.{name}": spec[0] for name, spec in lifecycle.TRANSITIONS.items()})
+        registry.register_actions(
+            {
+                f"cases.{name}": step.label
+                for name, step in lifecycle.STEPS.items()
+                if name not in lifecycle.FILE_STEPS
+            }
+        )
         registry.register_actions(
             {
                 "cases.accept_case": _("受理案件"),
                 "cases.register_party": _("登记当事人"),
                 "cases.declare_connection": _("申报利害关系"),
-                "cases.decide_recusal": _("决定回避"),
                 "cases.decide_on_the_spot": _("当场作出行政处罚决定"),
                 "cases.set_hearing_policy": _("设置听证较大数额标准"),
                 "cases.executed": _("执行完毕"),

@@ -92,6 +92,10 @@ class RecordKind(models.TextChoices):
     STATEMENT = "statement", _("陈述和申辩")
     RECHECK = "recheck", _("复核")
     HEARING = "hearing", _("听证")
+    # The party's choices after the notice, each a record of its own with the party's signature or the refusal.
+    STATEMENT_WAIVER = "statement_waiver", _("放弃陈述申辩")
+    HEARING_WAIVER = "hearing_waiver", _("放弃听证")
+    HEARING_REQUEST = "hearing_request", _("听证申请")
 
 
 class ServiceMethod(models.TextChoices):

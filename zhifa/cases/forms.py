@@ -43,6 +43,7 @@ class ActionSpec:
         default_factory=lambda: frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
     )
     description: str = ""
+    initial: Callable | None = None  # case -> {field: value}: what the form opens with
 
 
 HEAD = frozenset({Role.AGENCY_HEAD})
@@ -62,6 +63,8 @@ def _django_field(spec: F, case=None, agency=None):
     k = spec.kind
     if k == "textarea":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if k == "hidden":
+        return forms.CharField(widget=forms.HiddenInput, max_length=64, **common)
     if k == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if k == "datetime":
@@ -113,7 +116,9 @@ def _django_field(spec: F, case=None, agency=None):
 
 
 def form_for(spec: ActionSpec, data=None, *, case=None, agency=None) -> forms.Form:
-    form = forms.Form(data)
+    """The Django form of ``spec``; on a case, it opens with the case's current values."""
+    initial = spec.initial(case) if (spec.initial and case is not None and data is None) else None
+    form = forms.Form(data, initial=initial)
     for f in spec.fields:
         form.fields[f.name] = _django_field(f, case=case, agency=agency)
     return form
@@ -147,6 +152,25 @@ def record_data(d: dict) -> dict:
     return data
 
 
+PARTY_CHOICE_FIELDS = (
+    F("on", _("当事人作出表示的日期"), "date", required=False),
+    F("signer", _("签名人（当事人或其委托代理人）"), required=False),
+    F(
+        "refusal_note",
+        _("当事人拒绝签名的，注明其如何作出表示及见证情况"),
+        "textarea",
+        required=False,
+    ),
+)
+
+
+def _draft_initial(case) -> dict:
+    initial = {name: getattr(case, name) for name in actions.DRAFT_FIELDS}
+    initial["fine_amount"] = case.fine_amount or None
+    initial["confiscation_amount"] = case.confiscation_amount or None
+    return initial
+
+
 # Each spec's ``call(actor, case, data)`` runs the action with the cleaned data.
 SPECS: dict[str, ActionSpec] = {
     s.action: s
@@ -172,6 +196,29 @@ SPECS: dict[str, ActionSpec] = {
             (F("officers", _("承办人员"), "people"),),
             lambda a, c, d: actions.assign_officers(a, c, officers=list(d["officers"])),
             frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD}),
+            initial=lambda case: {"officers": list(case.officers.all())},
+        ),
+        ActionSpec(
+            "decide_recusal",
+            _("决定回避"),
+            (
+                F("person", _("申请回避或自行回避的人员"), "person"),
+                F("reason", _("回避理由"), "textarea"),
+                F("applied_by_party", _("由当事人申请"), "bool"),
+                F("granted", _("决定回避"), "bool", help=_("不勾选即决定不予回避")),
+            ),
+            lambda a, c, d: actions.decide_recusal(
+                a,
+                c,
+                person=d["person"],
+                reason=d["reason"],
+                granted=d["granted"],
+                applied_by_party=d["applied_by_party"],
+            ),
+            HEAD,
+            _(
+                "《行政处罚法》第四十三条：执法人员与案件有直接利害关系或者有其他关系可能影响公正执法的，应当回避；由负责人决定。"
+            ),
         ),
         ActionSpec(
             "add_record",
@@ -263,6 +310,7 @@ SPECS: dict[str, ActionSpec] = {
                     "penalty_kinds": list(d["penalty_kinds"] or []),
                 },
             ),
+            initial=_draft_initial,
         ),
         ActionSpec(
             "close_investigation", _("调查终结"), (), lambda a, c, d: actions.close_investigation(a, c)
@@ -283,19 +331,57 @@ SPECS: dict[str, ActionSpec] = {
             "record_statement",
             _("记录陈述申辩"),
             (
-                F("content", _("陈述申辩内容"), "textarea", required=False),
-                F("recheck", _("复核意见"), "textarea", required=False),
-                F("waived", _("当事人明确放弃陈述申辩"), "bool"),
+                F("content", _("陈述申辩内容"), "textarea"),
+                F("recheck", _("复核意见"), "textarea"),
             ),
-            lambda a, c, d: actions.record_statement(
-                a, c, content=d["content"], recheck=d["recheck"], waived=d["waived"]
+            lambda a, c, d: actions.record_statement(a, c, content=d["content"], recheck=d["recheck"]),
+            description=_("当事人提出陈述申辩的，记录其内容并进行复核（《行政处罚法》第四十五条）。"),
+        ),
+        ActionSpec(
+            "waive_statement",
+            _("记录放弃陈述申辩"),
+            PARTY_CHOICE_FIELDS,
+            lambda a, c, d: actions.waive_statement(
+                a, c, on=d["on"], signer=d["signer"], refusal_note=d["refusal_note"]
             ),
+            description=_("当事人明确表示放弃陈述和申辩权利的，记录其书面表示（签名）或拒绝签名的情况。"),
+        ),
+        ActionSpec(
+            "waive_hearing",
+            _("记录放弃听证"),
+            PARTY_CHOICE_FIELDS,
+            lambda a, c, d: actions.waive_hearing(
+                a, c, on=d["on"], signer=d["signer"], refusal_note=d["refusal_note"]
+            ),
+            description=_("当事人表示不要求听证的，记录其书面表示；陈述申辩的权利不受影响。"),
         ),
         ActionSpec(
             "request_hearing",
             _("登记听证申请"),
-            (F("requested_on", _("申请日期"), "date"),),
-            lambda a, c, d: actions.request_hearing(a, c, requested_on=d["requested_on"]),
+            (F("requested_on", _("申请日期"), "date"), *PARTY_CHOICE_FIELDS[1:]),
+            lambda a, c, d: actions.request_hearing(
+                a, c, requested_on=d["requested_on"], signer=d["signer"], refusal_note=d["refusal_note"]
+            ),
+        ),
+        ActionSpec(
+            "late_hearing_request",
+            _("登记逾期听证申请"),
+            (
+                F("requested_on", _("申请日期"), "date"),
+                *PARTY_CHOICE_FIELDS[1:],
+                F("reason", _("当事人说明的逾期理由"), "textarea", required=False),
+            ),
+            lambda a, c, d: actions.late_hearing_request(
+                a,
+                c,
+                requested_on=d["requested_on"],
+                signer=d["signer"],
+                refusal_note=d["refusal_note"],
+                reason=d["reason"],
+            ),
+            description=_(
+                "超过告知后五个工作日提出的听证申请，记入案卷，视为放弃听证（《行政处罚法》第六十四条）。"
+            ),
         ),
         ActionSpec(
             "schedule_hearing",
@@ -330,10 +416,21 @@ SPECS: dict[str, ActionSpec] = {
         ActionSpec(
             "decide",
             _("作出决定"),
-            (),
-            lambda a, c, d: actions.decide(a, c),
+            (
+                F(
+                    "seen",
+                    _("所审阅处理意见的摘要"),
+                    "hidden",
+                    required=False,
+                    help=_(
+                        "决定页面所示处理意见的 SHA-256；与当前处理意见不符时拒绝（防止签发已被修改的内容）"
+                    ),
+                ),
+            ),
+            lambda a, c, d: actions.decide(a, c, seen=d["seen"] or None),
             HEAD,
-            _("负责人签发处理意见所载的决定。"),
+            _("负责人审阅处理意见、法制审核结果和当事人陈述申辩后签发决定。"),
+            initial=lambda case: {"seen": actions.brief_digest(case)},
         ),
         ActionSpec(
             "serve_decision",
@@ -389,10 +486,20 @@ SPECS: dict[str, ActionSpec] = {
         ),
         ActionSpec(
             "close_case",
-            _("结案"),
-            (F("report", _("结案报告"), "textarea"),),
+            _("批准结案"),
+            (
+                F(
+                    "report",
+                    _("结案意见"),
+                    "textarea",
+                    required=False,
+                    help=_("留空时取已定稿结案报告的结案理由"),
+                ),
+            ),
             lambda a, c, d: actions.close_case(a, c, report=d["report"]),
             frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD}),
+            _("负责人审查承办人员制作并定稿的结案报告，批准结案。"),
+            initial=lambda case: {"report": actions._closing_reason(case)},
         ),
         ActionSpec(
             "archive_case",
@@ -424,11 +531,19 @@ SPECS: dict[str, ActionSpec] = {
         ),
         ActionSpec("resume", _("恢复调查"), (), lambda a, c, d: actions.resume(a, c), HEAD),
         ActionSpec(
+            "request_extension",
+            _("申请延长办案期限"),
+            (F("days", _("延长天数"), "int"), REASON),
+            lambda a, c, d: actions.request_extension(a, c, days=d["days"], reason=d["reason"]),
+            description=_("承办人员申请，报机关负责人批准。"),
+        ),
+        ActionSpec(
             "extend",
-            _("延长办案期限"),
+            _("批准延长办案期限"),
             (F("days", _("延长天数"), "int"), REASON),
             lambda a, c, d: actions.extend(a, c, days=d["days"], reason=d["reason"]),
             HEAD,
+            initial=lambda case: dict(case.extension_request or {}),
         ),
     ]
 }

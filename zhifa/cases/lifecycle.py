@@ -1,10 +1,19 @@
-"""The lifecycle of a 行政处罚 case, declared in one place.
+"""The lifecycle of a 行政处罚 case, declared in one table: who may take each step and what it needs.
 
-Each action names the states it may start from and the state it leads to (None: the state stays). The actions
-layer calls ``check(case, action)`` first; a refusal says, in Chinese, the current state and what comes next.
+For each step: its label, the states it may start from, the state it leads to (None: the state stays), who the
+law gives it to (``who``: the step is on that person's to-do list), who else may take it (``also``: the 承办机构
+负责人 and 机关负责人 may act for the handling officers), and the documents it needs (``needs``: each a finalised
+document of one of the kinds named, made on or after the date the case attribute ``after`` holds).
+
+``zhifa.cases.access`` reads this table: ``may(actor, case, step)`` for pages, the API, to-do lists and "下一步";
+``require(...)`` in every action. A refusal says the current state and what comes next, or which document is
+missing. To add a step: add its line here, its action (``cases.actions``), and its form (``cases.forms.SPECS``);
+docs/development.md shows the whole recipe.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,70 +27,182 @@ BEFORE_DECISION = frozenset(
     {S.INVESTIGATING, S.INVESTIGATED, S.NOTIFIED, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARING_HELD}
 )
 ENDED = frozenset({S.NOT_FILED, S.CLOSED, S.ARCHIVED, S.REVOKED, S.TERMINATED})
+NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED}
+LIVE = frozenset(S.values) - ENDED
 
-# action: (label, from states, to state or None)
-TRANSITIONS: dict[str, tuple[str, frozenset[str], str | None]] = {
-    "request_filing": (gettext_lazy("报请立案"), frozenset({S.INTAKE}), S.FILING_REQUESTED),
-    "approve_filing": (gettext_lazy("批准立案"), frozenset({S.FILING_REQUESTED}), S.INVESTIGATING),
-    "refuse_filing": (gettext_lazy("不予立案"), frozenset({S.INTAKE, S.FILING_REQUESTED}), S.NOT_FILED),
-    "assign_officers": (
+# Who: the handling officers of the case, the 承办机构负责人 (unit head), the 机关负责人 (agency head), the
+# hearing chair the agency named, and the platform itself (scheduled jobs; never a person).
+HANDLER = "handler"
+UNIT_HEAD = "unit_head"
+HEAD = "agency_head"
+CHAIR = "hearing_chair"
+SYSTEM = "system"
+
+WHO_LABELS = {
+    HANDLER: gettext_lazy("承办人员"),
+    UNIT_HEAD: gettext_lazy("承办机构负责人"),
+    HEAD: gettext_lazy("机关负责人"),
+    CHAIR: gettext_lazy("听证主持人"),
+    SYSTEM: gettext_lazy("系统"),
+}
+FOR_HANDLER = frozenset({UNIT_HEAD, HEAD})  # may act for the handling officers
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A finalised document of one of ``kinds`` (records.DocumentKind values), dated on or after the case's
+    ``after`` date when that is set."""
+
+    kinds: tuple[str, ...]
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    leaves: frozenset[str]
+    enters: str | None
+    who: frozenset[str]
+    also: frozenset[str] = frozenset()
+    needs: tuple[Doc, ...] = ()
+
+
+def _step(label, leaves, enters, who, also=frozenset(), needs=()):
+    return Step(label, frozenset(leaves), enters, frozenset(who), frozenset(also), tuple(needs))
+
+
+H = {HANDLER}
+
+STEPS: dict[str, Step] = {
+    "request_filing": _step(gettext_lazy("报请立案"), {S.INTAKE}, S.FILING_REQUESTED, H, FOR_HANDLER),
+    "approve_filing": _step(gettext_lazy("批准立案"), {S.FILING_REQUESTED}, S.INVESTIGATING, {HEAD}),
+    "refuse_filing": _step(gettext_lazy("不予立案"), {S.INTAKE, S.FILING_REQUESTED}, S.NOT_FILED, {HEAD}),
+    "assign_officers": _step(
         gettext_lazy("指派承办人员"),
-        frozenset({S.INTAKE, S.FILING_REQUESTED}) | BEFORE_DECISION,
+        {S.INTAKE, S.FILING_REQUESTED} | BEFORE_DECISION,
         None,
+        {UNIT_HEAD, HEAD},
     ),
-    "add_record": (gettext_lazy("制作调查取证记录"), frozenset({S.INVESTIGATING}), None),
-    "update_draft": (gettext_lazy("修改处理意见"), frozenset({S.INVESTIGATING, S.INVESTIGATED}), None),
-    "close_investigation": (gettext_lazy("调查终结"), frozenset({S.INVESTIGATING}), S.INVESTIGATED),
-    "reopen_investigation": (
+    "decide_recusal": _step(gettext_lazy("决定回避"), LIVE, None, {HEAD}),
+    "add_record": _step(gettext_lazy("制作调查取证记录"), {S.INVESTIGATING}, None, H, FOR_HANDLER),
+    "update_draft": _step(
+        gettext_lazy("填写处理意见"), {S.INVESTIGATING, S.INVESTIGATED}, None, H, FOR_HANDLER
+    ),
+    "close_investigation": _step(gettext_lazy("调查终结"), {S.INVESTIGATING}, S.INVESTIGATED, H, FOR_HANDLER),
+    "reopen_investigation": _step(
         gettext_lazy("补充调查"),
-        frozenset({S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD}),
+        {S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD},
         S.INVESTIGATING,
+        H,
+        FOR_HANDLER,
     ),
-    "issue_notice": (gettext_lazy("事先告知"), frozenset({S.INVESTIGATED}), S.NOTIFIED),
-    "record_statement": (gettext_lazy("记录陈述申辩"), frozenset({S.NOTIFIED}), None),
-    "request_hearing": (gettext_lazy("申请听证"), frozenset({S.NOTIFIED}), S.HEARING_REQUESTED),
-    "schedule_hearing": (gettext_lazy("通知听证"), frozenset({S.HEARING_REQUESTED}), S.HEARING_SCHEDULED),
-    "record_hearing": (gettext_lazy("记录听证"), frozenset({S.HEARING_SCHEDULED}), S.HEARING_HELD),
-    "decide": (gettext_lazy("作出决定"), frozenset({S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD}), S.DECIDED),
-    "serve_decision": (gettext_lazy("送达决定书"), frozenset({S.DECIDED}), S.SERVED),
-    "record_payment": (gettext_lazy("登记缴款"), frozenset({S.SERVED, S.COURT_ENFORCEMENT}), None),
-    "approve_deferral": (gettext_lazy("批准延期或分期缴纳"), frozenset({S.SERVED}), None),
-    "serve_demand": (gettext_lazy("送达催告书"), frozenset({S.SERVED}), None),
-    "apply_court_enforcement": (gettext_lazy("申请法院强制执行"), frozenset({S.SERVED}), S.COURT_ENFORCEMENT),
-    "record_execution": (
-        gettext_lazy("登记执行完毕"),
-        frozenset({S.SERVED, S.COURT_ENFORCEMENT}),
-        S.EXECUTED,
+    # 事先告知 (arts. 44, 63): the finalised 事先告知书, or the 听证告知书 where a hearing may be asked for, made
+    # after the investigation closed (a notice from before a 补充调查 is stale).
+    "issue_notice": _step(
+        gettext_lazy("事先告知"),
+        {S.INVESTIGATED},
+        S.NOTIFIED,
+        H,
+        FOR_HANDLER,
+        (Doc(("prior_notice", "hearing_rights"), after="investigation_closed_on"),),
     ),
-    "close_case": (gettext_lazy("结案"), frozenset({S.SERVED, S.EXECUTED, S.DECIDED}), S.CLOSED),
-    "archive_case": (
-        gettext_lazy("归档"),
-        frozenset({S.CLOSED, S.NOT_FILED, S.REVOKED, S.TERMINATED}),
-        S.ARCHIVED,
+    "record_statement": _step(gettext_lazy("记录陈述申辩"), {S.NOTIFIED}, None, H, FOR_HANDLER),
+    "waive_statement": _step(gettext_lazy("记录放弃陈述申辩"), {S.NOTIFIED}, None, H, FOR_HANDLER),
+    "waive_hearing": _step(gettext_lazy("记录放弃听证"), {S.NOTIFIED}, None, H, FOR_HANDLER),
+    "request_hearing": _step(gettext_lazy("登记听证申请"), {S.NOTIFIED}, S.HEARING_REQUESTED, H, FOR_HANDLER),
+    "late_hearing_request": _step(gettext_lazy("登记逾期听证申请"), {S.NOTIFIED}, None, H, FOR_HANDLER),
+    "schedule_hearing": _step(
+        gettext_lazy("通知听证"), {S.HEARING_REQUESTED}, S.HEARING_SCHEDULED, H, FOR_HANDLER
     ),
-    "revoke_filing": (gettext_lazy("撤销立案"), OPEN_INVESTIGATION, S.REVOKED),
-    "terminate": (
+    # 听证 (art. 64): the 听证通知书 served at least seven working days before (checked by the action).
+    "record_hearing": _step(
+        gettext_lazy("记录听证"),
+        {S.HEARING_SCHEDULED},
+        S.HEARING_HELD,
+        {CHAIR},
+        {HANDLER} | FOR_HANDLER,
+        (Doc(("hearing_notice",), after="hearing_notice_on"),),
+    ),
+    "decide": _step(
+        gettext_lazy("作出决定"), {S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD}, S.DECIDED, {HEAD}
+    ),
+    # 送达 (art. 61): the 送达回执 signed by the recipient (or the refusal noted); electronic service carries its
+    # own proof (the consent and the delivery record) instead.
+    "serve_decision": _step(
+        gettext_lazy("登记送达"),
+        {S.DECIDED},
+        S.SERVED,
+        H,
+        FOR_HANDLER,
+        (Doc(("service_receipt",), after="decided_on"),),
+    ),
+    "record_payment": _step(gettext_lazy("登记缴款"), {S.SERVED, S.COURT_ENFORCEMENT}, None, H, FOR_HANDLER),
+    "approve_deferral": _step(gettext_lazy("批准延期或分期缴纳"), {S.SERVED}, None, {HEAD}),
+    "serve_demand": _step(gettext_lazy("送达催告书"), {S.SERVED}, None, H, FOR_HANDLER),
+    "apply_court_enforcement": _step(
+        gettext_lazy("申请法院强制执行"), {S.SERVED}, S.COURT_ENFORCEMENT, {HEAD}
+    ),
+    "record_execution": _step(
+        gettext_lazy("登记执行完毕"), {S.SERVED, S.COURT_ENFORCEMENT}, S.EXECUTED, H, FOR_HANDLER
+    ),
+    # 结案: the head approves the 结案报告 the handling officers made (the simple procedure's 备案 needs the 当场
+    # 行政处罚决定书 instead, and the unit head may take it).
+    "close_case": _step(
+        gettext_lazy("结案"),
+        {S.SERVED, S.EXECUTED, S.DECIDED},
+        S.CLOSED,
+        {HEAD},
+        needs=(Doc(("closing_report",), after="decided_on"),),
+    ),
+    "archive_case": _step(
+        gettext_lazy("归档"), {S.CLOSED, S.NOT_FILED, S.REVOKED, S.TERMINATED}, S.ARCHIVED, {UNIT_HEAD, HEAD}
+    ),
+    "revoke_filing": _step(gettext_lazy("撤销立案"), OPEN_INVESTIGATION, S.REVOKED, {HEAD}),
+    "terminate": _step(
         gettext_lazy("终止案件"),
         BEFORE_DECISION | {S.DECIDED, S.SERVED, S.COURT_ENFORCEMENT},
         S.TERMINATED,
+        {HEAD},
     ),
-    "suspend": (gettext_lazy("中止调查"), BEFORE_DECISION, None),
-    "resume": (gettext_lazy("恢复调查"), BEFORE_DECISION, None),
-    "extend": (gettext_lazy("延长办案期限"), BEFORE_DECISION, None),
+    "suspend": _step(gettext_lazy("中止调查"), BEFORE_DECISION, None, {HEAD}),
+    "resume": _step(gettext_lazy("恢复调查"), BEFORE_DECISION, None, {HEAD}),
+    "request_extension": _step(gettext_lazy("申请延长办案期限"), BEFORE_DECISION, None, H, FOR_HANDLER),
+    "extend": _step(gettext_lazy("批准延长办案期限"), BEFORE_DECISION, None, {HEAD}),
+    # Steps on the case's file (documents, evidence, review) rather than its state.
+    "change_documents": _step(gettext_lazy("制作、修改文书"), NOT_ARCHIVED, None, H, FOR_HANDLER),
+    "change_hearing_documents": _step(
+        gettext_lazy("制作听证文书"), NOT_ARCHIVED, None, {CHAIR}, {HANDLER} | FOR_HANDLER
+    ),
+    "add_evidence": _step(gettext_lazy("提交证据"), NOT_ARCHIVED - ENDED, None, H, FOR_HANDLER),
+    "submit_review": _step(
+        gettext_lazy("提交法制审核"), {S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD}, None, H, FOR_HANDLER
+    ),
 }
 
-# What the law requires next in each state (for the case page and for refusals).
+# Steps on the case's file, not ledger actions of their own (the documents, evidence and review actions name their
+# own entries).
+FILE_STEPS = frozenset({"change_documents", "change_hearing_documents", "add_evidence", "submit_review"})
+
+# The steps that move a case on, in the order they are offered as "下一步" in each state; the rest of the
+# table's steps allowed in a state are offered as "其他操作".
 NEXT_STEP: dict[str, tuple[str, ...]] = {
     S.INTAKE: ("request_filing", "refuse_filing"),
     S.FILING_REQUESTED: ("approve_filing", "refuse_filing"),
-    S.INVESTIGATING: ("add_record", "close_investigation"),
-    S.INVESTIGATED: ("issue_notice", "decide"),
-    S.NOTIFIED: ("record_statement", "request_hearing", "decide"),
+    S.INVESTIGATING: ("add_record", "update_draft", "close_investigation"),
+    S.INVESTIGATED: ("issue_notice", "submit_review", "decide"),
+    S.NOTIFIED: (
+        "record_statement",
+        "waive_statement",
+        "waive_hearing",
+        "request_hearing",
+        "submit_review",
+        "decide",
+    ),
     S.HEARING_REQUESTED: ("schedule_hearing",),
     S.HEARING_SCHEDULED: ("record_hearing",),
-    S.HEARING_HELD: ("decide",),
-    S.DECIDED: ("serve_decision",),
-    S.SERVED: ("record_payment", "close_case"),
+    S.HEARING_HELD: ("submit_review", "decide"),
+    S.DECIDED: ("serve_decision", "close_case"),
+    S.SERVED: ("record_payment", "record_execution", "close_case"),
     S.COURT_ENFORCEMENT: ("record_execution",),
     S.EXECUTED: ("close_case",),
     S.CLOSED: ("archive_case",),
@@ -91,17 +212,20 @@ NEXT_STEP: dict[str, tuple[str, ...]] = {
     S.ARCHIVED: (),
 }
 
+# Kept for code that reads (label, from, to) triples.
+TRANSITIONS = {name: (s.label, s.leaves, s.enters) for name, s in STEPS.items()}
+
 
 def label(action: str) -> str:
-    return str(TRANSITIONS[action][0])
+    return str(STEPS[action].label)
 
 
 def allowed(state: str, action: str) -> bool:
-    return state in TRANSITIONS[action][1]
+    return state in STEPS[action].leaves
 
 
 def target(state: str, action: str) -> str:
-    to = TRANSITIONS[action][2]
+    to = STEPS[action].enters
     return state if to is None else to
 
 

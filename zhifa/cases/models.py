@@ -135,6 +135,10 @@ class Case(models.Model):
     notice_on = models.DateField(_("事先告知送达日期"), null=True, blank=True)
     hearing_eligible = models.BooleanField(_("可以要求听证"), default=False)
     statement_waived = models.BooleanField(_("当事人明确放弃陈述申辩"), default=False)
+    hearing_waived = models.BooleanField(_("当事人明确放弃听证"), default=False)
+    extension_request = models.JSONField(
+        _("待审批的延长办案期限申请"), null=True, blank=True, help_text=_("天数、理由、申请人、申请日期")
+    )
 
     hearing_requested_on = models.DateField(_("听证申请日期"), null=True, blank=True)
     hearing_notice_on = models.DateField(_("听证通知日期"), null=True, blank=True)

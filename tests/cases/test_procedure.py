@@ -1,0 +1,289 @@
+"""The procedure as a bureau runs it (issue 11): who may take each step, the documents steps need, the party's
+choices as facts, the head's decision page, forms that open with the case's values and to-do lists that hold
+exactly what waits on each role."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from zhifa.cases import access, actions, lifecycle
+from zhifa.cases.choices import PenaltyKind, ServiceMethod, State
+from zhifa.cases.forms import SPECS
+from zhifa.cases.queries import tasks_for
+from zhifa.records import storage
+from zhifa.records.choices import DocumentKind
+from zhifa.records.models import Document
+
+
+def _wait_statement(cw, case):
+    case.refresh_from_db()
+    cw.clock.move_to(dt.date.fromisoformat(case.notice_snapshot["statement_due"]) + dt.timedelta(days=1))
+
+
+def test_the_table_names_who_and_every_step_has_a_form_or_a_page():
+    from zhifa.cases.views import STEP_PAGES
+
+    for name, step in lifecycle.STEPS.items():
+        assert step.who, name
+        assert step.who <= set(lifecycle.WHO_LABELS), name
+        if name not in lifecycle.FILE_STEPS:
+            assert name in SPECS, f"{name} has no form"
+    for state, steps in lifecycle.NEXT_STEP.items():
+        for name in steps:
+            assert state in lifecycle.STEPS[name].leaves, (state, name)
+            assert name in SPECS or name in STEP_PAGES, name
+
+
+def test_a_notice_needs_its_finalised_document(cw):
+    """Seen: issue_notice with only a date recorded 事先告知 on a case with no 事先告知书, and the clocks started."""
+    case = cw.investigate(cw.new_case())
+    with pytest.raises(ValidationError, match="行政处罚事先告知书") as refused:
+        actions.issue_notice(cw.officer, case, served_on=cw.clock.today)
+    assert refused.value.kinds == ("prior_notice",)
+    case.refresh_from_db()
+    assert case.state == State.INVESTIGATED and case.notice_on is None
+    from zhifa.cases import deadlines
+
+    assert deadlines.current(case, deadlines.STATEMENT) is None  # no clock started
+    draft = cw.finalise(case, "prior_notice")
+    actions.issue_notice(cw.officer, case)
+    case.refresh_from_db()
+    assert case.state == State.NOTIFIED and case.notice_snapshot["document"]["number"] == draft.number
+
+
+def test_a_hearing_case_is_told_by_the_hearing_rights_notice(cw):
+    case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000")
+    cw.finalise(case, "prior_notice")
+    with pytest.raises(ValidationError, match="听证告知书"):
+        actions.issue_notice(cw.officer, case)
+    cw.finalise(case, "hearing_rights")
+    actions.issue_notice(cw.officer, case)
+    assert Case_state(case) == State.NOTIFIED
+
+
+def Case_state(case):
+    case.refresh_from_db()
+    return case.state
+
+
+def test_the_page_refuses_and_offers_to_make_the_document(cw, login):
+    case = cw.investigate(cw.new_case())
+    client = login(cw.officer)
+    url = reverse("cases:action", args=[case.pk, "issue_notice"])
+    page = client.get(url).content.decode()
+    assert "行政处罚事先告知书" in page and "尚未定稿" in page
+    assert reverse("records:generate", args=[case.pk]) + "?kind=prior_notice" in page
+    response = client.post(url, {"served_on": cw.clock.today.isoformat()})
+    assert response.status_code == 200 and "须先制作并定稿" in response.content.decode()
+    assert Case_state(case) == State.INVESTIGATED
+
+
+def test_hearing_waiver_alone_keeps_the_statement_and_the_decision_says_so(cw):
+    """Seen: the only way past the hearing period was ticking '放弃陈述申辩', and the decision then said the party
+    waived statement and defence although a statement and a 复核 were on file."""
+    case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000")
+    cw.notice(case)
+    actions.record_statement(cw.officer, case, content="当事人称已整改", recheck="经复核，维持拟处罚意见。")
+    with pytest.raises(ValidationError, match="听证申请期限"):
+        actions.decide(cw.head, case)
+    with pytest.raises(ValidationError, match="签名"):
+        actions.waive_hearing(cw.officer, case)  # neither the party's signature nor a refusal noted
+    actions.waive_hearing(cw.officer, case, signer="李康宁")
+    case.refresh_from_db()
+    assert case.hearing_waived and not case.statement_waived
+    _approve(cw, case)
+    actions.decide(cw.head, case)
+    doc = cw.finalise(case, "penalty_decision")
+    text = _pdf_text(doc)
+    assert "当事人称已整改" in text and "经复核" in text
+    assert "明确表示放弃听证的权利" in text
+    assert "放弃陈述和申辩" not in text
+
+
+def _approve(cw, case):
+    from zhifa.review.queries import review_reasons
+
+    if review_reasons(case):
+        from tests.review.conftest import approve
+
+        approve(cw, case)
+
+
+def _pdf_text(doc):
+    from tests.records.conftest import pdftotext
+
+    return pdftotext(storage.read(doc.pdf_name, doc.pdf_sha256)).replace("\n", "")
+
+
+@pytest.mark.parametrize("choice", ["waived_statement", "silent", "late_hearing"])
+def test_the_decision_paragraph_is_written_from_the_facts(cw, choice):
+    hearing = choice == "late_hearing"
+    case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000" if hearing else "5000")
+    cw.notice(case)
+    case.refresh_from_db()
+    if choice == "waived_statement":
+        actions.waive_statement(cw.officer, case, refusal_note="当事人口头表示放弃，拒绝签名，见证人王五。")
+    else:
+        cw.clock.move_to(
+            dt.date.fromisoformat(case.notice_snapshot["hearing_request_due" if hearing else "statement_due"])
+            + dt.timedelta(days=1)
+        )
+    if hearing:
+        with pytest.raises(ValidationError, match="逾期听证申请"):
+            actions.request_hearing(cw.officer, case, signer="李康宁")
+        actions.late_hearing_request(cw.officer, case, requested_on=cw.clock.today, signer="李康宁")
+    _approve(cw, case)
+    actions.decide(cw.head, case)
+    text = _pdf_text(cw.finalise(case, "penalty_decision"))
+    expected = {
+        "waived_statement": ["明确表示放弃陈述和申辩的权利"],
+        "silent": ["在规定期限内未提出陈述和申辩"],
+        "late_hearing": ["已超过法定期限，视为放弃听证权利", "在规定期限内未提出陈述和申辩"],
+    }[choice]
+    for words in expected:
+        assert words in text, (choice, words)
+    if choice != "waived_statement":
+        assert "放弃陈述和申辩" not in text
+
+
+def test_service_closing_and_hearing_need_their_documents(cw):
+    case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000")
+    cw.notice(case)
+    actions.request_hearing(cw.officer, case, requested_on=cw.clock.today, signer="李康宁")
+    actions.schedule_hearing(
+        cw.officer, case, hearing_on=dt.date(2026, 6, 17), place="听证室", chair=cw.reviewer
+    )
+    cw.clock.move_to(dt.date(2026, 6, 17))
+    with pytest.raises(ValidationError, match="行政处罚听证通知书"):
+        actions.record_hearing(cw.reviewer, case, record="……", opinion="……")
+    # a notice made too late (less than seven working days before the hearing) does not count
+    cw.finalise(case, "hearing_notice")
+    with pytest.raises(ValidationError, match="不足七个工作日"):
+        actions.record_hearing(cw.reviewer, case, record="……", opinion="……")
+
+
+def test_service_and_closing_refused_without_their_documents(cw):
+    case = cw.investigate(cw.new_case())
+    cw.notice(case)
+    _wait_statement(cw, case)
+    actions.decide(cw.head, case)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError, match="送达回执"):
+        actions.serve_decision(
+            cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁"
+        )
+    # electronic service carries its own proof
+    actions.serve_decision(
+        cw.officer,
+        case,
+        method=ServiceMethod.ELECTRONIC,
+        delivered_on=cw.clock.today,
+        consent="送达地址确认书",
+    )
+    from decimal import Decimal
+
+    from zhifa.cases.choices import PaymentKind
+
+    actions.record_payment(
+        cw.officer,
+        case,
+        kind=PaymentKind.FINE,
+        amount=Decimal("5000"),
+        paid_on=cw.clock.today,
+        receipt_number="1",
+    )
+    with pytest.raises(ValidationError, match="结案报告"):
+        actions.close_case(cw.head, case, report="已履行")
+    with pytest.raises(PermissionDenied):  # the officer makes the report; the head approves the closing
+        actions.close_case(cw.officer, case, report="已履行")
+    cw.finalise(case, "closing_report", {"result": "罚款已缴清，予以结案。"})
+    actions.close_case(cw.head, case)
+    case.refresh_from_db()
+    assert case.state == State.CLOSED and case.close_report == "罚款已缴清，予以结案。"
+
+
+def test_each_role_is_offered_exactly_its_steps(cw, login):
+    """Seen: an officer's 工作台 listed 作出决定 and the case page offered 结案; the head's list held only 待批准立案."""
+    case = cw.investigate(cw.new_case(), outcome="no_penalty_minor")
+    officer_tasks = " ".join(t["label"] for t in tasks_for(cw.officer))
+    head_tasks = " ".join(t["label"] for t in tasks_for(cw.head))
+    assert case.reference not in officer_tasks or "作出决定" not in officer_tasks
+    assert case.reference in head_tasks and "作出决定" in head_tasks
+    page = login(cw.officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:action", args=[case.pk, "decide"]) not in page
+    assert login(cw.officer).get(reverse("cases:action", args=[case.pk, "decide"])).status_code == 403
+    head_page = login(cw.head).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:action", args=[case.pk, "decide"]) in head_page
+    # the extension: the officers ask, the head's list holds it, the head approves from a form opened with it
+    actions.request_extension(cw.officer, case, days=30, reason="需补充鉴定")
+    assert "批准延长办案期限" in " ".join(t["label"] for t in tasks_for(cw.head))
+    assert "批准延长办案期限" not in " ".join(t["label"] for t in tasks_for(cw.officer))
+    form = login(cw.head).get(reverse("cases:action", args=[case.pk, "extend"])).content.decode()
+    assert "需补充鉴定" in form and 'value="30"' in form
+    actions.extend(cw.head, case, days=30, reason="需补充鉴定")
+    assert "批准延长办案期限" not in " ".join(t["label"] for t in tasks_for(cw.head))
+    actions.decide(cw.head, case)
+    cw.finalise(case, "service_receipt")
+    actions.serve_decision(
+        cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁"
+    )
+    assert "制作结案报告" in " ".join(t["label"] for t in tasks_for(cw.officer))
+    assert case.reference not in " ".join(
+        t["label"] for t in tasks_for(cw.head)
+    )  # the report is not made yet
+    cw.finalise(case, "closing_report", {"result": "不予处罚决定已送达。"})
+    assert "结案" in " ".join(t["label"] for t in tasks_for(cw.head))
+    case.refresh_from_db()
+    assert not access.may(cw.officer, case, "close_case") and access.may(cw.head, case, "close_case")
+
+
+def test_forms_open_with_the_current_values_and_only_in_their_state(cw, login):
+    """Seen: update_draft showed empty fields although a draft existed; in 已事先告知 it was offered, then refused."""
+    case = cw.investigate(cw.new_case())
+    client = login(cw.officer)
+    form = client.get(reverse("cases:action", args=[case.pk, "update_draft"])).content.decode()
+    assert "未取得执业许可证擅自执业。" in form and "5000" in form and "首次违法，一般情节" in form
+    cw.notice(case)
+    assert client.get(reverse("cases:action", args=[case.pk, "update_draft"])).status_code == 403
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:action", args=[case.pk, "update_draft"]) not in page
+
+
+def test_the_head_decides_from_a_page_that_shows_what_is_decided(cw, login):
+    case = cw.investigate(cw.new_case())
+    cw.notice(case)
+    actions.record_statement(cw.officer, case, content="当事人称已整改", recheck="经复核，维持。")
+    client = login(cw.head)
+    url = reverse("cases:action", args=[case.pk, "decide"])
+    page = client.get(url).content.decode()
+    for words in (
+        "警告，罚款人民币5000",
+        "未取得执业许可证擅自执业。",
+        "当事人称已整改",
+        "经复核，维持。",
+        "法制审核",
+    ):
+        assert words.replace("人民币5000", "") in page, words
+    digest = actions.brief_digest(case)
+    assert digest in page
+    # the draft changed after the head opened the page: the signature on the stale page is refused
+    from zhifa.cases.models import Case
+    from zhifa.ledger.tracking import unrecorded_writes
+
+    with unrecorded_writes():
+        Case.objects.filter(pk=case.pk).update(discretion="改过的裁量说明")
+    response = client.post(url, {"seen": digest})
+    assert response.status_code == 200 and "已被修改" in response.content.decode()
+    assert Case_state(case) == State.NOTIFIED
+    # the API returns the same digest the page carries
+    api = client.post(f"/api/v1/cases/{case.pk}/decide/", {"seen": "0" * 64}, content_type="application/json")
+    assert api.status_code == 400
+
+
+def test_no_actor_is_refused(cw):
+    case = cw.new_case()
+    with pytest.raises(PermissionDenied):
+        actions.request_filing(None, case)
+    assert Document.objects.filter(case=case).count() == 0 and DocumentKind.PRIOR_NOTICE
