@@ -439,6 +439,9 @@ def test_a_demand_waits_for_the_payment_period(served):
 def test_archived_cases_take_no_new_documents(cw):
     case = cw.new_case()
     case_actions.refuse_filing(cw.head, case, reason="不属于本机关管辖")
+    from zhifa.records.demo import complete_file
+
+    complete_file(case, [cw.officer, cw.officer2])  # the 案件受理记录 the archive needs
     case_actions.archive_case(cw.head, case)
     with pytest.raises(ValidationError, match="已归档"):
         actions.generate_document(cw.officer, case, kind=DocumentKind.INTAKE_RECORD)

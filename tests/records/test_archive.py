@@ -13,6 +13,7 @@ from zhifa.cases import actions as case_actions
 from zhifa.core.errors import RuleViolation
 from zhifa.ledger import notes
 from zhifa.records import archive, evidence, ingest, verify_archive
+from zhifa.records.demo import complete_file
 from zhifa.records.models import Evidence
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -43,10 +44,13 @@ def case(cw, tmp_path):
 
 
 def test_archive_needs_a_closed_case_and_makes_it_read_only(cw, case, tmp_path):
-    with pytest.raises(RuleViolation, match="结案"):
+    with pytest.raises(RuleViolation, match="归档"):
         archive.archive_case(cw.head, case)
     case_actions.terminate(cw.head, case, reason="违法事实不能成立")
     case.refresh_from_db()
+    with pytest.raises(RuleViolation, match="缺少已定稿的《立案报告》"):  # a terminated case keeps its filing
+        archive.archive_case(cw.head, case)
+    complete_file(case, [cw.officer, cw.officer2])
     archived = archive.archive_case(cw.head, case)
     assert archived.state == "archived"
     path = tmp_path / "late"
@@ -65,13 +69,14 @@ def test_archive_needs_a_closed_case_and_makes_it_read_only(cw, case, tmp_path):
 
 def test_package_verifies_offline_and_fails_after_one_byte(cw, case, tmp_path):
     case_actions.terminate(cw.head, case, reason="违法事实不能成立")
+    complete_file(case, [cw.officer, cw.officer2])
     case.refresh_from_db()
     archive.archive_case(cw.head, case)
     case.refresh_from_db()
     out = tmp_path / "case.zip"
     with open(out, "wb") as fh:
         manifest = archive.package(case, fh)
-    assert [row["title"] for row in manifest["index"]] == ["书证：书证1", "书证：书证2"]
+    assert [row["title"] for row in manifest["index"]] == ["立案报告", "书证：书证1", "书证：书证2"]
     assert manifest["retention_years"] == 30
     with zipfile.ZipFile(out) as z:
         key = notes.parse_vkey(z.read("ledger/agency.pub").decode())
@@ -80,7 +85,7 @@ def test_package_verifies_offline_and_fails_after_one_byte(cw, case, tmp_path):
     # change one byte of one evidence file inside the package
     with zipfile.ZipFile(out) as z:
         contents = {name: z.read(name) for name in z.namelist()}
-    target = manifest["index"][0]["path"]
+    target = manifest["index"][1]["path"]
     changed = bytearray(contents[target])
     changed[3] ^= 1
     contents[target] = bytes(changed)
@@ -92,7 +97,7 @@ def test_package_verifies_offline_and_fails_after_one_byte(cw, case, tmp_path):
     assert len(problems) == 1 and "SHA-256不一致" in problems[0]
     # a manifest rewritten to the changed file's hash is caught by the ledger
     m = json.loads(contents["manifest.json"])
-    m["index"][0]["sha256"] = hashlib.sha256(contents[target]).hexdigest()
+    m["index"][1]["sha256"] = hashlib.sha256(contents[target]).hexdigest()
     contents["manifest.json"] = json.dumps(m).encode()
     with zipfile.ZipFile(bad, "w") as z:
         for name, data in contents.items():
@@ -129,6 +134,12 @@ def test_case_file_page(cw, case, client):
     case.refresh_from_db()
     assert case.state != "archived"
     client.force_login(cw.head)
+    page = client.get(url).content.decode()
+    assert "归档前尚需" in page and "缺少已定稿的《立案报告》" in page
+    client.post(url)  # the file is not complete
+    case.refresh_from_db()
+    assert case.state != "archived"
+    complete_file(case, [cw.officer, cw.officer2])
     client.post(url)
     case.refresh_from_db()
     assert case.state == "archived"

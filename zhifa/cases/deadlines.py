@@ -62,8 +62,37 @@ def current(target, code: str) -> Deadline | None:
 
 def meet(actor, target, code: str, on: dt.date) -> None:
     deadline = current(target, code)
-    if deadline is not None and deadline.met_on is None:
+    if deadline is not None and deadline.met_on is None and deadline.ended_on is None:
         wd_actions.meet_deadline(actor, deadline, on=on)
+
+
+def _of_case_qs(case):
+    """Every deadline of the case: its own, its records' (preservation, seizure) and its review rounds'."""
+    from django.apps import apps
+
+    from .models import CaseRecord
+
+    qs = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(case), object_id=case.pk
+    ) | Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(CaseRecord),
+        object_id__in=list(case.records.values_list("pk", flat=True)),
+    )
+    if apps.is_installed("zhifa.review"):
+        from zhifa.review.models import Submission
+
+        qs = qs | Deadline.objects.filter(
+            content_type=ContentType.objects.get_for_model(Submission),
+            object_id__in=list(Submission.objects.filter(case=case).values_list("pk", flat=True)),
+        )
+    return qs
+
+
+def end_running(actor, case, on: dt.date, reason: str) -> list[Deadline]:
+    """The case ended (撤销立案、终止、不予立案、结案、归档): every deadline of it still running stops, with the
+    reason, so none shows as 进行中 or 已超期 again. Call inside the case action's transaction."""
+    running = _of_case_qs(case).filter(met_on__isnull=True, ended_on__isnull=True).order_by("id")
+    return [wd_actions.end_deadline(actor, d, on=on, reason=reason) for d in running]
 
 
 def decision_due(case) -> dt.date | None:
@@ -92,4 +121,4 @@ def of_case(case) -> list[dict]:
     qs = Deadline.objects.filter(content_type=ct_case, object_id=case.pk) | Deadline.objects.filter(
         content_type=ct_record, object_id__in=record_ids
     )
-    return wd_queries.with_state(qs.select_related("kind").order_by("met_on", "due", "id"))
+    return wd_queries.with_state(qs.select_related("kind").order_by("met_on", "ended_on", "due", "id"))

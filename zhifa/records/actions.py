@@ -39,13 +39,15 @@ STORAGE_PREFIX = "records/documents"
 
 def _require_change(actor: Person, case: Case, kind: str | None = None) -> None:
     """The handling officers change their case's documents; the unit head and agency head may too."""
-    from zhifa.cases.actions import _require_handler
+    from zhifa.cases import access
+
+    from .archive import refuse_if_archived
 
     if actor is None:
         raise ActionDenied(_("请先登录。"))
-    if kind in HEARING_KINDS and case.hearing_chair_id == actor.pk:
-        return
-    _require_handler(actor, case)
+    refuse_if_archived(case)  # an archived file is read-only: nothing is signed, generated or uploaded
+    step = "change_hearing_documents" if kind in HEARING_KINDS else "change_documents"
+    access.require(actor, case, step, documents=False)
 
 
 def _signer_role(actor: Person, case: Case, kind: str) -> str:

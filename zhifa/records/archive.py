@@ -2,9 +2,16 @@
 
 The 卷内目录 lists the case's finalised documents in the legal order (the order of ``kinds.KINDS``, which follows
 the procedure: intake, filing, investigation, notice, decision, service, execution, closing), then the evidence
-in the order it was collected. ``archive_case`` archives a closed case (the case becomes read-only) and records
-the retention period; ``package`` builds the zip a records office keeps: the PDFs, the evidence files, the
-卷内目录, a manifest with every SHA-256 and the ledger proof bundles of the case, its documents and its evidence,
+in the order it was collected. The 法制审核意见书 of each concluded review round stands before the decision.
+
+``archive_case`` is the one archive action (the case page, the API and the 案卷 page all end in it): the file is
+checked against ``REQUIRED``, the list of documents the case's procedure path produces (``procedure_path``), no
+draft may remain, every evidence file's fixity is checked; the state change, the retention period with the
+卷内目录 (``records.archive_case``) and the end of the case's running deadlines are written in one transaction.
+After it nothing of the case can be signed, generated or uploaded (``refuse_if_archived``).
+
+``package`` builds the zip a records office keeps: the PDFs, the evidence files, the 卷内目录, a manifest with
+every SHA-256 and the ledger proof bundles of the case, its documents, its review opinions and its evidence,
 which ``verify_archive.py`` checks offline with the agency's public key alone.
 """
 
@@ -16,14 +23,15 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.cases.choices import Procedure, State
+from zhifa.cases.choices import Outcome, Procedure, RecordKind, State
 from zhifa.core.errors import RuleViolation
+from zhifa.core.snapshot import object_kind
 
 from . import kinds, storage
+from .choices import DocumentKind as K
 from .choices import DocumentState
 from .models import Document, Evidence
 
@@ -35,6 +43,162 @@ DEFAULT_RETENTION = {Procedure.GENERAL: 30, Procedure.SIMPLE: 10}
 def retention_years(case) -> int:
     table = {**DEFAULT_RETENTION, **(getattr(settings, "RECORDS_RETENTION_YEARS", None) or {})}
     return int(table.get(case.procedure, 30))
+
+
+# What each procedure path must hold ------------------------------------------------------------------------------
+# One entry per required document; a tuple inside is a choice (any one of them, finalised, will do). The path is
+# decided from the case's facts (``procedure_path``). Documents that depend on what happened in the case rather
+# than on the path (the 法制审核意见书 where a review was held, the decisions on 先行登记保存 and 查封扣押 where
+# those measures were taken) are added by ``required_items``.
+
+INVESTIGATION_RECORD = (
+    K.ONSITE_RECORD,
+    K.INQUIRY_RECORD,
+)  # 调查取证 (art. 55): at least one record made on site
+NOTICE = (
+    K.PRIOR_NOTICE,
+    K.HEARING_RIGHTS,
+)  # 事先告知 (art. 44), by the 听证告知书 where a hearing could be asked
+
+REQUIRED: dict[str, tuple] = {
+    # 普通程序，给予行政处罚: 立案 (art. 54), 调查取证 (art. 55), 调查终结 (art. 57), 事先告知 (art. 44), 决定
+    # (art. 59), 送达 (art. 61), 结案.
+    "general": (
+        K.FILING_REPORT,
+        INVESTIGATION_RECORD,
+        K.INVESTIGATION_REPORT,
+        NOTICE,
+        K.PENALTY_DECISION,
+        K.SERVICE_RECEIPT,
+        K.CLOSING_REPORT,
+    ),
+    # 举行听证的: 另有听证通知书、听证笔录、听证意见书 (art. 64).
+    "hearing": (
+        K.FILING_REPORT,
+        INVESTIGATION_RECORD,
+        K.INVESTIGATION_REPORT,
+        NOTICE,
+        K.HEARING_NOTICE,
+        K.HEARING_RECORD,
+        K.HEARING_REPORT,
+        K.PENALTY_DECISION,
+        K.SERVICE_RECEIPT,
+        K.CLOSING_REPORT,
+    ),
+    # 简易程序: 当场行政处罚决定书，当事人签收 (arts. 51–52)；结案即备案.
+    "simple": (K.ON_THE_SPOT_DECISION, K.CLOSING_REPORT),
+    # 不予行政处罚 (art. 57 (2)(3)): 不予行政处罚决定书，送达.
+    "no_penalty": (
+        K.FILING_REPORT,
+        INVESTIGATION_RECORD,
+        K.INVESTIGATION_REPORT,
+        K.NO_PENALTY_DECISION,
+        K.SERVICE_RECEIPT,
+        K.CLOSING_REPORT,
+    ),
+    # 移送司法机关 (arts. 27, 57 (4)): 案件移送书.
+    "transfer": (
+        K.FILING_REPORT,
+        INVESTIGATION_RECORD,
+        K.INVESTIGATION_REPORT,
+        K.TRANSFER_LETTER,
+        K.CLOSING_REPORT,
+    ),
+    # 不予立案: 案件受理记录 records the head's decision not to file, with the reason.
+    "not_filed": (K.INTAKE_RECORD,),
+    # 撤销立案、终止: the 立案报告 of the filing that ends, with the head's opinion.
+    "revoked": (K.FILING_REPORT,),
+    "terminated": (K.FILING_REPORT,),
+}
+
+# Records whose measure needs its decision document in the file (art. 56; 行政强制法 art. 24).
+RECORD_DOCUMENTS = {
+    RecordKind.PRESERVATION: K.PRESERVATION_DECISION,
+    RecordKind.SEIZURE: K.SEIZURE_DECISION,
+}
+# The review rounds whose 法制审核意见书 belongs in the file: the concluded ones.
+CONCLUDED_REVIEW = ("approved", "problems", "accepted_by_coordination")
+PASSED_REVIEW = ("approved", "accepted_by_coordination")
+
+
+def procedure_path(case) -> str:
+    """The procedure path the case took, from its facts (the state it ended in, the procedure, the outcome and
+    whether a hearing was held)."""
+    if case.state == State.NOT_FILED:
+        return "not_filed"
+    if case.state == State.REVOKED:
+        return "revoked"
+    if case.state == State.TERMINATED:
+        return "terminated"
+    if case.procedure == Procedure.SIMPLE:
+        return "simple"
+    if case.outcome == Outcome.TRANSFER:
+        return "transfer"
+    if case.outcome in (Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_UNPROVEN):
+        return "no_penalty"
+    if case.hearing_on or case.records.filter(kind=RecordKind.HEARING).exists():
+        return "hearing"
+    return "general"
+
+
+def _label(kind) -> str:
+    return f"《{K(kind).label}》"
+
+
+def _latest_final(case) -> list[Document]:
+    docs = list(Document.objects.filter(case=case, state=DocumentState.FINAL))
+    replaced = {d.supersedes_id for d in docs if d.supersedes_id}
+    return [d for d in docs if d.pk not in replaced]
+
+
+def missing(case, path: str | None = None) -> list[str]:
+    """Everything that keeps the file from being archived, each by name (empty: the file is complete)."""
+    from zhifa.review.models import Discussion, Submission
+
+    path = path or procedure_path(case)
+    have = {d.kind for d in _latest_final(case)}
+    problems: list[str] = []
+    needed = list(REQUIRED[path])
+    for record_kind, kind in RECORD_DOCUMENTS.items():
+        if path not in ("not_filed", "simple") and case.records.filter(kind=record_kind).exists():
+            needed.append(kind)
+    for item in needed:
+        choice = item if isinstance(item, tuple) else (item,)
+        if not have & set(choice):
+            problems.append(_("缺少已定稿的%(kind)s") % {"kind": _("或").join(_label(k) for k in choice)})
+    submissions = list(Submission.objects.filter(case=case))
+    decided = path in ("general", "hearing", "no_penalty", "transfer")
+    if any(s.state == "pending" for s in submissions):
+        problems.append(_("法制审核尚未审结"))
+    elif decided and submissions and not any(s.state in PASSED_REVIEW for s in submissions):
+        problems.append(_("缺少法制审核意见书（法制审核未通过）"))
+    elif decided and not submissions and _review_required(case):
+        problems.append(_("缺少法制审核意见书（本案须经法制审核）"))
+    if Discussion.objects.filter(case=case, state="open").exists():
+        problems.append(_("集体讨论尚未作出结论"))
+    drafts = Document.objects.filter(case=case, state=DocumentState.DRAFT).order_by("id")
+    for doc in drafts:
+        problems.append(_("%(kind)s仍是草稿，请定稿或作废") % {"kind": _label(doc.kind)})
+    for ev in Evidence.objects.filter(case=case, fixity_ok=False).order_by("id"):
+        problems.append(
+            _("证据“%(name)s”存储完整性校验未通过（文件缺失或被改动）") % {"name": ev.description}
+        )
+    return problems
+
+
+def _review_required(case) -> bool:
+    from zhifa.review import queries as review_queries
+
+    try:
+        return bool(review_queries.review_reasons(case))
+    except Exception:  # a case without the facts the review list reads (never decided) needs no review
+        return False
+
+
+def refuse_if_archived(case) -> None:
+    """The one check every action on a case's documents, evidence and uploads makes: an archived file is read-only."""
+    if case.state == State.ARCHIVED:
+        raise RuleViolation(_("案件已归档，案卷只读：不能再签名、制作、修改文书或上传证据。"))
 
 
 def _pages(data: bytes) -> int | None:
@@ -57,29 +221,65 @@ class IndexRow:
     sha256: str
     size: int
     obj: object
+    file_name: str = ""
+
+
+def _sources(case) -> list[tuple[tuple, str, str, str, object, str, str]]:
+    """(sort key, title, number, date, object, stored file, sha256) of every finalised paper of the file."""
+    order = {kind: i for i, kind in enumerate(kinds.KINDS)}
+    out = []
+    for doc in _latest_final(case):
+        out.append(
+            (
+                (order.get(doc.kind, len(order)), doc.dated, 0, doc.pk),
+                str(doc.get_kind_display()),
+                doc.number,
+                doc.dated,
+                doc,
+                doc.pdf_name,
+                doc.pdf_sha256,
+            )
+        )
+    from zhifa.review.models import Submission
+
+    # 法制审核意见书 (art. 58): after the notice and hearing papers, before the decision it cleared.
+    before_decision = order[K.PENALTY_DECISION] - 0.5
+    for sub in Submission.objects.filter(case=case).exclude(pdf_name="").order_by("round"):
+        day = timezone.localdate(sub.decided_at or sub.submitted_at)
+        out.append(
+            (
+                (before_decision, day, 1, sub.pk),
+                _("法制审核意见书"),
+                sub.number,
+                day,
+                sub,
+                sub.pdf_name,
+                sub.pdf_sha256,
+            )
+        )
+    out.sort(key=lambda row: row[0])
+    return out
 
 
 def index(case) -> list[IndexRow]:
-    """卷内目录: finalised documents (the latest version of each) in the legal order, then the evidence."""
-    order = {kind: i for i, kind in enumerate(kinds.KINDS)}
-    docs = list(Document.objects.filter(case=case, state=DocumentState.FINAL))
-    replaced = {d.supersedes_id for d in docs if d.supersedes_id}
-    docs = [d for d in docs if d.pk not in replaced]
-    docs.sort(key=lambda d: (order.get(d.kind, len(order)), d.dated, d.pk))
+    """卷内目录: finalised documents (the latest version of each) and the 法制审核意见书 in the legal order, then
+    the evidence."""
     rows: list[IndexRow] = []
-    for doc in docs:
-        data = storage.read(doc.pdf_name)
+    for _key, title, number, day, obj, name, sha in _sources(case):
+        data = storage.read(name)
+        kind = obj.kind if isinstance(obj, Document) else "legal_review_opinion"
         rows.append(
             IndexRow(
                 len(rows) + 1,
-                str(doc.get_kind_display()),
-                doc.number,
-                doc.dated.isoformat(),
+                title,
+                number,
+                day.isoformat(),
                 _pages(data),
-                f"documents/{len(rows) + 1:03d}-{doc.kind}.pdf",
-                doc.pdf_sha256,
+                f"documents/{len(rows) + 1:03d}-{kind}.pdf",
+                sha,
                 len(data),
-                doc,
+                obj,
+                name,
             )
         )
     for ev in Evidence.objects.filter(case=case).order_by("collected_at", "id"):
@@ -95,6 +295,7 @@ def index(case) -> list[IndexRow]:
                 ev.sha256,
                 ev.size,
                 ev,
+                ev.file_name,
             )
         )
     return rows
@@ -105,14 +306,30 @@ def check_archivable(case) -> None:
         raise RuleViolation(_("案件结案（或终止、撤销立案）后方可归档。"))
 
 
-@transaction.atomic
-def archive_case(actor, case):
-    """归档: the case (closed) becomes read-only; the retention period is recorded in the ledger."""
-    from zhifa.cases import actions as case_actions
-    from zhifa.ledger import actions as ledger
+def check_complete(actor, case, path: str) -> None:
+    """Refuse to archive an incomplete file, naming everything missing. Evidence never checked yet is re-hashed
+    now (its result recorded), so every evidence file's fixity is checked when the file closes."""
+    from . import evidence
 
-    check_archivable(case)
-    case = case_actions.archive_case(actor, case)
+    evidence.check_case_fixity(actor, case)
+    problems = missing(case, path)
+    if problems:
+        raise RuleViolation(
+            _("案卷不完整，不能归档：%(items)s。") % {"items": "；".join(str(p) for p in problems)}
+        )
+
+
+def record_archive(actor, case) -> None:
+    """In the archive action's transaction: issue the 法制审核意见书 of each concluded review round not yet issued,
+    and record the retention period with the 卷内目录 (``records.archive_case``)."""
+    from zhifa.ledger import actions as ledger
+    from zhifa.review import actions as review_actions
+    from zhifa.review.models import Submission
+
+    for sub in Submission.objects.filter(case=case, state__in=CONCLUDED_REVIEW, pdf_name="").exclude(
+        number=""
+    ):
+        review_actions.issue_opinion_document(actor, sub)
     rows = index(case)
     ledger.append(
         agency=case.agency,
@@ -123,9 +340,15 @@ def archive_case(actor, case):
             "retention_years": retention_years(case),
             "index": [[r.number, r.title, r.sha256] for r in rows],
         },
-        files=[(r.obj.pdf_name if isinstance(r.obj, Document) else r.obj.file_name, r.sha256) for r in rows],
+        files=[(r.file_name, r.sha256) for r in rows],
     )
-    return case
+
+
+def archive_case(actor, case):
+    """归档 from the 案卷 page: the one archive action, ``cases.actions.archive_case``."""
+    from zhifa.cases import actions as case_actions
+
+    return case_actions.archive_case(actor, case)
 
 
 def package(case, out) -> dict:
@@ -161,15 +384,11 @@ def package(case, out) -> dict:
         "bundles": [],
         "created_at": timezone.now().isoformat(),
     }
-    objects = [("cases.case", str(case.pk))] + [
-        ("records.document" if isinstance(r.obj, Document) else "records.evidence", str(r.obj.pk))
-        for r in rows
-    ]
+    objects = [("cases.case", str(case.pk))] + [(object_kind(r.obj), str(r.obj.pk)) for r in rows]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
         for r in rows:
-            name = r.obj.pdf_name if isinstance(r.obj, Document) else r.obj.file_name
             with (
-                storage.default_storage.open(name, "rb") as src,
+                storage.default_storage.open(r.file_name, "rb") as src,
                 z.open(r.path, "w", force_zip64=True) as dst,
             ):
                 while block := src.read(storage.CHUNK):

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.cases.choices import RecordKind, State
+from zhifa.cases.choices import RecordKind
 from zhifa.core.errors import RuleViolation
 from zhifa.core.snapshot import snapshot
 from zhifa.ledger import actions as ledger
@@ -34,14 +34,16 @@ PREFIX = "evidence"
 
 
 def _require_handler(actor, case) -> None:
-    from zhifa.cases.actions import _require_handler as require
+    from zhifa.cases import access
 
-    require(actor, case)
+    _check_case_open(case)
+    access.require(actor, case, "add_evidence", documents=False)
 
 
 def _check_case_open(case) -> None:
-    if case.state == State.ARCHIVED:
-        raise RuleViolation(_("案件已归档，案卷只读，不能再添加证据。"))
+    from .archive import refuse_if_archived
+
+    refuse_if_archived(case)
 
 
 def _append(agency, actor, action: str, obj, files=(), **extra) -> None:
@@ -102,7 +104,7 @@ def add_evidence(actor, case, *, received: ingest.Received, **meta) -> Evidence:
     """登记证据: the file is complete on local disk (hashed as it arrived); type it from its bytes, store it under its
     hash, and make the row with its ledger entry. A refused file leaves nothing behind (the caller removes the
     temporary file; nothing reached the storage)."""
-    from zhifa.cases.actions import _lock
+    from zhifa.cases.access import lock as _lock
 
     case = _lock(case)
     _require_handler(actor, case)
@@ -147,7 +149,7 @@ def add_evidence(actor, case, *, received: ingest.Received, **meta) -> Evidence:
 @transaction.atomic
 def start_upload(actor, case, *, size: int, original_name: str = "", sha256: str = "") -> EvidenceUpload:
     """Open a resumable upload of ``size`` bytes for the case (no evidence row until it is finished)."""
-    from zhifa.cases.actions import _lock
+    from zhifa.cases.access import lock as _lock
 
     case = _lock(case)
     _require_handler(actor, case)
@@ -181,6 +183,7 @@ def _open_upload(actor, upload_id) -> EvidenceUpload:
         raise Http404
     if upload.state != UploadState.OPEN:
         raise RuleViolation(_("该上传已结束，请重新开始上传。"))
+    _check_case_open(upload.case)
     return upload
 
 
@@ -341,31 +344,41 @@ def check_fixity(limit: int | None = None) -> list[dict]:
             F("fixity_checked_at").asc(nulls_first=True), "id"
         )[:limit]
     )
-    results = []
-    for evidence in batch:
-        found = storage.rehash(evidence.file_name)
-        ok = found is not None and found == (evidence.sha256, evidence.size)
-        status = "ok" if ok else ("missing" if found is None else "mismatch")
-        now = timezone.now()
-        with transaction.atomic():
-            Evidence.objects.filter(pk=evidence.pk).update(fixity_checked_at=now, fixity_ok=ok)
-            ledger.append(
-                agency=evidence.agency,
-                actor=None,
-                action="records.fixity_check",
-                obj=evidence,
-                payload={
-                    "case": evidence.case_id,
-                    "file": evidence.file_name,
-                    "sha256": evidence.sha256,
-                    "result": status,
-                    "found": found[0] if found else None,
-                },
-            )
-        if not ok:
-            log.error("fixity: evidence %s (%s) is %s", evidence.pk, evidence.file_name, status)
-        results.append({"evidence": evidence.pk, "file": evidence.file_name, "result": status})
+    results = [_check_one(evidence) for evidence in batch]
     return results + check_document_fixity(limit)
+
+
+def _check_one(evidence: Evidence, actor=None) -> dict:
+    found = storage.rehash(evidence.file_name)
+    ok = found is not None and found == (evidence.sha256, evidence.size)
+    status = "ok" if ok else ("missing" if found is None else "mismatch")
+    now = timezone.now()
+    with transaction.atomic():
+        Evidence.objects.filter(pk=evidence.pk).update(fixity_checked_at=now, fixity_ok=ok)
+        evidence.fixity_checked_at, evidence.fixity_ok = now, ok
+        ledger.append(
+            agency=evidence.agency,
+            actor=actor,
+            action="records.fixity_check",
+            obj=evidence,
+            payload={
+                "case": evidence.case_id,
+                "file": evidence.file_name,
+                "sha256": evidence.sha256,
+                "result": status,
+                "found": found[0] if found else None,
+            },
+        )
+    if not ok:
+        log.error("fixity: evidence %s (%s) is %s", evidence.pk, evidence.file_name, status)
+    return {"evidence": evidence.pk, "file": evidence.file_name, "result": status}
+
+
+def check_case_fixity(actor, case) -> list[dict]:
+    """Before the file is archived: re-hash each evidence file of ``case`` not yet checked, or whose last check
+    failed, and record the result (the archive refuses while any is missing or changed)."""
+    batch = Evidence.objects.filter(case=case).exclude(fixity_ok=True).select_related("agency").order_by("id")
+    return [_check_one(evidence, actor) for evidence in batch]
 
 
 def check_document_fixity(limit: int) -> list[dict]:

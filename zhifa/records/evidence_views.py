@@ -281,6 +281,7 @@ def case_file(request, case_id):
             tmp, as_attachment=True, filename=f"case-{case.pk}.zip", content_type="application/zip"
         )
     rows = archive.index(case)
+    archivable = case.state in ("closed", "not_filed", "revoked", "terminated")
     return render(
         request,
         "records/case_file.html",
@@ -288,6 +289,7 @@ def case_file(request, case_id):
             "case": case,
             "rows": rows,
             "retention": archive.retention_years(case),
-            "archivable": case.state in ("closed", "not_filed", "revoked", "terminated"),
+            "archivable": archivable,
+            "missing": archive.missing(case) if archivable else [],
         },
     )

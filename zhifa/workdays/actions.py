@@ -193,7 +193,11 @@ def _recompute_for_year(actor, year: int) -> None:
     touching = Q(direction=Direction.AFTER, start__lte=last, due__gte=first) | Q(
         direction=Direction.BEFORE, due__lte=last, start__gte=first
     )
-    ids = list(Deadline.objects.filter(touching, met_on__isnull=True).values_list("pk", flat=True))
+    ids = list(
+        Deadline.objects.filter(touching, met_on__isnull=True, ended_on__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
     if not ids:
         return
     calendar = queries.current_calendar()
@@ -231,6 +235,7 @@ KIND_FIELDS = (
     "direction",
     "holiday_rule",
     "agency_may_change",
+    "binds_party",
     "extension_length",
     "max_extensions",
     "note",
@@ -332,6 +337,14 @@ def _require_reason(reason: str) -> str:
     return reason.strip()
 
 
+def _require_running(deadline: Deadline) -> None:
+    if deadline.ended_on is not None:
+        raise RuleViolation(
+            _("该期限已于%(date)s结束（%(reason)s），不再计算。")
+            % {"date": deadline.ended_on.isoformat(), "reason": deadline.end_reason}
+        )
+
+
 def _events(deadline: Deadline) -> list[rules.Event]:
     if deadline.pk is None:
         return []
@@ -422,6 +435,7 @@ def suspend_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str, app
     _require_approver(approver, deadline.agency)
     if deadline.met_on is not None:
         raise RuleViolation(_("该期限已完成，不能中止。"))
+    _require_running(deadline)
     if deadline.suspended_since is not None:
         raise RuleViolation(_("该期限已中止。"))
     if deadline.direction == Direction.BEFORE:
@@ -455,6 +469,7 @@ def resume_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str = "")
     """Restart the clock on ``on``; the due date moves by the time the clock stood still."""
     deadline = _lock(deadline)
     _require_deadline_writer(actor, deadline.agency)
+    _require_running(deadline)
     if deadline.suspended_since is None:
         raise RuleViolation(_("该期限未中止。"))
     if on < deadline.suspended_since:
@@ -490,6 +505,7 @@ def extend_deadline(
     _require_approver(approver, deadline.agency)
     if deadline.met_on is not None:
         raise RuleViolation(_("该期限已完成，不能延期。"))
+    _require_running(deadline)
     if deadline.direction == Direction.BEFORE:
         raise RuleViolation(_("“某日之前”的期限不能延期。"))
     if kind.max_extensions == 0:
@@ -548,10 +564,38 @@ def meet_deadline(actor, deadline: Deadline, *, on: dt.date) -> Deadline:
     _require_deadline_writer(actor, deadline.agency)
     if deadline.met_on is not None:
         raise RuleViolation(_("该期限已完成。"))
+    _require_running(deadline)
     if deadline.suspended_since is not None:
         raise RuleViolation(_("该期限已中止，请先恢复计算。"))
     DeadlineEvent.objects.create(deadline=deadline, kind=DeadlineEventKind.MET, on=on, actor=actor)
     deadline.met_on = on
     deadline.save(update_fields=["met_on"])
     _record(deadline.agency, actor, "workdays.meet_deadline", deadline, late=on > deadline.due)
+    return deadline
+
+
+@transaction.atomic
+def end_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str) -> Deadline:
+    """The deadline stops running without the thing due having been done, for ``reason`` (the case was
+    cancelled, terminated, closed or archived, the filing refused…). It never shows as running or overdue
+    again; the record keeps the date and the reason, and whether it had already run out (``late``)."""
+    deadline = _lock(deadline)
+    _require_deadline_writer(actor, deadline.agency)
+    reason = _require_reason(reason)
+    if deadline.met_on is not None:
+        raise RuleViolation(_("该期限已完成。"))
+    _require_running(deadline)
+    DeadlineEvent.objects.create(
+        deadline=deadline, kind=DeadlineEventKind.ENDED, on=on, reason=reason[:500], actor=actor
+    )
+    deadline.ended_on, deadline.end_reason = on, reason[:500]
+    deadline.save(update_fields=["ended_on", "end_reason"])
+    _record(
+        deadline.agency,
+        actor,
+        "workdays.end_deadline",
+        deadline,
+        reason=reason,
+        late=deadline.suspended_since is None and on > deadline.due,
+    )
     return deadline

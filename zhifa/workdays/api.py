@@ -155,6 +155,7 @@ class DeadlineKindSerializer(serializers.ModelSerializer):
             "direction",
             "holiday_rule",
             "agency_may_change",
+            "binds_party",
             "extension_length",
             "max_extensions",
             "note",
@@ -216,6 +217,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "suspended_since",
             "extensions",
             "met_on",
+            "ended_on",
+            "end_reason",
         ]
 
     def get_target(self, obj) -> dict:

@@ -45,6 +45,10 @@ class DeadlineState(models.TextChoices):
     OVERDUE = "overdue", _("已超期")
     MET = "met", _("已完成")
     SUSPENDED = "suspended", _("已中止")
+    # The case ended (撤销立案、终止、不予立案、结案、归档) before the thing due was done: no longer running.
+    ENDED = "ended", _("已结束")
+    # A period that binds the party (陈述申辩、听证申请、缴款) has run out: the party's, never the agency's breach.
+    ELAPSED = "elapsed", _("已届满")
 
 
 class DeadlineEventKind(models.TextChoices):
@@ -53,4 +57,5 @@ class DeadlineEventKind(models.TextChoices):
     RESUMED = "resumed", _("恢复计算")
     EXTENDED = "extended", _("延期")
     MET = "met", _("完成")
+    ENDED = "ended", _("不再计算")
     RECOMPUTED = "recomputed", _("因工作日历变更重新计算")

@@ -106,6 +106,7 @@ class DeadlineKindForm(forms.ModelForm):
             "direction",
             "holiday_rule",
             "agency_may_change",
+            "binds_party",
             "extension_length",
             "max_extensions",
             "note",

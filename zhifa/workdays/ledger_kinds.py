@@ -77,6 +77,7 @@ def register() -> None:
             "workdays.resume_deadline": _("恢复计算期限"),
             "workdays.extend_deadline": _("延长期限"),
             "workdays.meet_deadline": _("期限事项完成"),
+            "workdays.end_deadline": _("期限不再计算（案件终结）"),
             "workdays.recompute_deadline": _("因节假日安排变更重算期限"),
         }
     )

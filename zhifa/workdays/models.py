@@ -99,6 +99,11 @@ class DeadlineKind(models.Model):
         help_text=_("按日、月、年计算的期限届满日为节假日时的处理；按工作日计算的期限不适用"),
     )
     agency_may_change = models.BooleanField(_("执法主体可自行设定"), default=False)
+    binds_party = models.BooleanField(
+        _("约束当事人的期限"),
+        default=False,
+        help_text=_("如陈述申辩期限、听证申请期限、缴款期限：届满是当事人的期限届满，不是执法机关超期"),
+    )
     extension_length = models.PositiveIntegerField(
         _("每次可延长"), null=True, blank=True, help_text=_("单位同期限；留空表示由批准人确定")
     )
@@ -211,6 +216,10 @@ class Deadline(models.Model):
     suspended_since = models.DateField(_("中止日"), null=True, blank=True)
     extensions = models.PositiveSmallIntegerField(_("已延期次数"), default=0)
     met_on = models.DateField(_("完成日"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("结束日"), null=True, blank=True, help_text=_("事项未完成而不再计算（如案件撤销立案、终止、结案）")
+    )
+    end_reason = models.CharField(_("结束原因"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
@@ -224,6 +233,9 @@ class Deadline(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(length__gte=0), name="deadline_length_not_negative"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(met_on__isnull=True), name="deadline_met_or_ended"
+            ),
         ]
 
     def __str__(self) -> str:

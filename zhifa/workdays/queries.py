@@ -216,25 +216,47 @@ def with_state(deadlines, today: dt.date | None = None, calendar: rules.Calendar
             met_on=d.met_on,
             suspended=d.suspended_since is not None,
             due_soon_working_days=soon,
+            ended_on=d.ended_on,
+            binds_party=d.kind.binds_party,
         )
-        out.append({"deadline": d, "state": state, "state_label": _state_label(state)})
+        out.append(
+            {
+                "deadline": d,
+                "state": state,
+                "state_label": state_label(state, d),
+                "reason": d.end_reason if d.ended_on else "",
+                "party": d.kind.binds_party,
+            }
+        )
     return out
 
 
-def _state_label(state: str) -> str:
+def state_label(state: str, deadline: Deadline | None = None) -> str:
+    """The words for a deadline's state. A party's period that ran out says so ("当事人陈述、申辩期限已届满");
+    an ended one gives its reason."""
     from .choices import DeadlineState
 
+    if state == DeadlineState.ELAPSED and deadline is not None:
+        return _("当事人%(kind)s已届满") % {"kind": deadline.kind.label}
+    if state == DeadlineState.ENDED and deadline is not None and deadline.end_reason:
+        return _("已结束（%(reason)s）") % {"reason": deadline.end_reason}
     return str(DeadlineState(state).label)
 
 
 def my_deadlines(user, today: dt.date | None = None, limit: int = 20) -> list[dict]:
     """The open deadlines a person must watch, soonest first, with due-soon and overdue marked: those they
-    are responsible for, and, for an agency's 负责人, every open deadline of that agency."""
+    are responsible for, and, for an agency's 负责人, every open deadline of that agency.
+
+    Deadlines that ended (the case was cancelled, terminated, closed…) are not watched any more, and a period
+    that binds the party is not the agency's to keep: once it has run out it leaves the list (it is shown on
+    the case as the party's period that elapsed, never as the agency's breach)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    today = today or timezone.localdate()
     heads_of = agency_ids_with(user, {Role.AGENCY_HEAD})
     qs = (
-        Deadline.objects.filter(met_on__isnull=True)
+        Deadline.objects.filter(met_on__isnull=True, ended_on__isnull=True)
+        .exclude(kind__binds_party=True, due__lt=today)
         .filter(Q(responsible=user) | Q(agency_id__in=heads_of))
         .select_related("kind", "agency", "responsible")
         .order_by("due", "id")[:limit]

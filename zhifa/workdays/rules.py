@@ -383,15 +383,23 @@ def deadline_state(
     met_on: dt.date | None = None,
     suspended: bool = False,
     due_soon_working_days: int = 3,
+    ended_on: dt.date | None = None,
+    binds_party: bool = False,
 ) -> str:
-    """open / due soon / overdue / met / suspended, from the dates. "Due soon": at most
-    ``due_soon_working_days`` working days left (the threshold is a setting, not law)."""
+    """open / due soon / overdue / met / suspended / ended / elapsed, from the dates. "Due soon": at most
+    ``due_soon_working_days`` working days left (the threshold is a setting, not law).
+
+    A deadline that ended without being met (the case was cancelled, terminated, closed…) is ended, never
+    overdue. A period that binds the party (陈述申辩、听证申请、缴款) past its last day has elapsed: the party's
+    period ran out, which is not the agency's breach."""
     if met_on is not None:
         return DeadlineState.MET
+    if ended_on is not None:
+        return DeadlineState.ENDED
     if suspended:
         return DeadlineState.SUSPENDED
     if today > due:
-        return DeadlineState.OVERDUE
+        return DeadlineState.ELAPSED if binds_party else DeadlineState.OVERDUE
     try:
         left = working_days_between(cal, today, due).days
     except OutOfRange:

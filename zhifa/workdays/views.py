@@ -303,7 +303,7 @@ def kind_agency(request, code: str, agency_pk: int):
 def deadline_list(request):
     qs = queries.visible_deadlines(request.user)
     if request.GET.get("all") != "1":
-        qs = qs.filter(met_on__isnull=True)
+        qs = qs.filter(met_on__isnull=True, ended_on__isnull=True)
     page = Paginator(qs.order_by("due", "id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
