@@ -130,5 +130,79 @@ def cw(world, clock):
         case.refresh_from_db()
         return case
 
+    def finalise(case, kind, narrative=None, by=None):
+        """Make, sign (the officers, and the party where the kind needs it) and finalise a document."""
+        return make_document(world, case, kind, narrative=narrative, by=by)
+
+    def notice(case, served_on=None):
+        """事先告知 as the law has it: the notice (the 听证告知书 where a hearing may be asked for) finalised,
+        then served."""
+        from zhifa.records.contexts import hearing_reasons_for_draft
+
+        case.refresh_from_db()
+        kind = "hearing_rights" if hearing_reasons_for_draft(case) else "prior_notice"
+        finalise(case, kind)
+        return actions.issue_notice(world.officer, case, served_on=served_on)
+
     world.new_case, world.certs, world.investigate = new_case, certs, investigate
+    world.finalise, world.notice = finalise, notice
     return world
+
+
+def document_on_file(case, kind, by):
+    """A finalised document row written straight to the table, for tests whose subject is not the documents
+    (property tests that issue hundreds of notices): no PDF is rendered. Never used where the document itself
+    is checked."""
+    from django.utils import timezone
+
+    from zhifa.ledger.tracking import unrecorded_writes
+    from zhifa.records.models import Document
+
+    with unrecorded_writes():
+        return Document.objects.create(
+            agency=case.agency,
+            case=case,
+            kind=kind,
+            state="final",
+            dated=timezone.localdate(),
+            number=f"TEST-{kind}-{case.pk}",
+            number_key=f"test-{kind}",
+            year=timezone.localdate().year,
+            serial=Document.objects.filter(number_key=f"test-{kind}").count() + 1,
+            pdf_sha256="0" * 64,
+            content_sha256="0" * 64,
+            created_by=by,
+        )
+
+
+def notice_fast(w, case):
+    """事先告知 with the notice put on file by ``document_on_file`` (see there)."""
+    from zhifa.records.contexts import hearing_reasons_for_draft
+
+    case.refresh_from_db()
+    kind = "hearing_rights" if hearing_reasons_for_draft(case) else "prior_notice"
+    document_on_file(case, kind, w.officer)
+    return actions.issue_notice(w.officer, case)
+
+
+def make_document(w, case, kind, narrative=None, by=None):
+    """Generate ``kind`` for ``case`` with its required narrative filled, collect the signatures its spec needs
+    (officers; the party on the screen) and finalise it."""
+    from zhifa.records import actions as record_actions
+    from zhifa.records import kinds
+
+    spec = kinds.spec(kind)
+    by = by or w.officer
+    doc = record_actions.generate_document(by, case, kind=kind, narrative=narrative or {})
+    doc.refresh_from_db()
+    blanks = {n.name: "（测试填写）" for n in spec.narrative if n.required and not doc.narrative.get(n.name)}
+    if blanks:
+        doc = record_actions.edit_draft(by, doc, narrative={**doc.narrative, **blanks})
+    need = spec.requirement(doc.record)
+    for person in [w.officer, w.officer2][: need.officers]:
+        record_actions.sign_document(person, doc)
+    if need.party:
+        from tests.records.conftest import signature_png
+
+        record_actions.capture_party_signature(by, doc, signer_name="李康宁", png=signature_png())
+    return record_actions.finalise_document(by, doc)

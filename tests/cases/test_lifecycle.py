@@ -15,7 +15,7 @@ from zhifa.org.models import Certificate
 
 
 def _notice_and_wait(cw, case):
-    actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     case.refresh_from_db()
     # The statement period runs 3 working days; the party stated and waived nothing: wait it out.
     cw.clock.move_to(dt.date.fromisoformat(case.notice_snapshot["statement_due"]) + dt.timedelta(days=1))
@@ -33,6 +33,7 @@ def test_general_procedure_from_intake_to_archive(cw):
     actions.decide(cw.head, case)
     case.refresh_from_db()
     assert case.state == State.DECIDED and case.decision_snapshot["fine"] == "5000.00"
+    cw.finalise(case, "service_receipt")
     actions.serve_decision(
         cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁"
     )
@@ -49,7 +50,10 @@ def test_general_procedure_from_intake_to_archive(cw):
     )
     case.refresh_from_db()
     assert case.state == State.EXECUTED
-    actions.close_case(cw.head, case, report="罚款已缴清，处罚决定执行完毕。")
+    cw.finalise(case, "closing_report", {"result": "罚款已缴清，处罚决定执行完毕。"})
+    actions.close_case(cw.head, case)
+    for kind in ("filing_report", "onsite_record", "investigation_report", "penalty_decision"):
+        cw.finalise(case, kind)
     actions.archive_case(cw.head, case)
     case.refresh_from_db()
     assert case.state == State.ARCHIVED
@@ -57,7 +61,7 @@ def test_general_procedure_from_intake_to_archive(cw):
 
 def test_hearing_procedure(cw):
     case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000")
-    actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     case.refresh_from_db()
     assert case.hearing_eligible and case.notice_snapshot["hearing_reasons"] == ["large_fine"]
     with pytest.raises(ValidationError, match="听证申请期限"):
@@ -76,6 +80,7 @@ def test_hearing_procedure(cw):
     actions.schedule_hearing(
         cw.officer, case, hearing_on=dt.date(2026, 6, 17), place="听证室", chair=cw.reviewer
     )
+    cw.finalise(case, "hearing_notice")
     with pytest.raises(ValidationError, match="听证尚未举行"):
         actions.record_hearing(cw.reviewer, case, record="……", opinion="……")
     cw.clock.move_to(dt.date(2026, 6, 17))
@@ -119,7 +124,7 @@ def test_hearing_procedure(cw):
 
 def test_late_hearing_request_is_refused(cw):
     case = cw.investigate(cw.new_case(), kinds=(PenaltyKind.FINE,), fine="150000")
-    actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     cw.clock.move_to(dt.date(2026, 6, 9))
     with pytest.raises(ValidationError, match="超过期限"):
         actions.request_hearing(cw.officer, case)
@@ -131,15 +136,18 @@ def test_no_penalty_case_needs_no_notice(cw):
         actions.issue_notice(cw.officer, case)
     actions.decide(cw.head, case)
     case.refresh_from_db()
+    cw.finalise(case, "service_receipt")
     actions.serve_decision(cw.officer, case, method=ServiceMethod.POSTAL, delivered_on=cw.clock.today)
-    actions.close_case(cw.head, case, report="不予处罚决定已送达。")
+    cw.finalise(case, "closing_report", {"result": "不予处罚决定已送达。"})
+    actions.close_case(cw.head, case)
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
 
 
 def test_transfer_to_judicial_organs(cw):
     case = cw.investigate(cw.new_case(), outcome=Outcome.TRANSFER)
     actions.decide(cw.head, case)
-    actions.close_case(cw.head, case, report="已移送甲区公安分局。")
+    cw.finalise(case, "closing_report", {"result": "已移送甲区公安分局。"})
+    actions.close_case(cw.head, case)
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
 
 
@@ -174,6 +182,7 @@ def test_simple_procedure_on_the_spot(cw):
         paid_on=cw.clock.today,
         receipt_number="DC-1",
     )
+    cw.finalise(case, "on_the_spot_decision")
     actions.close_case(cw.head, case, report="当场处罚已备案。")
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
 
@@ -213,18 +222,18 @@ def test_decision_needs_notice_and_waits_for_statement(cw):
     case = cw.investigate(cw.new_case())
     with pytest.raises(ValidationError, match="事先告知"):
         actions.decide(cw.head, case)
-    actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     with pytest.raises(ValidationError, match="陈述申辩期限"):
         actions.decide(cw.head, case)
-    actions.record_statement(cw.officer, case, content="", waived=True)
+    actions.waive_statement(cw.officer, case, signer="李康宁")
     actions.decide(cw.head, case)
 
 
 def test_statement_needs_recheck(cw):
     case = cw.investigate(cw.new_case())
-    actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     with pytest.raises(ValidationError, match="复核"):
-        actions.record_statement(cw.officer, case, content="当事人称系初次违法")
+        actions.record_statement(cw.officer, case, content="当事人称系初次违法", recheck="")
 
 
 def test_no_heavier_penalty_after_defence(cw):
@@ -269,6 +278,7 @@ def test_payment_surcharge_demand_and_court(cw):
     case = cw.investigate(cw.new_case())
     case = _notice_and_wait(cw, case)
     actions.decide(cw.head, case)
+    cw.finalise(case, "service_receipt")
     actions.serve_decision(
         cw.officer, case, method=ServiceMethod.LEFT, delivered_on=cw.clock.today, witness="王五"
     )
@@ -292,7 +302,8 @@ def test_payment_surcharge_demand_and_court(cw):
     cw.clock.move_to(window_open)
     actions.apply_court_enforcement(cw.head, case)
     actions.record_execution(cw.officer, case, executed_on=window_open, note="法院强制执行到位")
-    actions.close_case(cw.head, case, report="经法院强制执行完毕。")
+    cw.finalise(case, "closing_report", {"result": "经法院强制执行完毕。"})
+    actions.close_case(cw.head, case)
 
 
 def test_onsite_records_need_certificates_and_approvals(cw):
@@ -381,7 +392,7 @@ def test_case_deadlines_are_kept_as_deadline_records(cw):
     from zhifa.cases import deadlines
 
     case = cw.investigate(cw.new_case())
-    actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     actions.record_statement(cw.officer, case, content="申辩：已整改", recheck="复核：维持")
     rows = {d["deadline"].kind.code: d for d in deadlines.of_case(case)}
     assert rows["decision"]["deadline"].due == dt.date(2026, 8, 30) and rows["decision"]["state"] == "open"

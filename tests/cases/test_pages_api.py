@@ -29,7 +29,10 @@ def test_action_pages_refuse_and_explain(cw, login):
     assert login(cw.officer).get(url).status_code == 403
     client = login(cw.head)
     response = client.post(url, {"opinion": "同意"})
-    assert response.status_code == 200 and "已受理" in response.content.decode()  # not yet requested
+    # not yet requested: the form is not offered in this state, and the refusal says why and what comes next
+    assert response.status_code == 403 and "已受理" in response.content.decode()
+    assert "报请立案" in response.content.decode()
+    assert client.get(url).status_code == 403
     assert (
         login(cw.officer).post(reverse("cases:action", args=[case.pk, "request_filing"])).status_code == 302
     )

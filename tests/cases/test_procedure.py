@@ -74,7 +74,10 @@ def test_the_page_refuses_and_offers_to_make_the_document(cw, login):
     url = reverse("cases:action", args=[case.pk, "issue_notice"])
     page = client.get(url).content.decode()
     assert "行政处罚事先告知书" in page and "尚未定稿" in page
-    assert reverse("records:generate", args=[case.pk]) + "?kind=prior_notice" in page
+    assert reverse("records:generate", args=[case.pk]) in page and 'value="prior_notice"' in page
+    # the offer works: it makes the draft the step needs
+    made = client.post(reverse("records:generate", args=[case.pk]), {"kind": "prior_notice"})
+    assert made.status_code == 302 and Document.objects.filter(case=case, kind="prior_notice").exists()
     response = client.post(url, {"served_on": cw.clock.today.isoformat()})
     assert response.status_code == 200 and "须先制作并定稿" in response.content.decode()
     assert Case_state(case) == State.INVESTIGATED

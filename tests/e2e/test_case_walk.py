@@ -90,11 +90,19 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     _act(page, "调查终结")
     page.get_by_role("button", name="提交").click()
     expect(page.locator(".badge").first).to_have_text("调查终结")
+    # 事先告知 needs its finalised notice: refused without it, with a link to make it
+    _act(page, "事先告知")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".errors")).to_contain_text("须先制作并定稿：行政处罚事先告知书")
+    page.get_by_role("button", name="制作该文书").click()  # the draft is made and opened
+    page.get_by_role("button", name="定稿").click()
+    expect(page.locator("main")).to_contain_text("明卫医罚告〔")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
     _act(page, "事先告知")
     page.get_by_role("button", name="提交").click()
     expect(page.locator(".badge").first).to_have_text("已事先告知")
-    _act(page, "记录陈述申辩")
-    page.get_by_label("当事人明确放弃陈述申辩").check()
+    _act(page, "记录放弃陈述申辩")
+    page.get_by_label("签名人（当事人或其委托代理人）").fill("王明")
     page.get_by_role("button", name="提交").click()
 
     # Legal review: the officer submits, the head assigns, the reviewer answers the nine points.
@@ -128,7 +136,9 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     _login(page, live_server, "juzhang")
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     _act(page, "作出决定")
-    page.get_by_role("button", name="提交").click()
+    expect(page.locator("main")).to_contain_text("警告")  # the decide page shows what is decided
+    expect(page.locator("main")).to_contain_text("当事人未在显著位置公示诊疗科目。")
+    page.get_by_role("button", name="签发决定").click()
     expect(page.locator(".badge").first).to_have_text("已决定")
     expect(page.locator(".timeline")).to_contain_text("作出决定")
     case.refresh_from_db()

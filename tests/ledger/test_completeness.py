@@ -29,15 +29,16 @@ def _payload(entry):
 
 
 def test_a_waived_statement_leaves_the_ledger_verifiable(cw):  # noqa: F811
-    """The issue's reproduction: record_statement(waived=True) changed the case without recording it."""
+    """The issue's reproduction: a statement waiver changed the case's flag beside its own record; the case's
+    new state is recorded with the action that wrote it."""
     case = cw.investigate(cw.new_case())
-    case_actions.issue_notice(cw.officer, case)
-    case_actions.record_statement(cw.officer, case, content="", waived=True)
+    cw.notice(case)
+    case_actions.waive_statement(cw.officer, case, signer="李康宁")
     case.refresh_from_db()
     assert case.statement_waived
     _state_ok()
     latest = Entry.objects.filter(object_kind="cases.case", object_id=str(case.pk)).order_by("-seq").first()
-    assert latest.action == "cases.record_statement"
+    assert latest.action == "cases.waive_statement"
     assert _payload(latest)["state"]["statement_waived"] is True
 
 
@@ -169,7 +170,7 @@ def test_the_database_is_the_tracking_backend():
 
 def test_case_rows_are_all_recorded_after_a_walk(cw):  # noqa: F811
     case = cw.investigate(cw.new_case())
-    case_actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     case_actions.record_statement(cw.officer, case, content="当事人称已整改", recheck="复核后维持")
     assert Case.objects.filter(pk=case.pk).exists()
     report = _state_ok()

@@ -302,6 +302,11 @@ class Ledger(RuleBasedStateMachine):
             else:
                 self._call("officer", "post", f"{url}/close-investigation/")
         elif s == State.INVESTIGATED:
+            from zhifa.records.contexts import hearing_reasons_for_draft
+
+            self._ensure_document(
+                case, "hearing_rights" if hearing_reasons_for_draft(case) else "prior_notice"
+            )
             self._call(
                 "officer", "post", f"{url}/issue-notice/", {"served_on": self.w.clock.today.isoformat()}
             )
@@ -315,16 +320,12 @@ class Ledger(RuleBasedStateMachine):
                 )
                 if asked.status_code < 400:
                     return
-            if not case.records.filter(kind="statement").exists():
+            stated = case.records.filter(kind__in=("statement", "statement_waiver")).exists()
+            if not stated and waive:
+                self._call("officer", "post", f"{url}/waive-statement/", {"signer": "李康宁"})
+            elif not stated:
                 self._call(
-                    "officer",
-                    "post",
-                    f"{url}/record-statement/",
-                    {
-                        "content": "" if waive else "已整改",
-                        "recheck": "" if waive else "维持",
-                        "waived": waive,
-                    },
+                    "officer", "post", f"{url}/record-statement/", {"content": "已整改", "recheck": "维持"}
                 )
             else:
                 self._review_and_decide(case)
@@ -340,10 +341,12 @@ class Ledger(RuleBasedStateMachine):
                 },
             )
         elif s == State.HEARING_SCHEDULED:
+            self._ensure_document(case, "hearing_notice")
             self._call("officer", "post", f"{url}/record-hearing/", {"record": "听证笔录", "opinion": "维持"})
         elif s == State.HEARING_HELD:
             self._review_and_decide(case)
         elif s == State.DECIDED:
+            self._ensure_document(case, "service_receipt")
             self._call(
                 "officer",
                 "post",
@@ -363,9 +366,23 @@ class Ledger(RuleBasedStateMachine):
                 },
             )
         elif s in (State.SERVED, State.EXECUTED):
+            self._ensure_document(case, "closing_report")
             self._call("head", "post", f"{url}/close-case/", {"report": "已履行。"})
         elif s == State.CLOSED:
-            self._call("head", "post", f"{url}/archive-case/")
+            if self._call("head", "post", f"{url}/archive-case/").status_code >= 400:
+                # the file is not complete: make, sign and finalise what its procedure path requires, then archive
+                from zhifa.records.demo import complete_file
+
+                self._direct(lambda: complete_file(case, [self.w.officer, self.w.officer2]))
+                self._call("head", "post", f"{url}/archive-case/")
+
+    def _ensure_document(self, case, kind):
+        """The document the next step needs, made, signed and finalised as the documents pages do."""
+        from tests.cases.conftest import make_document
+        from zhifa.records.models import Document
+
+        if not Document.objects.filter(case=case, kind=kind, state="final").exists():
+            self._direct(lambda: make_document(self.w, case, kind))
 
     def _review_and_decide(self, case):
         response = self._call("head", "post", f"/api/v1/cases/{case.pk}/decide/")

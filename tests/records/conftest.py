@@ -67,7 +67,7 @@ needs_poppler = pytest.mark.skipif(
 def decided(cw):  # noqa: F811
     """A general-procedure case decided with a warning and a 5,000 yuan fine, not yet served."""
     case = cw.investigate(cw.new_case())
-    case_actions.issue_notice(cw.officer, case)
+    cw.notice(case)
     case.refresh_from_db()
     cw.clock.move_to(dt.date.fromisoformat(case.notice_snapshot["statement_due"]) + dt.timedelta(days=1))
     case_actions.decide(cw.head, case)
@@ -79,6 +79,7 @@ def decided(cw):  # noqa: F811
 @pytest.fixture
 def served(decided):
     case = decided.case
+    decided.finalise(case, "service_receipt")
     case_actions.serve_decision(
         decided.officer,
         case,

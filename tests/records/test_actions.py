@@ -326,9 +326,12 @@ def test_the_agency_head_signs_as_head(investigating):
 
 
 def test_the_notice_and_the_decision_state_the_penalty(decided):
-    notice = actions.generate_document(decided.officer, decided.case, kind=DocumentKind.PRIOR_NOTICE)
-    notice = actions.finalise_document(decided.officer, notice)
-    assert notice.number == "甲卫医罚告〔2026〕1号"
+    # the notice the 事先告知 was made on (the fixture finalised it before issuing the notice)
+    notice = Document.objects.get(case=decided.case, kind=DocumentKind.PRIOR_NOTICE)
+    assert (
+        notice.number == "甲卫医罚告〔2026〕1号"
+        and decided.case.notice_snapshot["document"]["number"] == notice.number
+    )
     text = pdftotext(storage.read(notice.pdf_name, notice.pdf_sha256))
     assert "三个工作日内" in text and "警告，罚款人民币伍仟元整（¥5,000.00）" in text
     with pytest.raises(ValidationError, match="不属于可以要求听证的情形"):

@@ -48,11 +48,10 @@ def test_a_large_amount_in_figures_and_words(cw):
     )
     from zhifa.cases import actions as case_actions
 
-    case_actions.issue_notice(cw.officer, case)
-    case.refresh_from_db()
     notice = actions.finalise_document(
         cw.officer, actions.generate_document(cw.officer, case, kind=DocumentKind.HEARING_RIGHTS)
     )
+    case_actions.issue_notice(cw.officer, case)  # the 听证告知书 served: the 事先告知 it backs
     text = pdftotext(storage.read(notice.pdf_name, notice.pdf_sha256))
     assert notice.number == "甲卫医听告〔2026〕1号"
     assert "罚款人民币壹万贰仟叁佰肆拾伍元陆角整（¥12,345.60）" in text

@@ -16,8 +16,8 @@ from zhifa.review.choices import AppliesTo, CriterionKind, SubmissionState
 
 def _ready(rw):
     case = rw.investigate(rw.new_case())
-    case_actions.issue_notice(rw.officer, case)
-    case_actions.record_statement(rw.officer, case, content="", waived=True)
+    rw.notice(case)
+    case_actions.waive_statement(rw.officer, case, signer="李康宁")
     case.refresh_from_db()
     return case
 
@@ -53,8 +53,8 @@ def test_a_change_after_approval_makes_it_stale(rw):
         certificates_shown=rw.certs(),
     )
     case_actions.close_investigation(rw.officer, case)
-    case_actions.issue_notice(rw.officer, case)
-    case_actions.record_statement(rw.officer, case, content="", waived=True)
+    rw.notice(case)
+    case_actions.waive_statement(rw.officer, case, signer="李康宁")
     with pytest.raises(ValidationError, match="材料已变更，须重新送审"):
         case_actions.decide(rw.head, case)
     rw.approve(case)

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.cases.conftest import notice_fast
 from zhifa.cases import actions as case_actions
 from zhifa.cases.choices import RecordKind, State
 from zhifa.cases.models import Case
@@ -61,8 +62,8 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
     )
     third = w.person(w.a, "head_a2", "甲副局长", "agency_head")
     case = w.investigate(w.new_case())
-    case_actions.issue_notice(w.officer, case)
-    case_actions.record_statement(w.officer, case, content="", waived=True)
+    notice_fast(w, case)
+    case_actions.waive_statement(w.officer, case, signer="李康宁")
 
     class Gate(RuleBasedStateMachine):
         def __init__(self):
@@ -91,8 +92,8 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
             case_actions.reopen_investigation(w.officer, c, reason="补充调查")
             edit(c)
             case_actions.close_investigation(w.officer, c)
-            case_actions.issue_notice(w.officer, c)
-            case_actions.record_statement(w.officer, c, content="", waived=True)
+            notice_fast(w, c)
+            case_actions.waive_statement(w.officer, c, signer="李康宁")
             if changes_file:
                 self.version += 1
 

@@ -9,8 +9,8 @@ from zhifa.review.models import Submission
 
 def _ready(rw):
     case = rw.investigate(rw.new_case())
-    case_actions.issue_notice(rw.officer, case)
-    case_actions.record_statement(rw.officer, case, content="", waived=True)
+    rw.notice(case)
+    case_actions.waive_statement(rw.officer, case, signer="李康宁")
     case.refresh_from_db()
     return case
 

@@ -24,8 +24,18 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Agency, Certificate, EnforcementField, Person, Unit
 from zhifa.workdays import actions as wd_actions
 
-from . import deadlines, lifecycle, rules
-from .choices import Outcome, PartyKind, PaymentKind, PenaltyKind, Procedure, RecordKind, Source, State
+from . import access, deadlines, lifecycle, rules
+from .choices import (
+    Outcome,
+    PartyKind,
+    PaymentKind,
+    PenaltyKind,
+    Procedure,
+    RecordKind,
+    ServiceMethod,
+    Source,
+    State,
+)
 from .models import (
     Case,
     CaseOfficer,
@@ -62,6 +72,14 @@ def _add_workdays(start: dt.date, n: int) -> dt.date:
     return add_working_days(_calendar(), start, n).date
 
 
+def _sub_workdays(end: dt.date, n: int) -> dt.date:
+    """The latest day from which ``n`` working days reach ``end``."""
+    day = end
+    while _add_workdays(day, n) > end:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def _not_future(day: dt.date, what: str) -> dt.date:
     if day > _today():
         raise RuleViolation(_("%(what)s不能晚于今天。") % {"what": what})
@@ -69,34 +87,13 @@ def _not_future(day: dt.date, what: str) -> dt.date:
 
 
 def _require(actor: Person, agency: Agency, roles: Iterable[str], message: str | None = None) -> None:
-    if actor is None:
+    if actor is None:  # the platform itself setting an agency's data (the demo loader, the CLI)
         return
+    if not getattr(actor, "is_authenticated", False):
+        raise ActionDenied(_("请先登录。"))
     if not org_queries.agency_ids_with(actor, set(roles)) & {agency.pk}:
         labels = "、".join(str(Role(r).label) for r in roles)
         raise ActionDenied(message or _("只有本机关的%(roles)s可以进行此操作。") % {"roles": labels})
-
-
-def _require_handler(actor: Person, case: Case) -> None:
-    """The handling officers act on their case; the unit head and agency head may too."""
-    if actor is None:
-        return
-    if actor.pk in set(case.officer_links.values_list("person_id", flat=True)):
-        return
-    _require(
-        actor, case.agency, {Role.UNIT_HEAD, Role.AGENCY_HEAD}, _("只有本案承办人员或负责人可以进行此操作。")
-    )
-
-
-def _require_head(actor: Person, case: Case) -> None:
-    _require(actor, case.agency, {Role.AGENCY_HEAD}, _("此操作须由本机关负责人批准。"))
-
-
-def _lock(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("agency", "party", "field", "unit")
-        .get(pk=case.pk)
-    )
 
 
 def _record(case: Case, actor, action: str, obj=None, **extra) -> None:
@@ -217,6 +214,7 @@ def _set_officers(case: Case, officers: Sequence[Person]) -> None:
     case.officer_links.all().delete()
     for index, person in enumerate(dict.fromkeys(officers)):
         CaseOfficer.objects.create(case=case, person=person, lead=index == 0)
+    access.forget(case)
 
 
 # Intake and filing ------------------------------------------------------------------------------------------------
@@ -324,8 +322,8 @@ def _check_limitation(case: Case, on: dt.date) -> None:
 
 @transaction.atomic
 def request_filing(actor: Person, case: Case) -> Case:
-    case = _lock(case)
-    _require_handler(actor, case)
+    case = access.lock(case)
+    access.require(actor, case, "request_filing")
     _check_limitation(case, _today())
     _move(case, "request_filing")
     return _save(case, actor, "request_filing")
@@ -334,8 +332,8 @@ def request_filing(actor: Person, case: Case) -> Case:
 @transaction.atomic
 def approve_filing(actor: Person, case: Case, *, opinion: str, filed_on: dt.date | None = None) -> Case:
     """立案 (art. 54), approved by the agency head. The 90-day decision period starts (art. 60)."""
-    case = _lock(case)
-    _require_head(actor, case)
+    case = access.lock(case)
+    access.require(actor, case, "approve_filing")
     filed_on = _not_future(filed_on or _today(), _("立案日期"))
     if filed_on < case.accepted_on:
         raise RuleViolation(_("立案日期不能早于受理日期。"))
@@ -351,20 +349,21 @@ def approve_filing(actor: Person, case: Case, *, opinion: str, filed_on: dt.date
 
 @transaction.atomic
 def refuse_filing(actor: Person, case: Case, *, reason: str) -> Case:
-    case = _lock(case)
-    _require_head(actor, case)
+    case = access.lock(case)
+    access.require(actor, case, "refuse_filing")
     if not reason.strip():
         raise RuleViolation(_("请填写不予立案的理由。"))
     _move(case, "refuse_filing")
     case.not_filed_reason = reason
-    return _save(case, actor, "refuse_filing")
+    _save(case, actor, "refuse_filing")
+    deadlines.end_running(actor, case, _today(), _("不予立案：%(reason)s") % {"reason": reason.strip()})
+    return case
 
 
 @transaction.atomic
 def assign_officers(actor: Person, case: Case, *, officers: Sequence[Person]) -> Case:
-    case = _lock(case)
-    _require(actor, case.agency, {Role.UNIT_HEAD, Role.AGENCY_HEAD})
-    lifecycle.check(case, "assign_officers")
+    case = access.lock(case)
+    access.require(actor, case, "assign_officers")
     _check_officers(case.agency, case.party, case.field, officers, _today())
     _set_officers(case, officers)
     case.updated_at = timezone.now()
@@ -376,8 +375,8 @@ def decide_recusal(
     actor: Person, case: Case, *, person: Person, reason: str, granted: bool, applied_by_party: bool = False
 ) -> Recusal:
     """回避 (art. 43): the head decides; a granted recusal takes the officer off the case."""
-    case = _lock(case)
-    _require_head(actor, case)
+    case = access.lock(case)
+    access.require(actor, case, "decide_recusal")
     recusal = Recusal.objects.create(
         case=case,
         person=person,
@@ -415,9 +414,8 @@ def add_record(
     period_days: int | None = None,
 ) -> CaseRecord:
     """调查取证: an inquiry, an on-site inspection, preservation of evidence, a seizure, the 合议."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "add_record")
+    case = access.lock(case)
+    access.require(actor, case, "add_record")
     if kind not in RecordKind.values or kind in (
         RecordKind.STATEMENT,
         RecordKind.HEARING,
@@ -540,9 +538,8 @@ def _check_penalty(p: rules.Penalty) -> None:
 @transaction.atomic
 def update_draft(actor: Person, case: Case, **changes) -> Case:
     """The proposed handling (处理意见): outcome, penalty, facts, evidence, provisions, discretion."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "update_draft")
+    case = access.lock(case)
+    access.require(actor, case, "update_draft")
     unknown = set(changes) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"not draft fields: {sorted(unknown)}")
@@ -563,9 +560,8 @@ def update_draft(actor: Person, case: Case, **changes) -> Case:
 @transaction.atomic
 def close_investigation(actor: Person, case: Case, *, closed_on: dt.date | None = None) -> Case:
     """调查终结: the report (facts, evidence, proposal) is complete and the 合议 has been held."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "close_investigation")
+    case = access.lock(case)
+    access.require(actor, case, "close_investigation")
     missing = [
         label
         for name, label in (
@@ -608,8 +604,8 @@ def close_investigation(actor: Person, case: Case, *, closed_on: dt.date | None 
 @transaction.atomic
 def reopen_investigation(actor: Person, case: Case, *, reason: str) -> Case:
     """补充调查: new facts. A penalty then needs a new prior notice (art. 45)."""
-    case = _lock(case)
-    _require_handler(actor, case)
+    case = access.lock(case)
+    access.require(actor, case, "reopen_investigation")
     if not reason.strip():
         raise RuleViolation(_("请填写补充调查的理由。"))
     _move(case, "reopen_investigation")
@@ -661,13 +657,40 @@ def set_hearing_policy(
     return policy
 
 
+def _notice_document(case: Case, hearing: bool) -> dict:
+    """The finalised notice this 事先告知 serves: the 听证告知书 where the party may ask for a hearing (art. 63),
+    otherwise the 事先告知书; made after the investigation closed."""
+    from django.apps import apps
+
+    kinds = ("hearing_rights",) if hearing else ("prior_notice", "hearing_rights")
+    if not apps.is_installed("zhifa.records"):
+        return {"kind": "", "number": "", "dated": case.investigation_closed_on}
+    Document = apps.get_model("records", "Document")
+    doc = (
+        Document.objects.filter(
+            case_id=case.pk, kind__in=kinds, state="final", dated__gte=case.investigation_closed_on
+        )
+        .order_by("-id")
+        .first()
+    )
+    if doc is None and hearing:
+        raise access.MissingDocuments(
+            _(
+                "“事先告知”须先制作并定稿：行政处罚听证告知书（拟作出的处罚当事人可以要求听证，《行政处罚法》第六十三条、第六十四条）。"
+            ),
+            ["hearing_rights"],
+        )
+    if doc is None:
+        raise access.MissingDocuments(_("“事先告知”须先制作并定稿：行政处罚事先告知书。"), ["prior_notice"])
+    return {"kind": doc.kind, "number": doc.number, "dated": doc.dated}
+
+
 @transaction.atomic
 def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None) -> Case:
     """行政处罚事先告知 (art. 44): the intended penalty, facts, reasons, basis and the rights to state, defend
     and — where art. 63 applies — request a hearing."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "issue_notice")
+    case = access.lock(case)
+    access.require(actor, case, "issue_notice", documents=False)  # _notice_document names the missing one
     penalty = draft_penalty(case)
     if penalty.outcome != Outcome.PENALTY:
         raise RuleViolation(_("只有拟给予行政处罚的案件需要事先告知；不予处罚或移送的可以直接作出决定。"))
@@ -675,12 +698,16 @@ def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None)
         check(case)
     served_on = _not_future(served_on or _today(), _("告知书送达日期"))
     reasons = rules.hearing_reasons(case.party.kind, penalty, hearing_thresholds(case.agency))
+    document = _notice_document(case, bool(reasons))
+    if served_on < document["dated"]:
+        raise RuleViolation(_("告知书送达日期不能早于告知书的日期。"))
     _move(case, "issue_notice")
     case.notice_on = served_on
     case.hearing_eligible = bool(reasons)
-    case.statement_waived = False
+    case.statement_waived = case.hearing_waived = False
     case.notice_snapshot = {
         **penalty.as_json(),
+        "document": {**document, "dated": document["dated"].isoformat()},
         "hearing_reasons": reasons,
         "served_on": served_on.isoformat(),
         "statement_due": deadlines.due_on(case.agency, deadlines.STATEMENT, served_on).isoformat(),
@@ -703,53 +730,158 @@ def record_statement(
     case: Case,
     *,
     content: str,
-    recheck: str = "",
-    waived: bool = False,
+    recheck: str,
     stated_at: dt.datetime | None = None,
 ) -> CaseRecord:
-    """陈述和申辩 and its 复核 (art. 45); or the party's express waiver (art. 62)."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "record_statement")
-    if not waived and not content.strip():
+    """陈述和申辩 and its 复核 (art. 45). A waiver is its own record (``waive_statement``)."""
+    case = access.lock(case)
+    access.require(actor, case, "record_statement")
+    if not content.strip():
         raise RuleViolation(_("请记录当事人陈述申辩的内容。"))
-    if not waived and not recheck.strip():
+    if not recheck.strip():
         raise RuleViolation(_("对当事人的陈述申辩应当进行复核，请填写复核意见（《行政处罚法》第四十五条）。"))
     record = CaseRecord.objects.create(
         case=case,
         kind=RecordKind.STATEMENT,
-        data={"content": content, "recheck": recheck, "waived": waived},
+        data={"content": content, "recheck": recheck},
         started_at=stated_at or timezone.now(),
         created_by=actor,
     )
-    if waived:
-        case.statement_waived = True
-        case.save(update_fields=["statement_waived"])
     _record(case, actor, "record_statement", obj=record)
     deadlines.meet(actor, case, deadlines.STATEMENT, timezone.localdate(record.started_at))
     return record
 
 
+def _party_choice(
+    actor, case: Case, kind: str, on: dt.date | None, signer: str, refusal_note: str, **data
+) -> CaseRecord:
+    """A choice the party made after the notice, recorded with the party's signature (the signer's name) or,
+    where the party made it but would not sign, the refusal noted with how the choice was made."""
+    on = _not_future(on or _today(), _("日期"))
+    if on < case.notice_on:
+        raise RuleViolation(_("日期不能早于事先告知书送达日期。"))
+    signer, refusal_note = signer.strip(), refusal_note.strip()
+    if not signer and not refusal_note:
+        raise RuleViolation(
+            _(
+                "请填写签名的当事人（或其委托代理人）姓名；当事人拒绝签名的，请注明其如何作出该表示及见证情况。"
+            )
+        )
+    record = CaseRecord.objects.create(
+        case=case,
+        kind=kind,
+        data={"on": on.isoformat(), "signer": signer, "refusal_note": refusal_note, **data},
+        started_at=timezone.now(),
+        created_by=actor,
+    )
+    return record
+
+
 @transaction.atomic
-def request_hearing(actor: Person, case: Case, *, requested_on: dt.date | None = None) -> Case:
-    """The party asks for a hearing within 5 working days of the notice (art. 64(1))."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "request_hearing")
+def waive_statement(
+    actor: Person, case: Case, *, on: dt.date | None = None, signer: str = "", refusal_note: str = ""
+) -> CaseRecord:
+    """The party expressly waives statement and defence (art. 62): the decision need not wait for the period."""
+    case = access.lock(case)
+    access.require(actor, case, "waive_statement")
+    if case.records.filter(kind=RecordKind.STATEMENT).exists():
+        raise RuleViolation(_("当事人已经陈述申辩，不能再登记放弃陈述申辩。"))
+    record = _party_choice(actor, case, RecordKind.STATEMENT_WAIVER, on, signer, refusal_note)
+    case.statement_waived = True
+    case.updated_at = timezone.now()
+    case.save(update_fields=["statement_waived", "updated_at"])
+    _record(case, actor, "waive_statement", obj=record)
+    deadlines.meet(actor, case, deadlines.STATEMENT, dt.date.fromisoformat(record.data["on"]))
+    return record
+
+
+@transaction.atomic
+def waive_hearing(
+    actor: Person, case: Case, *, on: dt.date | None = None, signer: str = "", refusal_note: str = ""
+) -> CaseRecord:
+    """The party says it does not ask for a hearing; its right to state and defend is untouched (art. 63)."""
+    case = access.lock(case)
+    access.require(actor, case, "waive_hearing")
+    if not case.hearing_eligible:
+        raise RuleViolation(_("本案拟作出的处罚不属于可以要求听证的情形（《行政处罚法》第六十三条）。"))
+    record = _party_choice(actor, case, RecordKind.HEARING_WAIVER, on, signer, refusal_note)
+    case.hearing_waived = True
+    case.updated_at = timezone.now()
+    case.save(update_fields=["hearing_waived", "updated_at"])
+    _record(case, actor, "waive_hearing", obj=record)
+    deadlines.meet(actor, case, deadlines.HEARING_REQUEST, dt.date.fromisoformat(record.data["on"]))
+    return record
+
+
+@transaction.atomic
+def request_hearing(
+    actor: Person,
+    case: Case,
+    *,
+    requested_on: dt.date | None = None,
+    signer: str = "",
+    refusal_note: str = "",
+) -> Case:
+    """The party asks for a hearing within 5 working days of the notice (art. 64(1)); the request is recorded
+    with the party's signature. A request after the period is ``late_hearing_request``."""
+    case = access.lock(case)
+    access.require(actor, case, "request_hearing")
     requested_on = _not_future(requested_on or _today(), _("申请日期"))
     if not case.hearing_eligible:
         raise RuleViolation(_("本案拟作出的处罚不属于可以要求听证的情形（《行政处罚法》第六十三条）。"))
+    if case.hearing_waived:
+        raise RuleViolation(_("当事人已明确放弃听证。"))
     due = dt.date.fromisoformat(case.notice_snapshot["hearing_request_due"])
     if requested_on > due:
         raise RuleViolation(
-            _("听证申请已超过期限（告知后五个工作日内，至%(due)s止），视为放弃听证。")
+            _("听证申请已超过期限（告知后五个工作日内，至%(due)s止），视为放弃听证；请登记为逾期听证申请。")
             % {"due": due.isoformat()}
         )
+    record = _party_choice(
+        actor, case, RecordKind.HEARING_REQUEST, requested_on, signer or case.party.name, refusal_note
+    )
     _move(case, "request_hearing")
     case.hearing_requested_on = requested_on
     _save(case, actor, "request_hearing")
+    _record(case, actor, "request_hearing_record", obj=record)
     deadlines.meet(actor, case, deadlines.HEARING_REQUEST, requested_on)
     return case
+
+
+@transaction.atomic
+def late_hearing_request(
+    actor: Person,
+    case: Case,
+    *,
+    requested_on: dt.date,
+    signer: str = "",
+    refusal_note: str = "",
+    reason: str = "",
+) -> CaseRecord:
+    """A hearing request after the five working days: recorded (it is part of the file and of the decision's
+    account of the procedure), and the case goes on as if no hearing was asked for (art. 64(1))."""
+    case = access.lock(case)
+    access.require(actor, case, "late_hearing_request")
+    requested_on = _not_future(requested_on, _("申请日期"))
+    if not case.hearing_eligible:
+        raise RuleViolation(_("本案拟作出的处罚不属于可以要求听证的情形（《行政处罚法》第六十三条）。"))
+    due = dt.date.fromisoformat(case.notice_snapshot["hearing_request_due"])
+    if requested_on <= due:
+        raise RuleViolation(
+            _("听证申请在期限内（至%(due)s止），请登记为听证申请。") % {"due": due.isoformat()}
+        )
+    record = _party_choice(
+        actor,
+        case,
+        RecordKind.HEARING_REQUEST,
+        requested_on,
+        signer or case.party.name,
+        refusal_note,
+        late=True,
+        reason=reason.strip(),
+    )
+    _record(case, actor, "late_hearing_request", obj=record)
+    return record
 
 
 @transaction.atomic
@@ -763,9 +895,8 @@ def schedule_hearing(
     notified_on: dt.date | None = None,
 ) -> Case:
     """听证通知: at least 7 working days before the hearing (art. 64(2)); the chair is not an investigator."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "schedule_hearing")
+    case = access.lock(case)
+    access.require(actor, case, "schedule_hearing")
     notified_on = _not_future(notified_on or _today(), _("通知日期"))
     if (
         chair.pk in set(case.officer_links.values_list("person_id", flat=True))
@@ -795,10 +926,9 @@ def record_hearing(
     actor: Person, case: Case, *, record: str, opinion: str, party_absent: bool = False
 ) -> CaseRecord:
     """听证笔录 and 听证意见书; the decision is then made on the record (art. 65)."""
-    case = _lock(case)
-    if actor is not None and actor.pk != case.hearing_chair_id:
-        _require_handler(actor, case)
-    lifecycle.check(case, "record_hearing")
+    case = access.lock(case)
+    access.require(actor, case, "record_hearing")
+    _check_hearing_notice(case)
     if case.hearing_on and case.hearing_on > _today():
         raise RuleViolation(_("听证尚未举行（安排在%(date)s）。") % {"date": case.hearing_on.isoformat()})
     if not (record.strip() and opinion.strip()):
@@ -809,13 +939,36 @@ def record_hearing(
         data={"record": record, "opinion": opinion, "party_absent": party_absent},
         started_at=timezone.now(),
         place=case.hearing_place,
-        created_by=actor or case.hearing_chair,
+        created_by=actor,
     )
     entry.officers.set([case.hearing_chair])
     _move(case, "record_hearing")
     _save(case, actor, "record_hearing")
     _record(case, actor, "record_hearing_record", obj=entry)
     return entry
+
+
+def _check_hearing_notice(case: Case) -> None:
+    """The 听证通知书 must have reached the party at least seven working days before the hearing (art. 64(2))."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records") or not case.hearing_on:
+        return
+    Document = apps.get_model("records", "Document")
+    dated = (
+        Document.objects.filter(case_id=case.pk, kind="hearing_notice", state="final")
+        .order_by("dated")
+        .values_list("dated", flat=True)
+        .first()
+    )
+    if dated is None:
+        return  # access.require names the missing notice
+    latest = _sub_workdays(case.hearing_on, deadlines.length(case.agency, deadlines.HEARING_NOTICE))
+    if dated > latest:
+        raise RuleViolation(
+            _("听证通知书（%(dated)s）距听证日（%(hearing)s）不足七个工作日（《行政处罚法》第六十四条）。")
+            % {"dated": dated.isoformat(), "hearing": case.hearing_on.isoformat()}
+        )
 
 
 # Decision ---------------------------------------------------------------------------------------------------------
@@ -861,11 +1014,18 @@ def decision_blockers(case: Case, on: dt.date) -> list[str]:
                         _("陈述申辩期限至%(date)s止，期满或当事人陈述申辩、明确放弃后方可作出决定。")
                         % {"date": statement_due.isoformat()}
                     )
-                hearing_due = case.notice_snapshot.get("hearing_request_due")
-                if case.hearing_eligible and hearing_due and on <= dt.date.fromisoformat(hearing_due):
-                    problems.append(
-                        _("听证申请期限至%(date)s止，期满后方可作出决定。") % {"date": hearing_due}
-                    )
+            hearing_due = case.notice_snapshot.get("hearing_request_due")
+            if (
+                case.state == State.NOTIFIED
+                and case.hearing_eligible
+                and not case.hearing_waived
+                and hearing_due
+                and on <= dt.date.fromisoformat(hearing_due)
+            ):
+                problems.append(
+                    _("听证申请期限至%(date)s止，期满或当事人明确放弃听证后方可作出决定。")
+                    % {"date": hearing_due}
+                )
     for gate in DECISION_GATES:
         try:
             gate(case)
@@ -874,14 +1034,69 @@ def decision_blockers(case: Case, on: dt.date) -> list[str]:
     return problems
 
 
+# Functions other apps register to add to the head's decision page: part(case) -> dict (the review app adds the
+# review result, its opinion number and the collective discussions).
+BRIEF_PARTS: list = []
+
+
+def _brief_core(case: Case) -> dict:
+    penalty = draft_penalty(case)
+    return {
+        "outcome": case.outcome,
+        "penalty": penalty.as_json(),
+        "facts": case.facts,
+        "evidence": case.evidence_summary,
+        "violated_provisions": case.violated_provisions,
+        "penalty_provisions": case.penalty_provisions,
+        "discretion": case.discretion,
+        "transfer_to": case.transfer_to,
+    }
+
+
+def brief_digest(case: Case) -> str:
+    """SHA-256 of what the head decides on (the proposed handling); the decide page carries it, so a decision
+    signed on a page that went stale is refused."""
+    import hashlib
+    import json
+
+    core = json.dumps(_brief_core(case), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(core.encode()).hexdigest()
+
+
+def decision_brief(case: Case, on: dt.date) -> dict:
+    """What the head sees before signing: the proposed handling, the notice, the party's statements, waivers and
+    hearing, the review result and discussions, and whatever still blocks the decision."""
+    records = list(case.records.order_by("started_at", "id"))
+    by_kind = lambda kind: [r for r in records if r.kind == kind]  # noqa: E731
+    brief = {
+        **_brief_core(case),
+        "outcome_label": Outcome(case.outcome).label if case.outcome else "",
+        "penalty_text": rules.penalty_text(draft_penalty(case), dict(PenaltyKind.choices)),
+        "notice": case.notice_snapshot,
+        "notice_on": case.notice_on,
+        "hearing_eligible": case.hearing_eligible,
+        "statements": by_kind(RecordKind.STATEMENT),
+        "statement_waivers": by_kind(RecordKind.STATEMENT_WAIVER),
+        "hearing_waivers": by_kind(RecordKind.HEARING_WAIVER),
+        "hearing_requests": by_kind(RecordKind.HEARING_REQUEST),
+        "hearings": by_kind(RecordKind.HEARING),
+        "blockers": decision_blockers(case, on),
+        "digest": brief_digest(case),
+    }
+    for part in BRIEF_PARTS:
+        brief.update(part(case))
+    return brief
+
+
 @transaction.atomic
-def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None) -> Case:
+def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None, seen: str | None = None) -> Case:
     """作出决定 (arts. 57, 59): the agency head signs the decision the draft states. Refused while any
     blocker stands."""
-    case = _lock(case)
-    _require_head(actor, case)
-    lifecycle.check(case, "decide")
+    case = access.lock(case)
+    access.require(actor, case, "decide")
     decided_on = _not_future(decided_on or _today(), _("决定日期"))
+    if seen and seen != brief_digest(case):
+        raise RuleViolation(_("处理意见在您查看之后已被修改，请重新查看后再作出决定。"))
     problems = decision_blockers(case, decided_on)
     if problems:
         raise RuleViolation(problems)
@@ -939,9 +1154,9 @@ def serve_decision(
     note: str = "",
 ) -> Service:
     """送达 the decision (art. 61): within 7 working days when the party was absent at its announcement."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "serve_decision")
+    case = access.lock(case)
+    # Electronic service carries its own proof (the consent and the delivery record); the others the 送达回执.
+    access.require(actor, case, "serve_decision", documents=method != ServiceMethod.ELECTRONIC)
     _not_future(delivered_on, _("送达日期"))
     if delivered_on < case.decided_on:
         raise RuleViolation(_("送达日期不能早于决定日期。"))
@@ -996,9 +1211,8 @@ def _monetary(case: Case) -> bool:
 def record_payment(
     actor: Person, case: Case, *, kind: str, amount: Decimal, paid_on: dt.date, receipt_number: str
 ) -> Payment:
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "record_payment")
+    case = access.lock(case)
+    access.require(actor, case, "record_payment")
     _not_future(paid_on, _("缴纳日期"))
     if amount <= 0:
         raise RuleViolation(_("缴纳金额必须大于零。"))
@@ -1038,9 +1252,8 @@ def approve_deferral(
     instalments: Sequence[dict] = (),
 ) -> Case:
     """暂缓或分期缴纳 (art. 66), on the party's application, approved by the head."""
-    case = _lock(case)
-    _require_head(actor, case)
-    lifecycle.check(case, "approve_deferral")
+    case = access.lock(case)
+    access.require(actor, case, "approve_deferral")
     if not reason.strip() or not (deferred_until or instalments):
         raise RuleViolation(_("请填写理由和延期日期或分期计划。"))
     if instalments:
@@ -1055,9 +1268,8 @@ def approve_deferral(
 @transaction.atomic
 def serve_demand(actor: Person, case: Case, *, served_on: dt.date) -> Case:
     """催告书 (行政强制法 art. 54), once the payment period has passed unpaid."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "serve_demand")
+    case = access.lock(case)
+    access.require(actor, case, "serve_demand")
     _not_future(served_on, _("送达日期"))
     due = case.deferred_until or case.payment_due
     if not due or served_on <= due or not any(amount_owed(case, served_on).values()):
@@ -1084,9 +1296,8 @@ def court_application_window(case: Case) -> tuple[dt.date, dt.date]:
 def apply_court_enforcement(actor: Person, case: Case, *, applied_on: dt.date | None = None) -> Case:
     """申请人民法院强制执行 (行政强制法 arts. 53–54): 10 working days after the demand, within 3 months after the
     remedy periods end."""
-    case = _lock(case)
-    _require_head(actor, case)
-    lifecycle.check(case, "apply_court_enforcement")
+    case = access.lock(case)
+    access.require(actor, case, "apply_court_enforcement")
     applied_on = _not_future(applied_on or _today(), _("申请日期"))
     if not case.demand_served_on:
         raise RuleViolation(_("申请强制执行前须先送达催告书（《行政强制法》第五十四条）。"))
@@ -1108,9 +1319,8 @@ def apply_court_enforcement(actor: Person, case: Case, *, applied_on: dt.date | 
 @transaction.atomic
 def record_execution(actor: Person, case: Case, *, executed_on: dt.date, note: str) -> Case:
     """执行完毕 by an act (吊销、责令停产停业 carried out) or by the court."""
-    case = _lock(case)
-    _require_handler(actor, case)
-    lifecycle.check(case, "record_execution")
+    case = access.lock(case)
+    access.require(actor, case, "record_execution")
     _not_future(executed_on, _("执行日期"))
     if not note.strip():
         raise RuleViolation(_("请说明执行情况。"))
@@ -1124,16 +1334,28 @@ def record_execution(actor: Person, case: Case, *, executed_on: dt.date, note: s
 # Closing ----------------------------------------------------------------------------------------------------------
 
 
+def _closing_reason(case: Case) -> str:
+    """The 结案理由 of the case's latest finalised 结案报告 (empty when there is none)."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return ""
+    Document = apps.get_model("records", "Document")
+    doc = (
+        Document.objects.filter(case_id=case.pk, kind="closing_report", state="final").order_by("-id").first()
+    )
+    return str((doc.narrative or {}).get("result", "")) if doc else ""
+
+
 @transaction.atomic
-def close_case(actor: Person, case: Case, *, report: str, closed_on: dt.date | None = None) -> Case:
-    """结案: the head approves the closing report. For the simple procedure this is its 备案 (art. 52)."""
-    case = _lock(case)
-    if case.procedure == Procedure.SIMPLE:
-        _require(actor, case.agency, {Role.UNIT_HEAD, Role.AGENCY_HEAD})
-    else:
-        _require_head(actor, case)
-    lifecycle.check(case, "close_case")
+def close_case(actor: Person, case: Case, *, report: str = "", closed_on: dt.date | None = None) -> Case:
+    """结案: the head approves the 结案报告 the handling officers made and finalised; for the simple procedure
+    this is its 备案 (art. 52), on the 当场行政处罚决定书. ``report`` defaults to the report's 结案理由."""
+    case = access.lock(case)
+    access.require(actor, case, "close_case")
     closed_on = _not_future(closed_on or _today(), _("结案日期"))
+    if not report.strip():
+        report = _closing_reason(case)
     if not report.strip():
         raise RuleViolation(_("请填写结案报告。"))
     if case.state == State.DECIDED and case.outcome != Outcome.TRANSFER:
@@ -1146,26 +1368,42 @@ def close_case(actor: Person, case: Case, *, report: str, closed_on: dt.date | N
         raise RuleViolation(_("处罚决定尚未执行完毕，不能结案。"))
     _move(case, "close_case")
     case.closed_on, case.close_report = closed_on, report
-    return _save(case, actor, "close_case")
+    _save(case, actor, "close_case")
+    deadlines.end_running(actor, case, closed_on, _("结案"))
+    return case
 
 
 @transaction.atomic
 def archive_case(actor: Person, case: Case) -> Case:
-    case = _lock(case)
-    _require(actor, case.agency, {Role.UNIT_HEAD, Role.AGENCY_HEAD})
+    """归档, the one archive action (case page, API and 案卷 page): the file is checked against what its procedure
+    path requires (``records.archive.REQUIRED``: every document finalised, no draft, every evidence file's fixity
+    checked), then the state change, the retention period with the 卷内目录 (``records.archive_case``) and the
+    end of the case's running deadlines are written in this one transaction."""
+    from zhifa.records import archive as records_archive
+
+    case = access.lock(case)
+    access.require(actor, case, "archive_case")
+    path = records_archive.procedure_path(case)
     _move(case, "archive_case")
+    records_archive.check_complete(actor, case, path)
     case.archived_on = _today()
-    return _save(case, actor, "archive_case")
+    _save(case, actor, "archive_case")
+    deadlines.end_running(actor, case, case.archived_on, _("归档"))
+    records_archive.record_archive(actor, case)
+    return case
 
 
 def _end(actor, case, reason, action):
-    case = _lock(case)
-    _require_head(actor, case)
+    case = access.lock(case)
+    access.require(actor, case, action)
     if not reason.strip():
         raise RuleViolation(_("请填写理由。"))
     _move(case, action)
     case.end_reason = reason
-    return _save(case, actor, action)
+    _save(case, actor, action)
+    ended = _("撤销立案：%(reason)s") if action == "revoke_filing" else _("终止：%(reason)s")
+    deadlines.end_running(actor, case, _today(), ended % {"reason": reason.strip()})
+    return case
 
 
 @transaction.atomic
@@ -1183,9 +1421,8 @@ def terminate(actor: Person, case: Case, *, reason: str) -> Case:
 @transaction.atomic
 def suspend(actor: Person, case: Case, *, reason: str, since: dt.date | None = None) -> Case:
     """中止: the 90-day period stops running until the case resumes."""
-    case = _lock(case)
-    _require_head(actor, case)
-    lifecycle.check(case, "suspend")
+    case = access.lock(case)
+    access.require(actor, case, "suspend")
     if case.suspended_since:
         raise RuleViolation(_("案件已经中止。"))
     if not reason.strip():
@@ -1201,9 +1438,8 @@ def suspend(actor: Person, case: Case, *, reason: str, since: dt.date | None = N
 
 @transaction.atomic
 def resume(actor: Person, case: Case, *, on: dt.date | None = None) -> Case:
-    case = _lock(case)
-    _require_head(actor, case)
-    lifecycle.check(case, "resume")
+    case = access.lock(case)
+    access.require(actor, case, "resume")
     if not case.suspended_since:
         raise RuleViolation(_("案件没有中止。"))
     on = _not_future(on or _today(), _("恢复日期"))
@@ -1218,19 +1454,39 @@ def resume(actor: Person, case: Case, *, on: dt.date | None = None) -> Case:
 
 
 @transaction.atomic
+def request_extension(actor: Person, case: Case, *, days: int, reason: str) -> Case:
+    """The handling officers ask the head to extend the decision period; the request waits on the head's list."""
+    case = access.lock(case)
+    access.require(actor, case, "request_extension")
+    if days <= 0 or days > 90 or not reason.strip():
+        raise RuleViolation(_("请填写延长天数（1至90日）和理由。"))
+    if deadlines.current(case, deadlines.DECISION) is None:
+        raise RuleViolation(_("案件尚未立案，没有办案期限。"))
+    case.extension_request = {
+        "days": days,
+        "reason": reason.strip(),
+        "by": actor.pk,
+        "on": _today().isoformat(),
+    }
+    case.updated_at = timezone.now()
+    return _save(case, actor, "request_extension")
+
+
+@transaction.atomic
 def extend(actor: Person, case: Case, *, days: int, reason: str) -> Case:
-    """延长办案期限 with the head's approval (art. 60 allows other rules; the extension is recorded)."""
-    case = _lock(case)
-    _require_head(actor, case)
-    lifecycle.check(case, "extend")
+    """延长办案期限 with the head's approval (art. 60 allows other rules; the extension is recorded). Settles a
+    pending request of the handling officers."""
+    case = access.lock(case)
+    access.require(actor, case, "extend")
     if days <= 0 or days > 90 or not reason.strip():
         raise RuleViolation(_("请填写延长天数（1至90日）和理由。"))
     deadline = deadlines.current(case, deadlines.DECISION)
     if deadline is None:
         raise RuleViolation(_("案件尚未立案，没有办案期限。"))
     wd_actions.extend_deadline(actor, deadline, reason=reason, approver=actor, length=days)
+    request, case.extension_request = case.extension_request, None
     case.updated_at = timezone.now()
-    return _save(case, actor, "extend", days=days, reason=reason)
+    return _save(case, actor, "extend", days=days, reason=reason, request=request)
 
 
 # Simple procedure -------------------------------------------------------------------------------------------------
@@ -1290,7 +1546,7 @@ def decide_on_the_spot(
         violation_date=violation_date or today,
         place=place,
     )
-    case = _lock(case)
+    case = access.lock(case)
     case.procedure = Procedure.SIMPLE
     case.outcome, case.penalty_kinds, case.fine_amount = Outcome.PENALTY, list(penalty.kinds), penalty.fine
     case.facts, case.violated_provisions, case.penalty_provisions = (

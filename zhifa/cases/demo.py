@@ -466,13 +466,26 @@ def _walk(
         actions.decide(head, case, decided_on=day(8))
         _decision_document(case, lead, head)
         if outcome == Outcome.TRANSFER:
-            actions.close_case(head, case, report="已将案件移送明山区公安分局。", closed_on=day(10))
+            _step_document(
+                case, "closing_report", officers, day(10), {"result": "已将案件移送明山区公安分局。"}
+            )
+            actions.close_case(head, case, closed_on=day(10))
         else:
+            _step_document(case, "service_receipt", officers, day(9))
             actions.serve_decision(
                 lead, case, method=ServiceMethod.DIRECT, delivered_on=day(9), recipient=parties[party_i].name
             )
-            actions.close_case(head, case, report="不予行政处罚决定书已送达。", closed_on=day(10))
+            _step_document(
+                case, "closing_report", officers, day(10), {"result": "不予行政处罚决定书已送达。"}
+            )
+            actions.close_case(head, case, closed_on=day(10))
         return
+    from zhifa.records.contexts import hearing_reasons_for_draft
+
+    case.refresh_from_db()
+    _step_document(
+        case, "hearing_rights" if hearing_reasons_for_draft(case) else "prior_notice", officers, day(7)
+    )
     actions.issue_notice(lead, case, served_on=day(7))
     if story == "notified":
         return
@@ -491,6 +504,7 @@ def _walk(
             chair=chair,
             notified_on=day(11),
         )
+        _step_document(case, "hearing_notice", officers, day(11))
         if story == "hearing_scheduled":
             return
         actions.record_hearing(
@@ -509,6 +523,7 @@ def _walk(
     _decision_document(case, lead, head)
     if story == "decided":
         return
+    _step_document(case, "service_receipt", officers, day(10))
     actions.serve_decision(
         lead, case, method=ServiceMethod.DIRECT, delivered_on=day(10), recipient=parties[party_i].name
     )
@@ -527,8 +542,12 @@ def _walk(
         actions.record_execution(lead, case, executed_on=day(11), note="警告已执行。")
     if story == "executed":
         return
-    actions.close_case(head, case, report="处罚决定已执行完毕，予以结案。", closed_on=day(20))
+    _step_document(case, "closing_report", officers, day(20), {"result": "处罚决定已执行完毕，予以结案。"})
+    actions.close_case(head, case, closed_on=day(20))
     if story == "archived":
+        from zhifa.records.demo import complete_file
+
+        complete_file(case, officers)  # the 立案报告, 笔录, 调查终结报告 … the general procedure's file holds
         actions.archive_case(head, case)
 
 
@@ -548,6 +567,21 @@ DECISION_DOCUMENTS = {
     Outcome.NO_PENALTY_UNPROVEN: "no_penalty_decision",
     Outcome.TRANSFER: "transfer_letter",
 }
+
+
+def _step_document(case, kind, officers, dated, narrative=None):
+    """A document a step needs (the notice, the hearing notice, the service receipt, the closing report), made on
+    ``dated``, signed and finalised as the documents pages do."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return None
+    from zhifa.records import actions as records
+    from zhifa.records.demo import finish
+
+    case.refresh_from_db()
+    document = records.generate_document(officers[0], case, kind=kind, narrative=narrative or {}, dated=dated)
+    return finish(document, officers, case.party.legal_representative or case.party.name)
 
 
 def _decision_document(case, lead, head):
@@ -595,6 +629,7 @@ def _simple_cases(agency, parties, today):
         paid_on=today,
         receipt_number="DC20260001",
     )
+    _step_document(closed, "on_the_spot_decision", officers, today)
     actions.close_case(Person.objects.get(username="zhifa06"), closed, report="当场处罚决定已备案。")
     actions.decide_on_the_spot(
         officers[0],

@@ -54,35 +54,111 @@ def case_officer_ids(case) -> set[int]:
     return set(case.officer_links.values_list("person_id", flat=True))
 
 
+def _ready(case, step: str, today, *, documents: bool = True) -> bool:
+    """Whether ``step`` can be taken now, beyond role and state: the decision has no blocker left, closing has
+    its report and the execution done. Steps not listed are ready when the state allows them."""
+    from . import access, actions
+    from .choices import Outcome, State
+
+    if step == "decide":
+        return not actions.decision_blockers(case, today)
+    if step == "close_case":
+        if documents and access.missing_documents(case, "close_case"):
+            return False
+        if case.state == State.DECIDED:
+            return case.outcome == Outcome.TRANSFER
+        if case.state == State.SERVED and case.outcome == Outcome.PENALTY:
+            return not (any(actions.amount_owed(case, today).values()) or actions._non_monetary_pending(case))
+        return True
+    if step == "extend":
+        return bool(case.extension_request)
+    return True
+
+
 def tasks_for(user, limit: int = 30) -> list[dict]:
-    """The case steps waiting on ``user``: their own cases' next steps, and for heads the approvals."""
+    """The case steps waiting on ``user`` — exactly those the lifecycle table gives to a capacity they hold on
+    the case (handling officer, unit head, agency head, hearing chair) and that can be taken now; for the
+    handling officers also the documents a next step of someone else still needs (the 结案报告 the head
+    approves)."""
+    from django.db.models import Q
     from django.urls import reverse
+    from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from . import lifecycle
+    from . import access, lifecycle
     from .choices import State
 
-    tasks = []
+    if not getattr(user, "is_authenticated", False):
+        return []
+    today = timezone.localdate()
     held = org_queries.roles_by_agency(user)
-    mine = Case.objects.filter(officer_links__person=user).exclude(state__in=lifecycle.ENDED | {State.CLOSED})
-    for case in mine.order_by("accepted_on", "id")[:limit]:
-        steps = "、".join(lifecycle.label(a) for a in lifecycle.NEXT_STEP.get(case.state, ()))
-        tasks.append(
-            {
-                "label": f"{case.reference} {case.cause}：{steps}",
-                "url": reverse("cases:detail", args=[case.pk]),
-            }
-        )
-    head_of = [agency for agency, roles in held.items() if Role.AGENCY_HEAD in roles]
-    if head_of:
-        waiting = Case.objects.filter(agency_id__in=head_of, state=State.FILING_REQUESTED).order_by(
-            "accepted_on"
-        )
-        for case in waiting[:limit]:
+    head_of = [a for a, roles in held.items() if Role.AGENCY_HEAD in roles]
+    unit_head_of = [a for a, roles in held.items() if Role.UNIT_HEAD in roles]
+    head_states = {
+        state
+        for state, steps in lifecycle.NEXT_STEP.items()
+        if any(lifecycle.HEAD in lifecycle.STEPS[s].who for s in steps)
+    }
+    unit_states = {
+        state
+        for state, steps in lifecycle.NEXT_STEP.items()
+        if any(lifecycle.UNIT_HEAD in lifecycle.STEPS[s].who for s in steps)
+    }
+    where = Q(officer_links__person=user) & ~Q(state__in=lifecycle.ENDED)
+    where |= Q(hearing_chair=user, state=State.HEARING_SCHEDULED)
+    where |= Q(agency_id__in=head_of, state__in=head_states)
+    where |= Q(agency_id__in=head_of, extension_request__isnull=False)
+    where |= Q(agency_id__in=unit_head_of, state__in=unit_states)
+    cases = (
+        Case.objects.filter(where)
+        .distinct()
+        .select_related("agency", "party")
+        .prefetch_related("officer_links")
+        .order_by("accepted_on", "id")[: limit * 3]
+    )
+    tasks = []
+    for case in cases:
+        case._officer_ids = {link.person_id for link in case.officer_links.all()}
+        capacities = access.capacities(user, case)
+        steps = [s for s in access.waiting_on(user, case, held=capacities) if _ready(case, s, today)]
+        if (
+            lifecycle.HEAD in capacities
+            and case.extension_request
+            and lifecycle.allowed(case.state, "extend")
+            and "extend" not in steps
+        ):
+            steps.append("extend")
+        labels = [lifecycle.label(s) for s in steps]
+        if lifecycle.HANDLER in capacities:
+            for step in lifecycle.NEXT_STEP.get(case.state, ()):
+                if lifecycle.HANDLER in lifecycle.STEPS[step].who:
+                    continue
+                if not _ready(case, step, today, documents=False):
+                    continue
+                for kind in access.missing_documents(case, step):
+                    labels.append(_("制作%(doc)s") % {"doc": access.document_label(kind)})
+        if labels:
             tasks.append(
                 {
-                    "label": _("%(ref)s 待批准立案") % {"ref": case.reference},
+                    "label": f"{case.reference} {case.cause}：" + "、".join(dict.fromkeys(labels)),
                     "url": reverse("cases:detail", args=[case.pk]),
                 }
             )
+        if len(tasks) >= limit:
+            break
     return tasks
+
+
+def record_access(user, obj, reason) -> None:
+    """Record that ``user`` read ``obj`` (the ledger's access entry)."""
+    from zhifa.ledger import actions as ledger_actions
+
+    ledger_actions.record_access(user, obj, reason)
+
+
+def penalty_text(case) -> str:
+    """The draft penalty in words (处罚种类 and amounts)."""
+    from . import actions, rules
+    from .choices import PenaltyKind
+
+    return rules.penalty_text(actions.draft_penalty(case), dict(PenaltyKind.choices))

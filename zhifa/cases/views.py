@@ -12,13 +12,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifa.core import memo
 from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
-from . import actions, deadlines, forms, lifecycle, queries, rules
+from . import access, actions, deadlines, forms, lifecycle, queries
 from .choices import PaymentKind, State
 from .models import Case
+
+# Functions other apps register (in their AppConfig.ready) to add to the case page: panel(case, user) -> context.
+PANELS: list = []
 
 
 def _worker_agencies(user):
@@ -65,6 +69,7 @@ def case_list(request):
             content_type=ContentType.objects.get_for_model(Case),
             kind__code=deadlines.DECISION,
             met_on__isnull=True,
+            ended_on__isnull=True,
             due__lt=limit if due == "overdue" else limit,
         ).values_list("object_id", flat=True)
         cases = cases.filter(pk__in=list(open_ids), state__in=lifecycle.BEFORE_DECISION)
@@ -160,42 +165,45 @@ def _timeline(case):
         return []
 
 
-def _record_access(user, obj, reason):
-    from zhifa.ledger import actions as ledger_actions
+_record_access = queries.record_access
 
-    record = getattr(ledger_actions, "record_access", None)
-    if record is not None:
-        record(user, obj, reason)
+
+# Steps of the table done on another app's page (the case's file steps are on the documents panel).
+STEP_PAGES = {"submit_review": ("review:submit", "review")}
+
+
+def _step_link(case, name):
+    """{"action", "title", "url"} of step ``name`` on ``case``, or None when it has no page of its own here."""
+    from django.apps import apps
+    from django.urls import reverse
+
+    if name in forms.SPECS:
+        spec = forms.SPECS[name]
+        return {"action": name, "title": spec.title, "url": reverse("cases:action", args=[case.pk, name])}
+    if name in STEP_PAGES and apps.is_installed(f"zhifa.{STEP_PAGES[name][1]}"):
+        url = reverse(STEP_PAGES[name][0], args=[case.pk])
+        return {"action": name, "title": lifecycle.label(name), "url": url}
+    return None
 
 
 @login_required
+@memo.page  # review reasons, the digest, the AV list: computed once for the whole page
 def case_detail(request, pk):
     case = queries.access_case(request.user, pk)
     _record_access(request.user, case, _("查看案件"))
     today = timezone.localdate()
-    held = org_queries.roles_by_agency(request.user).get(case.agency_id, set())
-    is_handler = request.user.pk in queries.case_officer_ids(case)
-
-    def may(spec):  # officers act on the cases they handle; heads on any case of the agency
-        return bool(held & (spec.roles - {Role.OFFICER}) or (is_handler and held & spec.roles))
-
-    next_actions = [
-        forms.SPECS[name]
-        for name in lifecycle.NEXT_STEP.get(case.state, ())
-        if name in forms.SPECS and may(forms.SPECS[name])
-    ]
-    other_actions = [
-        spec
-        for name, spec in forms.SPECS.items()
-        if name not in lifecycle.NEXT_STEP.get(case.state, ())
-        and lifecycle.allowed(case.state, name)
-        and may(spec)
-    ]
+    held = access.capacities(request.user, case)
+    next_names = lifecycle.NEXT_STEP.get(case.state, ())
+    offered = [name for name in lifecycle.STEPS if access.may(request.user, case, name, held=held)]
+    next_actions = [_step_link(case, name) for name in next_names if name in offered]
+    other_actions = [_step_link(case, name) for name in offered if name not in next_names]
+    next_actions = [link for link in next_actions if link]
+    other_actions = [link for link in other_actions if link]
     due = deadlines.decision_due(case)
     context = {
         "case": case,
         "officers": case.officer_links.select_related("person"),
-        "records": case.records.all(),
+        "records": case.records.prefetch_related("officers", "certificates_shown"),
         "services": case.services.all(),
         "payments": case.payments.all(),
         "next_actions": next_actions,
@@ -220,19 +228,14 @@ def case_detail(request, pk):
 
 
 def _review_panel(case, user) -> dict:
-    from django.apps import apps
-
-    if not apps.is_installed("zhifa.review"):
-        return {}
-    from zhifa.review.views import case_panel
-
-    return case_panel(case, user)
+    """What other apps add to the case page (the review app: reasons, rounds, discussions)."""
+    out = {}
+    for panel in PANELS:
+        out.update(panel(case, user))
+    return out
 
 
-def _penalty_text(case):
-    from .choices import PenaltyKind
-
-    return rules.penalty_text(actions.draft_penalty(case), dict(PenaltyKind.choices))
+_penalty_text = queries.penalty_text
 
 
 def _documents_template():
@@ -246,21 +249,64 @@ def _documents_template():
         return None
 
 
+def _refusal(request, case, name):
+    """Why ``request.user`` may not take step ``name`` now, in words (role first, then state)."""
+    from zhifa.core.errors import ValidationError
+
+    try:
+        access.require(request.user, case, name, documents=False)
+    except PermissionDenied as exc:
+        return str(exc)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
+def _documents_needed(case, name):
+    """The documents step ``name`` needs, each with whether it is ready and where to make it."""
+    from django.urls import NoReverseMatch, reverse
+
+    missing = set(access.missing_documents(case, name))
+    rows = []
+    for doc in access.needs(case, name):
+        kind = doc.kinds[0]
+        try:
+            url = reverse("records:generate", args=[case.pk])
+        except NoReverseMatch:
+            url = ""
+        rows.append(
+            {
+                "label": "、".join(access.document_label(k) for k in doc.kinds),
+                "kind": kind,
+                "ready": kind not in missing,
+                "url": url,
+            }
+        )
+    return rows
+
+
 @login_required
 def case_action(request, pk, action):
     spec = forms.SPECS.get(action)
     if spec is None:
         raise Http404
     case = queries.access_case(request.user, pk)
-    held = org_queries.roles_by_agency(request.user).get(case.agency_id, set())
-    if not held & spec.roles:
-        raise PermissionDenied(_("您没有进行“%(action)s”的权限。") % {"action": spec.title})
+    if not access.may(request.user, case, action):
+        raise PermissionDenied(_refusal(request, case, action) or _("您不能进行此操作。"))
     form = forms.form_for(spec, request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
         ok, _result = run_action(form, lambda: spec.call(request.user, case, form.cleaned_data))
         if ok:
             messages.success(request, _("已完成：%(action)s。") % {"action": spec.title})
             return redirect(case)
-    return render(
-        request, "cases/case_action.html", {"form": form, "title": spec.title, "case": case, "spec": spec}
-    )
+    context = {
+        "form": form,
+        "title": spec.title,
+        "case": case,
+        "spec": spec,
+        "documents_needed": _documents_needed(case, action),
+    }
+    if action == "decide":
+        context["brief"] = actions.decision_brief(case, timezone.localdate())
+        return render(request, "cases/decide.html", context)
+    return render(request, "cases/case_action.html", context)

@@ -69,7 +69,15 @@ class Entry(models.Model):
         verbose_name = _("账本记录")
         verbose_name_plural = _("账本记录")
         ordering = ["log", "seq"]
-        indexes = [models.Index(fields=["object_kind", "object_id"], name="ledger_entry_object")]
+        indexes = [
+            models.Index(fields=["object_kind", "object_id"], name="ledger_entry_object"),
+            # Pages that list entries of some kinds of action and object in an agency's log by time, newest first
+            # (the 调阅记录: ``records.access.query``); the object id last, so filtering by a case's objects reads
+            # the index alone.
+            models.Index(
+                fields=["log", "action", "object_kind", "at", "object_id"], name="ledger_entry_access"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.log_id}#{self.seq}"

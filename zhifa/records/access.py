@@ -25,43 +25,88 @@ def supervised_agency_ids(user) -> set[int]:
     return org_queries.agency_ids_with(user, {Role.SUPERVISOR, Role.AGENCY_HEAD})
 
 
-def _case_of(kind: str, object_id: str) -> int | None:
-    from zhifa.cases.models import Case
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def query(
+    agency_ids,
+    *,
+    person: str = "",
+    case: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    kinds=KINDS,
+    actions=ACCESS_ACTIONS,
+):
+    """The access entries (newest first) of the agencies, every filter applied by the database before any limit.
+
+    Reads the index ``ledger_entry_access`` (log, action, object kind, time, object id). ``case`` (the case's id)
+    matches the openings of the case itself and of each of its documents and evidence items; ``person`` a user
+    name exactly or part of a name; ``since`` / ``until`` are local dates, both included.
+    """
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
+
+    from zhifa.ledger.models import Entry
 
     from .models import Document, Evidence
 
-    try:
-        if kind == "cases.case":
-            return int(object_id)
-        model = {"records.document": Document, "records.evidence": Evidence}[kind]
-        return model.objects.filter(pk=object_id).values_list("case_id", flat=True).first()
-    except (KeyError, ValueError, Case.DoesNotExist):
-        return None
+    qs = Entry.objects.filter(
+        log_id__in=list(agency_ids), action__in=list(actions), object_kind__in=list(kinds)
+    )
+    if since:
+        qs = qs.filter(at__gte=_day_start(since))
+    if until:
+        qs = qs.filter(at__lt=_day_start(until + dt.timedelta(days=1)))
+    if person:
+        qs = qs.filter(Q(actor__username=person) | Q(actor__full_name__contains=person))
+    if case:
+        if not case.isdigit():
+            return qs.none()
+
+        def ids(model):  # the case's documents or evidence items, as the text the ledger names objects by
+            return (
+                model.objects.filter(case_id=int(case))
+                .annotate(text_id=Cast("pk", CharField()))
+                .values("text_id")
+            )
+
+        qs = qs.filter(
+            Q(object_kind="cases.case", object_id=str(int(case)))
+            | Q(object_kind="records.document", object_id__in=ids(Document))
+            | Q(object_kind="records.evidence", object_id__in=ids(Evidence))
+        )
+    return qs.select_related("actor", "log__agency").order_by("-at", "-seq")
 
 
-def entries(agency_ids, *, person: str = "", case: str = "", since=None, until=None) -> list[dict]:
-    from zhifa.ledger.models import Entry
+def rows(entries) -> list[dict]:
+    """The page's entries as rows: each decoded once (the reason), each object's case found in two queries for the
+    whole page (documents, evidence)."""
     from zhifa.ledger.queries import present
 
-    qs = Entry.objects.filter(log__agency_id__in=agency_ids, action__in=ACCESS_ACTIONS, object_kind__in=KINDS)
-    if since:
-        qs = qs.filter(at__date__gte=since)
-    if until:
-        qs = qs.filter(at__date__lte=until)
-    if person:
-        qs = qs.filter(actor__username=person) | qs.filter(actor__full_name__contains=person)
-    qs = qs.select_related("actor", "log__agency").order_by("-at", "-seq")
-    rows = []
-    cache: dict[tuple[str, str], int | None] = {}
-    for view in present(qs[:5000]):
+    from .models import Document, Evidence
+
+    views = present(entries)
+    wanted: dict[str, set[int]] = {"records.document": set(), "records.evidence": set()}
+    for view in views:
+        if view.entry.object_kind in wanted and (view.entry.object_id or "").isdigit():
+            wanted[view.entry.object_kind].add(int(view.entry.object_id))
+    cases: dict[tuple[str, str], int] = {}
+    for kind, model in (("records.document", Document), ("records.evidence", Evidence)):
+        if wanted[kind]:
+            for pk, case_id in (
+                model.objects.filter(pk__in=wanted[kind]).order_by().values_list("pk", "case_id")
+            ):
+                cases[(kind, str(pk))] = case_id
+    out = []
+    for view in views:
         entry = view.entry
-        key = (entry.object_kind, entry.object_id)
-        if key not in cache:
-            cache[key] = _case_of(*key)
-        case_id = cache[key]
-        if case and str(case_id) != case:
-            continue
-        rows.append(
+        if entry.object_kind == "cases.case":
+            case_id = int(entry.object_id) if (entry.object_id or "").isdigit() else None
+        else:
+            case_id = cases.get((entry.object_kind, entry.object_id))
+        out.append(
             {
                 "at": entry.at,
                 "seq": entry.seq,
@@ -74,47 +119,80 @@ def entries(agency_ids, *, person: str = "", case: str = "", since=None, until=N
                 "refused": entry.action == "records.access_refused",
             }
         )
-    return rows
+    return out
+
+
+def entries(
+    agency_ids,
+    *,
+    person: str = "",
+    case: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 1000,
+) -> list[dict]:
+    """The newest ``limit`` access entries matching the filters, as rows (the API; the page paginates ``query``)."""
+    return rows(query(agency_ids, person=person, case=case, since=since, until=until)[:limit])
 
 
 def flags(agency_ids, *, since=None, until=None) -> list[dict]:
-    """Unusual patterns: opening cases outside one's unit, and many openings in a short time."""
+    """Unusual patterns: opening cases outside one's unit, and many openings of evidence in a short time.
+
+    Over every entry of the period (no cap), in four queries whatever their number: the openings of cases counted
+    by person and case unit in the database, the supervisors and heads among those people, the times of evidence
+    openings (read as a stream), and the names of the people flagged.
+    """
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Cast
+
     from zhifa.cases.models import Case
+    from zhifa.org.models import Person, RoleAssignment
 
     since = since or (timezone.localdate() - dt.timedelta(days=30))
-    rows = entries(agency_ids, since=since, until=until)
-    out = []
-    case_units = dict(
-        Case.objects.filter(pk__in={r["case_id"] for r in rows if r["case_id"]}).values_list("pk", "unit_id")
+    base = query(agency_ids, since=since, until=until).select_related(None).order_by()
+    case_unit = Case.objects.filter(pk=Cast(OuterRef("object_id"), IntegerField())).values("unit_id")[:1]
+    opened = (
+        base.filter(object_kind="cases.case", actor__isnull=False, actor__unit__isnull=False)
+        .annotate(case_unit=Subquery(case_unit))
+        .values("actor_id", "actor__unit_id", "log_id", "case_unit")
+        .annotate(n=Count("seq"))
+    )
+    candidates = [
+        row for row in opened if row["case_unit"] is not None and row["case_unit"] != row["actor__unit_id"]
+    ]
+    exempt = set(
+        RoleAssignment.objects.filter(
+            person_id__in={row["actor_id"] for row in candidates},
+            agency_id__in={row["log_id"] for row in candidates},
+            role__in=(Role.SUPERVISOR, Role.AGENCY_HEAD),
+        ).values_list("person_id", "agency_id")
     )
     outside: Counter = Counter()
-    for r in rows:
-        actor = r["actor"]
-        if actor is None or r["case_id"] is None or r["kind"] != "cases.case":
-            continue
-        unit = case_units.get(r["case_id"])
-        if (
-            getattr(actor, "unit_id", None)
-            and unit
-            and actor.unit_id != unit
-            and not (supervised_agency_ids(actor) & {r["agency"].pk})
-        ):
-            outside[(actor.pk, str(actor))] += 1
-    for (_pk, name), n in outside.items():
-        out.append({"person": name, "what": "outside_unit", "count": n})
-    times: dict[tuple, list] = defaultdict(list)
-    for r in rows:
-        if r["actor"] is not None and r["kind"] == "records.evidence":
-            times[(r["actor"].pk, str(r["actor"]))].append(r["at"])
-    for (_pk, name), stamps in times.items():
-        stamps.sort()
+    for row in candidates:
+        if (row["actor_id"], row["log_id"]) not in exempt:
+            outside[row["actor_id"]] += row["n"]
+    bursts: dict[int, int] = {}
+    stamps: dict[int, list] = defaultdict(list)
+    times = base.filter(object_kind="records.evidence", actor__isnull=False).order_by("actor_id", "at")
+    for actor_id, at in times.values_list("actor_id", "at").iterator(chunk_size=2000):
+        stamps[actor_id].append(at)
+    for actor_id, ats in stamps.items():
         j = 0
-        for i in range(len(stamps)):
-            while stamps[i] - stamps[j] > WINDOW:
+        for i in range(len(ats)):
+            while ats[i] - ats[j] > WINDOW:
                 j += 1
             if i - j + 1 >= BURST:
-                out.append({"person": name, "what": "burst", "count": len(stamps)})
+                bursts[actor_id] = len(ats)
                 break
+    names = (
+        {p.pk: str(p) for p in Person.objects.filter(pk__in=set(outside) | set(bursts))}
+        if outside or bursts
+        else {}
+    )
+    out = [
+        {"person": names.get(pk, str(pk)), "what": "outside_unit", "count": n} for pk, n in outside.items()
+    ]
+    out += [{"person": names.get(pk, str(pk)), "what": "burst", "count": n} for pk, n in bursts.items()]
     return out
 
 

@@ -360,27 +360,58 @@ def parse_items(text: str) -> list[list[str]]:
 
 
 def statement_summary(case) -> str:
-    """The 告知 and 陈述申辩 paragraph of a decision."""
+    """The procedure paragraph of a decision, written from the recorded facts: the notice served, the party's
+    statement and its 复核 (or the express waiver, or silence), and — where a hearing could be asked for — the
+    hearing held, waived, or not asked for in time."""
+    records = list(case.records.all())
+    of = lambda kind: [r for r in records if r.kind == kind]  # noqa: E731
     parts = []
     if case.notice_on:
+        notice = "行政处罚听证告知书" if case.hearing_eligible else "行政处罚事先告知书"
+        number = ((case.notice_snapshot or {}).get("document") or {}).get("number")
         parts.append(
-            f"本机关于{_cn(case.notice_on)}向你（单位）送达了行政处罚事先告知书，告知拟作出行政处罚的事实、理由、依据及"
-            "你（单位）依法享有的陈述、申辩权利"
+            f"本机关于{_cn(case.notice_on)}向你（单位）送达了{notice}"
+            + (f"（{number}）" if number else "")
+            + "，告知拟作出行政处罚的事实、理由、依据及你（单位）依法享有的陈述、申辩权利"
             + ("和要求听证的权利" if case.hearing_eligible else "")
             + "。"
         )
-    statements = [r for r in case.records.all() if r.kind == RecordKind.STATEMENT]
-    if case.statement_waived or any(r.data.get("waived") for r in statements):
-        parts.append("你（单位）明确表示放弃陈述和申辩的权利。")
-    elif statements:
+    statements = of(RecordKind.STATEMENT)
+    waivers = of(RecordKind.STATEMENT_WAIVER)
+    if statements:
         for record in statements:
             parts.append(
-                f"你（单位）提出陈述和申辩：{record.data.get('content', '')}。经复核：{record.data.get('recheck', '')}"
+                f"你（单位）提出陈述和申辩：{record.data.get('content', '')}。"
+                f"经复核：{record.data.get('recheck', '')}"
+                + ("" if str(record.data.get("recheck", "")).endswith("。") else "。")
             )
+    elif waivers:
+        parts.append(
+            f"你（单位）于{_cn(dt.date.fromisoformat(waivers[0].data['on']))}明确表示放弃陈述和申辩的权利。"
+        )
     elif case.notice_on:
         parts.append("你（单位）在规定期限内未提出陈述和申辩。")
-    if case.hearing_on:
-        parts.append(f"本机关于{_cn(case.hearing_on)}依法举行了听证。")
+    if case.hearing_eligible:
+        hearings = of(RecordKind.HEARING)
+        late = [r for r in of(RecordKind.HEARING_REQUEST) if r.data.get("late")]
+        if hearings:
+            if hearings[-1].data.get("party_absent"):
+                parts.append(
+                    f"本机关于{_cn(case.hearing_on)}依法举行听证，你（单位）无正当理由未到场，视为放弃听证权利。"
+                )
+            else:
+                parts.append(f"本机关于{_cn(case.hearing_on)}依法举行了听证。")
+        elif of(RecordKind.HEARING_WAIVER):
+            waiver = of(RecordKind.HEARING_WAIVER)[0]
+            parts.append(
+                f"你（单位）于{_cn(dt.date.fromisoformat(waiver.data['on']))}明确表示放弃听证的权利。"
+            )
+        elif late:
+            parts.append(
+                f"你（单位）于{_cn(dt.date.fromisoformat(late[0].data['on']))}提出听证申请，已超过法定期限，视为放弃听证权利。"
+            )
+        elif case.notice_on:
+            parts.append("你（单位）在规定期限内未要求听证。")
     return "".join(parts)
 
 

@@ -283,6 +283,38 @@ def _requirement(case, act: str | None, on: dt.date):
     return av_requirement(case.agency, act, on)
 
 
+def _av_lists(case):
+    """{act code: requirement} of the 音像记录事项清单 in force on a day, for the days of one case: the list's
+    versions are read once, and each version in force once (a case's records do not multiply the queries)."""
+    from zhifa.catalog import queries as catalog_queries
+    from zhifa.catalog import rules as catalog_rules
+    from zhifa.catalog.choices import ListKind
+    from zhifa.core import memo
+
+    refs = memo.once(
+        ("records.av_versions", case.agency_id),
+        lambda: [
+            catalog_rules.VersionRef(number, effective_on)
+            for number, effective_on in catalog_queries.versions(case.agency, ListKind.AV).values_list(
+                "number", "effective_on"
+            )
+        ],
+    )
+
+    def in_force(on: dt.date) -> dict:
+        ref = catalog_rules.effective_version(refs, on)
+
+        def read() -> dict:
+            out: dict = {}
+            for req in catalog_queries.av_requirements(case.agency, on):
+                out.setdefault(req.act_code, req)  # the first line for an act, as av_requirement reads
+            return out
+
+        return memo.once(("records.av_list", case.agency_id, ref.number if ref else None), read)
+
+    return in_force
+
+
 def _recordings(case):
     return case.evidence.filter(content_type__regex=r"^(audio|video)/")
 
@@ -312,14 +344,18 @@ def av_flags(case) -> list[dict]:
     are errors (only possible for records made before the list said so); 根据情况 ones are warnings unless the
     record gives the reason it was not recorded (``data['av_skip_reason']``)."""
     out = []
+    # The records, the ones with a recording, and the 音像记录事项清单 once per version in force: however many
+    # records the case has.
+    recorded = set(_recordings(case).filter(record__isnull=False).values_list("record_id", flat=True))
+    in_force = _av_lists(case)
     for record in case.records.all().order_by("started_at", "id"):
-        req = _requirement(case, act_of(record), timezone.localdate(record.started_at))
+        act = act_of(record)
+        if not act or record.pk in recorded:
+            continue
+        req = in_force(timezone.localdate(record.started_at)).get(act)
         if req is None:
             continue
-        has = _recordings(case).filter(record=record).exists()
         reason = str((record.data or {}).get("av_skip_reason") or "").strip()
-        if has:
-            continue
         out.append(
             {
                 "record": record,

@@ -74,16 +74,14 @@ def default_signer(document: Document) -> str:
 
 
 def may_change(user, case) -> bool:
-    """Whether ``user`` may generate, edit, sign and finalise the case's documents."""
-    from zhifa.cases.actions import _require_handler
+    """Whether ``user`` may generate, edit, sign and finalise the case's documents (the lifecycle table's
+    ``change_documents`` step; the hearing chair for the hearing documents)."""
+    from zhifa.cases import access
 
-    if not getattr(user, "is_authenticated", False):
-        return False
-    try:
-        _require_handler(user, case)
-    except PermissionDenied:
-        return case.hearing_chair_id == user.pk
-    return True
+    held = access.capacities(user, case)
+    return access.may(user, case, "change_documents", held=held) or access.may(
+        user, case, "change_hearing_documents", held=held
+    )
 
 
 def generation_options(case) -> list[dict]:

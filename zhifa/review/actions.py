@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifa.cases import access as case_access
 from zhifa.cases import deadlines as case_deadlines
 from zhifa.cases import queries as case_queries
 from zhifa.cases.choices import State
@@ -119,17 +120,12 @@ def submit(
     responses: dict | None = None,
 ) -> Submission:
     """送审: the handling unit submits the package; its digest is frozen with it."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("agency", "party").get(pk=case.pk)
-    if (
-        actor is not None
-        and actor.pk not in case_queries.case_officer_ids(case)
-        and not _has(actor, case.agency_id, {Role.UNIT_HEAD, Role.AGENCY_HEAD})
-    ):
-        raise ActionDenied(_("只有本案承办人员或承办机构负责人可以送审。"))
+    case = case_access.lock(case)
     if case.state not in SUBMITTABLE:
         raise RuleViolation(
             _("调查终结后、作出决定前方可送审（当前状态：%(s)s）。") % {"s": State(case.state).label}
         )
+    case_access.require(actor, case, "submit_review")
     previous = queries.latest_submission(case)
     if previous is not None and previous.state == SubmissionState.PENDING:
         raise RuleViolation(_("上一轮送审尚在审核中。"))

@@ -12,9 +12,18 @@ class ReviewConfig(AppConfig):
         from zhifa.ledger import registry
 
         from . import gate, queries
+        from .queries import brief_part
 
         if gate.decision_gate not in case_actions.DECISION_GATES:
             case_actions.DECISION_GATES.append(gate.decision_gate)
+        from zhifa.cases import views as case_views
+
+        from .views import case_panel
+
+        if case_panel not in case_views.PANELS:
+            case_views.PANELS.append(case_panel)
+        if brief_part not in case_actions.BRIEF_PARTS:
+            case_actions.BRIEF_PARTS.append(brief_part)
         registry.register_kind(
             "review.submission",
             label=_("法制审核送审"),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 import rfc8785
 
+from zhifa.core import memo
 from zhifa.core.snapshot import snapshot
 
 # Draft fields that make up the decision the head will sign.
@@ -58,8 +59,13 @@ def draft_items(case) -> Iterable[tuple[str, str]]:
 
 
 def record_items(case) -> Iterable[tuple[str, str]]:
-    for record in case.records.filter(kind__in=RECORD_KINDS).order_by("id"):
-        yield f"record:{record.pk}", _sha(snapshot(record))
+    records = case.records.filter(kind__in=RECORD_KINDS).order_by("id")
+    many = [field.name for field in records.model._meta.many_to_many]
+    for record in records.prefetch_related(*many):  # three queries, however many records
+        # snapshot() reads each many-to-many with a query of its own; the same ids from the prefetch instead
+        state = snapshot(record, many_to_many=False)
+        state.update({name: sorted(o.pk for o in getattr(record, name).all()) for name in many})
+        yield f"record:{record.pk}", _sha(state)
 
 
 # Documents that answer procedure after the investigation (notices to the party, the statement record, receipts,
@@ -124,6 +130,11 @@ SOURCES: list[Callable] = [draft_items, record_items, document_items, evidence_i
 
 
 def case_digest(case) -> tuple[str, list[list[str]]]:
-    """(digest hex, the sorted [key, hash] items it covers)."""
-    items = sorted([key, value] for source in SOURCES for key, value in source(case))
-    return _sha(items), items
+    """(digest hex, the sorted [key, hash] items it covers); computed once per page (``zhifa.core.memo``)."""
+
+    def compute():
+        items = sorted([key, value] for source in SOURCES for key, value in source(case))
+        return _sha(items), items
+
+    digest, items = memo.once(("review.case_digest", case.pk), compute)
+    return digest, [list(item) for item in items]

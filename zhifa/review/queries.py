@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from zhifa.cases import queries as case_queries
 from zhifa.cases.models import Case
+from zhifa.core import memo
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 from zhifa.org.models import Person
@@ -70,10 +71,14 @@ def overdue(user, today) -> QuerySet[Submission]:
 
 
 def agency_rules(agency, applies_to: str = AppliesTo.REVIEW) -> list[rules.Rule]:
-    return [
-        rules.Rule(c.kind, c.label, c.value, c.threshold_person, c.threshold_organisation)
-        for c in Criterion.objects.filter(agency=agency, applies_to=applies_to, active=True)
-    ]
+    """The agency's criteria of one kind (review or collective discussion); read once per page."""
+    return memo.once(
+        ("review.agency_rules", agency.pk, applies_to),
+        lambda: [
+            rules.Rule(c.kind, c.label, c.value, c.threshold_person, c.threshold_organisation)
+            for c in Criterion.objects.filter(agency=agency, applies_to=applies_to, active=True)
+        ],
+    )
 
 
 def case_facts(case: Case) -> rules.CaseFacts:
@@ -94,13 +99,29 @@ def case_facts(case: Case) -> rules.CaseFacts:
 
 
 def review_reasons(case: Case) -> list[str]:
-    return rules.requires_legal_review(case_facts(case), agency_rules(case.agency))
+    """Why the case's decision must pass legal review (empty when it need not); computed once per page."""
+    return list(
+        memo.once(
+            ("review.review_reasons", case.pk),
+            lambda: rules.requires_legal_review(_facts(case), agency_rules(case.agency)),
+        )
+    )
 
 
 def discussion_reasons(case: Case) -> list[str]:
-    return rules.requires_collective_discussion(
-        case_facts(case), agency_rules(case.agency, AppliesTo.COLLECTIVE)
+    """Why the heads must decide the case collectively (empty when they need not); computed once per page."""
+    return list(
+        memo.once(
+            ("review.discussion_reasons", case.pk),
+            lambda: rules.requires_collective_discussion(
+                _facts(case), agency_rules(case.agency, AppliesTo.COLLECTIVE)
+            ),
+        )
     )
+
+
+def _facts(case: Case) -> rules.CaseFacts:
+    return memo.once(("review.case_facts", case.pk), lambda: case_facts(case))
 
 
 def policy(agency) -> ReviewPolicy:
@@ -236,3 +257,22 @@ def tasks_for(user) -> list[dict]:
                 }
             )
     return tasks
+
+
+def brief_part(case) -> dict:
+    """What the head's decision page shows of legal review: whether it is required and why, the latest round
+    with its result and 法制审核意见书 number, and the collective discussions with their conclusions."""
+    latest = latest_submission(case)
+    return {
+        "review": {
+            "reasons": review_reasons(case),
+            "latest": latest,
+            "state": latest.get_state_display() if latest else "",
+            "number": latest.number if latest else "",
+        },
+        "discussions": [
+            {"held_on": d.held_on, "state": d.get_state_display(), "conclusion": d.conclusion}
+            for d in case.discussions.order_by("held_on", "id")
+        ],
+        "discussion_reasons": discussion_reasons(case),
+    }

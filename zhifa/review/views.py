@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhifa.cases import queries as case_queries
-from zhifa.cases.views import _record_access
 from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
@@ -94,7 +93,7 @@ def submit(request, case_pk):
 def submission_detail(request, pk):
     submission = queries.access_submission(request.user, pk)
     case = submission.case
-    _record_access(request.user, submission, _("查看法制审核"))
+    case_queries.record_access(request.user, submission, _("查看法制审核"))
     user = request.user
     held = org_queries.roles_by_agency(user).get(case.agency_id, set())
     assigned = submission.assignments.filter(reviewer=user).exists()
@@ -142,7 +141,7 @@ def submission_detail(request, pk):
 
 
 def _penalty_text(case) -> str:
-    from zhifa.cases.views import _penalty_text as text
+    text = case_queries.penalty_text
 
     return text(case)
 
@@ -376,7 +375,7 @@ def opinion_pdf(request, pk):
 
     s = queries.access_submission(request.user, pk)
     s = actions.issue_opinion_document(request.user, s)
-    _record_access(request.user, s, _("查看法制审核意见书"))
+    case_queries.record_access(request.user, s, _("查看法制审核意见书"))
     data = storage.read(s.pdf_name, s.pdf_sha256)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="review-{s.pk}.pdf"'
