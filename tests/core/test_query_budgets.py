@@ -42,7 +42,7 @@ def queries_of(client, url: str, **params) -> tuple[int, list[str]]:
     return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
 
-def assert_budget(page: str, counts: dict[int, tuple[int, list[str]]]) -> None:
+def assert_query_budget(page: str, counts: dict[int, tuple[int, list[str]]]) -> None:
     budget = BUDGETS[page]
     report = {n: c for n, (c, _sql) in counts.items()}
     print(f"{page}: {report} (budget {budget})")
@@ -192,7 +192,7 @@ def test_case_page(rw, av_listed, tmp_path, login, stage):  # noqa: F811
         before = opened.count()
         counts[n] = queries_of(client, url)
         assert opened.count() == before + 1  # every reading is still recorded (调阅留痕), within the budget
-    assert_budget("case_detail", counts)
+    assert_query_budget("case_detail", counts)
 
 
 def test_case_list(cw, login):  # noqa: F811
@@ -204,7 +204,7 @@ def test_case_list(cw, login):  # noqa: F811
     for _i in range(MANY - 1):
         cw.new_case()
     counts[MANY] = queries_of(client, url)
-    assert_budget("case_list", counts)
+    assert_query_budget("case_list", counts)
 
 
 def test_review_queue(rw, login):  # noqa: F811
@@ -223,13 +223,13 @@ def test_review_queue(rw, login):  # noqa: F811
     counts = {1: queries_of(client, url)}
     grow(MANY - 1)
     counts[MANY] = queries_of(client, url)
-    assert_budget("review_queue", counts)
+    assert_query_budget("review_queue", counts)
     # a head sees the same rows as overdue and, before assignment, as waiting for a reviewer
     rw.submit(rw.investigate(rw.new_case()))
     rw.clock.move_to(rw.clock.today + dt.timedelta(days=60))
     client = login(rw.head)
     client.get(url)
-    assert_budget("review_queue", {MANY: queries_of(client, url)})
+    assert_query_budget("review_queue", {MANY: queries_of(client, url)})
 
 
 def test_case_documents(cw, login):  # noqa: F811
@@ -250,7 +250,7 @@ def test_case_documents(cw, login):  # noqa: F811
     counts = {1: queries_of(client, url)}
     grow(1, MANY)
     counts[MANY] = queries_of(client, url)
-    assert_budget("case_documents", counts)
+    assert_query_budget("case_documents", counts)
 
 
 def test_party_records(cw, tmp_path, login):  # noqa: F811
@@ -274,7 +274,7 @@ def test_party_records(cw, tmp_path, login):  # noqa: F811
     counts = {1: queries_of(client, url)}
     grow(1, MANY)
     counts[MANY] = queries_of(client, url)
-    assert_budget("party_records", counts)
+    assert_query_budget("party_records", counts)
 
 
 def test_access_log(cw, tmp_path, login):  # noqa: F811
@@ -302,4 +302,4 @@ def test_access_log(cw, tmp_path, login):  # noqa: F811
     counts = {1: queries_of(client, url)}
     grow(1, MANY)
     counts[MANY] = queries_of(client, url)
-    assert_budget("access_log", counts)
+    assert_query_budget("access_log", counts)

@@ -143,17 +143,20 @@ def needs(case, step: str) -> tuple[Doc, ...]:
     return lifecycle.STEPS[step].needs
 
 
+def final_documents(case, kinds):
+    """The case's finalised documents of ``kinds`` (a queryset of records.Document, read lazily: records depends
+    on cases)."""
+    Document = apps.get_model("records", "Document")
+    return Document.objects.filter(case_id=case.pk, kind__in=list(kinds), state="final")
+
+
 def missing_documents(case, step: str) -> list[str]:
     """The document kinds ``step`` needs that ``case`` has no finalised document for (one per requirement: the
     first kind named)."""
     wanted = needs(case, step)
-    if not wanted or not apps.is_installed("zhifa.records"):
+    if not wanted:
         return []
-    Document = apps.get_model("records", "Document")
-    kinds = {k for doc in wanted for k in doc.kinds}
-    final = list(
-        Document.objects.filter(case_id=case.pk, kind__in=kinds, state="final").values_list("kind", "dated")
-    )
+    final = list(final_documents(case, {k for doc in wanted for k in doc.kinds}).values_list("kind", "dated"))
     missing = []
     for doc in wanted:
         after = getattr(case, doc.after) if doc.after else None

@@ -72,14 +72,6 @@ def _add_workdays(start: dt.date, n: int) -> dt.date:
     return add_working_days(_calendar(), start, n).date
 
 
-def _sub_workdays(end: dt.date, n: int) -> dt.date:
-    """The latest day from which ``n`` working days reach ``end``."""
-    day = end
-    while _add_workdays(day, n) > end:
-        day -= dt.timedelta(days=1)
-    return day
-
-
 def _not_future(day: dt.date, what: str) -> dt.date:
     if day > _today():
         raise RuleViolation(_("%(what)s不能晚于今天。") % {"what": what})
@@ -660,16 +652,10 @@ def set_hearing_policy(
 def _notice_document(case: Case, hearing: bool) -> dict:
     """The finalised notice this 事先告知 serves: the 听证告知书 where the party may ask for a hearing (art. 63),
     otherwise the 事先告知书; made after the investigation closed."""
-    from django.apps import apps
-
     kinds = ("hearing_rights",) if hearing else ("prior_notice", "hearing_rights")
-    if not apps.is_installed("zhifa.records"):
-        return {"kind": "", "number": "", "dated": case.investigation_closed_on}
-    Document = apps.get_model("records", "Document")
     doc = (
-        Document.objects.filter(
-            case_id=case.pk, kind__in=kinds, state="final", dated__gte=case.investigation_closed_on
-        )
+        access.final_documents(case, kinds)
+        .filter(dated__gte=case.investigation_closed_on)
         .order_by("-id")
         .first()
     )
@@ -777,6 +763,22 @@ def _party_choice(
     return record
 
 
+def _require_hearing_right(case: Case) -> None:
+    if not case.hearing_eligible:
+        raise RuleViolation(_("本案拟作出的处罚不属于可以要求听证的情形（《行政处罚法》第六十三条）。"))
+
+
+def _waive(actor, case: Case, step: str, kind: str, flag: str, period: str, on, signer, refusal_note):
+    """A waiver: its record, the case's flag, and the period it ends (the case is locked and the step allowed)."""
+    record = _party_choice(actor, case, kind, on, signer, refusal_note)
+    setattr(case, flag, True)
+    case.updated_at = timezone.now()
+    case.save(update_fields=[flag, "updated_at"])
+    _record(case, actor, step, obj=record)
+    deadlines.meet(actor, case, period, dt.date.fromisoformat(record.data["on"]))
+    return record
+
+
 @transaction.atomic
 def waive_statement(
     actor: Person, case: Case, *, on: dt.date | None = None, signer: str = "", refusal_note: str = ""
@@ -786,13 +788,17 @@ def waive_statement(
     access.require(actor, case, "waive_statement")
     if case.records.filter(kind=RecordKind.STATEMENT).exists():
         raise RuleViolation(_("当事人已经陈述申辩，不能再登记放弃陈述申辩。"))
-    record = _party_choice(actor, case, RecordKind.STATEMENT_WAIVER, on, signer, refusal_note)
-    case.statement_waived = True
-    case.updated_at = timezone.now()
-    case.save(update_fields=["statement_waived", "updated_at"])
-    _record(case, actor, "waive_statement", obj=record)
-    deadlines.meet(actor, case, deadlines.STATEMENT, dt.date.fromisoformat(record.data["on"]))
-    return record
+    return _waive(
+        actor,
+        case,
+        "waive_statement",
+        RecordKind.STATEMENT_WAIVER,
+        "statement_waived",
+        deadlines.STATEMENT,
+        on,
+        signer,
+        refusal_note,
+    )
 
 
 @transaction.atomic
@@ -802,15 +808,18 @@ def waive_hearing(
     """The party says it does not ask for a hearing; its right to state and defend is untouched (art. 63)."""
     case = access.lock(case)
     access.require(actor, case, "waive_hearing")
-    if not case.hearing_eligible:
-        raise RuleViolation(_("本案拟作出的处罚不属于可以要求听证的情形（《行政处罚法》第六十三条）。"))
-    record = _party_choice(actor, case, RecordKind.HEARING_WAIVER, on, signer, refusal_note)
-    case.hearing_waived = True
-    case.updated_at = timezone.now()
-    case.save(update_fields=["hearing_waived", "updated_at"])
-    _record(case, actor, "waive_hearing", obj=record)
-    deadlines.meet(actor, case, deadlines.HEARING_REQUEST, dt.date.fromisoformat(record.data["on"]))
-    return record
+    _require_hearing_right(case)
+    return _waive(
+        actor,
+        case,
+        "waive_hearing",
+        RecordKind.HEARING_WAIVER,
+        "hearing_waived",
+        deadlines.HEARING_REQUEST,
+        on,
+        signer,
+        refusal_note,
+    )
 
 
 @transaction.atomic
@@ -827,8 +836,7 @@ def request_hearing(
     case = access.lock(case)
     access.require(actor, case, "request_hearing")
     requested_on = _not_future(requested_on or _today(), _("申请日期"))
-    if not case.hearing_eligible:
-        raise RuleViolation(_("本案拟作出的处罚不属于可以要求听证的情形（《行政处罚法》第六十三条）。"))
+    _require_hearing_right(case)
     if case.hearing_waived:
         raise RuleViolation(_("当事人已明确放弃听证。"))
     due = dt.date.fromisoformat(case.notice_snapshot["hearing_request_due"])
@@ -863,8 +871,7 @@ def late_hearing_request(
     case = access.lock(case)
     access.require(actor, case, "late_hearing_request")
     requested_on = _not_future(requested_on, _("申请日期"))
-    if not case.hearing_eligible:
-        raise RuleViolation(_("本案拟作出的处罚不属于可以要求听证的情形（《行政处罚法》第六十三条）。"))
+    _require_hearing_right(case)
     due = dt.date.fromisoformat(case.notice_snapshot["hearing_request_due"])
     if requested_on <= due:
         raise RuleViolation(
@@ -950,20 +957,20 @@ def record_hearing(
 
 def _check_hearing_notice(case: Case) -> None:
     """The 听证通知书 must have reached the party at least seven working days before the hearing (art. 64(2))."""
-    from django.apps import apps
-
-    if not apps.is_installed("zhifa.records") or not case.hearing_on:
+    if not case.hearing_on:
         return
-    Document = apps.get_model("records", "Document")
     dated = (
-        Document.objects.filter(case_id=case.pk, kind="hearing_notice", state="final")
+        access.final_documents(case, ["hearing_notice"])
         .order_by("dated")
         .values_list("dated", flat=True)
         .first()
     )
     if dated is None:
         return  # access.require names the missing notice
-    latest = _sub_workdays(case.hearing_on, deadlines.length(case.agency, deadlines.HEARING_NOTICE))
+    from zhifa.workdays.rules import subtract_working_days
+
+    n = deadlines.length(case.agency, deadlines.HEARING_NOTICE)
+    latest = subtract_working_days(_calendar(), case.hearing_on, n).date
     if dated > latest:
         raise RuleViolation(
             _("听证通知书（%(dated)s）距听证日（%(hearing)s）不足七个工作日（《行政处罚法》第六十四条）。")
@@ -1336,15 +1343,22 @@ def record_execution(actor: Person, case: Case, *, executed_on: dt.date, note: s
 
 def _closing_reason(case: Case) -> str:
     """The 结案理由 of the case's latest finalised 结案报告 (empty when there is none)."""
-    from django.apps import apps
-
-    if not apps.is_installed("zhifa.records"):
-        return ""
-    Document = apps.get_model("records", "Document")
-    doc = (
-        Document.objects.filter(case_id=case.pk, kind="closing_report", state="final").order_by("-id").first()
-    )
+    doc = access.final_documents(case, ["closing_report"]).order_by("-id").first()
     return str((doc.narrative or {}).get("result", "")) if doc else ""
+
+
+def closing_blockers(case: Case, on: dt.date) -> list[str]:
+    """Why the decided case cannot be closed on ``on`` (beyond its 结案报告): the decision is not served, or not
+    yet executed. Empty when it can."""
+    if case.state == State.DECIDED and case.outcome != Outcome.TRANSFER:
+        return [_("决定书送达后方可结案。")]
+    if (
+        case.state == State.SERVED
+        and case.outcome == Outcome.PENALTY
+        and (any(amount_owed(case, on).values()) or _non_monetary_pending(case))
+    ):
+        return [_("处罚决定尚未执行完毕，不能结案。")]
+    return []
 
 
 @transaction.atomic
@@ -1358,14 +1372,9 @@ def close_case(actor: Person, case: Case, *, report: str = "", closed_on: dt.dat
         report = _closing_reason(case)
     if not report.strip():
         raise RuleViolation(_("请填写结案报告。"))
-    if case.state == State.DECIDED and case.outcome != Outcome.TRANSFER:
-        raise RuleViolation(_("决定书送达后方可结案。"))
-    if (
-        case.state == State.SERVED
-        and case.outcome == Outcome.PENALTY
-        and (any(amount_owed(case, closed_on).values()) or _non_monetary_pending(case))
-    ):
-        raise RuleViolation(_("处罚决定尚未执行完毕，不能结案。"))
+    problems = closing_blockers(case, closed_on)
+    if problems:
+        raise RuleViolation(problems)
     _move(case, "close_case")
     case.closed_on, case.close_report = closed_on, report
     _save(case, actor, "close_case")

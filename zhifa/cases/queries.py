@@ -58,18 +58,13 @@ def _ready(case, step: str, today, *, documents: bool = True) -> bool:
     """Whether ``step`` can be taken now, beyond role and state: the decision has no blocker left, closing has
     its report and the execution done. Steps not listed are ready when the state allows them."""
     from . import access, actions
-    from .choices import Outcome, State
 
     if step == "decide":
         return not actions.decision_blockers(case, today)
     if step == "close_case":
         if documents and access.missing_documents(case, "close_case"):
             return False
-        if case.state == State.DECIDED:
-            return case.outcome == Outcome.TRANSFER
-        if case.state == State.SERVED and case.outcome == Outcome.PENALTY:
-            return not (any(actions.amount_owed(case, today).values()) or actions._non_monetary_pending(case))
-        return True
+        return not actions.closing_blockers(case, today)
     if step == "extend":
         return bool(case.extension_request)
     return True
