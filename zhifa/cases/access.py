@@ -150,6 +150,27 @@ def final_documents(case, kinds):
     return Document.objects.filter(case_id=case.pk, kind__in=list(kinds), state="final")
 
 
+NOTICE_KINDS = ("prior_notice", "hearing_rights")
+
+
+def _hearing_possible(case) -> bool:
+    from . import actions, rules
+
+    try:
+        thresholds = actions.hearing_thresholds(case.agency)
+    except RuleViolation:
+        return False
+    return bool(rules.hearing_reasons(case.party.kind, actions.draft_penalty(case), thresholds))
+
+
+def kinds_for(case, doc: Doc) -> tuple[str, ...]:
+    """The kinds that meet ``doc`` on ``case``, the one to make first: a notice where the party may ask for a
+    hearing must be the 听证告知书 (arts. 63–64)."""
+    if doc.kinds == NOTICE_KINDS and _hearing_possible(case):
+        return ("hearing_rights",)
+    return doc.kinds
+
+
 def missing_documents(case, step: str) -> list[str]:
     """The document kinds ``step`` needs that ``case`` has no finalised document for (one per requirement: the
     first kind named)."""
@@ -160,8 +181,9 @@ def missing_documents(case, step: str) -> list[str]:
     missing = []
     for doc in wanted:
         after = getattr(case, doc.after) if doc.after else None
-        if not any(kind in doc.kinds and (after is None or dated >= after) for kind, dated in final):
-            missing.append(doc.kinds[0])
+        kinds = kinds_for(case, doc)
+        if not any(kind in kinds and (after is None or dated >= after) for kind, dated in final):
+            missing.append(kinds[0])
     return missing
 
 

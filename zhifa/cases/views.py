@@ -177,9 +177,9 @@ def _step_link(case, name):
     from django.apps import apps
     from django.urls import reverse
 
-    if name in forms.SPECS:
-        spec = forms.SPECS[name]
-        return {"action": name, "title": spec.title, "url": reverse("cases:action", args=[case.pk, name])}
+    if name in forms.SPECS:  # the step's name in the table: the same words as on the to-do list
+        url = reverse("cases:action", args=[case.pk, name])
+        return {"action": name, "title": lifecycle.label(name), "url": url}
     if name in STEP_PAGES and apps.is_installed(f"zhifa.{STEP_PAGES[name][1]}"):
         url = reverse(STEP_PAGES[name][0], args=[case.pk])
         return {"action": name, "title": lifecycle.label(name), "url": url}
@@ -269,14 +269,15 @@ def _documents_needed(case, name):
     missing = set(access.missing_documents(case, name))
     rows = []
     for doc in access.needs(case, name):
-        kind = doc.kinds[0]
+        kinds = access.kinds_for(case, doc)
+        kind = kinds[0]
         try:
             url = reverse("records:generate", args=[case.pk])
         except NoReverseMatch:
             url = ""
         rows.append(
             {
-                "label": "、".join(access.document_label(k) for k in doc.kinds),
+                "label": "、".join(access.document_label(k) for k in kinds),
                 "kind": kind,
                 "ready": kind not in missing,
                 "url": url,

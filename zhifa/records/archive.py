@@ -115,6 +115,7 @@ REQUIRED: dict[str, tuple] = {
 RECORD_DOCUMENTS = {
     RecordKind.PRESERVATION: K.PRESERVATION_DECISION,
     RecordKind.SEIZURE: K.SEIZURE_DECISION,
+    RecordKind.STATEMENT: K.STATEMENT_RECORD,  # the party stated and defended: its 陈述和申辩笔录 (art. 45)
 }
 # The review rounds whose 法制审核意见书 belongs in the file: the concluded ones.
 CONCLUDED_REVIEW = ("approved", "problems", "accepted_by_coordination")
