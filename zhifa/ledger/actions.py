@@ -10,10 +10,8 @@ queue and the chain never forks.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import logging
 import re
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,54 +19,20 @@ import rfc8785
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import ActionDenied, RuleViolation
 from zhifa.core.snapshot import object_kind
 
 from . import encoding, keys, merkle, notes, registry, tracking
+from .encoding import normalize
 from .models import Checkpoint, Entry, Log, VerificationRun
 
 logger = logging.getLogger(__name__)
 
 ACCESS_ACTION = "ledger.access"
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-
-
-def normalize(value: Any) -> Any:
-    """Make ``value`` plain JSON for RFC 8785: dates as ISO text, decimals and UUIDs as text, lazy
-    translations as text, sets sorted. Anything else unknown is a programming error."""
-    if value is None or type(value) in (bool, int, str, float):
-        return value
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str | Promise):
-        return str(value)
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if not isinstance(key, str | Promise):
-                raise TypeError(f"ledger payload keys must be strings, not {type(key).__name__}")
-            out[str(key)] = normalize(item)
-        return out
-    if isinstance(value, list | tuple):
-        return [normalize(item) for item in value]
-    if isinstance(value, set | frozenset):
-        return sorted(normalize(item) for item in value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, FieldFile):
-        return value.name  # a stored file is named by its storage name (its hash goes in ``files``)
-    if isinstance(value, float):
-        return float(value)
-    raise TypeError(f"cannot record a {type(value).__name__} in the ledger")
 
 
 def _actor_record(actor, agency) -> dict[str, Any] | None:

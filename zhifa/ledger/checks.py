@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from . import encoding, keys, merkle, notes, registry
+from .encoding import normalize
 from .models import Checkpoint, Entry, Log
 
 MAX_PROBLEMS = 100
@@ -320,8 +321,6 @@ def _same(field, live: Any, recorded: Any) -> bool:
 
 def _canonical(value: Any) -> Any:
     import rfc8785
-
-    from .actions import normalize
 
     return json.loads(rfc8785.dumps(normalize(value)))
 

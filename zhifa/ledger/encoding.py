@@ -17,10 +17,14 @@ Pure Python: the offline verifier may import it.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
+import uuid
 from typing import Any
 
 import rfc8785
+from django.db.models.fields.files import FieldFile
+from django.utils.functional import Promise
 
 VERSION = 1
 _TAIL = f',"v":{VERSION}}},"record":'
@@ -140,3 +144,36 @@ def names_files(body: bytes, prefix_length: int) -> bool:
     """Does this entry name any stored file? (Cheap: no JSON parsing for the usual empty list.)"""
     at = files_offset(body, prefix_length)
     return at < 0 or body[at : at + 2] != b"[]"
+
+
+def normalize(value: Any) -> Any:
+    """Make ``value`` plain JSON for RFC 8785: dates as ISO text, decimals and UUIDs as text, lazy
+    translations as text, sets sorted. Anything else unknown is a programming error."""
+    if value is None or type(value) in (bool, int, str, float):
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str | Promise):
+        return str(value)
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str | Promise):
+                raise TypeError(f"ledger payload keys must be strings, not {type(key).__name__}")
+            out[str(key)] = normalize(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [normalize(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(normalize(item) for item in value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name  # a stored file is named by its storage name (its hash goes in ``files``)
+    if isinstance(value, float):
+        return float(value)
+    raise TypeError(f"cannot record a {type(value).__name__} in the ledger")
