@@ -499,7 +499,7 @@ SPECS: dict[str, ActionSpec] = {
             lambda a, c, d: actions.close_case(a, c, report=d["report"]),
             frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD}),
             _("负责人审查承办人员制作并定稿的结案报告，批准结案。"),
-            initial=lambda case: {"report": actions._closing_reason(case)},
+            initial=lambda case: {"report": actions.closing_reason(case)},
         ),
         ActionSpec(
             "archive_case",

@@ -1,0 +1,225 @@
+"""Service (送达), payment, deferral, demand and court enforcement (执行)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhifa.core.errors import RuleViolation
+from zhifa.org.models import Person
+
+from .. import access, deadlines, rules
+from ..choices import Outcome, PaymentKind, PenaltyKind, ServiceMethod, State
+from ..models import Case, Payment, Service
+from .common import _add_workdays, _move, _not_future, _record, _save, _today
+
+# Service and execution --------------------------------------------------------------------------------------------
+
+_SERVICE_MESSAGES = {
+    "left_needs_witness": _("留置送达须有见证人，或以拍照、录像等方式记录送达过程。"),
+    "electronic_needs_consent": _("电子送达须经受送达人同意并签订送达地址确认书。"),
+    "needs_recipient": _("请填写签收人。"),
+}
+
+
+def _check_service(method, recipient, witness, recording, consent):
+    problem = rules.service_problem(
+        method, recipient=recipient, witness=witness, recording=recording, consent=consent
+    )
+    if problem:
+        raise RuleViolation(str(_SERVICE_MESSAGES[problem]))
+
+
+@transaction.atomic
+def serve_decision(
+    actor: Person,
+    case: Case,
+    *,
+    method: str,
+    delivered_on: dt.date,
+    recipient: str = "",
+    witness: str = "",
+    recording: str = "",
+    consent: str = "",
+    note: str = "",
+) -> Service:
+    """送达 the decision (art. 61): within 7 working days when the party was absent at its announcement."""
+    case = access.lock(case)
+    # Electronic service carries its own proof (the consent and the delivery record); the others the 送达回执.
+    access.require(actor, case, "serve_decision", documents=method != ServiceMethod.ELECTRONIC)
+    _not_future(delivered_on, _("送达日期"))
+    if delivered_on < case.decided_on:
+        raise RuleViolation(_("送达日期不能早于决定日期。"))
+    _check_service(method, recipient, witness, recording, consent)
+    served_on = rules.deemed_served(method, delivered_on)
+    service = Service.objects.create(
+        case=case,
+        document="decision",
+        method=method,
+        delivered_on=delivered_on,
+        served_on=served_on,
+        recipient=recipient,
+        witness=witness,
+        recording=recording,
+        consent=consent,
+        note=note,
+        recorded_by=actor,
+    )
+    _move(case, "serve_decision")
+    case.served_on = served_on
+    deadlines.meet(actor, case, deadlines.SERVICE, delivered_on)
+    if case.outcome == Outcome.PENALTY and _monetary(case):  # art. 67: 15 days from receipt
+        case.payment_due = deadlines.open_(actor, case, deadlines.PAYMENT, served_on).due
+    _save(case, actor, "serve_decision")
+    _record(case, actor, "serve_decision_record", obj=service)
+    return service
+
+
+def amount_owed(case: Case, on: dt.date) -> dict[str, Decimal]:
+    """What the party still owes on ``on``: the fine, the confiscated gains and the surcharge (art. 72)."""
+    paid = {k: Decimal("0") for k in PaymentKind.values}
+    for kind, amount in case.payments.values_list("kind", "amount"):
+        paid[kind] += amount
+    due = case.deferred_until or case.payment_due
+    surcharge = Decimal("0")
+    if due and case.fine_amount and not case.instalments:
+        surcharge = rules.surcharge(Decimal(case.fine_amount), due, on, paid[PaymentKind.FINE])
+    return {
+        PaymentKind.FINE: max(Decimal(case.fine_amount) - paid[PaymentKind.FINE], Decimal("0")),
+        PaymentKind.CONFISCATION: max(
+            Decimal(case.confiscation_amount) - paid[PaymentKind.CONFISCATION], Decimal("0")
+        ),
+        PaymentKind.SURCHARGE: max(surcharge - paid[PaymentKind.SURCHARGE], Decimal("0")),
+    }
+
+
+def _monetary(case: Case) -> bool:
+    return bool(case.fine_amount or case.confiscation_amount)
+
+
+@transaction.atomic
+def record_payment(
+    actor: Person, case: Case, *, kind: str, amount: Decimal, paid_on: dt.date, receipt_number: str
+) -> Payment:
+    case = access.lock(case)
+    access.require(actor, case, "record_payment")
+    _not_future(paid_on, _("缴纳日期"))
+    if amount <= 0:
+        raise RuleViolation(_("缴纳金额必须大于零。"))
+    if not receipt_number.strip():
+        raise RuleViolation(_("请填写缴款凭证号。"))
+    owed = amount_owed(case, paid_on)
+    if amount > owed.get(kind, Decimal("0")):
+        raise RuleViolation(
+            _("缴纳金额超过应缴金额（%(kind)s尚欠%(owed)s元）。")
+            % {"kind": PaymentKind(kind).label, "owed": owed[kind]}
+        )
+    payment = Payment.objects.create(
+        case=case, kind=kind, amount=amount, paid_on=paid_on, receipt_number=receipt_number, recorded_by=actor
+    )
+    _record(case, actor, "record_payment", obj=payment)
+    if not any(amount_owed(case, paid_on).values()):
+        deadlines.meet(actor, case, deadlines.PAYMENT, paid_on)
+        if not _non_monetary_pending(case):
+            case.state, case.executed_on = State.EXECUTED, paid_on
+            _save(case, actor, "executed")
+    return payment
+
+
+def _non_monetary_pending(case: Case) -> bool:
+    """Kinds that are executed by an act, not a payment (e.g. 吊销许可证件), need record_execution."""
+    monetary = {PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS, PenaltyKind.WARNING, PenaltyKind.CRITICISM}
+    return bool(set(case.penalty_kinds) - monetary) and case.executed_on is None
+
+
+@transaction.atomic
+def approve_deferral(
+    actor: Person,
+    case: Case,
+    *,
+    reason: str,
+    deferred_until: dt.date | None = None,
+    instalments: Sequence[dict] = (),
+) -> Case:
+    """暂缓或分期缴纳 (art. 66), on the party's application, approved by the head."""
+    case = access.lock(case)
+    access.require(actor, case, "approve_deferral")
+    if not reason.strip() or not (deferred_until or instalments):
+        raise RuleViolation(_("请填写理由和延期日期或分期计划。"))
+    if instalments:
+        total = sum(Decimal(str(i["amount"])) for i in instalments)
+        if total != Decimal(case.fine_amount):
+            raise RuleViolation(_("分期金额合计须等于罚款金额。"))
+    case.deferred_until = deferred_until or max(dt.date.fromisoformat(i["due"]) for i in instalments)
+    case.instalments = [{"due": str(i["due"]), "amount": str(i["amount"])} for i in instalments]
+    return _save(case, actor, "approve_deferral", reason=reason)
+
+
+@transaction.atomic
+def serve_demand(actor: Person, case: Case, *, served_on: dt.date) -> Case:
+    """催告书 (行政强制法 art. 54), once the payment period has passed unpaid."""
+    case = access.lock(case)
+    access.require(actor, case, "serve_demand")
+    _not_future(served_on, _("送达日期"))
+    due = case.deferred_until or case.payment_due
+    if not due or served_on <= due or not any(amount_owed(case, served_on).values()):
+        raise RuleViolation(_("缴款期限届满且当事人未履行的，方可催告。"))
+    case.demand_served_on = served_on
+    return _save(case, actor, "serve_demand")
+
+
+def court_application_window(case: Case) -> tuple[dt.date, dt.date]:
+    """行政强制法 art. 53: apply within 3 months after the reconsideration (60 days) and litigation (6 months)
+    periods from service have ended; 行政处罚法 art. 72: an approved deferral moves the start to its end."""
+    from zhifa.workdays.rules import add_months
+
+    start = max(
+        deadlines.due_on(case.agency, "reconsideration", case.served_on),
+        deadlines.due_on(case.agency, "litigation", case.served_on),
+    )
+    if case.deferred_until and case.deferred_until > start:
+        start = case.deferred_until
+    return start, add_months(start, rules.COURT_APPLICATION_MONTHS)
+
+
+@transaction.atomic
+def apply_court_enforcement(actor: Person, case: Case, *, applied_on: dt.date | None = None) -> Case:
+    """申请人民法院强制执行 (行政强制法 arts. 53–54): 10 working days after the demand, within 3 months after the
+    remedy periods end."""
+    case = access.lock(case)
+    access.require(actor, case, "apply_court_enforcement")
+    applied_on = _not_future(applied_on or _today(), _("申请日期"))
+    if not case.demand_served_on:
+        raise RuleViolation(_("申请强制执行前须先送达催告书（《行政强制法》第五十四条）。"))
+    earliest_after_demand = _add_workdays(case.demand_served_on, rules.DEMAND_WAIT_WORKDAYS)
+    start, end = court_application_window(case)
+    earliest = max(earliest_after_demand, start + dt.timedelta(days=1))
+    if applied_on < earliest or applied_on > end:
+        raise RuleViolation(
+            _(
+                "申请法院强制执行的期间为%(start)s至%(end)s（复议、诉讼期限届满后三个月内，且催告后满十个工作日）。"
+            )
+            % {"start": earliest.isoformat(), "end": end.isoformat()}
+        )
+    _move(case, "apply_court_enforcement")
+    case.court_applied_on = applied_on
+    return _save(case, actor, "apply_court_enforcement")
+
+
+@transaction.atomic
+def record_execution(actor: Person, case: Case, *, executed_on: dt.date, note: str) -> Case:
+    """执行完毕 by an act (吊销、责令停产停业 carried out) or by the court."""
+    case = access.lock(case)
+    access.require(actor, case, "record_execution")
+    _not_future(executed_on, _("执行日期"))
+    if not note.strip():
+        raise RuleViolation(_("请说明执行情况。"))
+    if case.state == State.SERVED and any(amount_owed(case, executed_on).values()):
+        raise RuleViolation(_("尚有未缴纳的款项，请先登记缴款或申请法院强制执行。"))
+    _move(case, "record_execution")
+    case.executed_on = executed_on
+    return _save(case, actor, "record_execution", note=note)
