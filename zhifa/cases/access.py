@@ -110,11 +110,15 @@ def capacities(actor, case) -> frozenset[str]:
     return frozenset(out)
 
 
+def _given_to(case, step: str) -> frozenset[str]:
+    """Those the law gives ``step`` on ``case`` to (the table's *who*, and the simple procedure's additions)."""
+    extra = SIMPLE_ALSO.get(step, frozenset()) if case.procedure == Procedure.SIMPLE else frozenset()
+    return lifecycle.STEPS[step].who | extra
+
+
 def who(case, step: str) -> frozenset[str]:
     """Everyone who may take ``step`` on ``case``: those the law gives it to, and those who may act for them."""
-    s = lifecycle.STEPS[step]
-    extra = SIMPLE_ALSO.get(step, frozenset()) if case.procedure == Procedure.SIMPLE else frozenset()
-    return s.who | s.also | extra
+    return _given_to(case, step) | lifecycle.STEPS[step].also
 
 
 def may(actor, case, step: str, *, held: frozenset[str] | None = None) -> bool:
@@ -126,15 +130,7 @@ def may(actor, case, step: str, *, held: frozenset[str] | None = None) -> bool:
 def waiting_on(actor, case, *, held: frozenset[str] | None = None) -> list[str]:
     """The next steps of ``case`` the law gives to ``actor`` (what is on their to-do list)."""
     held = capacities(actor, case) if held is None else held
-    out = []
-    for step in lifecycle.NEXT_STEP.get(case.state, ()):
-        s = lifecycle.STEPS[step]
-        primary = s.who | (
-            SIMPLE_ALSO.get(step, frozenset()) if case.procedure == Procedure.SIMPLE else set()
-        )
-        if held & primary:
-            out.append(step)
-    return out
+    return [step for step in lifecycle.NEXT_STEP.get(case.state, ()) if held & _given_to(case, step)]
 
 
 def needs(case, step: str) -> tuple[Doc, ...]:
