@@ -165,9 +165,6 @@ def _timeline(case):
         return []
 
 
-_record_access = queries.record_access
-
-
 # Steps of the table done on another app's page (the case's file steps are on the documents panel).
 STEP_PAGES = {"submit_review": ("review:submit", "review")}
 
@@ -190,15 +187,14 @@ def _step_link(case, name):
 @memo.page  # review reasons, the digest, the AV list: computed once for the whole page
 def case_detail(request, pk):
     case = queries.access_case(request.user, pk)
-    _record_access(request.user, case, _("查看案件"))
+    queries.record_access(request.user, case, _("查看案件"))
     today = timezone.localdate()
     held = access.capacities(request.user, case)
     next_names = lifecycle.NEXT_STEP.get(case.state, ())
     offered = [name for name in lifecycle.STEPS if access.may(request.user, case, name, held=held)]
-    next_actions = [_step_link(case, name) for name in next_names if name in offered]
-    other_actions = [_step_link(case, name) for name in offered if name not in next_names]
-    next_actions = [link for link in next_actions if link]
-    other_actions = [link for link in other_actions if link]
+    links = {name: link for name in offered if (link := _step_link(case, name))}
+    next_actions = [links[name] for name in next_names if name in links]
+    other_actions = [link for name, link in links.items() if name not in next_names]
     due = deadlines.decision_due(case)
     context = {
         "case": case,
@@ -219,7 +215,7 @@ def case_detail(request, pk):
         if case.state in (State.SERVED, State.COURT_ENFORCEMENT)
         else None,
         "timeline": _timeline(case),
-        "penalty_text": _penalty_text(case),
+        "penalty_text": queries.penalty_text(case),
         "deadlines": deadlines.of_case(case),
         "documents_template": _documents_template(),
         **_review_panel(case, request.user),
@@ -233,9 +229,6 @@ def _review_panel(case, user) -> dict:
     for panel in PANELS:
         out.update(panel(case, user))
     return out
-
-
-_penalty_text = queries.penalty_text
 
 
 def _documents_template():

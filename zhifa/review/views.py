@@ -111,7 +111,7 @@ def submission_detail(request, pk):
             ],
             "assignments": submission.assignments.select_related("reviewer"),
             "records": case.records.all(),
-            "penalty_text": _penalty_text(case),
+            "penalty_text": case_queries.penalty_text(case),
             "stale": current != submission.digest and case.state in actions.SUBMITTABLE,
             "can_assign": submission.state == SubmissionState.PENDING
             and not submission.assignments.exists()
@@ -138,12 +138,6 @@ def submission_detail(request, pk):
             "points": rules.POINTS,
         },
     )
-
-
-def _penalty_text(case) -> str:
-    text = case_queries.penalty_text
-
-    return text(case)
 
 
 def _post(request, submission, form, call, success):
@@ -199,7 +193,7 @@ def opinion(request, pk):
             "case": s.case,
             "form": form,
             "records": s.case.records.all(),
-            "penalty_text": _penalty_text(s.case),
+            "penalty_text": case_queries.penalty_text(s.case),
         },
     )
 
