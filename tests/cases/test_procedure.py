@@ -290,3 +290,21 @@ def test_no_actor_is_refused(cw):
     with pytest.raises(PermissionDenied):
         actions.request_filing(None, case)
     assert Document.objects.filter(case=case).count() == 0 and DocumentKind.PRIOR_NOTICE
+
+
+def test_readers_are_not_offered_review_steps(cw, login):
+    """Found walking the demo: the review panel offered 提交法制审核 and 启动集体讨论 to reviewers and supervisors,
+    whose pages then answered 200 (submit) or 403 (discussion)."""
+    case = cw.investigate(cw.new_case())
+    submit = reverse("review:submit", args=[case.pk])
+    discussion = reverse("review:discussion_new", args=[case.pk])
+    for reader in (cw.reviewer, cw.supervisor):
+        client = login(reader)
+        page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        assert submit not in page and discussion not in page
+        assert client.get(submit).status_code == 403
+        assert client.get(discussion).status_code == 403
+    assert submit in login(cw.officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert login(cw.officer).get(submit).status_code == 200
+    assert login(cw.officer).get(discussion).status_code == 403
+    assert login(cw.head).get(discussion).status_code == 200

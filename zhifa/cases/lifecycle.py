@@ -177,11 +177,17 @@ STEPS: dict[str, Step] = {
     "submit_review": _step(
         gettext_lazy("提交法制审核"), {S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD}, None, H, FOR_HANDLER
     ),
+    # 集体讨论 (art. 57(2)): the head holds it, after the investigation and before the decision.
+    "open_discussion": _step(
+        gettext_lazy("启动集体讨论"), {S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD}, None, {HEAD}
+    ),
 }
 
 # Steps on the case's file, not ledger actions of their own (the documents, evidence and review actions name their
 # own entries).
-FILE_STEPS = frozenset({"change_documents", "change_hearing_documents", "add_evidence", "submit_review"})
+FILE_STEPS = frozenset(
+    {"change_documents", "change_hearing_documents", "add_evidence", "submit_review", "open_discussion"}
+)
 
 # The steps that move a case on, in the order they are offered as "下一步" in each state; the rest of the
 # table's steps allowed in a state are offered as "其他操作".

@@ -388,11 +388,10 @@ def coordinate(actor: Person, submission: Submission, *, outcome: str, decision:
 def open_discussion(
     actor: Person, case: Case, *, held_on: dt.date, place: str, participants: Sequence[Person]
 ) -> Discussion:
-    case = Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
-    if not _has(actor, case.agency_id, {Role.AGENCY_HEAD}):
-        raise ActionDenied(_("集体讨论由本机关负责人主持。"))
+    case = case_access.lock(case)
     if case.state not in SUBMITTABLE:
         raise RuleViolation(_("调查终结后、作出决定前方可进行集体讨论。"))
+    case_access.require(actor, case, "open_discussion")
     if case.discussions.filter(state=DiscussionState.OPEN).exists():
         raise RuleViolation(_("本案已有进行中的集体讨论。"))
     people = list(dict.fromkeys([actor, *participants]))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhifa.cases import access as case_access
 from zhifa.cases import queries as case_queries
 from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
@@ -49,6 +50,7 @@ def home(request):
 @login_required
 def submit(request, case_pk):
     case = case_queries.access_case(request.user, case_pk)
+    _require_step(request.user, case, "submit_review")
     previous = queries.latest_submission(case)
     problem_points = []
     if previous is not None and previous.state == SubmissionState.PROBLEMS:
@@ -240,8 +242,7 @@ def coordinate(request, pk):
 @login_required
 def discussion_new(request, case_pk):
     case = case_queries.access_case(request.user, case_pk)
-    if not org_queries.has_role(request.user, Role.AGENCY_HEAD, case.agency_id):
-        raise PermissionDenied(_("集体讨论由本机关负责人主持。"))
+    _require_step(request.user, case, "open_discussion")
     form = forms.DiscussionForm(request.POST or None, agency=case.agency)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -346,9 +347,18 @@ def criteria(request):
     )
 
 
+def _require_step(user, case, step) -> None:
+    """The page of a step is offered only to who may take it now (the same rule as the action)."""
+    try:
+        case_access.require(user, case, step, documents=False)
+    except ValidationError as exc:
+        raise PermissionDenied(" ".join(exc.messages)) from None
+
+
 def case_panel(case, user) -> dict:
     """What the case page shows of review: reasons, rounds, discussions, and what blocks the decision."""
     return {
+        "may_open_discussion": case_access.may(user, case, "open_discussion"),
         "review_reasons": queries.review_reasons(case),
         "discussion_reasons": queries.discussion_reasons(case),
         "submissions": case.submissions.all(),
