@@ -308,3 +308,13 @@ def test_readers_are_not_offered_review_steps(cw, login):
     assert login(cw.officer).get(submit).status_code == 200
     assert login(cw.officer).get(discussion).status_code == 403
     assert login(cw.head).get(discussion).status_code == 200
+
+
+def test_an_intake_case_waits_on_the_officers_not_the_head(cw):
+    """Found walking the demo: every case still in 受理 sat on the head's list as 不予立案."""
+    case = cw.new_case()
+    assert case.reference not in " ".join(t["label"] for t in tasks_for(cw.head))
+    assert "报请立案" in " ".join(t["label"] for t in tasks_for(cw.officer))
+    assert access.may(cw.head, case, "refuse_filing")  # still offered on the case page, under 其他操作
+    actions.request_filing(cw.officer, case)
+    assert "批准立案" in " ".join(t["label"] for t in tasks_for(cw.head))
