@@ -318,3 +318,9 @@ def test_an_intake_case_waits_on_the_officers_not_the_head(cw):
     assert access.may(cw.head, case, "refuse_filing")  # still offered on the case page, under 其他操作
     actions.request_filing(cw.officer, case)
     assert "批准立案" in " ".join(t["label"] for t in tasks_for(cw.head))
+
+
+def test_the_decide_page_offers_no_signature_while_something_blocks(cw, login):
+    case = cw.investigate(cw.new_case())  # a penalty not yet notified
+    page = login(cw.head).get(reverse("cases:action", args=[case.pk, "decide"])).content.decode()
+    assert "须先事先告知当事人" in page and "签发决定" not in page

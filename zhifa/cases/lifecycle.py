@@ -192,7 +192,9 @@ FILE_STEPS = frozenset(
 # The steps that move a case on, in the order they are offered as "下一步" in each state; the rest of the
 # table's steps allowed in a state are offered as "其他操作".
 NEXT_STEP: dict[str, tuple[str, ...]] = {
-    S.INTAKE: ("request_filing",),  # the head may refuse at once (其他操作), but the case waits on the officers
+    S.INTAKE: (
+        "request_filing",
+    ),  # the head may refuse at once (其他操作), but the case waits on the officers
     S.FILING_REQUESTED: ("approve_filing", "refuse_filing"),
     S.INVESTIGATING: ("add_record", "update_draft", "close_investigation"),
     S.INVESTIGATED: ("issue_notice", "submit_review", "decide"),
