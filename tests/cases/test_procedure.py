@@ -323,4 +323,8 @@ def test_an_intake_case_waits_on_the_officers_not_the_head(cw):
 def test_the_decide_page_offers_no_signature_while_something_blocks(cw, login):
     case = cw.investigate(cw.new_case())  # a penalty not yet notified
     page = login(cw.head).get(reverse("cases:action", args=[case.pk, "decide"])).content.decode()
-    assert "须先事先告知当事人" in page and "签发决定" not in page
+    assert (
+        "须先事先告知当事人" in page
+        and ">签发决定</button>" not in page
+        and "上述事项解决后方可签发决定" in page
+    )
