@@ -328,3 +328,54 @@ def test_the_decide_page_offers_no_signature_while_something_blocks(cw, login):
         and ">签发决定</button>" not in page
         and "上述事项解决后方可签发决定" in page
     )
+
+
+def test_preservation_needs_its_item_list_and_its_decision_document(cw):
+    from django.utils import timezone
+
+    from zhifa.cases.choices import RecordKind
+
+    case = cw.new_case()
+    actions.request_filing(cw.officer, case)
+    actions.approve_filing(cw.head, case, opinion="同意立案")
+    preserve = dict(
+        kind=RecordKind.PRESERVATION,
+        started_at=timezone.now(),
+        place="甲区健康路1号",
+        officers=[cw.officer, cw.officer2],
+        certificates_shown=cw.certs(),
+        approved_by=cw.head,
+    )
+    with pytest.raises(ValidationError, match="物品清单"):
+        actions.add_record(cw.officer, case, data={}, **preserve)
+    record = actions.add_record(
+        cw.officer, case, data={"items": [{"name": "输液器", "quantity": "10盒"}]}, **preserve
+    )
+    actions.add_record(
+        cw.officer,
+        case,
+        kind=RecordKind.PRESERVATION_DECISION,
+        data={"content": "解除先行登记保存，退还当事人"},
+        started_at=timezone.now(),
+    )
+    actions.add_record(
+        cw.officer,
+        case,
+        kind=RecordKind.DELIBERATION,
+        data={"conclusion": "不予处罚"},
+        started_at=timezone.now(),
+    )
+    actions.update_draft(
+        cw.officer,
+        case,
+        outcome="no_penalty_unproven",
+        facts="违法事实不能成立。",
+        evidence_summary="现场笔录。",
+    )
+    with pytest.raises(ValidationError, match="证据先行登记保存决定书"):
+        actions.close_investigation(cw.officer, case)  # the decision document is not made
+    assert Case_state(case) == State.INVESTIGATING
+    cw.finalise(case, "preservation_decision")
+    assert Document.objects.get(case=case, kind="preservation_decision").record_id == record.pk
+    actions.close_investigation(cw.officer, case)
+    assert Case_state(case) == State.INVESTIGATED

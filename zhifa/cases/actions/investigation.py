@@ -74,6 +74,10 @@ def add_record(
         and period_days > deadlines.length(case.agency, deadlines.SEIZURE)
     ):
         raise RuleViolation(_("查封扣押期限不得超过三十日（《行政强制法》第二十五条）。"))
+    if kind in (RecordKind.PRESERVATION, RecordKind.SEIZURE) and not data.get("items"):
+        raise RuleViolation(
+            _("先行登记保存、查封扣押须附物品清单（《行政处罚法》第五十六条，《行政强制法》第二十四条）。")
+        )
     start = timezone.localdate(started_at)
     seizure = case.records.filter(kind=RecordKind.SEIZURE).order_by("-id").first()
     if kind in (RecordKind.SEIZURE_EXTENSION, RecordKind.SEIZURE_RELEASE) and seizure is None:
@@ -229,11 +233,32 @@ def close_investigation(actor: Person, case: Case, *, closed_on: dt.date | None 
         case.records.filter(kind=RecordKind.PRESERVATION).count()
         > case.records.filter(kind=RecordKind.PRESERVATION_DECISION).count()
     )
+    undocumented = _records_without_decision_document(case)
+    if undocumented:
+        raise access.MissingDocuments(
+            _("调查终结前，先行登记保存、查封扣押须有已定稿的决定书：%(docs)s。")
+            % {"docs": "、".join(access.document_label(kind) for kind in undocumented)},
+            undocumented,
+        )
     if open_preservation:
         raise RuleViolation(_("先行登记保存的证据尚未作出处理决定（《行政处罚法》第五十六条）。"))
     _move(case, "close_investigation")
     case.investigation_closed_on = _not_future(closed_on or _today(), _("调查终结日期"))
     return _save(case, actor, "close_investigation")
+
+
+# Each preservation or seizure record is made by its decision document with the item list (art. 56; 行政强制法
+# arts. 18, 24).
+RECORD_DECISIONS = {RecordKind.PRESERVATION: "preservation_decision", RecordKind.SEIZURE: "seizure_decision"}
+
+
+def _records_without_decision_document(case: Case) -> list[str]:
+    """The decision document kinds missing for the case's preservation and seizure records (one per record)."""
+    records = list(case.records.filter(kind__in=list(RECORD_DECISIONS)).values_list("pk", "kind"))
+    if not records:
+        return []
+    made = set(access.final_documents(case, RECORD_DECISIONS.values()).values_list("record_id", flat=True))
+    return [RECORD_DECISIONS[kind] for pk, kind in records if pk not in made]
 
 
 @transaction.atomic
