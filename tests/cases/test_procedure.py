@@ -379,3 +379,21 @@ def test_preservation_needs_its_item_list_and_its_decision_document(cw):
     assert Document.objects.get(case=case, kind="preservation_decision").record_id == record.pk
     actions.close_investigation(cw.officer, case)
     assert Case_state(case) == State.INVESTIGATED
+
+
+def test_the_api_decides_on_the_same_brief(cw, login):
+    case = cw.investigate(cw.new_case())
+    cw.notice(case)
+    actions.record_statement(cw.officer, case, content="当事人称已整改", recheck="经复核，维持。")
+    client = login(cw.head)
+    brief = client.get(f"/api/v1/cases/{case.pk}/decision-brief/").json()
+    assert brief["digest"] == actions.brief_digest(case) and brief["blockers"] == []
+    assert (
+        brief["statements"][0]["data"]["recheck"] == "经复核，维持。"
+        and brief["penalty"]["fine"] == "5000.00"
+    )
+    assert login(cw.officer_b).get(f"/api/v1/cases/{case.pk}/decision-brief/").status_code == 404
+    decided = login(cw.head).post(
+        f"/api/v1/cases/{case.pk}/decide/", {"seen": brief["digest"]}, content_type="application/json"
+    )
+    assert decided.status_code == 200 and Case_state(case) == State.DECIDED

@@ -51,6 +51,30 @@ class CaseSerializer(serializers.ModelSerializer):
         return list(case.officer_links.values_list("person_id", flat=True))
 
 
+class DecisionBriefSerializer(serializers.Serializer):
+    """What the head decides on (documentation of GET …/decision-brief/)."""
+
+    digest = serializers.CharField(help_text=str(_("处理意见的 SHA-256：作出决定时作为 seen 提交")))
+    outcome = serializers.CharField()
+    penalty = serializers.DictField()
+    penalty_text = serializers.CharField()
+    facts = serializers.CharField()
+    evidence = serializers.CharField()
+    violated_provisions = serializers.CharField()
+    penalty_provisions = serializers.CharField()
+    discretion = serializers.CharField()
+    transfer_to = serializers.CharField()
+    notice = serializers.DictField(allow_null=True)
+    review = serializers.DictField()
+    discussions = serializers.ListField(child=serializers.DictField())
+    statements = RecordSerializer(many=True)
+    statement_waivers = RecordSerializer(many=True)
+    hearing_waivers = RecordSerializer(many=True)
+    hearing_requests = RecordSerializer(many=True)
+    hearings = RecordSerializer(many=True)
+    blockers = serializers.ListField(child=serializers.CharField())
+
+
 def _serializer_field(f: forms.F):
     common = {"required": f.required, "help_text": str(f.help or f.label), "label": str(f.label)}
     k = f.kind
@@ -185,6 +209,55 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             request.user, **{**data, "party": party, "officers": list(data["officers"])}
         )
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=DecisionBriefSerializer,
+        summary=str(_("拟作出的决定（负责人决定页面的内容）")),
+        description=str(
+            _(
+                "处理意见、处罚、法制审核结果与意见书编号、集体讨论、事先告知、当事人的陈述申辩和放弃、听证、仍然阻止决定的事项，"
+                "以及处理意见的摘要 digest：作出决定时作为 seen 提交，处理意见已被修改的即拒绝。"
+            )
+        ),
+    )
+    @drf_action(detail=True, methods=["get"], url_path="decision-brief")
+    def decision_brief(self, request, pk=None):
+        from django.utils import timezone
+
+        case = queries.access_case(request.user, pk)
+        brief = actions.decision_brief(case, timezone.localdate())
+        records = lambda key: RecordSerializer(brief[key], many=True).data  # noqa: E731
+        review = brief.get("review") or {}
+        return Response(
+            {
+                "digest": brief["digest"],
+                "outcome": brief["outcome"],
+                "penalty": brief["penalty"],
+                "penalty_text": brief["penalty_text"],
+                "facts": brief["facts"],
+                "evidence": brief["evidence"],
+                "violated_provisions": brief["violated_provisions"],
+                "penalty_provisions": brief["penalty_provisions"],
+                "discretion": brief["discretion"],
+                "transfer_to": brief["transfer_to"],
+                "notice": brief["notice"],
+                "review": {
+                    "reasons": [str(r) for r in review.get("reasons", [])],
+                    "state": str(review.get("state", "")),
+                    "number": review.get("number", ""),
+                },
+                "discussions": [
+                    {**d, "held_on": d["held_on"].isoformat(), "state": str(d["state"])}
+                    for d in brief.get("discussions", [])
+                ],
+                "statements": records("statements"),
+                "statement_waivers": records("statement_waivers"),
+                "hearing_waivers": records("hearing_waivers"),
+                "hearing_requests": records("hearing_requests"),
+                "hearings": records("hearings"),
+                "blockers": [str(b) for b in brief["blockers"]],
+            }
+        )
 
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
     @drf_action(detail=True, methods=["get"])
