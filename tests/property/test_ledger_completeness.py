@@ -82,6 +82,7 @@ ACTIONS = {
     "records.fixity_check": "fixity",
     "records.access_refused": "open_evidence",
     "records.archive_case": "case_action",
+    "review.issue_discussion_record": "case_action",  # made when a case with a discussion is archived
     "review.submit": "submit_review",
     "review.assign": "review_step",
     "review.give_opinion": "review_step",

@@ -162,6 +162,45 @@ def test_the_index_and_the_zip_hold_the_review_opinion(rw, tmp_path):  # noqa: F
     assert verify_archive.verify(str(out), notes.parse_vkey(key)) == []
 
 
+def test_the_zip_holds_the_collective_discussion_record(rw, tmp_path):  # noqa: F811
+    """Seen: the 集体讨论记录 was in neither the 卷内目录 nor the export zip."""
+    from decimal import Decimal
+
+    case = rw.investigate(rw.new_case())
+    review_actions.set_policy(rw.sysadmin, rw.a, reviewer_ratio=Decimal("0.05"), discussion_quorum=2)
+    d = review_actions.open_discussion(
+        rw.head, case, held_on=rw.clock.today, place="会议室", participants=[rw.reviewer, rw.officer2]
+    )
+    review_actions.record_opinion(rw.head, d, participant=rw.officer2, recused=True, reason="本案承办人")
+    review_actions.record_opinion(rw.head, d, participant=rw.head, opinion="同意")
+    review_actions.record_opinion(rw.head, d, participant=rw.reviewer, opinion="同意，建议从轻")
+    review_actions.conclude_discussion(rw.head, d, conclusion="同意按拟处罚意见作出决定")
+    rw.approve(case)
+    case_actions.terminate(rw.head, case, reason="当事人已注销")
+    complete_file(case, [rw.officer, rw.officer2])
+    case_actions.archive_case(rw.head, case)
+    d.refresh_from_db()
+    assert d.pdf_name and d.pdf_sha256  # made when the file closed, its hash in the ledger
+    assert Entry.objects.filter(action="review.issue_discussion_record", object_id=str(d.pk)).exists()
+    case.refresh_from_db()
+    out = tmp_path / "case.zip"
+    with open(out, "wb") as fh:
+        manifest = archive.package(case, fh)
+    row = next(r for r in manifest["index"] if r["title"] == "集体讨论记录")
+    assert row["sha256"] == d.pdf_sha256 and row["path"].endswith("collective_discussion_record.pdf")
+    with zipfile.ZipFile(out) as z:
+        data = z.read(row["path"])
+        key = z.read("ledger/agency.pub").decode()
+    assert hashlib.sha256(data).hexdigest() == d.pdf_sha256
+    from tests.records.conftest import pdftotext
+
+    text = pdftotext(data)
+    assert "集体讨论记录" in text and "同意，建议从轻" in text and "本案承办人" in text
+    from zhifa.ledger import notes
+
+    assert verify_archive.verify(str(out), notes.parse_vkey(key)) == []
+
+
 def test_a_pending_review_keeps_the_file_open(rw):  # noqa: F811
     case = rw.investigate(rw.new_case())
     rw.submit(case)

@@ -258,8 +258,21 @@ def _sources(case) -> list[tuple[tuple, str, str, str, object, str, str]]:
                 sub.pdf_sha256,
             )
         )
+    from zhifa.review.models import Discussion
+
+    # 集体讨论记录 (art. 57(2)): beside the review opinion, before the decision it led to.
+    for d in Discussion.objects.filter(case=case).exclude(pdf_name="").order_by("held_on", "pk"):
+        day = timezone.localdate(d.concluded_at) if d.concluded_at else d.held_on
+        out.append(((before_decision, day, 2, d.pk), _("集体讨论记录"), "", day, d, d.pdf_name, d.pdf_sha256))
     out.sort(key=lambda row: row[0])
     return out
+
+
+# The file name part of the papers that are not records.Document rows.
+SOURCE_KINDS = {
+    "review.submission": "legal_review_opinion",
+    "review.discussion": "collective_discussion_record",
+}
 
 
 def index(case) -> list[IndexRow]:
@@ -268,7 +281,7 @@ def index(case) -> list[IndexRow]:
     rows: list[IndexRow] = []
     for _key, title, number, day, obj, name, sha in _sources(case):
         data = storage.read(name)
-        kind = obj.kind if isinstance(obj, Document) else "legal_review_opinion"
+        kind = obj.kind if isinstance(obj, Document) else SOURCE_KINDS[obj._meta.label_lower]
         rows.append(
             IndexRow(
                 len(rows) + 1,
@@ -325,12 +338,14 @@ def record_archive(actor, case) -> None:
     and record the retention period with the 卷内目录 (``records.archive_case``)."""
     from zhifa.ledger import actions as ledger
     from zhifa.review import actions as review_actions
-    from zhifa.review.models import Submission
+    from zhifa.review.models import Discussion, Submission
 
     for sub in Submission.objects.filter(case=case, state__in=CONCLUDED_REVIEW, pdf_name="").exclude(
         number=""
     ):
         review_actions.issue_opinion_document(actor, sub)
+    for discussion in Discussion.objects.filter(case=case, state="concluded", pdf_name=""):
+        review_actions.issue_discussion_record(actor, discussion)
     rows = index(case)
     ledger.append(
         agency=case.agency,

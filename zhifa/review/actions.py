@@ -478,6 +478,57 @@ def conclude_discussion(actor: Person, discussion: Discussion, *, conclusion: st
 
 
 @transaction.atomic
+def issue_discussion_record(actor, discussion: Discussion) -> Discussion:
+    """The 集体讨论记录 of a concluded discussion: who took part (and who stood aside, why), each opinion and the
+    conclusion, rendered to PDF and sealed, stored under its SHA-256 with the hash in the ledger. Made once; it
+    goes into the 案卷 when the case is archived."""
+    from zhifa.org.models import Person
+    from zhifa.records import conf as records_conf
+    from zhifa.records import render, seal, storage
+    from zhifa.records.render import render_in_chinese as render_to_string  # documents stay Chinese
+
+    discussion = (
+        Discussion.objects.select_for_update(of=("self",))
+        .select_related("case__agency", "case__party", "chair")
+        .get(pk=discussion.pk)
+    )
+    if discussion.pdf_name:
+        return discussion
+    if discussion.state != DiscussionState.CONCLUDED:
+        raise RuleViolation(_("集体讨论尚未作出结论，还没有集体讨论记录。"))
+    case = discussion.case
+    people = {p.pk: p for p in discussion.participants.all()}
+    recused = {r["person"]: r.get("reason", "") for r in discussion.recusals}
+    missing = [int(pk) for pk in [*discussion.opinions, *recused] if int(pk) not in people]
+    people.update({p.pk: p for p in Person.objects.filter(pk__in=missing)})
+    html = render_to_string(
+        "review/discussion_pdf.html",
+        {
+            "d": discussion,
+            "case": case,
+            "agency": case.agency,
+            "font_family": records_conf.css_font_family(),
+            "opinions": [(people[int(pk)], text) for pk, text in discussion.opinions.items()],
+            "recusals": [(people[int(pk)], reason) for pk, reason in recused.items()],
+        },
+    )
+    pdf, box = render.pdf(html)
+    sealed = seal.provider().seal(pdf, agency=case.agency, box=box, reason=f"集体讨论记录 {case.reference}")
+    stored = storage.put(sealed.pdf, ext="pdf", prefix="review")
+    discussion.pdf_name, discussion.pdf_sha256 = stored.name, stored.sha256
+    discussion.save(update_fields=["pdf_name", "pdf_sha256"])
+    ledger.append(
+        agency=case.agency,
+        actor=actor,
+        action="review.issue_discussion_record",
+        obj=discussion,
+        payload={"state": snapshot(discussion), "case": case.pk},
+        files=[(stored.name, stored.sha256)],
+    )
+    return discussion
+
+
+@transaction.atomic
 def issue_opinion_document(actor, submission: Submission) -> Submission:
     """The 法制审核意见书 of a concluded round: numbered, listing each reviewer's signed opinion on the nine points,
     rendered to PDF and sealed with the agency's certificate, stored under its SHA-256 with the hash in the ledger.

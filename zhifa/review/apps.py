@@ -47,6 +47,7 @@ class ReviewConfig(AppConfig):
                 "review.open_discussion": _("启动集体讨论"),
                 "review.record_opinion": _("记录讨论意见"),
                 "review.conclude_discussion": _("集体讨论结论"),
+                "review.issue_discussion_record": _("制作集体讨论记录"),
                 "review.set_criterion": _("修改审核事项清单"),
                 "review.set_policy": _("修改法制审核设置"),
             }

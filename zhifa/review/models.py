@@ -183,6 +183,8 @@ class Discussion(models.Model):
     recusals = models.JSONField(_("回避情况"), default=list, blank=True)
     opinions = models.JSONField(_("参加人员意见"), default=dict, blank=True)
     conclusion = models.TextField(_("讨论结论"), blank=True)
+    pdf_name = models.CharField(_("集体讨论记录 PDF"), max_length=200, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     digest = models.CharField(max_length=64, blank=True)
     opened_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
     concluded_at = models.DateTimeField(null=True, blank=True)
