@@ -397,3 +397,15 @@ def test_the_api_decides_on_the_same_brief(cw, login):
         f"/api/v1/cases/{case.pk}/decide/", {"seen": brief["digest"]}, content_type="application/json"
     )
     assert decided.status_code == 200 and Case_state(case) == State.DECIDED
+
+
+def test_refusals_kept_in_tables_speak_the_readers_language(cw):
+    """The messages the actions keep in tables (penalty, service, review opinion) were made once, in Chinese, when
+    the module was imported; they are now translated when raised."""
+    from django.utils import translation
+
+    case = cw.investigate(cw.new_case())
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        actions.update_draft(cw.officer, case, penalty_kinds=[], fine_amount=0)
+    text = " ".join(refused.value.messages)
+    assert text and not any("\u4e00" <= ch <= "\u9fff" for ch in text), text

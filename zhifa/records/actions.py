@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.cases.choices import State as CaseState
 from zhifa.cases.models import Case, CaseRecord
@@ -361,7 +362,7 @@ def record_refusal(
 # Finalising ------------------------------------------------------------------------------------------------------
 
 _MISSING = {
-    "party": _("当事人签名（或记录拒绝签名及见证人）"),
+    "party": gettext_lazy("当事人签名（或记录拒绝签名及见证人）"),
 }
 
 
@@ -369,7 +370,7 @@ def missing_for(document: Document, content_sha256: str) -> list[str]:
     """What the draft still lacks before it can be finalised, in words."""
     spec = kinds.spec(document.kind)
     problems = [
-        _("“%(label)s”尚未填写") % {"label": n.label}
+        _("“%(label)s”尚未填写") % {"label": _(n.label)}
         for n in spec.narrative
         if n.required and not str((document.narrative or {}).get(n.name, "")).strip()
     ]

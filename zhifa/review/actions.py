@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.cases import access as case_access
 from zhifa.cases import deadlines as case_deadlines
@@ -152,7 +153,7 @@ def submit(
             code for o in previous.opinions.all() for code, a in o.points.items() if a["result"] == "problem"
         }
         unanswered = [
-            dict(rules.POINTS)[c]
+            _(dict(rules.POINTS)[c])
             for c in rules.POINT_CODES
             if c in problem_points and not str(responses.get(c, "")).strip()
         ]
@@ -200,9 +201,11 @@ def _lock(submission: Submission) -> Submission:
 
 
 _REVIEWER_MESSAGES = {
-    "not_reviewer": _("%(name)s不是本机关法制审核机构的法制审核人员。"),
-    "conflict": _("%(name)s承办、调查或送审了本案，应当回避，不能审核。"),
-    "qualification": _("%(name)s初次从事法制审核，须取得法律职业资格（《行政处罚法》第五十八条）。"),
+    "not_reviewer": gettext_lazy("%(name)s不是本机关法制审核机构的法制审核人员。"),
+    "conflict": gettext_lazy("%(name)s承办、调查或送审了本案，应当回避，不能审核。"),
+    "qualification": gettext_lazy(
+        "%(name)s初次从事法制审核，须取得法律职业资格（《行政处罚法》第五十八条）。"
+    ),
 }
 
 
@@ -255,10 +258,10 @@ def assign(actor: Person, submission: Submission, *, reviewers: Sequence[Person]
 
 
 _OPINION_MESSAGES = {
-    "points_missing": _("审核意见须逐项回答全部九个审核要点。"),
-    "problem_without_comment": _("认为存在问题的要点须写明具体问题。"),
-    "agree_with_problems": _("有要点存在问题的，审核结论不能为“同意”。"),
-    "problems_without_point": _("审核结论为“存在问题”的，须指出存在问题的要点。"),
+    "points_missing": gettext_lazy("审核意见须逐项回答全部九个审核要点。"),
+    "problem_without_comment": gettext_lazy("认为存在问题的要点须写明具体问题。"),
+    "agree_with_problems": gettext_lazy("有要点存在问题的，审核结论不能为“同意”。"),
+    "problems_without_point": gettext_lazy("审核结论为“存在问题”的，须指出存在问题的要点。"),
 }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.core.errors import RuleViolation
 from zhifa.org.models import Person
@@ -20,9 +21,9 @@ from .common import _add_workdays, _move, _not_future, _record, _save, _today
 # Service and execution --------------------------------------------------------------------------------------------
 
 _SERVICE_MESSAGES = {
-    "left_needs_witness": _("留置送达须有见证人，或以拍照、录像等方式记录送达过程。"),
-    "electronic_needs_consent": _("电子送达须经受送达人同意并签订送达地址确认书。"),
-    "needs_recipient": _("请填写签收人。"),
+    "left_needs_witness": gettext_lazy("留置送达须有见证人，或以拍照、录像等方式记录送达过程。"),
+    "electronic_needs_consent": gettext_lazy("电子送达须经受送达人同意并签订送达地址确认书。"),
+    "needs_recipient": gettext_lazy("请填写签收人。"),
 }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.core.errors import RuleViolation
 from zhifa.core.sequences import next_number
@@ -25,11 +26,13 @@ from .common import _move, _not_future, _record, _require, _save, _today
 # Parties ----------------------------------------------------------------------------------------------------------
 
 _PARTY_ID_MESSAGES = {
-    "format": _("证件号码格式不正确。"),
-    "birth_date": _("居民身份证号码中的出生日期不存在。"),
-    "check": _("居民身份证号码校验位不正确，请核对。"),
-    "credit_code": _("统一社会信用代码不正确，请核对。"),
-    "kind_mismatch": _("证件类型与当事人类型不符：法人和其他组织使用统一社会信用代码，自然人使用身份证件。"),
+    "format": gettext_lazy("证件号码格式不正确。"),
+    "birth_date": gettext_lazy("居民身份证号码中的出生日期不存在。"),
+    "check": gettext_lazy("居民身份证号码校验位不正确，请核对。"),
+    "credit_code": gettext_lazy("统一社会信用代码不正确，请核对。"),
+    "kind_mismatch": gettext_lazy(
+        "证件类型与当事人类型不符：法人和其他组织使用统一社会信用代码，自然人使用身份证件。"
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.core.errors import RuleViolation
 from zhifa.org import queries as org_queries
@@ -151,11 +152,11 @@ DRAFT_FIELDS = (
 )
 
 _PENALTY_MESSAGES = {
-    "no_kinds": _("给予行政处罚的，须选择处罚种类。"),
-    "fine_amount": _("选择罚款的须填写罚款金额；未选择罚款的不能填写金额。"),
-    "confiscation_amount": _("选择没收违法所得的须填写金额；未选择的不能填写金额。"),
-    "kinds_without_penalty": _("不予处罚或移送的，不能填写处罚种类和金额。"),
-    "unknown_kind": _("处罚种类不正确。"),
+    "no_kinds": gettext_lazy("给予行政处罚的，须选择处罚种类。"),
+    "fine_amount": gettext_lazy("选择罚款的须填写罚款金额；未选择罚款的不能填写金额。"),
+    "confiscation_amount": gettext_lazy("选择没收违法所得的须填写金额；未选择的不能填写金额。"),
+    "kinds_without_penalty": gettext_lazy("不予处罚或移送的，不能填写处罚种类和金额。"),
+    "unknown_kind": gettext_lazy("处罚种类不正确。"),
 }
 
 

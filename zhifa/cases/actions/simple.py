@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhifa.core.errors import RuleViolation
 from zhifa.org.choices import Role
@@ -24,9 +25,9 @@ from .investigation import _check_penalty
 # Simple procedure -------------------------------------------------------------------------------------------------
 
 _SIMPLE_MESSAGES = {
-    "not_penalty": _("简易程序只适用于当场作出的行政处罚决定。"),
-    "kinds": _("简易程序只能给予警告或罚款（《行政处罚法》第五十一条）。"),
-    "amount": _(
+    "not_penalty": gettext_lazy("简易程序只适用于当场作出的行政处罚决定。"),
+    "kinds": gettext_lazy("简易程序只能给予警告或罚款（《行政处罚法》第五十一条）。"),
+    "amount": gettext_lazy(
         "简易程序罚款限额：对公民二百元以下，对法人或者其他组织三千元以下（《行政处罚法》第五十一条）。"
     ),
 }
