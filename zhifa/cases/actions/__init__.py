@@ -1,5 +1,5 @@
 """Every change to a case, one function per thing a person does, in one module per stage (common, intake,
-investigation, notice, decision, execution, closing, simple); everything is importable from here.
+investigation, notice, decision, execution, closing, simple, recusal); everything is importable from here.
 
 Each action: fetches the case with its row locked, checks who may act (role, agency, handling officer), checks
 the lifecycle and the law (rules.py), writes in one transaction and appends its ledger entry in it. A refusal is a
@@ -59,8 +59,6 @@ from .intake import (
     accept_case,
     approve_filing,
     assign_officers,
-    decide_recusal,
-    declare_connection,
     refuse_filing,
     register_party,
     request_filing,
@@ -92,6 +90,7 @@ from .notice import (
     waive_hearing,
     waive_statement,
 )
+from .recusal import decide_recusal, declare_connection
 from .simple import _SIMPLE_MESSAGES, decide_on_the_spot
 
 __all__ = [
