@@ -177,6 +177,9 @@ class Case(models.Model):
 
     suspended_since = models.DateField(_("中止日期"), null=True, blank=True)
     suspension_reason = models.CharField(_("中止原因"), max_length=300, blank=True)
+    suspended_by = models.ForeignKey(
+        "org.Person", verbose_name=_("中止批准人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     created_by = models.ForeignKey(
         "org.Person", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
@@ -330,3 +333,24 @@ class HearingPolicy(models.Model):
     confiscation = models.DecimalField(_("较大数额没收（元）"), **MONEY)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+
+class ExtensionPolicy(models.Model):
+    """The agency's rule for extending the 90-day decision period (行政处罚法 art. 60 lets laws, regulations and
+    rules say otherwise; national law fixes no count, length, approver or reasons, so they are agency data). With no
+    row, ``rules.EXTENSION_DEFAULTS`` applies."""
+
+    agency = models.OneToOneField("org.Agency", on_delete=models.PROTECT, related_name="extension_policy")
+    max_count = models.PositiveSmallIntegerField(_("最多延长次数"))
+    max_days = models.PositiveIntegerField(_("每次最多延长天数"))
+    approver_role = models.CharField(_("批准人"), max_length=20)
+    reasons = models.JSONField(_("可以延长的理由"), default=list)
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("延长办案期限规则")
+        verbose_name_plural = _("延长办案期限规则")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_days__gte=1), name="extension_policy_days_positive"),
+        ]
