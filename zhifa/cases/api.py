@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from zhifa.org.models import Certificate, EnforcementField, Person, Unit
 
 from . import actions, forms, queries
-from .models import Case, CaseRecord, Party
+from .models import Case, CaseRecord, Party, PartyConnection, Recusal
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -36,6 +36,35 @@ class RecordSerializer(serializers.ModelSerializer):
             "certificates_shown",
             "due_on",
         ]
+
+
+class RecusalSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    decided_by_name = serializers.CharField(source="decided_by.full_name", read_only=True, default="")
+
+    class Meta:
+        model = Recusal
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "reason",
+            "applied_by_party",
+            "granted",
+            "decided_by",
+            "decided_by_name",
+            "created_at",
+        ]
+
+
+class ConnectionRequest(serializers.Serializer):
+    relation = serializers.CharField(help_text=str(_("与当事人的关系")), label=str(_("关系")))
+
+
+class ConnectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartyConnection
+        fields = ["id", "person", "party", "relation", "declared_at"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -259,6 +288,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             }
         )
 
+    @extend_schema(responses=RecusalSerializer(many=True), summary=str(_("本案的回避")))
+    @drf_action(detail=True, methods=["get"])
+    def recusals(self, request, pk=None):
+        from . import recusal
+
+        case = queries.access_case(request.user, pk)
+        return Response(RecusalSerializer(recusal.of_case(case), many=True).data)
+
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
     @drf_action(detail=True, methods=["get"])
     def records(self, request, pk=None):
@@ -288,3 +325,14 @@ class PartyViewSet(viewsets.ReadOnlyModelViewSet):
             request.user, _agency_for_new(request.user), **_defaults(forms.PARTY, ser.validated_data)
         )
         return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ConnectionRequest, responses={200: ConnectionSerializer}, summary=str(_("申报利害关系"))
+    )
+    @drf_action(detail=True, methods=["post"], url_path="declare-connection", url_name="declare_connection")
+    def declare_connection(self, request, pk=None):
+        party = queries.access_party(request.user, pk)
+        ser = ConnectionRequest(data=request.data)
+        ser.is_valid(raise_exception=True)
+        connection = actions.declare_connection(request.user, party, relation=ser.validated_data["relation"])
+        return Response(ConnectionSerializer(connection).data)

@@ -10,7 +10,10 @@ class CasesConfig(AppConfig):
     def ready(self):
         from zhifa.ledger import registry
 
-        from . import lifecycle, queries
+        from . import lifecycle, queries, recusal_views, views
+
+        if recusal_views.case_panel not in views.PANELS:  # 回避 panel on the case page
+            views.PANELS.append(recusal_views.case_panel)
 
         registry.register_kind(
             "cases.case", label=_("案件"), access=queries.access_case, agency=lambda case: case.agency

@@ -131,6 +131,11 @@ def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None, seen
     blocker stands."""
     case = access.lock(case)
     access.require(actor, case, "decide")
+    # 回避 (art. 43): a head connected with the party, or recused on the case, does not decide it.
+    from ..recusal import conflicts
+
+    if own_conflicts := conflicts(case, [actor]):
+        raise RuleViolation(own_conflicts)
     decided_on = _not_future(decided_on or _today(), _("决定日期"))
     if seen and seen != brief_digest(case):
         raise RuleViolation(_("处理意见在您查看之后已被修改，请重新查看后再作出决定。"))

@@ -336,6 +336,11 @@ def schedule_hearing(
         or chair.agency_id != case.agency_id
     ):
         raise RuleViolation(_("听证主持人应当由本机关指定的非本案调查人员担任（《行政处罚法》第六十四条）。"))
+    # 回避 (arts. 43, 64(4)): a chair connected with the party, or recused on the case, is refused.
+    from ..recusal import conflicts
+
+    if chair_conflicts := conflicts(case, [chair]):
+        raise RuleViolation({"chair": chair_conflicts})
     earliest = _add_workdays(notified_on, deadlines.length(case.agency, deadlines.HEARING_NOTICE))
     if hearing_on < earliest:
         raise RuleViolation(
