@@ -11,6 +11,7 @@ from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
 from zhifa.records import api as records_api
 from zhifa.records import evidence_api
+from zhifa.remedies import api as remedies_api
 from zhifa.review import api as review_api
 from zhifa.workdays import api as workdays_api
 
@@ -27,6 +28,7 @@ router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("parties", cases_api.PartyViewSet, basename="party")
 router.register("reviews", review_api.SubmissionViewSet, basename="review")
 router.register("discussions", review_api.DiscussionViewSet, basename="discussion")
+router.register("remedies", remedies_api.ProceedingViewSet, basename="remedy")
 router.register("catalog/laws", catalog_api.LawViewSet, basename="catalog-law")
 router.register("catalog/items", catalog_api.ItemViewSet, basename="catalog-item")
 router.register("catalog/versions", catalog_api.VersionViewSet, basename="catalog-version")

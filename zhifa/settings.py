@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhifa.publicity",
     "zhifa.cases",
     "zhifa.review",
+    "zhifa.remedies",
     "zhifa.records",
 ]
 

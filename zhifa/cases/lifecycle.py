@@ -29,6 +29,7 @@ BEFORE_DECISION = frozenset(
 ENDED = frozenset({S.NOT_FILED, S.CLOSED, S.ARCHIVED, S.REVOKED, S.TERMINATED})
 NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED}
 LIVE = frozenset(S.values) - ENDED
+AFTER_DECISION = frozenset({S.DECIDED, S.SERVED, S.EXECUTED, S.COURT_ENFORCEMENT, S.CLOSED})
 
 # Who: the handling officers of the case, the 承办机构负责人 (unit head), the 机关负责人 (agency head), the
 # hearing chair the agency named, and the platform itself (scheduled jobs; never a person).
@@ -136,6 +137,8 @@ STEPS: dict[str, Step] = {
         FOR_HANDLER,
         (Doc(("service_receipt",), after="decided_on"),),
     ),
+    # 未能送达: a failed attempt is recorded; 公告送达 needs one (民事诉讼法 art. 95).
+    "record_failed_service": _step(gettext_lazy("登记未能送达"), {S.DECIDED}, None, H, FOR_HANDLER),
     "record_payment": _step(gettext_lazy("登记缴款"), {S.SERVED, S.COURT_ENFORCEMENT}, None, H, FOR_HANDLER),
     "approve_deferral": _step(gettext_lazy("批准延期或分期缴纳"), {S.SERVED}, None, {HEAD}),
     "serve_demand": _step(gettext_lazy("送达催告书"), {S.SERVED}, None, H, FOR_HANDLER),
@@ -181,12 +184,17 @@ STEPS: dict[str, Step] = {
     "open_discussion": _step(
         gettext_lazy("启动集体讨论"), {S.INVESTIGATED, S.NOTIFIED, S.HEARING_HELD}, None, {HEAD}
     ),
+    # 行政复议、行政诉讼 against the decision (zhifa.remedies): the officers record what the party brought; the
+    # head records how it ended, since an outcome that changes or annuls the decision changes the case.
+    "record_remedy": _step(gettext_lazy("登记复议诉讼"), AFTER_DECISION, None, H, FOR_HANDLER),
+    "record_remedy_outcome": _step(gettext_lazy("登记复议诉讼结果"), AFTER_DECISION, None, {HEAD}),
 }
 
 # Steps on the case's file, not ledger actions of their own (the documents, evidence and review actions name their
 # own entries).
 FILE_STEPS = frozenset(
     {"change_documents", "change_hearing_documents", "add_evidence", "submit_review", "open_discussion"}
+    | {"record_remedy", "record_remedy_outcome"}
 )
 
 # The steps that move a case on, in the order they are offered as "下一步" in each state; the rest of the

@@ -38,7 +38,7 @@ from django.db import DatabaseError, connections
 from django.db.models import signals
 from django.utils.translation import gettext as _
 
-RECORDED_APPS = ("org", "catalog", "workdays", "cases", "review", "records", "publicity")
+RECORDED_APPS = ("org", "catalog", "workdays", "cases", "review", "records", "publicity", "remedies")
 
 _MISSING = object()
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from django.utils.translation import gettext_noop
+from zhifa.remedies.rules import (  # noqa: F401 (the portal's template reads them as rules.*)
+    LITIGATION_BASIS,
+    LITIGATION_MONTHS,
+    RECONSIDERATION_BASIS,
+    RECONSIDERATION_DAYS,
+)
 
 from .choices import ComplaintStatus
 
-# 救济渠道 printed on the portal's agency page (requirements §1 "Before"; law-facts.md §1.3).
-# 行政复议法 (2023) art. 20: within 60 days of knowing of the act; art. 24: a county-level department's act
-# goes to the people's government at the same level. 行政诉讼法 art. 46: within 6 months.
-RECONSIDERATION_DAYS = 60
-RECONSIDERATION_BASIS = gettext_noop("《中华人民共和国行政复议法》第二十条、第二十四条")
-LITIGATION_MONTHS = 6
-LITIGATION_BASIS = gettext_noop("《中华人民共和国行政诉讼法》第四十六条")
+# 救济渠道 printed on the portal's agency page (requirements §1 "Before"; law-facts.md §1.3): the periods and their
+# articles (行政复议法 arts. 20, 24; 行政诉讼法 art. 46) live once, in zhifa.remedies.rules.
 
 # 投诉举报 form limits (the platform's own choices, documented in docs/portal.md).
 SUBJECT_MAX = 100

@@ -16,7 +16,7 @@ from zhifa.org.models import Person
 from .. import access, deadlines, rules
 from ..choices import Outcome, PaymentKind, PenaltyKind, ServiceMethod, State
 from ..models import Case, Payment, Service
-from .common import _add_workdays, _move, _not_future, _record, _save, _today
+from .common import _move, _not_future, _record, _save, _today
 
 # Service and execution --------------------------------------------------------------------------------------------
 
@@ -125,6 +125,8 @@ def record_payment(
     _record(case, actor, "record_payment", obj=payment)
     if not any(amount_owed(case, paid_on).values()):
         deadlines.meet(actor, case, deadlines.PAYMENT, paid_on)
+        deadlines.meet(actor, case, DEMAND, paid_on)  # paid: the demand was met, no court application
+        deadlines.meet(actor, case, COURT_APPLICATION, paid_on)
         if not _non_monetary_pending(case):
             case.state, case.executed_on = State.EXECUTED, paid_on
             _save(case, actor, "executed")
@@ -160,9 +162,18 @@ def approve_deferral(
     return _save(case, actor, "approve_deferral", reason=reason)
 
 
+# Court enforcement (行政强制法 arts. 53–54): tracked deadlines (workdays kinds, seeded by remedies migration 0001 from
+# rules.DEMAND_WAIT_WORKDAYS and rules.COURT_APPLICATION_MONTHS), shown on the case and on the to-do list.
+DEMAND = "enforcement_demand"  # 催告书送达后十个工作日 (art. 54; art. 69: 十日以内 counts working days)
+COURT_APPLICATION = "court_application"  # 复议、诉讼期限届满后三个月内申请 (art. 53)
+# Functions other apps register (remedies: a pending 复议/诉讼, an annulled decision): gate(case) -> refusal or None.
+ENFORCEMENT_GATES: list = []
+
+
 @transaction.atomic
 def serve_demand(actor: Person, case: Case, *, served_on: dt.date) -> Case:
-    """催告书 (行政强制法 art. 54), once the payment period has passed unpaid."""
+    """催告书 (行政强制法 art. 54), once the payment period has passed unpaid. Opens the 10-working-day wait and the
+    court-application window as deadlines."""
     case = access.lock(case)
     access.require(actor, case, "serve_demand")
     _not_future(served_on, _("送达日期"))
@@ -170,45 +181,73 @@ def serve_demand(actor: Person, case: Case, *, served_on: dt.date) -> Case:
     if not due or served_on <= due or not any(amount_owed(case, served_on).values()):
         raise RuleViolation(_("缴款期限届满且当事人未履行的，方可催告。"))
     case.demand_served_on = served_on
-    return _save(case, actor, "serve_demand")
+    case = _save(case, actor, "serve_demand")
+    earlier = deadlines.current(case, DEMAND)
+    if earlier is not None and earlier.met_on is None and earlier.ended_on is None:
+        from zhifa.workdays import actions as wd_actions
+
+        wd_actions.end_deadline(actor, earlier, on=served_on, reason=_("重新送达催告书"))
+    deadlines.open_(actor, case, DEMAND, served_on)
+    if deadlines.current(case, COURT_APPLICATION) is None:
+        deadlines.open_(actor, case, COURT_APPLICATION, court_application_window(case)[0])
+    return case
 
 
 def court_application_window(case: Case) -> tuple[dt.date, dt.date]:
-    """行政强制法 art. 53: apply within 3 months after the reconsideration (60 days) and litigation (6 months)
-    periods from service have ended; 行政处罚法 art. 72: an approved deferral moves the start to its end."""
-    from zhifa.workdays.rules import add_months
-
+    """行政强制法 art. 53: apply within the ``court_application`` period (3 months) after the reconsideration and
+    litigation periods from service have ended; 行政处罚法 art. 72: an approved deferral moves the start to its end."""
     start = max(
         deadlines.due_on(case.agency, "reconsideration", case.served_on),
         deadlines.due_on(case.agency, "litigation", case.served_on),
     )
     if case.deferred_until and case.deferred_until > start:
         start = case.deferred_until
-    return start, add_months(start, rules.COURT_APPLICATION_MONTHS)
+    return start, deadlines.due_on(case.agency, COURT_APPLICATION, start)
+
+
+def demand_wait_ends(case: Case) -> dt.date | None:
+    """The last day of the party's 10 working days after the 催告书 (its deadline, else computed)."""
+    if not case.demand_served_on:
+        return None
+    deadline = deadlines.current(case, DEMAND)
+    if deadline is not None and deadline.start == case.demand_served_on:
+        return deadline.due
+    return deadlines.due_on(case.agency, DEMAND, case.demand_served_on)
 
 
 @transaction.atomic
 def apply_court_enforcement(actor: Person, case: Case, *, applied_on: dt.date | None = None) -> Case:
-    """申请人民法院强制执行 (行政强制法 arts. 53–54): 10 working days after the demand, within 3 months after the
-    remedy periods end."""
+    """申请人民法院强制执行 (行政强制法 arts. 53–54): after the 10 working days the demand gives have run, within 3
+    months after the remedy periods end, and not while a 复议 or 诉讼 is pending or after the decision was annulled
+    (ENFORCEMENT_GATES)."""
     case = access.lock(case)
     access.require(actor, case, "apply_court_enforcement")
     applied_on = _not_future(applied_on or _today(), _("申请日期"))
     if not case.demand_served_on:
         raise RuleViolation(_("申请强制执行前须先送达催告书（《行政强制法》第五十四条）。"))
-    earliest_after_demand = _add_workdays(case.demand_served_on, rules.DEMAND_WAIT_WORKDAYS)
+    for gate in ENFORCEMENT_GATES:
+        problem = gate(case)
+        if problem:
+            raise RuleViolation(problem)
     start, end = court_application_window(case)
-    earliest = max(earliest_after_demand, start + dt.timedelta(days=1))
+    earliest = max(demand_wait_ends(case), start) + dt.timedelta(days=1)
     if applied_on < earliest or applied_on > end:
         raise RuleViolation(
             _(
-                "申请法院强制执行的期间为%(start)s至%(end)s（复议、诉讼期限届满后三个月内，且催告后满十个工作日）。"
+                "申请法院强制执行的期间为%(start)s至%(end)s（复议、诉讼期限届满后%(months)d个月内，且催告书送达后满%(days)d个工作日）。"
             )
-            % {"start": earliest.isoformat(), "end": end.isoformat()}
+            % {
+                "start": earliest.isoformat(),
+                "end": end.isoformat(),
+                "months": deadlines.length(case.agency, COURT_APPLICATION),
+                "days": deadlines.length(case.agency, DEMAND),
+            }
         )
     _move(case, "apply_court_enforcement")
     case.court_applied_on = applied_on
-    return _save(case, actor, "apply_court_enforcement")
+    case = _save(case, actor, "apply_court_enforcement")
+    deadlines.meet(actor, case, COURT_APPLICATION, applied_on)
+    return case
 
 
 @transaction.atomic
