@@ -94,6 +94,11 @@ ACTIONS = {
     "review.conclude_discussion": "discussion_step",
     "review.set_policy": "review_settings",
     "review.set_criterion": "review_settings",
+    "remedies.record_proceeding": "remedy_step",
+    "remedies.record_acceptance": "remedy_step",
+    "remedies.record_outcome": "remedy_step",
+    "remedies.decision_changed": "remedy_step",
+    "remedies.add_document": "remedy_step",
     "org.create_agency": "org_step",
     "org.update_agency": "org_step",
     "org.add_unit": "org_step",
@@ -613,6 +618,38 @@ class Ledger(RuleBasedStateMachine):
         evidence.check_fixity(limit=5)
         evidence.check_document_fixity(5)
 
+    # Remedies (复议诉讼): recorded on a decided case; the head records the outcome; documents as multipart.
+
+    @rule(
+        i=st.integers(0, 50),
+        op=st.sampled_from(["record", "accept", "outcome", "document"]),
+        actor=st.sampled_from(ACTORS),
+        changing=st.booleans(),
+    )
+    def remedy_step(self, i, op, actor, changing):
+        from zhifa.remedies import actions as remedy_actions
+        from zhifa.remedies.models import Proceeding
+
+        today = timezone.localdate().isoformat()
+        if op == "record":
+            body = {"case": self._case(i).pk, "kind": "reconsideration", "applied_on": today}
+            self._call(actor, "post", "/api/v1/remedies/", body)
+            return
+        p = Proceeding.objects.order_by("-pk").first()
+        if p is None:
+            return
+        if op == "accept":
+            self._call(actor, "post", f"/api/v1/remedies/{p.pk}/accept/", {"accepted_on": today})
+        elif op == "outcome":
+            outcome = {"outcome": "annulled" if changing else "upheld", "decided_on": today, "note": "撤销"}
+            self._call(actor, "post", f"/api/v1/remedies/{p.pk}/outcome/", outcome)
+        else:  # as the page's upload calls it
+            self._direct(
+                lambda: remedy_actions.add_document(
+                    self.people[actor], p, title="复议决定书", data=b"%PDF-1.4\n%%EOF\n"
+                )
+            )
+
     # Review.
 
     @rule(i=st.integers(0, 50), actor=st.sampled_from(ACTORS), complete=st.booleans())
@@ -851,7 +888,7 @@ def test_the_machine_covers_every_action():
     registered = {
         name
         for name in registry.action_names()
-        if name.split(".")[0] in ("cases", "records", "review", "org")
+        if name.split(".")[0] in ("cases", "records", "review", "org", "remedies")
     }
     assert registered - set(ACTIONS) == set()
     assert set(ACTIONS) - registered == set(), "the machine names actions the ledger does not know"
