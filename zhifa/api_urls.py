@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from zhifa.cases import api as cases_api
+from zhifa.cases import policy_views as cases_policy_views
+from zhifa.cases import time_limits as cases_time_limits
 from zhifa.catalog import api as catalog_api
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
@@ -26,6 +28,7 @@ router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="de
 router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("parties", cases_api.PartyViewSet, basename="party")
+router.register("hearing-policy", cases_policy_views.HearingPolicyViewSet, basename="hearing-policy")
 router.register("reviews", review_api.SubmissionViewSet, basename="review")
 router.register("discussions", review_api.DiscussionViewSet, basename="discussion")
 router.register("remedies", remedies_api.ProceedingViewSet, basename="remedy")
@@ -42,5 +45,10 @@ router.register("access-log", evidence_api.AccessLogViewSet, basename="access-lo
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path(
+        "extension-policy/<int:agency_pk>/",
+        cases_time_limits.extension_policy_api,
+        name="extension_policy",
+    ),
     path("", include(router.urls)),
 ]

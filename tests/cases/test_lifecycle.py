@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from zhifa.cases import actions
+from zhifa.cases import actions, rules
 from zhifa.cases.choices import Outcome, PaymentKind, PenaltyKind, RecordKind, ServiceMethod, State
 from zhifa.cases.models import Case
 from zhifa.ledger.tracking import unrecorded_writes
@@ -30,7 +30,7 @@ def test_general_procedure_from_intake_to_archive(cw):
     case = _notice_and_wait(cw, case)
     assert case.state == State.NOTIFIED and not case.hearing_eligible  # 5,000 yuan to an organisation
     assert case.notice_snapshot["statement_due"] == "2026-06-04"
-    actions.decide(cw.head, case)
+    cw.decide(case)
     case.refresh_from_db()
     assert case.state == State.DECIDED and case.decision_snapshot["fine"] == "5000.00"
     cw.finalise(case, "service_receipt")
@@ -101,13 +101,17 @@ def test_hearing_procedure(cw):
         legal_qualification=True,
         legal_qualification_date=dt.date(2020, 1, 1),
     )
+    with pytest.raises(ValidationError, match="决定书代拟稿.*听证笔录.*听证报告"):
+        review.submit(cw.officer, case, explanation="听证后维持", discretion_reason="较重", qualifications="持证")
+    cw.draft_decision(case)
+    cw.finalise(case, "hearing_record", by=cw.reviewer)
+    cw.finalise(case, "hearing_report", by=cw.reviewer)
     submission = review.submit(
         cw.officer,
         case,
         explanation="听证后维持",
         discretion_reason="较重情节",
         qualifications="持证",
-        materials=["explanation", "draft", "evidence", "hearing_record"],
     )
     review.assign(cw.head, submission, reviewers=[other])
     review.give_opinion(
@@ -117,7 +121,7 @@ def test_hearing_procedure(cw):
         outcome="agree",
         summary="同意",
     )
-    actions.decide(cw.head, case)
+    cw.decide(case)
     case.refresh_from_db()
     assert case.state == State.DECIDED
 
@@ -134,7 +138,7 @@ def test_no_penalty_case_needs_no_notice(cw):
     case = cw.investigate(cw.new_case(), outcome=Outcome.NO_PENALTY_MINOR)
     with pytest.raises(ValidationError, match="只有拟给予行政处罚"):
         actions.issue_notice(cw.officer, case)
-    actions.decide(cw.head, case)
+    cw.decide(case)
     case.refresh_from_db()
     cw.finalise(case, "service_receipt")
     actions.serve_decision(cw.officer, case, method=ServiceMethod.POSTAL, delivered_on=cw.clock.today)
@@ -145,7 +149,7 @@ def test_no_penalty_case_needs_no_notice(cw):
 
 def test_transfer_to_judicial_organs(cw):
     case = cw.investigate(cw.new_case(), outcome=Outcome.TRANSFER)
-    actions.decide(cw.head, case)
+    cw.decide(case)
     cw.finalise(case, "closing_report", {"result": "已移送甲区公安分局。"})
     actions.close_case(cw.head, case)
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
@@ -226,7 +230,7 @@ def test_decision_needs_notice_and_waits_for_statement(cw):
     with pytest.raises(ValidationError, match="陈述申辩期限"):
         actions.decide(cw.head, case)
     actions.waive_statement(cw.officer, case, signer="李康宁")
-    actions.decide(cw.head, case)
+    cw.decide(case)
 
 
 def test_statement_needs_recheck(cw):
@@ -257,8 +261,13 @@ def test_ninety_day_limit_and_extension(cw):
     cw.clock.move_to(dt.date(2026, 9, 1))
     with pytest.raises(ValidationError, match="九十日"):
         actions.decide(cw.head, case)
-    actions.extend(cw.head, case, days=30, reason="案情复杂，需补充鉴定")
-    actions.decide(cw.head, case)
+    reason = rules.EXTENSION_DEFAULTS["reasons"][-1]
+    with pytest.raises(ValidationError, match="届满"):  # too late: the period ran out on 2026-08-30
+        actions.extend(cw.head, case, days=30, reason=reason)
+    cw.clock.move_to(dt.date(2026, 8, 30))
+    actions.extend(cw.head, case, days=30, reason=reason)
+    cw.clock.move_to(dt.date(2026, 9, 1))
+    cw.decide(case)
 
 
 def test_suspension_stops_the_clock(cw):
@@ -277,7 +286,7 @@ def test_suspension_stops_the_clock(cw):
 def test_payment_surcharge_demand_and_court(cw):
     case = cw.investigate(cw.new_case())
     case = _notice_and_wait(cw, case)
-    actions.decide(cw.head, case)
+    cw.decide(case)
     cw.finalise(case, "service_receipt")
     actions.serve_decision(
         cw.officer, case, method=ServiceMethod.LEFT, delivered_on=cw.clock.today, witness="王五"
@@ -397,7 +406,7 @@ def test_case_deadlines_are_kept_as_deadline_records(cw):
     rows = {d["deadline"].kind.code: d for d in deadlines.of_case(case)}
     assert rows["decision"]["deadline"].due == dt.date(2026, 8, 30) and rows["decision"]["state"] == "open"
     assert rows["statement_defence"]["deadline"].met_on == dt.date(2026, 6, 1)
-    actions.decide(cw.head, case)
+    cw.decide(case)
     rows = {d["deadline"].kind.code: d for d in deadlines.of_case(case)}
     assert rows["decision"]["state"] == "met" and rows["service"]["deadline"].due == dt.date(2026, 6, 10)
     cw.clock.move_to(dt.date(2026, 6, 11))

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from zhifa.cases import access, actions, lifecycle
+from zhifa.cases import access, actions, lifecycle, rules
 from zhifa.cases.choices import PenaltyKind, ServiceMethod, State
 from zhifa.cases.forms import SPECS
 from zhifa.cases.queries import tasks_for
@@ -97,7 +97,7 @@ def test_hearing_waiver_alone_keeps_the_statement_and_the_decision_says_so(cw):
     case.refresh_from_db()
     assert case.hearing_waived and not case.statement_waived
     _approve(cw, case)
-    actions.decide(cw.head, case)
+    cw.decide(case)
     doc = cw.finalise(case, "penalty_decision")
     text = _pdf_text(doc)
     assert "当事人称已整改" in text and "经复核" in text
@@ -109,9 +109,7 @@ def _approve(cw, case):
     from zhifa.review.queries import review_reasons
 
     if review_reasons(case):
-        from tests.review.conftest import approve
-
-        approve(cw, case)
+        cw.pass_review(case)
 
 
 def _pdf_text(doc):
@@ -138,7 +136,7 @@ def test_the_decision_paragraph_is_written_from_the_facts(cw, choice):
             actions.request_hearing(cw.officer, case, signer="李康宁")
         actions.late_hearing_request(cw.officer, case, requested_on=cw.clock.today, signer="李康宁")
     _approve(cw, case)
-    actions.decide(cw.head, case)
+    cw.decide(case)
     text = _pdf_text(cw.finalise(case, "penalty_decision"))
     expected = {
         "waived_statement": ["明确表示放弃陈述和申辩的权利"],
@@ -171,7 +169,7 @@ def test_service_and_closing_refused_without_their_documents(cw):
     case = cw.investigate(cw.new_case())
     cw.notice(case)
     _wait_statement(cw, case)
-    actions.decide(cw.head, case)
+    cw.decide(case)
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="送达回执"):
         actions.serve_decision(
@@ -184,6 +182,8 @@ def test_service_and_closing_refused_without_their_documents(cw):
         method=ServiceMethod.ELECTRONIC,
         delivered_on=cw.clock.today,
         consent="送达地址确认书",
+        proof=signature_png(),  # the screenshot of the delivery (13号令 art. 57)
+        proof_kind="screenshot",
     )
     from decimal import Decimal
 
@@ -210,6 +210,7 @@ def test_service_and_closing_refused_without_their_documents(cw):
 def test_each_role_is_offered_exactly_its_steps(cw, login):
     """Seen: an officer's 工作台 listed 作出决定 and the case page offered 结案; the head's list held only 待批准立案."""
     case = cw.investigate(cw.new_case(), outcome="no_penalty_minor")
+    cw.draft_decision(case)
     officer_tasks = " ".join(t["label"] for t in tasks_for(cw.officer))
     head_tasks = " ".join(t["label"] for t in tasks_for(cw.head))
     assert case.reference not in officer_tasks or "作出决定" not in officer_tasks
@@ -220,14 +221,15 @@ def test_each_role_is_offered_exactly_its_steps(cw, login):
     head_page = login(cw.head).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("cases:action", args=[case.pk, "decide"]) in head_page
     # the extension: the officers ask, the head's list holds it, the head approves from a form opened with it
-    actions.request_extension(cw.officer, case, days=30, reason="需补充鉴定")
+    reason = rules.EXTENSION_DEFAULTS["reasons"][-1]
+    actions.request_extension(cw.officer, case, days=30, reason=reason)
     assert "批准延长办案期限" in " ".join(t["label"] for t in tasks_for(cw.head))
     assert "批准延长办案期限" not in " ".join(t["label"] for t in tasks_for(cw.officer))
     form = login(cw.head).get(reverse("cases:action", args=[case.pk, "extend"])).content.decode()
-    assert "需补充鉴定" in form and 'value="30"' in form
-    actions.extend(cw.head, case, days=30, reason="需补充鉴定")
+    assert reason in form and 'value="30"' in form
+    actions.extend(cw.head, case, days=30, reason=reason)
     assert "批准延长办案期限" not in " ".join(t["label"] for t in tasks_for(cw.head))
-    actions.decide(cw.head, case)
+    cw.decide(case)
     cw.finalise(case, "service_receipt")
     actions.serve_decision(
         cw.officer, case, method=ServiceMethod.DIRECT, delivered_on=cw.clock.today, recipient="李康宁"
@@ -385,6 +387,7 @@ def test_the_api_decides_on_the_same_brief(cw, login):
     case = cw.investigate(cw.new_case())
     cw.notice(case)
     actions.record_statement(cw.officer, case, content="当事人称已整改", recheck="经复核，维持。")
+    cw.pass_review(case)
     client = login(cw.head)
     brief = client.get(f"/api/v1/cases/{case.pk}/decision-brief/").json()
     assert brief["digest"] == actions.brief_digest(case) and brief["blockers"] == []

@@ -67,6 +67,7 @@ ACTIONS = {
     "cases.declare_connection": "declare_connection",
     "cases.decide_recusal": "decide_recusal",
     "cases.set_hearing_policy": "set_hearing_policy",
+    "cases.set_extension_policy": "set_extension_policy",
     "cases.decide_on_the_spot": "decide_on_the_spot",
     "records.generate_document": "generate_document",
     "records.edit_draft": "document_step",
@@ -145,8 +146,14 @@ def _value(f, w, today):
         return st.sampled_from([0, 5, 30, 400, -3])
     if k == "bool":
         return st.booleans()
+    if k == "file":  # an upload (the proof of electronic service): none, or not a file at all over JSON
+        return st.sampled_from([None, "not-a-file"])
     if k == "choice":
         return st.sampled_from([c for c, _label in f.choices] + ["bogus"])
+    if k == "extension_reason":  # the agency's list of reasons (cases.actions.extension_rule), and one not in it
+        from zhifa.cases.rules import EXTENSION_DEFAULTS
+
+        return st.sampled_from([*EXTENSION_DEFAULTS["reasons"][:2], "工作量大"])
     if k == "multichoice":
         return st.lists(st.sampled_from([c for c, _label in f.choices]), max_size=3, unique=True)
     if k == "items":
@@ -487,6 +494,21 @@ class Ledger(RuleBasedStateMachine):
                 person=self.people[who],
                 reason="与当事人有利害关系",
                 granted=granted,
+            )
+        )
+
+    @rule(count=st.sampled_from([0, 1, 2, -1]), days=st.sampled_from([30, 0]))
+    def set_extension_policy(self, count, days):
+        from zhifa.cases.rules import EXTENSION_DEFAULTS
+
+        self._direct(
+            lambda: case_actions.set_extension_policy(
+                self.w.sysadmin,
+                self.w.a,
+                max_count=count,
+                max_days=days,
+                approver_role="agency_head",
+                reasons=EXTENSION_DEFAULTS["reasons"][:2],
             )
         )
 

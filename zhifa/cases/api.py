@@ -107,7 +107,7 @@ class DecisionBriefSerializer(serializers.Serializer):
 def _serializer_field(f: forms.F):
     common = {"required": f.required, "help_text": str(f.help or f.label), "label": str(f.label)}
     k = f.kind
-    if k in ("text", "textarea", "hidden"):
+    if k in ("text", "textarea", "hidden", "extension_reason"):
         return serializers.CharField(allow_blank=not f.required, **common)
     if k == "date":
         return serializers.DateField(allow_null=not f.required, **common)
@@ -121,6 +121,8 @@ def _serializer_field(f: forms.F):
         return serializers.IntegerField(min_value=0, allow_null=not f.required, **common)
     if k == "bool":
         return serializers.BooleanField(**{**common, "required": False})
+    if k == "file":
+        return serializers.FileField(allow_null=True, **common)
     if k == "choice":
         return serializers.ChoiceField(choices=f.choices, **common)
     if k == "multichoice":
@@ -160,7 +162,11 @@ def _defaults(spec: forms.ActionSpec, data: dict) -> dict:
             out[f.name] = (
                 []
                 if f.kind in ("people", "certificates", "multichoice", "items")
-                else (False if f.kind == "bool" else ("" if f.kind in ("text", "textarea") else None))
+                else (
+                    False
+                    if f.kind == "bool"
+                    else ("" if f.kind in ("text", "textarea", "choice") and not f.required else None)
+                )
             )
         elif f.kind == "multichoice":
             out[f.name] = sorted(out[f.name])
@@ -288,13 +294,36 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             }
         )
 
-    @extend_schema(responses=RecusalSerializer(many=True), summary=str(_("本案的回避")))
+    @extend_schema(
+        responses=RecusalSerializer(many=True),
+        summary=str(_("本案的回避")),
+        description=str(
+            _("回避人员、理由、由当事人申请或本人提出、是否决定回避、决定人（《行政处罚法》第四十三条）。")
+        ),
+    )
     @drf_action(detail=True, methods=["get"])
     def recusals(self, request, pk=None):
         from . import recusal
 
         case = queries.access_case(request.user, pk)
         return Response(RecusalSerializer(recusal.of_case(case), many=True).data)
+
+    @extend_schema(
+        responses=dict,
+        summary=str(_("本案的期限")),
+        description=str(
+            _(
+                "追责时效（计算至受理日，《行政处罚法》第三十六条）、办案期限（第六十条）及每次延长和中止的批准人、"
+                "本机关的延长办案期限规则。"
+            )
+        ),
+    )
+    @drf_action(detail=True, methods=["get"], url_path="time-limits", url_name="time_limits")
+    def time_limits(self, request, pk=None):
+        from .time_limits import time_limits_data
+
+        case = queries.access_case(request.user, pk)
+        return Response(time_limits_data(case))
 
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
     @drf_action(detail=True, methods=["get"])
@@ -327,7 +356,14 @@ class PartyViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=ConnectionRequest, responses={200: ConnectionSerializer}, summary=str(_("申报利害关系"))
+        request=ConnectionRequest,
+        responses={200: ConnectionSerializer},
+        summary=str(_("申报利害关系")),
+        description=str(
+            _(
+                "本机关人员申报本人与该当事人的利害关系；申报后不得参与该当事人的案件（《行政处罚法》第四十三条）。"
+            )
+        ),
     )
     @drf_action(detail=True, methods=["post"], url_path="declare-connection", url_name="declare_connection")
     def declare_connection(self, request, pk=None):

@@ -16,7 +16,17 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Certificate, EnforcementField, Person, Unit
 
 from . import actions
-from .choices import IdType, Outcome, PartyKind, PaymentKind, PenaltyKind, RecordKind, ServiceMethod, Source
+from .choices import (
+    IdType,
+    Outcome,
+    PartyKind,
+    PaymentKind,
+    PenaltyKind,
+    RecordKind,
+    ServiceMethod,
+    ServiceProofKind,
+    Source,
+)
 from .models import Party
 
 
@@ -48,6 +58,12 @@ class ActionSpec:
 
 HEAD = frozenset({Role.AGENCY_HEAD})
 REASON = F("reason", _("理由"), "textarea")
+# Extending the decision period: the reason is one of the agency's (cases.actions.extension_rule).
+EXTENSION_FIELDS = (
+    F("days", _("延长天数"), "int"),
+    F("reason", _("延长理由"), "extension_reason"),
+    F("note", _("具体情况"), "textarea", required=False),
+)
 
 
 def _people(agency, roles=None):
@@ -75,8 +91,13 @@ def _django_field(spec: F, case=None, agency=None):
         return forms.IntegerField(min_value=0, **common)
     if k == "bool":
         return forms.BooleanField(**{**common, "required": False})
+    if k == "file":
+        return forms.FileField(**common)
     if k == "choice":
         return forms.ChoiceField(choices=spec.choices, **common)
+    if k == "extension_reason":
+        reasons = actions.extension_rule(agency).reasons if agency is not None else ()
+        return forms.ChoiceField(choices=[(r, r) for r in reasons], **common)
     if k == "multichoice":
         return forms.MultipleChoiceField(choices=spec.choices, widget=forms.CheckboxSelectMultiple, **common)
     if k == "person":
@@ -115,10 +136,10 @@ def _django_field(spec: F, case=None, agency=None):
     return forms.CharField(max_length=300, **common)
 
 
-def form_for(spec: ActionSpec, data=None, *, case=None, agency=None) -> forms.Form:
+def form_for(spec: ActionSpec, data=None, *, case=None, agency=None, files=None) -> forms.Form:
     """The Django form of ``spec``; on a case, it opens with the case's current values."""
     initial = spec.initial(case) if (spec.initial and case is not None and data is None) else None
-    form = forms.Form(data, initial=initial)
+    form = forms.Form(data, files, initial=initial)
     for f in spec.fields:
         form.fields[f.name] = _django_field(f, case=case, agency=agency)
     return form
@@ -168,6 +189,7 @@ def _draft_initial(case) -> dict:
     initial = {name: getattr(case, name) for name in actions.DRAFT_FIELDS}
     initial["fine_amount"] = case.fine_amount or None
     initial["confiscation_amount"] = case.confiscation_amount or None
+    initial["confiscated_property_value"] = case.confiscated_property_value or None
     return initial
 
 
@@ -289,6 +311,15 @@ SPECS: dict[str, ActionSpec] = {
                 ),
                 F("fine_amount", _("罚款金额（元）"), "decimal", required=False),
                 F("confiscation_amount", _("没收违法所得金额（元）"), "decimal", required=False),
+                F(
+                    "confiscated_property_value",
+                    _("没收非法财物价值（元）"),
+                    "decimal",
+                    required=False,
+                    help=_(
+                        "选择没收非法财物的须填写；价值达到本机关标准的，当事人可以要求听证（第六十三条）"
+                    ),
+                ),
                 F("facts", _("违法事实"), "textarea"),
                 F("evidence_summary", _("证据"), "textarea"),
                 F("violated_provisions", _("违反的条款"), "textarea", required=False),
@@ -307,6 +338,7 @@ SPECS: dict[str, ActionSpec] = {
                     **d,
                     "fine_amount": d["fine_amount"] or 0,
                     "confiscation_amount": d["confiscation_amount"] or 0,
+                    "confiscated_property_value": d["confiscated_property_value"] or 0,
                     "penalty_kinds": list(d["penalty_kinds"] or []),
                 },
             ),
@@ -442,8 +474,42 @@ SPECS: dict[str, ActionSpec] = {
                 F("witness", _("见证人"), required=False),
                 F("recording", _("音像记录"), required=False),
                 F("consent", _("电子送达确认书"), required=False),
+                F(
+                    "proof_kind",
+                    _("送达凭证类型"),
+                    "choice",
+                    required=False,
+                    choices=(("", "—"), *_choices(ServiceProofKind)),
+                ),
+                F(
+                    "proof",
+                    _("送达凭证（截屏、照片、录音或录像）"),
+                    "file",
+                    required=False,
+                    help=_("电子送达须上传（《卫生健康行政处罚程序规定》第五十七条）"),
+                ),
             ),
-            lambda a, c, d: actions.serve_decision(a, c, **d),
+            lambda a, c, d: actions.serve_decision(
+                a, c, **{**d, "proof": d["proof"].read() if d.get("proof") else None}
+            ),
+            description=_("公告送达须先登记以其他方式未能送达的情况（《民事诉讼法》第九十五条）。"),
+        ),
+        ActionSpec(
+            "record_failed_service",
+            _("登记未能送达"),
+            (
+                F(
+                    "method",
+                    _("送达方式"),
+                    "choice",
+                    choices=tuple(c for c in _choices(ServiceMethod) if c[0] != ServiceMethod.PUBLIC_NOTICE),
+                ),
+                F("attempted_on", _("送达日期"), "date"),
+                F("reason", _("未能送达的原因"), "textarea"),
+            ),
+            lambda a, c, d: actions.record_failed_service(
+                a, c, method=d["method"], attempted_on=d["attempted_on"], reason=d["reason"]
+            ),
         ),
         ActionSpec(
             "record_payment",
@@ -533,16 +599,21 @@ SPECS: dict[str, ActionSpec] = {
         ActionSpec(
             "request_extension",
             _("申请延长办案期限"),
-            (F("days", _("延长天数"), "int"), REASON),
-            lambda a, c, d: actions.request_extension(a, c, days=d["days"], reason=d["reason"]),
-            description=_("承办人员申请，报机关负责人批准。"),
+            EXTENSION_FIELDS,
+            lambda a, c, d: actions.request_extension(
+                a, c, days=d["days"], reason=d["reason"], note=d.get("note") or ""
+            ),
+            description=_("承办人员在办案期限届满前申请，按本机关延长办案期限规则报批。"),
         ),
         ActionSpec(
             "extend",
             _("批准延长办案期限"),
-            (F("days", _("延长天数"), "int"), REASON),
-            lambda a, c, d: actions.extend(a, c, days=d["days"], reason=d["reason"]),
+            EXTENSION_FIELDS,
+            lambda a, c, d: actions.extend(
+                a, c, days=d["days"], reason=d["reason"], note=d.get("note") or ""
+            ),
             HEAD,
+            _("按本机关延长办案期限规则，在期限届满前批准；次数、天数和理由以规则为限。"),
             initial=lambda case: dict(case.extension_request or {}),
         ),
     ]

@@ -54,9 +54,16 @@ def party_id_problem(kind: str, id_type: str, number: str) -> str | None:
 
 
 # Limitation (追责时效), 行政处罚法 art. 36 ----------------------------------------------------------------------
+# "违法行为在二年内未被发现的，不再给予行政处罚；涉及公民生命健康安全、金融安全且有危害后果的，上述期限延长至五年。
+# …前款规定的期限，从违法行为发生之日起计算；违法行为有连续或者继续状态的，从行为终了之日起计算。"
+# The one table of the years (keyed by "life and health involved with harmful consequences"); "discovered" is the
+# intake date (受理), not the filing date.
 
-LIMITATION_YEARS = 2
-LIMITATION_YEARS_LIFE_HEALTH = 5
+LIMITATION_YEARS = {False: 2, True: 5}
+
+
+def limitation_years(life_health_harm: bool) -> int:
+    return LIMITATION_YEARS[bool(life_health_harm)]
 
 
 def limitation_ends(violation_date: dt.date, ended: dt.date | None, life_health_harm: bool) -> dt.date:
@@ -64,14 +71,71 @@ def limitation_ends(violation_date: dt.date, ended: dt.date | None, life_health_
     involved with harmful consequences, from the day the violation (or its continuing state) ended."""
     from zhifa.workdays.rules import add_years
 
-    start = ended or violation_date
-    return add_years(start, LIMITATION_YEARS_LIFE_HEALTH if life_health_harm else LIMITATION_YEARS)
+    start = max(ended or violation_date, violation_date)
+    return add_years(start, limitation_years(life_health_harm))
 
 
 def within_limitation(
     found_on: dt.date, violation_date: dt.date, ended: dt.date | None, life_health_harm: bool
 ) -> bool:
+    """Whether a violation discovered (受理) on ``found_on`` may still be punished (art. 36)."""
     return found_on <= limitation_ends(violation_date, ended, life_health_harm)
+
+
+# Extending the 90-day decision period (行政处罚法 art. 60) -------------------------------------------------------
+# Art. 60: "行政机关应当自行政处罚案件立案之日起九十日内作出行政处罚决定。法律、法规、规章另有规定的，从其规定。"
+# National law fixes no count, length, approver or reasons for an extension; the health rule (卫生健康行政处罚程序
+# 规定, 国家卫生健康委员会令第13号, 2025) has not been read in full (law-facts.md §3.1, §8 item 2: [U]). So these are
+# agency data (``models.ExtensionPolicy``); the defaults below apply until the agency sets its own: one extension,
+# approved by the agency head (负责人) before the period runs out, by at most 30 days, for a reason from the list.
+# The reasons follow 浙卫发〔2019〕44号 (law-facts.md §3.1), which lists the permitted ones (不可抗力、当事人下落不明、
+# 等待其他机关答复、以其他案件结果为依据、需要司法或其他机关协助) and forbids staff absence, workload or negligence.
+# The 30 days follow the seizure extension of 行政强制法 art. 25 ("延长期限不得超过三十日"), the nearest statutory
+# measure; an agency following another rule sets its own.
+
+DECISION_PERIOD_DAYS = 90  # art. 60: the period itself is the workdays deadline kind "decision"
+EXTENSION_APPROVER_ROLES = (
+    "agency_head",
+)  # who may approve: the workdays deadline needs a 负责人 as approver
+EXTENSION_DEFAULTS = {
+    "max_count": 1,
+    "max_days": 30,
+    "approver_role": "agency_head",
+    "reasons": [
+        "因不可抗力致使案件暂时无法调查",
+        "当事人下落不明或者无法联系",
+        "需要等待其他机关作出答复或者认定",
+        "须以相关案件的裁判结果或者其他行政决定为依据",
+        "需要司法机关或者其他行政机关协助调查",
+        "需要检验、检测、检疫、鉴定，期间较长",
+    ],
+    "basis": "《行政处罚法》第六十条；本机关未设置时的默认规则",
+}
+
+
+@dataclass(frozen=True)
+class ExtensionRule:
+    max_count: int
+    max_days: int
+    approver_role: str
+    reasons: tuple[str, ...]
+
+
+def extension_problem(
+    rule: ExtensionRule, *, days: int, reason: str, used: int, today: dt.date, due: dt.date
+) -> str | None:
+    """Why an extension of ``days`` for ``reason`` may not be asked for or approved on ``today`` (None when it may):
+    "late" after the period ran out (``due`` passed), "count" beyond the agency's number, "days" outside 1..max,
+    "reason" not one of the agency's reasons."""
+    if today > due:
+        return "late"
+    if used >= rule.max_count:
+        return "count"
+    if not 1 <= days <= rule.max_days:
+        return "days"
+    if reason not in rule.reasons:
+        return "reason"
+    return None
 
 
 # Penalties -------------------------------------------------------------------------------------------------------
@@ -87,6 +151,7 @@ class Penalty:
     kinds: tuple[str, ...] = ()
     fine: Decimal = Decimal("0")
     confiscation: Decimal = Decimal("0")
+    property_value: Decimal = Decimal("0")  # 没收非法财物: the value of the property (art. 63(2))
 
     def as_json(self) -> dict:
         return {
@@ -94,6 +159,7 @@ class Penalty:
             "kinds": sorted(self.kinds, key=PENALTY_ORDER.get),
             "fine": f"{self.fine:.2f}",
             "confiscation": f"{self.confiscation:.2f}",
+            "property_value": f"{self.property_value:.2f}",
         }
 
     @classmethod
@@ -103,6 +169,7 @@ class Penalty:
             kinds=tuple(data.get("kinds", ())),
             fine=Decimal(data.get("fine", "0")),
             confiscation=Decimal(data.get("confiscation", "0")),
+            property_value=Decimal(data.get("property_value", "0")),
         )
 
 
@@ -115,7 +182,9 @@ def penalty_problem(p: Penalty) -> str | None:
             return "fine_amount"
         if (PenaltyKind.CONFISCATE_GAINS in p.kinds) != (p.confiscation > 0):
             return "confiscation_amount"
-    elif p.kinds or p.fine or p.confiscation:
+        if (PenaltyKind.CONFISCATE_PROPERTY in p.kinds) != (p.property_value > 0):
+            return "property_value"
+    elif p.kinds or p.fine or p.confiscation or p.property_value:
         return "kinds_without_penalty"
     if any(k not in PENALTY_ORDER for k in p.kinds):
         return "unknown_kind"
@@ -135,6 +204,7 @@ def is_heavier(decision: Penalty, notice: Penalty) -> bool:
         bool(set(decision.kinds) - set(notice.kinds))
         or decision.fine > notice.fine
         or (decision.confiscation > notice.confiscation)
+        or (decision.property_value > notice.property_value)
     )
 
 
@@ -160,16 +230,14 @@ def simple_procedure_problem(party_kind: str, p: Penalty) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class HearingThresholds:
-    """较大数额 as the agency (or province) sets it: data, not law (art. 63 leaves the amount to them)."""
+# Hearing rights (听证), 行政处罚法 art. 63 -------------------------------------------------------------------------
+#
+# Art. 63: the party may ask for a hearing of (1) 较大数额罚款; (2) 没收较大数额违法所得、没收较大价值非法财物;
+# (3) 降低资质等级、吊销许可证件; (4) 责令停产停业、责令关闭、限制从业; (5) 其他较重的行政处罚; (6) other cases in laws,
+# regulations and rules. The amounts of (1)–(2) and the kinds of (5) are not fixed by national law: the agency sets them
+# (HearingPolicy, following its province); ``HEARING_DEFAULTS`` applies to an agency that has set nothing.
 
-    fine_person: Decimal
-    fine_organisation: Decimal
-    confiscation: Decimal
-
-
-# Art. 63: kinds that always carry the right to a hearing.
+# Art. 63(3)–(4): kinds that always carry the right to a hearing.
 HEARING_KINDS = frozenset(
     {
         PenaltyKind.LOWER_QUALIFICATION,
@@ -177,9 +245,60 @@ HEARING_KINDS = frozenset(
         PenaltyKind.SUSPEND_BUSINESS,
         PenaltyKind.CLOSE,
         PenaltyKind.RESTRICT_PRACTICE,
-        PenaltyKind.RESTRICT_BUSINESS,
     }
 )
+# Kinds an agency may not list as "其他较重" (5): the lightest kinds, and those art. 63(1)–(2) weigh by amount.
+NOT_HEAVIER_KINDS = frozenset(
+    {
+        PenaltyKind.WARNING,
+        PenaltyKind.CRITICISM,
+        PenaltyKind.FINE,
+        PenaltyKind.CONFISCATE_GAINS,
+        PenaltyKind.CONFISCATE_PROPERTY,
+    }
+)
+
+
+@dataclass(frozen=True)
+class HearingThresholds:
+    """较大数额 / 较大价值 and the 其他较重 kinds as the agency (or province) sets them: data, not law."""
+
+    fine_person: Decimal
+    fine_organisation: Decimal
+    confiscation: Decimal  # 没收违法所得 of at least this amount (2)
+    property_value: Decimal  # 没收非法财物 of at least this value (2)
+    heavier_kinds: frozenset = frozenset()  # (5)
+
+
+# Defaults for an agency with no hearing policy — [U] in law-facts.md §1.2 ("较大数额" is set by provinces): the
+# 10,000 / 100,000 yuan pair is one of the local lists seen there; the same 50,000 for gains and property value; and
+# as 其他较重 the kinds that restrict a licence or the business short of closing it (暂扣许可证件, 限制开展生产经营活动),
+# which art. 63 does not name in (3)–(4). The agency's system administrator replaces them (HearingPolicy).
+HEARING_DEFAULTS = HearingThresholds(
+    fine_person=Decimal("10000"),
+    fine_organisation=Decimal("100000"),
+    confiscation=Decimal("50000"),
+    property_value=Decimal("50000"),
+    heavier_kinds=frozenset({PenaltyKind.SUSPEND_LICENSE, PenaltyKind.RESTRICT_BUSINESS}),
+)
+HEARING_DEFAULTS_BASIS = "《行政处罚法》第六十三条；本机关未设置时的平台默认标准"
+
+
+def default_heavier_kinds() -> list[str]:
+    return sorted(HEARING_DEFAULTS.heavier_kinds, key=PENALTY_ORDER.get)
+
+
+def default_property_value() -> Decimal:
+    return HEARING_DEFAULTS.property_value
+
+
+def heavier_kinds_problem(kinds) -> str | None:
+    """Whether ``kinds`` may stand as the agency's 其他较重 list (art. 63(5))."""
+    if any(k not in PENALTY_ORDER for k in kinds):
+        return "unknown_kind"
+    if set(kinds) & NOT_HEAVIER_KINDS:
+        return "not_heavier"
+    return None
 
 
 def hearing_reasons(party_kind: str, p: Penalty, thresholds: HearingThresholds) -> list[str]:
@@ -187,11 +306,18 @@ def hearing_reasons(party_kind: str, p: Penalty, thresholds: HearingThresholds) 
     if p.outcome != Outcome.PENALTY:
         return []
     reasons = [f"kind:{k}" for k in p.kinds if k in HEARING_KINDS]
+    reasons += [f"heavier:{k}" for k in p.kinds if k in thresholds.heavier_kinds and k not in HEARING_KINDS]
     limit = thresholds.fine_person if counts_as_citizen(party_kind) else thresholds.fine_organisation
     if PenaltyKind.FINE in p.kinds and p.fine >= limit:
         reasons.append("large_fine")
     if p.confiscation >= thresholds.confiscation and p.confiscation > 0:
         reasons.append("large_confiscation")
+    if (
+        PenaltyKind.CONFISCATE_PROPERTY in p.kinds
+        and p.property_value >= thresholds.property_value
+        and p.property_value > 0
+    ):
+        reasons.append("large_property")
     return reasons
 
 
@@ -212,15 +338,27 @@ def deemed_served(method: str, delivered_on: dt.date) -> dt.date:
     return delivered_on
 
 
-def service_problem(method: str, *, recipient: str, witness: str, recording: str, consent: str) -> str | None:
-    """Each service method's proof (民事诉讼法 arts. 87–95; 卫生健康行政处罚程序规定 arts. 53–57)."""
+def service_problem(
+    method: str, *, recipient: str, witness: str, recording: str, consent: str, proof: bool = False
+) -> str | None:
+    """Each service method's proof (民事诉讼法 arts. 87–95; 卫生健康行政处罚程序规定 arts. 53–57): 留置送达 a witness
+    or a photo/video record; 电子送达 the recipient's consent (确认书) and the record of the service (art. 57:
+    拍照、截屏、录音、录像 — ``proof``, a stored file); direct and entrusted service the recipient's name."""
     if method == ServiceMethod.LEFT and not (witness or recording):
         return "left_needs_witness"
     if method == ServiceMethod.ELECTRONIC and not consent:
         return "electronic_needs_consent"
+    if method == ServiceMethod.ELECTRONIC and not proof:
+        return "electronic_needs_proof"
     if method in (ServiceMethod.DIRECT, ServiceMethod.ENTRUSTED) and not recipient:
         return "needs_recipient"
     return None
+
+
+def public_notice_allowed(failed_methods) -> bool:
+    """公告送达 only when the party cannot be found or the other methods failed (民事诉讼法 art. 95): the record
+    must show at least one failed attempt by another method."""
+    return any(m != ServiceMethod.PUBLIC_NOTICE for m in failed_methods)
 
 
 def surcharge(fine: Decimal, due: dt.date, on: dt.date, already_paid_fine: Decimal = Decimal("0")) -> Decimal:
@@ -294,5 +432,12 @@ def penalty_text(p: Penalty, labels: Mapping[str, str]) -> str:
         amount = p.fine if kind == PenaltyKind.FINE else p.confiscation
         if kind in (PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS):
             label += f"人民币{amount_words(amount)}（¥{amount:,.2f}）" if chinese else f" ¥{amount:,.2f}"
+        elif kind == PenaltyKind.CONFISCATE_PROPERTY and p.property_value:
+            value = p.property_value
+            label += (
+                f"（价值人民币{amount_words(value)}，¥{value:,.2f}）"
+                if chinese
+                else f" (value ¥{value:,.2f})"
+            )
         parts.append(label)
     return ("，" if chinese else ", ").join(parts)

@@ -138,7 +138,7 @@ def accept_case(
         raise RuleViolation(_("承办机构必须是本机关的内设机构。"))
     if source not in Source.values:
         raise RuleViolation(_("请选择案件来源。"))
-    _not_future(violation_date, _("违法行为发生日期"))
+    _check_violation_dates(violation_date, violation_ended, accepted_on)
     _check_officers(agency, party, field, officers, accepted_on)
     _check_items(agency, items)
     if complaint_receipt:
@@ -199,14 +199,37 @@ def _check_complaint(agency: Agency, receipt: str) -> None:
         )
 
 
-def _check_limitation(case: Case, on: dt.date) -> None:
-    if not rules.within_limitation(on, case.violation_date, case.violation_ended, case.life_health_harm):
+def _check_violation_dates(violation_date: dt.date, ended: dt.date | None, accepted_on: dt.date) -> None:
+    """The violation dates recorded at intake: the violation began on or before the intake, and a continuing
+    violation's end (连续或者继续状态终了) lies between its start and the intake."""
+    if violation_date is None:
+        raise RuleViolation({"violation_date": [_("请填写违法行为发生日期。")]})
+    if violation_date > accepted_on:
+        raise RuleViolation({"violation_date": [_("违法行为发生日期不能晚于受理日期。")]})
+    if ended is not None and not violation_date <= ended <= accepted_on:
+        raise RuleViolation(
+            {"violation_ended": [_("连续或继续状态终了日期须在违法行为发生日期与受理日期之间。")]}
+        )
+
+
+def _check_limitation(case: Case, on: dt.date | None = None) -> None:
+    """行政处罚法 art. 36: the limitation runs from the violation (or the end of its continuing state) to its
+    discovery, which is the intake (受理) date — not the filing date. ``on`` is kept for callers that pass a date;
+    the rule always counts to ``case.accepted_on``."""
+    found_on = case.accepted_on
+    if not rules.within_limitation(
+        found_on, case.violation_date, case.violation_ended, case.life_health_harm
+    ):
         ends = rules.limitation_ends(case.violation_date, case.violation_ended, case.life_health_harm)
         raise RuleViolation(
             _(
-                "违法行为已超过追责时效（%(years)s年，至%(date)s止），不再给予行政处罚（《行政处罚法》第三十六条），应当不予立案。"
+                "违法行为至受理之日（%(found)s）已超过追责时效（%(years)s年，至%(date)s止），不再给予行政处罚（《行政处罚法》第三十六条），应当不予立案。"
             )
-            % {"years": 5 if case.life_health_harm else 2, "date": ends.isoformat()}
+            % {
+                "found": found_on.isoformat(),
+                "years": rules.limitation_years(case.life_health_harm),
+                "date": ends.isoformat(),
+            }
         )
 
 
@@ -214,7 +237,7 @@ def _check_limitation(case: Case, on: dt.date) -> None:
 def request_filing(actor: Person, case: Case) -> Case:
     case = access.lock(case)
     access.require(actor, case, "request_filing")
-    _check_limitation(case, _today())
+    _check_limitation(case)
     _move(case, "request_filing")
     return _save(case, actor, "request_filing")
 
@@ -227,7 +250,7 @@ def approve_filing(actor: Person, case: Case, *, opinion: str, filed_on: dt.date
     filed_on = _not_future(filed_on or _today(), _("立案日期"))
     if filed_on < case.accepted_on:
         raise RuleViolation(_("立案日期不能早于受理日期。"))
-    _check_limitation(case, filed_on)
+    _check_limitation(case)
     _check_officers(case.agency, case.party, case.field, list(case.officers.all()), filed_on)
     _move(case, "approve_filing")
     case.filed_on = filed_on
