@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from tests.records.conftest import signature_png
 from zhifa.cases import access, actions, lifecycle, rules
 from zhifa.cases.choices import PenaltyKind, ServiceMethod, State
 from zhifa.cases.forms import SPECS

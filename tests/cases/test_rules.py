@@ -91,7 +91,7 @@ def test_simple_procedure_limits():
 
 
 def test_hearing_rights_follow_the_agency_thresholds():
-    t = rules.HearingThresholds(Decimal("10000"), Decimal("100000"), Decimal("50000"))
+    t = rules.HearingThresholds(Decimal("10000"), Decimal("100000"), Decimal("50000"), Decimal("50000"))
     assert rules.hearing_reasons(
         PartyKind.NATURAL, P(Outcome.PENALTY, (PenaltyKind.FINE,), Decimal("10000")), t
     ) == ["large_fine"]

@@ -109,6 +109,15 @@ class ServiceMethod(models.TextChoices):
     PUBLIC_NOTICE = "public_notice", _("公告送达")
 
 
+class ServiceProofKind(models.TextChoices):
+    """How electronic service was recorded (卫生健康行政处罚程序规定 art. 57: 拍照、截屏、录音、录像)."""
+
+    SCREENSHOT = "screenshot", _("截屏")
+    PHOTO = "photo", _("拍照")
+    AUDIO = "audio", _("录音")
+    VIDEO = "video", _("录像")
+
+
 class PaymentKind(models.TextChoices):
     FINE = "fine", _("罚款")
     SURCHARGE = "surcharge", _("加处罚款")

@@ -15,9 +15,11 @@ from .choices import (
     Procedure,
     RecordKind,
     ServiceMethod,
+    ServiceProofKind,
     Source,
     State,
 )
+from .rules import default_heavier_kinds, default_property_value
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -120,6 +122,10 @@ class Case(models.Model):
     penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
     fine_amount = models.DecimalField(_("罚款金额（元）"), default=Decimal("0"), **MONEY)
     confiscation_amount = models.DecimalField(_("没收违法所得金额（元）"), default=Decimal("0"), **MONEY)
+    # 没收非法财物: the value of the property, which decides the hearing right (行政处罚法 art. 63(2)).
+    confiscated_property_value = models.DecimalField(
+        _("没收非法财物价值（元）"), default=Decimal("0"), **MONEY
+    )
     facts = models.TextField(_("违法事实"), blank=True)
     evidence_summary = models.TextField(_("证据"), blank=True)
     violated_provisions = models.TextField(_("违反的条款"), blank=True)
@@ -167,6 +173,17 @@ class Case(models.Model):
     payment_due = models.DateField(_("缴款期限"), null=True, blank=True)
     deferred_until = models.DateField(_("延期缴纳至"), null=True, blank=True)
     instalments = models.JSONField(_("分期缴纳计划"), default=list, blank=True)
+    # 暂缓或分期缴纳 (art. 66): approved by the head on the party's application; who, when and why.
+    payment_plan_approved_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("批准延期或分期缴纳的负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    payment_plan_approved_on = models.DateField(_("批准延期或分期缴纳日期"), null=True, blank=True)
+    payment_plan_reason = models.CharField(_("延期或分期缴纳理由"), max_length=300, blank=True)
     demand_served_on = models.DateField(_("催告书送达日期"), null=True, blank=True)
     court_applied_on = models.DateField(_("申请法院强制执行日期"), null=True, blank=True)
     executed_on = models.DateField(_("执行完毕日期"), null=True, blank=True)
@@ -178,7 +195,12 @@ class Case(models.Model):
     suspended_since = models.DateField(_("中止日期"), null=True, blank=True)
     suspension_reason = models.CharField(_("中止原因"), max_length=300, blank=True)
     suspended_by = models.ForeignKey(
-        "org.Person", verbose_name=_("中止批准人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.Person",
+        verbose_name=_("中止批准人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     created_by = models.ForeignKey(
@@ -196,6 +218,9 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(fine_amount__gte=0) & Q(confiscation_amount__gte=0),
                 name="case_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(confiscated_property_value__gte=0), name="case_property_value_not_negative"
             ),
             # 行政处罚法 art. 62: no penalty decision exists without a notice, unless the party waived.
             models.CheckConstraint(
@@ -303,6 +328,15 @@ class Service(models.Model):
     recording = models.CharField(_("音像记录"), max_length=200, blank=True)
     consent = models.CharField(_("电子送达确认书"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    # A failed attempt (未能送达) is kept: 公告送达 needs the record to show the other methods failed.
+    failed = models.BooleanField(_("未能送达"), default=False)
+    # The proof of electronic service (卫生健康行政处罚程序规定 art. 57: 拍照、截屏、录音、录像), a checked
+    # upload kept in storage; its SHA-256 is in the ledger entry of the service.
+    proof_kind = models.CharField(
+        _("送达凭证类型"), max_length=20, choices=ServiceProofKind.choices, blank=True
+    )
+    proof_name = models.CharField(_("送达凭证文件"), max_length=200, blank=True)
+    proof_sha256 = models.CharField(_("送达凭证 SHA-256"), max_length=64, blank=True)
     recorded_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -330,7 +364,12 @@ class HearingPolicy(models.Model):
     agency = models.OneToOneField("org.Agency", on_delete=models.PROTECT, related_name="hearing_policy")
     fine_person = models.DecimalField(_("较大数额罚款：自然人（元）"), **MONEY)
     fine_organisation = models.DecimalField(_("较大数额罚款：法人或其他组织（元）"), **MONEY)
-    confiscation = models.DecimalField(_("较大数额没收（元）"), **MONEY)
+    confiscation = models.DecimalField(_("较大数额没收违法所得（元）"), **MONEY)
+    property_value = models.DecimalField(
+        _("较大价值没收非法财物（元）"), default=default_property_value, **MONEY
+    )
+    # 其他较重的行政处罚 (art. 63(5)): the kinds the agency (following its province) counts as heavier.
+    heavier_kinds = models.JSONField(_("其他较重的行政处罚种类"), default=default_heavier_kinds, blank=True)
     basis = models.CharField(_("依据"), max_length=300, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -287,7 +287,12 @@ def case_action(request, pk, action):
     case = queries.access_case(request.user, pk)
     if not access.may(request.user, case, action):
         raise PermissionDenied(_refusal(request, case, action) or _("您不能进行此操作。"))
-    form = forms.form_for(spec, request.POST if request.method == "POST" else None, case=case)
+    form = forms.form_for(
+        spec,
+        request.POST if request.method == "POST" else None,
+        case=case,
+        files=request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         ok, _result = run_action(form, lambda: spec.call(request.user, case, form.cleaned_data))
         if ok:

@@ -318,6 +318,7 @@ def services_part(case) -> dict[str, Any]:
                 "recipient": s.recipient,
                 "witness": s.witness,
                 "note": s.note,
+                "failed": s.failed,
             }
             for s in case.services.all()
         ]
@@ -470,7 +471,7 @@ def proposal_text(case) -> str:
 
 
 def latest_service(case):
-    return case.services.order_by("-delivered_on", "-id").first()
+    return case.services.filter(failed=False).order_by("-delivered_on", "-id").first()
 
 
 def served_document_text(case) -> str:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhifa.core.errors import RuleViolation
+from zhifa.core.snapshot import snapshot
+from zhifa.ledger import actions as ledger
 from zhifa.org.models import Person
 
 from .. import access, deadlines, rules
@@ -23,16 +25,63 @@ from .common import _move, _not_future, _record, _save, _today
 _SERVICE_MESSAGES = {
     "left_needs_witness": gettext_lazy("留置送达须有见证人，或以拍照、录像等方式记录送达过程。"),
     "electronic_needs_consent": gettext_lazy("电子送达须经受送达人同意并签订送达地址确认书。"),
+    "electronic_needs_proof": gettext_lazy(
+        "电子送达须以拍照、截屏、录音、录像等方式记录送达过程，请上传送达凭证（《卫生健康行政处罚程序规定》第五十七条）。"
+    ),
     "needs_recipient": gettext_lazy("请填写签收人。"),
 }
 
 
-def _check_service(method, recipient, witness, recording, consent):
+def _check_service(method, recipient, witness, recording, consent, proof=False):
     problem = rules.service_problem(
-        method, recipient=recipient, witness=witness, recording=recording, consent=consent
+        method, recipient=recipient, witness=witness, recording=recording, consent=consent, proof=proof
     )
     if problem:
         raise RuleViolation(str(_SERVICE_MESSAGES[problem]))
+
+
+def _failed_methods(case: Case, document: str) -> set[str]:
+    return set(case.services.filter(document=document, failed=True).values_list("method", flat=True))
+
+
+def _check_public_notice(case: Case, document: str, delivered_on: dt.date) -> None:
+    """公告送达 only after the record shows another method failed (民事诉讼法 art. 95)."""
+    failed = case.services.filter(document=document, failed=True, delivered_on__lte=delivered_on)
+    if not rules.public_notice_allowed(failed.values_list("method", flat=True)):
+        raise RuleViolation(
+            _(
+                "公告送达须在受送达人下落不明或者以其他方式无法送达时采用（《民事诉讼法》第九十五条）：请先登记未能送达的情况（送达方式、日期和原因）。"
+            )
+        )
+
+
+@transaction.atomic
+def record_failed_service(
+    actor: Person, case: Case, *, method: str, attempted_on: dt.date, reason: str, document: str = "decision"
+) -> Service:
+    """A service attempt that failed (未能送达: the party not found, the letter returned, the address refused): kept
+    in the file, and what allows 公告送达."""
+    case = access.lock(case)
+    access.require(actor, case, "record_failed_service")
+    _not_future(attempted_on, _("送达日期"))
+    if method not in ServiceMethod.values or method == ServiceMethod.PUBLIC_NOTICE:
+        raise RuleViolation(_("请选择未能送达时采用的送达方式（公告送达以外的方式）。"))
+    if case.decided_on and attempted_on < case.decided_on:
+        raise RuleViolation(_("送达日期不能早于决定日期。"))
+    if not reason.strip():
+        raise RuleViolation(_("请说明未能送达的原因。"))
+    service = Service.objects.create(
+        case=case,
+        document=document,
+        method=method,
+        delivered_on=attempted_on,
+        served_on=attempted_on,
+        failed=True,
+        note=reason.strip()[:300],
+        recorded_by=actor,
+    )
+    _record(case, actor, "record_failed_service", obj=service)
+    return service
 
 
 @transaction.atomic
@@ -47,15 +96,26 @@ def serve_decision(
     recording: str = "",
     consent: str = "",
     note: str = "",
+    proof: bytes | None = None,
+    proof_kind: str = "",
 ) -> Service:
-    """送达 the decision (art. 61): within 7 working days when the party was absent at its announcement."""
+    """送达 the decision (art. 61): within 7 working days when the party was absent at its announcement.
+    Electronic service carries its proof (``proof``: the screenshot, photo or recording, 13号令 art. 57), checked and
+    stored, its hash in the ledger; 公告送达 only after a recorded failed attempt."""
     case = access.lock(case)
     # Electronic service carries its own proof (the consent and the delivery record); the others the 送达回执.
     access.require(actor, case, "serve_decision", documents=method != ServiceMethod.ELECTRONIC)
     _not_future(delivered_on, _("送达日期"))
     if delivered_on < case.decided_on:
         raise RuleViolation(_("送达日期不能早于决定日期。"))
-    _check_service(method, recipient, witness, recording, consent)
+    _check_service(method, recipient, witness, recording, consent, proof=bool(proof))
+    if method == ServiceMethod.PUBLIC_NOTICE:
+        _check_public_notice(case, "decision", delivered_on)
+    stored = None
+    if proof:
+        from ..service_proof import store
+
+        stored = store(proof_kind, proof)
     served_on = rules.deemed_served(method, delivered_on)
     service = Service.objects.create(
         case=case,
@@ -68,6 +128,9 @@ def serve_decision(
         recording=recording,
         consent=consent,
         note=note,
+        proof_kind=proof_kind if stored else "",
+        proof_name=stored.name if stored else "",
+        proof_sha256=stored.sha256 if stored else "",
         recorded_by=actor,
     )
     _move(case, "serve_decision")
@@ -76,7 +139,14 @@ def serve_decision(
     if case.outcome == Outcome.PENALTY and _monetary(case):  # art. 67: 15 days from receipt
         case.payment_due = deadlines.open_(actor, case, deadlines.PAYMENT, served_on).due
     _save(case, actor, "serve_decision")
-    _record(case, actor, "serve_decision_record", obj=service)
+    ledger.append(
+        agency=case.agency,
+        actor=actor,
+        action="cases.serve_decision_record",
+        obj=service,
+        payload={"state": snapshot(service), "case": case.pk},
+        files=[(stored.name, stored.sha256)] if stored else (),
+    )
     return service
 
 

@@ -139,6 +139,7 @@ DRAFT_FIELDS = (
     "penalty_kinds",
     "fine_amount",
     "confiscation_amount",
+    "confiscated_property_value",
     "facts",
     "evidence_summary",
     "violated_provisions",
@@ -155,6 +156,9 @@ _PENALTY_MESSAGES = {
     "no_kinds": gettext_lazy("给予行政处罚的，须选择处罚种类。"),
     "fine_amount": gettext_lazy("选择罚款的须填写罚款金额；未选择罚款的不能填写金额。"),
     "confiscation_amount": gettext_lazy("选择没收违法所得的须填写金额；未选择的不能填写金额。"),
+    "property_value": gettext_lazy(
+        "选择没收非法财物的须填写财物价值（决定是否可以要求听证，《行政处罚法》第六十三条）；未选择的不能填写。"
+    ),
     "kinds_without_penalty": gettext_lazy("不予处罚或移送的，不能填写处罚种类和金额。"),
     "unknown_kind": gettext_lazy("处罚种类不正确。"),
 }
@@ -166,6 +170,7 @@ def draft_penalty(case: Case) -> rules.Penalty:
         kinds=tuple(case.penalty_kinds),
         fine=Decimal(case.fine_amount),
         confiscation=Decimal(case.confiscation_amount),
+        property_value=Decimal(case.confiscated_property_value),
     )
 
 

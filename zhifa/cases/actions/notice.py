@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -35,10 +36,43 @@ from .investigation import draft_penalty
 
 
 def hearing_thresholds(agency: Agency) -> rules.HearingThresholds:
+    """The agency's hearing policy (art. 63), or ``rules.HEARING_DEFAULTS`` when it has set none: a fresh agency
+    can give notice out of the box."""
     policy = HearingPolicy.objects.filter(agency=agency).first()
     if policy is None:
-        raise RuleViolation(_("本机关尚未设置听证的“较大数额”标准，请系统管理员先行设置。"))
-    return rules.HearingThresholds(policy.fine_person, policy.fine_organisation, policy.confiscation)
+        return rules.HEARING_DEFAULTS
+    return rules.HearingThresholds(
+        fine_person=policy.fine_person,
+        fine_organisation=policy.fine_organisation,
+        confiscation=policy.confiscation,
+        property_value=policy.property_value,
+        heavier_kinds=frozenset(policy.heavier_kinds),
+    )
+
+
+def hearing_policy_view(agency: Agency) -> dict:
+    """What the hearing-policy page and API show: the values in force and whether they are the defaults."""
+    from ..choices import PenaltyKind
+
+    policy = HearingPolicy.objects.filter(agency=agency).first()
+    t = hearing_thresholds(agency)
+    return {
+        "agency": agency.pk,
+        "is_default": policy is None,
+        "fine_person": t.fine_person,
+        "fine_organisation": t.fine_organisation,
+        "confiscation": t.confiscation,
+        "property_value": t.property_value,
+        "heavier_kinds": sorted(t.heavier_kinds, key=rules.PENALTY_ORDER.get),
+        "heavier_kind_labels": [
+            str(PenaltyKind(k).label) for k in sorted(t.heavier_kinds, key=rules.PENALTY_ORDER.get)
+        ],
+        "statutory_kind_labels": [
+            str(PenaltyKind(k).label) for k in sorted(rules.HEARING_KINDS, key=rules.PENALTY_ORDER.get)
+        ],
+        "basis": policy.basis if policy else rules.HEARING_DEFAULTS_BASIS,
+        "updated_at": policy.updated_at if policy else None,
+    }
 
 
 @transaction.atomic
@@ -50,17 +84,46 @@ def set_hearing_policy(
     fine_organisation: Decimal,
     confiscation: Decimal,
     basis: str,
+    property_value: Decimal | None = None,
+    heavier_kinds: Sequence[str] | None = None,
 ) -> HearingPolicy:
-    """较大数额 for hearings (art. 63): data the agency (following its province) sets."""
+    """较大数额、较大价值 and 其他较重 for hearings (art. 63): data the agency (following its province) sets.
+    Left out, ``property_value`` and ``heavier_kinds`` keep the agency's current values (the defaults at first)."""
     _require(actor, agency, {Role.SYSTEM_ADMIN})
-    if min(fine_person, fine_organisation, confiscation) <= 0:
+    current = hearing_thresholds(agency)
+    property_value = current.property_value if property_value is None else property_value
+    heavier = (
+        sorted(current.heavier_kinds, key=rules.PENALTY_ORDER.get)
+        if heavier_kinds is None
+        else list(dict.fromkeys(heavier_kinds))
+    )
+    if min(fine_person, fine_organisation, confiscation, property_value) <= 0:
         raise RuleViolation(_("金额标准必须大于零。"))
+    problem = rules.heavier_kinds_problem(heavier)
+    if problem == "unknown_kind":
+        raise RuleViolation(_("处罚种类不正确。"))
+    if problem == "not_heavier":
+        from ..choices import PenaltyKind
+
+        raise RuleViolation(
+            _(
+                "“其他较重的行政处罚”不能包括%(kinds)s：警告、通报批评不属较重，罚款和没收按金额标准判断（《行政处罚法》第六十三条）。"
+            )
+            % {
+                "kinds": "、".join(
+                    str(PenaltyKind(k).label)
+                    for k in sorted(set(heavier) & rules.NOT_HEAVIER_KINDS, key=rules.PENALTY_ORDER.get)
+                )
+            }
+        )
     policy, _created = HearingPolicy.objects.update_or_create(
         agency=agency,
         defaults={
             "fine_person": fine_person,
             "fine_organisation": fine_organisation,
             "confiscation": confiscation,
+            "property_value": property_value,
+            "heavier_kinds": sorted(heavier, key=rules.PENALTY_ORDER.get),
             "basis": basis,
             "updated_at": timezone.now(),
         },
