@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from zhifa.cases import actions as case_actions
 from zhifa.cases import deadlines
 from zhifa.cases.actions import execution
-from zhifa.cases.choices import PaymentKind
+from zhifa.cases.choices import PaymentKind, State
 from zhifa.ledger.models import Entry
 from zhifa.remedies import actions, queries, rules
 from zhifa.remedies.choices import RemedyKind, RemedyOutcome
 from zhifa.remedies.models import Proceeding
 from zhifa.workdays.models import DeadlineKind
+
+from .conftest import state_ok
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -115,6 +117,7 @@ def test_record_accept_and_annul_calls_the_hooks_and_ends_execution(cw, served):
     payment = deadlines.current(served, deadlines.PAYMENT)
     assert payment.ended_on == cw.clock.today and "撤销" in payment.end_reason
     assert Entry.objects.filter(action="remedies.decision_changed", object_kind="cases.case").exists()
+    state_ok()  # every row the remedies actions wrote is in the ledger
 
 
 def test_upheld_calls_no_hook_and_keeps_the_decision(cw, served):
@@ -276,6 +279,7 @@ def test_api_record_accept_outcome_documents_and_denials(cw, served, login, worl
     assert r.status_code == 200 and r.json()["outcome"] == "varied"
     assert head.get(f"/api/v1/remedies/standing/{served.pk}/").json()["code"] == "varied"
     assert Proceeding.objects.get(pk=pk).outcome == RemedyOutcome.VARIED
+    state_ok()
 
 
 # Pages ------------------------------------------------------------------------------------------------------------
@@ -312,6 +316,11 @@ def test_pages_case_panel_new_detail_outcome_and_denials(cw, served, login, worl
     assert other.get(f"/remedies/{p.pk}/").status_code == 404
     assert other.get(f"/remedies/documents/{doc.pk}/").status_code == 404
     assert other.get(f"/remedies/cases/{served.pk}/new/").status_code == 404
+    from django.test import Client
+
+    assert Client().get(f"/remedies/{p.pk}/").status_code == 302  # a public user: to the login page
+    assert login(world.sysadmin).get("/remedies/").status_code == 403  # no case records for the system admin
+    assert login(world.sysadmin).get(f"/remedies/{p.pk}/").status_code == 404
     head = login(cw.head)
     assert "登记结果" in head.get(f"/remedies/{p.pk}/").content.decode()
     r = head.post(
@@ -322,3 +331,35 @@ def test_pages_case_panel_new_detail_outcome_and_denials(cw, served, login, worl
     page = head.get(f"/cases/{served.pk}/").content.decode()
     assert "决定已被撤销" in page
     assert "撤销" in head.get("/remedies/").content.decode()
+
+
+def test_court_enforcement_through_the_api_and_the_pages(cw, served, login):
+    from django.urls import reverse
+
+    late = served.payment_due + dt.timedelta(days=10)
+    cw.clock.move_to(late)
+    officer = login(cw.officer)
+    r = officer.post(
+        f"/api/v1/cases/{served.pk}/serve-demand/",
+        {"served_on": late.isoformat()},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    page = officer.get(f"/cases/{served.pk}/").content.decode()
+    assert "催告后履行期限" in page and "申请法院强制执行期限" in page  # the case's deadlines table
+    served.refresh_from_db()
+    p = _record(cw, served, kind=RemedyKind.LITIGATION, body="甲区人民法院")
+    start, _end = execution.court_application_window(served)
+    cw.clock.move_to(start + dt.timedelta(days=1))
+    head = login(cw.head)
+    r = head.post(f"/api/v1/cases/{served.pk}/apply-court-enforcement/", {}, content_type="application/json")
+    assert r.status_code == 400 and "审结前" in r.content.decode()
+    r = head.post(reverse("cases:action", args=[served.pk, "apply_court_enforcement"]), {})
+    assert r.status_code == 200 and "审结前" in r.content.decode()
+    served.refresh_from_db()
+    assert served.state == State.SERVED and served.court_applied_on is None
+    actions.record_outcome(cw.head, p, outcome=RemedyOutcome.WITHDRAWN, decided_on=cw.clock.today)
+    r = head.post(f"/api/v1/cases/{served.pk}/apply-court-enforcement/", {}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert deadlines.current(served, execution.COURT_APPLICATION).met_on == cw.clock.today
+    state_ok()
