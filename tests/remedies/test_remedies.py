@@ -363,3 +363,16 @@ def test_court_enforcement_through_the_api_and_the_pages(cw, served, login):
     assert r.status_code == 200, r.content
     assert deadlines.current(served, execution.COURT_APPLICATION).met_on == cw.clock.today
     state_ok()
+
+
+def test_a_suit_after_archiving_is_recorded_beside_the_read_only_file(cw, served):
+    from zhifa.cases.models import Case
+    from zhifa.ledger.tracking import unrecorded_writes
+
+    with unrecorded_writes():  # test set-up: the file was closed and archived
+        Case.objects.filter(pk=served.pk).update(state=State.ARCHIVED)
+    served.refresh_from_db()
+    p = _record(cw, served, kind=RemedyKind.LITIGATION, body="甲区人民法院")
+    actions.add_document(cw.officer, p, title="起诉状副本", data=PDF)
+    actions.record_outcome(cw.head, p, outcome=RemedyOutcome.DISMISSED, decided_on=cw.clock.today)
+    assert queries.decision_standing(served).code == "standing"

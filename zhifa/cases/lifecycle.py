@@ -29,7 +29,9 @@ BEFORE_DECISION = frozenset(
 ENDED = frozenset({S.NOT_FILED, S.CLOSED, S.ARCHIVED, S.REVOKED, S.TERMINATED})
 NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED}
 LIVE = frozenset(S.values) - ENDED
-AFTER_DECISION = frozenset({S.DECIDED, S.SERVED, S.EXECUTED, S.COURT_ENFORCEMENT, S.CLOSED})
+# A suit may come months after the decision, when the file is archived: remedies are recorded beside it (the
+# archived file itself stays read-only).
+AFTER_DECISION = frozenset({S.DECIDED, S.SERVED, S.EXECUTED, S.COURT_ENFORCEMENT, S.CLOSED, S.ARCHIVED})
 
 # Who: the handling officers of the case, the 承办机构负责人 (unit head), the 机关负责人 (agency head), the
 # hearing chair the agency named, and the platform itself (scheduled jobs; never a person).

@@ -96,7 +96,9 @@ def record_proceeding(
     if kind not in RemedyKind.values:
         raise RuleViolation({"kind": [_("请选择行政复议或行政诉讼。")]})
     applied_on = _date(applied_on, _("申请或起诉日期"))
-    if not case.decided_on or applied_on < case.decided_on:
+    if not case.decided_on:
+        raise RuleViolation(_("本案没有作出行政处罚决定，不能登记复议诉讼。"))
+    if applied_on < case.decided_on:
         raise RuleViolation(
             {"applied_on": [_("申请或起诉日期不能早于决定日期（%(date)s）。") % {"date": case.decided_on}]}
         )
