@@ -43,7 +43,7 @@ test-sqlite: $(VENV)/.installed-test
 
 test-postgres: $(VENV)/.installed-test
 	@echo "== 测试：PostgreSQL =="
-	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-300} $(BIN)/pytest $(PYTEST_ARGS)
+	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-200} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check zhifa tests bench

@@ -144,8 +144,30 @@ def cw(world, clock):
         finalise(case, kind)
         return actions.issue_notice(world.officer, case, served_on=served_on)
 
+    def draft_decision(case):
+        """The decision document's 代拟稿 (the text the reviewer reviews and the decision binds)."""
+        return draft_decision_document(world, case)
+
+    def pass_review(case):
+        """Draft the decision document and pass legal review of the case as it stands (every general-procedure
+        penalty decision is reviewed)."""
+        return review_case(world, case)
+
+    def decide(case, **kw):
+        """Pass review when the case needs it, then the head decides."""
+        from zhifa.review import digest
+        from zhifa.review import queries as review_queries
+
+        case.refresh_from_db()
+        draft_decision(case)
+        current, _items = digest.case_digest(case)
+        if review_queries.review_reasons(case) and review_queries.passing_submission(case, current) is None:
+            review_case(world, case)
+        return actions.decide(world.head, case, **kw)
+
     world.new_case, world.certs, world.investigate = new_case, certs, investigate
     world.finalise, world.notice = finalise, notice
+    world.draft_decision, world.pass_review, world.decide = draft_decision, pass_review, decide
     return world
 
 
@@ -193,7 +215,13 @@ def make_document(w, case, kind, narrative=None, by=None):
 
     spec = kinds.spec(kind)
     by = by or w.officer
-    doc = record_actions.generate_document(by, case, kind=kind, narrative=narrative or {})
+    from zhifa.records import decision_draft
+
+    existing = decision_draft.current_draft(case) if kind in decision_draft.DECISION_KINDS else None
+    if existing is not None and existing.state == "draft":
+        doc = existing  # the 代拟稿 the decision bound: finalised as it is
+    else:
+        doc = record_actions.generate_document(by, case, kind=kind, narrative=narrative or {})
     doc.refresh_from_db()
     blanks = {n.name: "（测试填写）" for n in spec.narrative if n.required and not doc.narrative.get(n.name)}
     if blanks:
@@ -206,3 +234,49 @@ def make_document(w, case, kind, narrative=None, by=None):
 
         record_actions.capture_party_signature(by, doc, signer_name="李康宁", png=signature_png())
     return record_actions.finalise_document(by, doc)
+
+
+def draft_decision_document(w, case):
+    """The decision document's 代拟稿 for the case's proposed handling, its required text filled; the existing one
+    when there is one; None when the handling needs none."""
+    from zhifa.records import actions as record_actions
+    from zhifa.records import decision_draft, kinds
+
+    case.refresh_from_db()
+    kind = decision_draft.kind_for(case)
+    if kind is None:
+        return None
+    doc = decision_draft.current_draft(case)
+    if doc is not None:
+        return doc
+    spec = kinds.spec(kind)
+    doc = record_actions.generate_document(w.officer, case, kind=kind)
+    blanks = {n.name: "（测试填写）" for n in spec.narrative if n.required and not doc.narrative.get(n.name)}
+    if blanks:
+        doc = record_actions.edit_draft(w.officer, doc, narrative=blanks)
+    return doc
+
+
+def review_case(w, case, reviewer=None):
+    """送审, 指派 and an all-pass 同意 opinion for the case as it stands (its decision draft made first)."""
+    from zhifa.review import actions as review_actions
+    from zhifa.review.rules import POINT_CODES
+
+    draft_decision_document(w, case)
+    s = review_actions.submit(
+        w.officer,
+        case,
+        explanation="拟给予警告并处罚款。",
+        discretion_reason="一般情节。",
+        qualifications="两名承办人均持证。",
+    )
+    review_actions.assign(w.head, s, reviewers=[reviewer or w.reviewer])
+    review_actions.give_opinion(
+        reviewer or w.reviewer,
+        s,
+        points={c: {"result": "pass", "comment": ""} for c in POINT_CODES},
+        outcome="agree",
+        summary="同意。",
+    )
+    s.refresh_from_db()
+    return s

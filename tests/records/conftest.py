@@ -70,7 +70,7 @@ def decided(cw):  # noqa: F811
     cw.notice(case)
     case.refresh_from_db()
     cw.clock.move_to(dt.date.fromisoformat(case.notice_snapshot["statement_due"]) + dt.timedelta(days=1))
-    case_actions.decide(cw.head, case)
+    cw.decide(case)
     case.refresh_from_db()
     cw.case = case
     return cw

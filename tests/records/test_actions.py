@@ -414,7 +414,7 @@ def test_the_service_receipt_names_the_served_decision(served):
 
 def test_no_penalty_and_transfer_cases_get_their_own_decision(cw):
     case = cw.investigate(cw.new_case(), outcome=Outcome.TRANSFER)
-    case_actions.decide(cw.head, case)
+    cw.decide(case)
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="不符"):
         actions.generate_document(cw.officer, case, kind=DocumentKind.PENALTY_DECISION)

@@ -21,14 +21,8 @@ def all_pass(**problems):
 
 @pytest.fixture
 def rw(cw):  # noqa: F811 (the cw fixture is imported above)
-    """cw plus the plan's rule (every general-procedure penalty decision is reviewed) and a second reviewer."""
-    actions.set_criterion(
-        cw.sysadmin,
-        cw.a,
-        kind=CriterionKind.GENERAL_PENALTY,
-        label="一般程序行政处罚决定",
-        basis="明山区实施方案",
-    )
+    """cw plus a second reviewer and one who is not yet qualified (every general-procedure penalty decision is
+    reviewed whatever the agency's list says)."""
     cw.reviewer2 = cw.person(cw.a, "reviewer_a2", "甲审核二", Role.LEGAL_REVIEWER, unit=cw.legal_unit)
     cw.unqualified = cw.person(cw.a, "reviewer_a3", "甲审核三", Role.LEGAL_REVIEWER, unit=cw.legal_unit)
     cw.reviewer2 = org_actions.update_person(
@@ -36,14 +30,15 @@ def rw(cw):  # noqa: F811 (the cw fixture is imported above)
     )
     cw.all_pass = all_pass
 
-    def submit(case, **kw):
+    def submit(case, draft=True, **kw):
         args = dict(
             explanation="拟给予警告并处罚款。",
             discretion_reason="一般情节。",
             qualifications="两名承办人均持证。",
-            materials=["explanation", "draft", "evidence"],
         )
         args.update(kw)
+        if draft:
+            cw.draft_decision(case)
         return actions.submit(cw.officer, case, **args)
 
     def approve(case):

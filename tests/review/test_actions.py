@@ -33,8 +33,8 @@ def test_no_decision_without_review(rw):
 
 def test_incomplete_package_is_refused_with_what_is_missing(rw):
     case = _ready(rw)
-    with pytest.raises(ValidationError, match="证据材料"):
-        rw.submit(case, materials=["explanation", "draft"])
+    with pytest.raises(ValidationError, match="缺少：决定书代拟稿"):
+        rw.submit(case, draft=False)  # the checklist is computed from the file: a missing item is named
     with pytest.raises(ValidationError, match="裁量基准适用说明"):
         rw.submit(case, discretion_reason=" ")
 
@@ -140,20 +140,85 @@ def test_the_resubmission_loop_keeps_every_round(rw):
     assert list(case.submissions.values_list("round", "state")) == [(1, "problems"), (2, "approved")]
 
 
-def test_coordination_by_the_head(rw):
-    case = _ready(rw)
+def _problems_and_escalated(rw, case):
     s = rw.submit(case)
     actions.assign(rw.head, s, reviewers=[rw.reviewer])
     actions.give_opinion(
         rw.reviewer, s, points=rw.all_pass(discretion="应从轻"), outcome="problems", summary="裁量偏重"
     )
+    actions.escalate(rw.officer, s, reason="裁量符合基准“一般”档次")
+    return s
+
+
+def _heads(rw, n):
+    return [rw.person(rw.a, f"head_x{i}", f"甲副局长{i}", "agency_head") for i in range(n)]
+
+
+def test_no_single_person_turns_a_failed_review_into_a_pass(rw):
+    """Seen: coordinate(accept_unit) marked the round passed and the same head decided. Now the head can only
+    uphold the review (a new round) or refer the disagreement to the heads' collective discussion."""
+    case = _ready(rw)
+    s = _problems_and_escalated(rw, case)
     with pytest.raises(PermissionDenied):
         actions.escalate(rw.officer_b, s, reason="不同意")
-    actions.escalate(rw.officer, s, reason="裁量符合基准“一般”档次")
     with pytest.raises(PermissionDenied):
-        actions.coordinate(rw.officer, s, outcome="accept_unit", decision="自己决定")
-    actions.coordinate(rw.head, s, outcome="accept_unit", decision="采纳承办机构意见")
+        actions.coordinate(rw.officer, s, outcome="refer_discussion", decision="自己决定")
+    with pytest.raises(ValidationError, match="请选择协调结果"):
+        actions.coordinate(rw.head, s, outcome="accept_unit", decision="采纳承办机构意见")
+    actions.coordinate(rw.head, s, outcome="refer_discussion", decision="提交局务会集体讨论")
+    s.refresh_from_db()
+    assert s.state == SubmissionState.PROBLEMS
+    with pytest.raises(ValidationError, match="须经法制审核通过"):
+        case_actions.decide(rw.head, case)
+
+
+def test_a_referred_disagreement_is_settled_by_the_heads_on_the_same_digest(rw):
+    case = _ready(rw)
+    s = _problems_and_escalated(rw, case)
+    actions.coordinate(rw.head, s, outcome="refer_discussion", decision="提交集体讨论")
+    h1, h2 = _heads(rw, 2)
+    d = actions.open_discussion(
+        rw.head, case, held_on=rw.clock.today, place="会议室", participants=[h1, h2, rw.reviewer]
+    )
+    assert d.resolves_id == s.pk
+    with pytest.raises(ValidationError, match="不参加表决"):  # the reviewer attends, heads vote (art. 57)
+        actions.record_opinion(rw.head, d, participant=rw.reviewer, opinion="维持审核意见", vote="reject")
+    actions.record_opinion(rw.head, d, participant=rw.reviewer, opinion="维持审核意见")
+    with pytest.raises(ValidationError, match="表明同意或不同意"):
+        actions.record_opinion(rw.head, d, participant=h1, opinion="同意")
+    actions.record_opinion(rw.head, d, participant=rw.head, opinion="同意", vote="agree")
+    actions.record_opinion(rw.head, d, participant=h1, opinion="同意", vote="agree")
+    actions.record_opinion(rw.head, d, participant=h2, opinion="不同意", vote="reject")
+    actions.conclude_discussion(rw.head, d, conclusion="多数同意按承办机构意见作出决定")
+    d.refresh_from_db()
+    assert d.outcome == "agree" and d.votes == {
+        str(rw.head.pk): "agree",
+        str(h1.pk): "agree",
+        str(h2.pk): "reject",
+    }
     case_actions.decide(rw.head, case)
+    assert Case.objects.get(pk=case.pk).state == State.DECIDED
+
+
+def test_heads_who_reject_or_a_changed_file_keep_the_gate_shut(rw):
+    case = _ready(rw)
+    s = _problems_and_escalated(rw, case)
+    actions.coordinate(rw.head, s, outcome="refer_discussion", decision="提交集体讨论")
+    h1, h2 = _heads(rw, 2)
+    d = actions.open_discussion(rw.head, case, held_on=rw.clock.today, place="会议室", participants=[h1, h2])
+    for p, vote in ((rw.head, "agree"), (h1, "reject"), (h2, "reject")):
+        actions.record_opinion(rw.head, d, participant=p, opinion="意见", vote=vote)
+    actions.conclude_discussion(rw.head, d, conclusion="不同意，退回承办机构")
+    with pytest.raises(ValidationError, match="须经法制审核通过"):
+        case_actions.decide(rw.head, case)
+    # A second discussion after the file changed is refused: it must judge what the reviewers reviewed.
+    d2 = actions.open_discussion(rw.head, case, held_on=rw.clock.today, place="会议室", participants=[h1, h2])
+    for p in (rw.head, h1, h2):
+        actions.record_opinion(rw.head, d2, participant=p, opinion="同意", vote="agree")
+    with unrecorded_writes():
+        Case.objects.filter(pk=case.pk).update(fine_amount=Decimal("4000"))
+    with pytest.raises(ValidationError, match="集体讨论须针对审核时的材料"):
+        actions.conclude_discussion(rw.head, d2, conclusion="同意")
 
 
 def test_collective_discussion_gate(rw):
@@ -171,17 +236,25 @@ def test_collective_discussion_gate(rw):
     rw.approve(case)
     with pytest.raises(ValidationError, match="集体讨论"):
         case_actions.decide(rw.head, case)
+    (second,) = _heads(rw, 1)
     d = actions.open_discussion(
-        rw.head, case, held_on=rw.clock.today, place="会议室", participants=[rw.reviewer, rw.officer2]
+        rw.head, case, held_on=rw.clock.today, place="会议室", participants=[rw.reviewer, second, rw.officer2]
     )
-    actions.record_opinion(rw.head, d, participant=rw.officer2, recused=True, reason="本案承办人")
-    actions.record_opinion(rw.head, d, participant=rw.head, opinion="同意")
+    actions.record_opinion(rw.head, d, participant=rw.officer2, opinion="本案承办人介绍案情")
+    actions.record_opinion(rw.head, d, participant=rw.head, opinion="同意", vote="agree")
+    actions.record_opinion(rw.head, d, participant=second, opinion="同意", vote="agree")
     actions.record_opinion(rw.head, d, participant=rw.reviewer, opinion="同意")
-    with pytest.raises(ValidationError, match="不足3人"):
+    # quorum counts heads only: two heads, however many attend
+    with pytest.raises(ValidationError, match="负责人（不含回避人员）不足3人"):
         actions.conclude_discussion(rw.head, d, conclusion="同意")
-    third = rw.person(rw.a, "head_a2", "甲副局长", "agency_head")
+    (third,) = [rw.person(rw.a, "head_a3", "甲副局长三", "agency_head")]
     d.participants.add(third)
-    actions.record_opinion(rw.head, d, participant=third, opinion="同意")
+    actions.record_opinion(rw.head, d, participant=third, recused=True, reason="与当事人负责人系亲属")
+    with pytest.raises(ValidationError, match="不足3人"):  # a recused head does not count either
+        actions.conclude_discussion(rw.head, d, conclusion="同意")
+    (fourth,) = [rw.person(rw.a, "head_a4", "甲副局长四", "agency_head")]
+    d.participants.add(fourth)
+    actions.record_opinion(rw.head, d, participant=fourth, opinion="同意", vote="agree")
     actions.conclude_discussion(rw.head, d, conclusion="同意按拟处罚意见作出决定")
     case_actions.decide(rw.head, case)
 

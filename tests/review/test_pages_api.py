@@ -24,27 +24,14 @@ def test_submit_assign_and_review_through_pages(rw, login):
     client = login(rw.officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "须经法制审核" in page and "提交法制审核" in page
-    response = client.post(
-        reverse("review:submit", args=[case.pk]),
-        {
-            "mode": "single",
-            "explanation": "说明",
-            "discretion_reason": "一般",
-            "qualifications": "持证",
-            "materials": ["explanation", "draft"],
-        },
-    )
-    assert response.status_code == 200 and "证据材料及目录" in response.content.decode()
-    response = client.post(
-        reverse("review:submit", args=[case.pk]),
-        {
-            "mode": "single",
-            "explanation": "说明",
-            "discretion_reason": "一般",
-            "qualifications": "持证",
-            "materials": ["explanation", "draft", "evidence"],
-        },
-    )
+    body = {"mode": "single", "explanation": "说明", "discretion_reason": "一般", "qualifications": "持证"}
+    submit_page = client.get(reverse("review:submit", args=[case.pk])).content.decode()
+    assert "缺少" in submit_page and "决定书代拟稿" in submit_page  # the checklist is computed, not ticked
+    response = client.post(reverse("review:submit", args=[case.pk]), body)
+    assert response.status_code == 200 and "缺少：决定书代拟稿" in response.content.decode()
+    assert not Submission.objects.filter(case=case).exists()
+    client.post(reverse("records:generate", args=[case.pk]), {"kind": "penalty_decision"})
+    response = client.post(reverse("review:submit", args=[case.pk]), body)
     s = Submission.objects.get(case=case)
     assert response.status_code == 302
     assert (
@@ -60,6 +47,21 @@ def test_submit_assign_and_review_through_pages(rw, login):
     queue = login(rw.reviewer).get(reverse("review:home")).content.decode()
     assert case.reference in queue
     assert login(rw.reviewer2).get(reverse("review:opinion", args=[s.pk])).status_code == 403
+    # The reviewer sees the decision draft (openable), the records and the checklist beside the form.
+    panel = login(rw.reviewer).get(reverse("review:submission", args=[s.pk])).content.decode()
+    draft = case.documents.get(kind="penalty_decision")
+    assert (
+        reverse("records:preview", args=[draft.pk]) in panel and "调查取证记录" in panel and "已有" in panel
+    )
+    assert "执法证" in panel
+    # The opinion form starts blank: no point answered, no conclusion chosen.
+    blank = login(rw.reviewer).get(reverse("review:opinion", args=[s.pk])).content.decode()
+    assert "checked" not in blank and 'value="agree" selected' not in blank
+    response = login(rw.reviewer).post(reverse("review:opinion", args=[s.pk]), {"summary": "同意"})
+    assert response.status_code == 200 and "请逐项回答该审核要点" in response.content.decode()
+    assert "请选择审核结论" in response.content.decode()
+    s.refresh_from_db()
+    assert not s.opinions.exists()
     form = {
         f"{c}_result": "pass"
         for c in (
@@ -99,8 +101,8 @@ def test_api_flow_and_refusals(rw, client):
         "explanation": "说明",
         "discretion_reason": "一般",
         "qualifications": "持证",
-        "materials": ["explanation", "draft", "evidence"],
     }
+    rw.draft_decision(case)
     assert (
         client.post(
             "/api/v1/reviews/", body, content_type="application/json", **_bearer(rw.officer_b)

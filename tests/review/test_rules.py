@@ -34,28 +34,46 @@ BIG = rules.Rule(
 
 
 def test_article_58_applies_without_any_agency_list():
-    assert rules.requires_legal_review(facts(), []) == []
-    assert rules.requires_legal_review(facts(public_interest=True), [])[0].startswith("涉及重大公共利益")
-    assert "经过听证程序" in rules.requires_legal_review(facts(hearing_held=True), [])[0]
-    assert "疑难复杂" in rules.requires_legal_review(facts(complex_case=True), [])[0]
-
-
-def test_the_plan_reviews_every_general_procedure_penalty():
-    assert rules.requires_legal_review(facts(), [GENERAL]) == ["一般程序行政处罚决定"]
-    assert rules.requires_legal_review(facts(general_procedure=False), [GENERAL]) == []
-    assert (
-        rules.requires_legal_review(facts(outcome="no_penalty_minor", kinds=(), fine=Decimal(0)), [GENERAL])
-        == []
+    simple = dict(general_procedure=False)  # the simple procedure: only art. 58 itself can apply
+    assert rules.requires_legal_review(facts(**simple), []) == []
+    assert rules.requires_legal_review(facts(public_interest=True, **simple), [])[0].startswith(
+        "涉及重大公共利益"
     )
+    assert "经过听证程序" in rules.requires_legal_review(facts(hearing_held=True, **simple), [])[0]
+    assert "疑难复杂" in rules.requires_legal_review(facts(complex_case=True, **simple), [])[0]
+
+
+def test_every_general_procedure_penalty_is_reviewed_with_no_agency_list():
+    """The plan's rule is statutory here: a fresh agency with an empty list still reviews every general-procedure
+    penalty decision; not a no-penalty decision, not the simple procedure."""
+    assert rules.requires_legal_review(facts(), []) == ["一般程序行政处罚决定（区实施方案）"]
+    assert rules.requires_legal_review(facts(general_procedure=False), []) == []
+    assert rules.requires_legal_review(facts(outcome="no_penalty_minor", kinds=(), fine=Decimal(0)), []) == []
 
 
 def test_agency_thresholds_distinguish_persons_and_organisations():
-    assert rules.requires_legal_review(facts(fine=Decimal("5000"), citizen=True), [BIG]) == ["较大数额罚款"]
-    assert rules.requires_legal_review(facts(fine=Decimal("5000"), citizen=False), [BIG]) == []
-    assert rules.requires_legal_review(facts(fine=Decimal("50000")), [BIG]) == ["较大数额罚款"]
-    assert rules.requires_legal_review(facts(kinds=("revoke_license",), fine=Decimal(0)), [REVOKE]) == [
-        "吊销许可证件"
-    ]
+    def listed(**kw):
+        return rules.requires_legal_review(facts(general_procedure=False, **kw), [BIG, REVOKE])
+
+    assert listed(fine=Decimal("5000"), citizen=True) == ["较大数额罚款"]
+    assert listed(fine=Decimal("5000"), citizen=False) == []
+    assert listed(fine=Decimal("50000")) == ["较大数额罚款"]
+    assert listed(kinds=("revoke_license",), fine=Decimal(0)) == ["吊销许可证件"]
+
+
+def test_field_and_level_criteria():
+    """The plan: the minimum standard also looks at 所属领域 and 执法层级 (agency data)."""
+    field = rules.Rule(CriterionKind.FIELD, "医疗卫生领域", "medical")
+    level = rules.Rule(CriterionKind.LEVEL, "市级机关", "city")
+    simple = dict(general_procedure=False)
+    assert rules.requires_legal_review(facts(field="medical", **simple), [field, level]) == ["医疗卫生领域"]
+    assert rules.requires_legal_review(facts(field="public_health", **simple), [field, level]) == []
+    assert rules.requires_legal_review(facts(level="city", **simple), [field, level]) == ["市级机关"]
+    assert rules.requires_legal_review(facts(level="county", **simple), [field, level]) == []
+    assert (
+        rules.requires_legal_review(facts(field="medical", outcome="no_penalty_minor", **simple), [field])
+        == []
+    )
 
 
 def test_collective_discussion_for_complex_cases_and_listed_ones():

@@ -13,6 +13,15 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
+class AgencyLevel(models.TextChoices):
+    """执法层级 (the plan's "执法层级" criterion of the review list)."""
+
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县（区）级")
+    TOWNSHIP = "township", _("乡镇（街道）")
+
+
 class CertificateStatus(models.TextChoices):
     ACTIVE = "active", _("有效")
     SUSPENDED = "suspended", _("暂扣")

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuthEventKind, CertificateStatus, Role
+from .choices import AgencyLevel, AuthEventKind, CertificateStatus, Role
 from .validators import validate_credit_code
 
 
@@ -23,6 +23,9 @@ class Agency(models.Model):
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
     )
     region = models.CharField(_("所属行政区域"), max_length=100)
+    level = models.CharField(
+        _("执法层级"), max_length=20, choices=AgencyLevel.choices, default=AgencyLevel.COUNTY
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级机关"),

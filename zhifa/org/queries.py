@@ -52,6 +52,17 @@ def agency_ids_with(user, roles) -> set[int]:
     return {agency_id for agency_id, held in roles_by_agency(user).items() if held & roles}
 
 
+def people_with_role(agency, role: str) -> set[int]:
+    """The ids of the active people who hold ``role`` in ``agency``."""
+    from .models import Person
+
+    return set(
+        Person.objects.filter(is_active=True, roles__agency=agency, roles__role=role).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def all_roles(user) -> set[str]:
     return set().union(*roles_by_agency(user).values()) if roles_by_agency(user) else set()
 

@@ -25,7 +25,7 @@ from zhifa.core.snapshot import snapshot
 from zhifa.ledger import actions as ledger
 from zhifa.org.models import Person
 
-from . import conf, kinds, render, rules, seal, storage, uploads
+from . import conf, decision_draft, kinds, render, rules, seal, storage, uploads
 from .choices import DocumentKind, DocumentState, SignatureMethod, SignatureRole
 from .models import Document, DocumentSignature
 
@@ -170,6 +170,7 @@ def generate_document(
     spec = kinds.spec(kind)
     _require_change(actor, case, kind)
     _check_state(case, spec)
+    decision_draft.refuse_generate(case, kind)
     record = _record_for(case, spec, record)
     if dated is None:
         dated = timezone.localdate(record.started_at) if record is not None else timezone.localdate()
@@ -204,6 +205,7 @@ def edit_draft(
     _require_change(actor, case, document.kind)
     _require_draft(document)
     _check_state(case, spec)
+    decision_draft.refuse_change(case, document)
     changes = _clean_narrative(spec, narrative or {})
     document.narrative = {**document.narrative, **changes}
     if dated is not None:
@@ -219,6 +221,7 @@ def discard_draft(actor: Person, document: Document, *, reason: str) -> Document
     case, document = _document(actor, document)
     _require_change(actor, case, document.kind)
     _require_draft(document)
+    decision_draft.refuse_change(case, document)
     if not reason.strip():
         raise RuleViolation(_("请填写作废理由。"))
     document.state = DocumentState.DISCARDED
@@ -416,6 +419,9 @@ def finalise_document(actor: Person, document: Document) -> Document:
     _require_change(actor, case, document.kind)
     _require_draft(document)
     _check_state(case, spec)
+    decision_draft.check_finalise(case, document)
+    if document.kind in decision_draft.DECISION_KINDS and not document.supersedes_id:
+        document.dated = case.decided_on  # the reviewed draft plus the decision's number, date and seal
     _not_future(document.dated)
     if document.supersedes_id and document.supersedes.state != DocumentState.FINAL:
         raise RuleViolation(_("被更正的文书尚未定稿。"))

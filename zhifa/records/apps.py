@@ -10,8 +10,12 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         from zhifa.cases import actions as case_actions
 
-        from . import evidence, ledger_kinds
+        from . import decision_draft, evidence, ledger_kinds
 
         ledger_kinds.register()
+        if decision_draft.decision_gate not in case_actions.DECISION_GATES:
+            case_actions.DECISION_GATES.append(decision_draft.decision_gate)
+        if decision_draft.bind not in case_actions.DECIDE_PARTS:
+            case_actions.DECIDE_PARTS.append(decision_draft.bind)
         if evidence.check_recording not in case_actions.RECORD_CHECKS:
             case_actions.RECORD_CHECKS.append(evidence.check_recording)

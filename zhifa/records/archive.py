@@ -118,8 +118,8 @@ RECORD_DOCUMENTS = {
     RecordKind.STATEMENT: K.STATEMENT_RECORD,  # the party stated and defended: its 陈述和申辩笔录 (art. 45)
 }
 # The review rounds whose 法制审核意见书 belongs in the file: the concluded ones.
-CONCLUDED_REVIEW = ("approved", "problems", "accepted_by_coordination")
-PASSED_REVIEW = ("approved", "accepted_by_coordination")
+CONCLUDED_REVIEW = ("approved", "problems")
+PASSED_REVIEW = ("approved",)
 
 
 def procedure_path(case) -> str:
@@ -171,7 +171,13 @@ def missing(case, path: str | None = None) -> list[str]:
     decided = path in ("general", "hearing", "no_penalty", "transfer")
     if any(s.state == "pending" for s in submissions):
         problems.append(_("法制审核尚未审结"))
-    elif decided and submissions and not any(s.state in PASSED_REVIEW for s in submissions):
+    elif (
+        decided
+        and submissions
+        and not any(s.state in PASSED_REVIEW for s in submissions)
+        # a disagreement the heads resolved collectively (review.actions.coordinate → 集体讨论)
+        and not Discussion.objects.filter(case=case, resolves__isnull=False, outcome="agree").exists()
+    ):
         problems.append(_("缺少法制审核意见书（法制审核未通过）"))
     elif decided and not submissions and _review_required(case):
         problems.append(_("缺少法制审核意见书（本案须经法制审核）"))

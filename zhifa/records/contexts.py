@@ -251,7 +251,8 @@ def hearing_reasons_for_draft(case) -> list[str]:
 def decision_part(case) -> dict[str, Any]:
     snapshot = case.decision_snapshot or {}
     return {
-        "penalty": penalty_view(snapshot),
+        # before the decision (the 代拟稿 under review) the proposed penalty; after it the decided one
+        "penalty": penalty_view(snapshot) if case.decision_snapshot else penalty_view(_draft_penalty(case)),
         "decision": {
             "facts": snapshot.get("facts", case.facts),
             "evidence": snapshot.get("evidence", case.evidence_summary),

@@ -51,6 +51,10 @@ def since(state: str, *also: str) -> frozenset[str]:
     return frozenset(MAIN_LINE[MAIN_LINE.index(state) :]) | frozenset(also)
 
 
+# The decision documents are drafted from the end of the investigation (代拟稿, reviewed with the case).
+DECISION_DRAFT_STATES = since(S.INVESTIGATED, S.TERMINATED)
+
+
 # Declarations ----------------------------------------------------------------------------------------------------
 
 
@@ -166,8 +170,18 @@ def _decided(*outcomes: str) -> Callable[[Any], str | None]:
     return check
 
 
-def _penalty_decided(case) -> str | None:
-    return _general(case) or _decided(Outcome.PENALTY)(case)
+def _decision_document(*outcomes: str) -> Callable[[Any], str | None]:
+    """The decision document is drafted (代拟稿) once the investigation ends, for review, and finalised after the
+    decision (records.decision_draft)."""
+
+    def check(case) -> str | None:
+        if case.decision_snapshot is not None:
+            return _general(case) or _decided(*outcomes)(case)
+        if case.outcome not in outcomes:
+            return _("本案的处理意见不是该文书对应的处理结果，不能制作该决定书代拟稿。")
+        return _general(case)
+
+    return check
 
 
 def _simple(case) -> str | None:
@@ -559,7 +573,7 @@ _SPECS = (
     ),
     KindSpec(
         K.PENALTY_DECISION,
-        since(S.DECIDED, S.TERMINATED),
+        DECISION_DRAFT_STATES,
         code="罚",
         narrative=(
             FACTS,
@@ -579,12 +593,12 @@ _SPECS = (
             REMEDIES,
         ),
         build=lambda case, record, dated: c.decision_part(case),
-        applies=_penalty_decided,
+        applies=_decision_document(Outcome.PENALTY),
         seal=True,
     ),
     KindSpec(
         K.NO_PENALTY_DECISION,
-        since(S.DECIDED, S.TERMINATED),
+        DECISION_DRAFT_STATES,
         code="不罚",
         narrative=(
             FACTS,
@@ -597,7 +611,7 @@ _SPECS = (
             REMEDIES,
         ),
         build=lambda case, record, dated: c.decision_part(case),
-        applies=_decided(Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_UNPROVEN),
+        applies=_decision_document(Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_UNPROVEN),
         seal=True,
     ),
     KindSpec(

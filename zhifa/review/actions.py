@@ -28,7 +28,16 @@ from zhifa.workdays import actions as wd_actions
 
 from . import digest as digest_mod
 from . import queries, rules
-from .choices import AppliesTo, CoordinationOutcome, DiscussionState, Outcome, ReviewMode, SubmissionState
+from .choices import (
+    AppliesTo,
+    CoordinationOutcome,
+    DiscussionOutcome,
+    DiscussionState,
+    Outcome,
+    ReviewMode,
+    SubmissionState,
+    Vote,
+)
 from .models import Assignment, Coordination, Criterion, Discussion, Opinion, ReviewPolicy, Submission
 
 SUBMITTABLE = frozenset({State.INVESTIGATED, State.NOTIFIED, State.HEARING_HELD})
@@ -105,8 +114,6 @@ def set_criterion(
 
 # Submission --------------------------------------------------------------------------------------------------------
 
-_MATERIAL_LABELS = dict(rules.MATERIALS)
-
 
 @transaction.atomic
 def submit(
@@ -116,11 +123,11 @@ def submit(
     explanation: str,
     discretion_reason: str,
     qualifications: str,
-    materials: Sequence[str],
     mode: str = ReviewMode.SINGLE,
     responses: dict | None = None,
 ) -> Submission:
-    """送审: the handling unit submits the package; its digest is frozen with it."""
+    """送审: the handling unit submits the package; its digest is frozen with it. What the package contains is
+    computed from the case file (``queries.materials``): a missing item is named, never ticked."""
     case = case_access.lock(case)
     if case.state not in SUBMITTABLE:
         raise RuleViolation(
@@ -130,10 +137,8 @@ def submit(
     previous = queries.latest_submission(case)
     if previous is not None and previous.state == SubmissionState.PENDING:
         raise RuleViolation(_("上一轮送审尚在审核中。"))
-    required = ["explanation", "draft", "evidence"]
-    if case.records.filter(kind="hearing").exists():
-        required.append("hearing_record")
-    missing = [str(_MATERIAL_LABELS[m]) for m in required if m not in materials]
+    checklist = queries.materials(case)
+    missing = [str(m["label"]) for m in checklist if m["required"] and not m["present"]]
     blanks = [
         label
         for value, label in (
@@ -172,7 +177,7 @@ def submit(
         explanation=explanation,
         discretion_reason=discretion_reason,
         qualifications=qualifications,
-        materials=sorted(set(materials)),
+        materials=sorted(m["code"] for m in checklist if m["present"]),
         responses=responses,
         digest=digest,
         digest_items=items,
@@ -224,7 +229,12 @@ def reviewer_problem(person: Person, submission: Submission) -> str | None:
         first_time=queries.first_time(person),
         qualified=person.legal_qualification,
     )
-    return None if code is None else str(_REVIEWER_MESSAGES[code]) % {"name": person.full_name}
+    if code is not None:
+        return str(_REVIEWER_MESSAGES[code]) % {"name": person.full_name}
+    from zhifa.cases import recusal
+
+    conflicts = recusal.conflicts(case, [person])  # 行政处罚法 art. 43: a declared connection or a recusal
+    return conflicts[0] if conflicts else None
 
 
 @transaction.atomic
@@ -279,9 +289,9 @@ def give_opinion(
         raise RuleViolation(_("本轮审核已经结束。"))
     if submission.opinions.filter(reviewer=actor).exists():
         raise RuleViolation(_("您已出具审核意见。"))
-    problem = (
-        reviewer_problem(actor, submission) if not Opinion.objects.filter(reviewer=actor).exists() else None
-    )
+    problem = reviewer_problem(
+        actor, submission
+    )  # at every opinion: the case may have changed since assignment
     if problem:
         raise RuleViolation(problem)
     code = rules.opinion_problem(points, outcome)
@@ -363,8 +373,10 @@ def escalate(actor: Person, submission: Submission, *, reason: str) -> Coordinat
 
 @transaction.atomic
 def coordinate(actor: Person, submission: Submission, *, outcome: str, decision: str) -> Coordination:
-    """The agency head decides the disagreement; accepting the unit's view counts as a passed review for the digest
-    that was reviewed, and is recorded as the head's responsibility."""
+    """The agency head settles the way forward, never the review itself: uphold the review (the unit corrects the
+    case and submits again, a new round), or refer the disagreement to the heads' collective discussion (行政处罚法
+    art. 57), which must agree on the same digest before the decision. No single person turns a failed review into a
+    pass."""
     submission = _lock(submission)
     case = submission.case
     if not _has(actor, case.agency_id, {Role.AGENCY_HEAD}):
@@ -377,9 +389,6 @@ def coordinate(actor: Person, submission: Submission, *, outcome: str, decision:
     coordination.outcome, coordination.decision = outcome, decision
     coordination.decided_by, coordination.decided_at = actor, timezone.now()
     coordination.save()
-    if outcome == CoordinationOutcome.ACCEPT_UNIT:
-        submission.state = SubmissionState.ACCEPTED_BY_COORDINATION
-        submission.save(update_fields=["state"])
     _record(case.agency, actor, "coordinate", coordination, submission=submission.pk)
     return coordination
 
@@ -401,8 +410,20 @@ def open_discussion(
     foreign = [p.full_name for p in people if p.agency_id != case.agency_id]
     if foreign or not place.strip():
         raise RuleViolation(_("参加人员须为本机关人员，并填写讨论地点。"))
+    if not _has(actor, case.agency_id, {Role.AGENCY_HEAD}):
+        raise ActionDenied(_("集体讨论由本机关负责人主持。"))
+    from zhifa.cases import recusal
+
+    conflicts = recusal.conflicts(case, people)  # art. 43
+    if conflicts:
+        raise RuleViolation(conflicts)
     discussion = Discussion.objects.create(
-        case=case, held_on=held_on, place=place, chair=actor, opened_by=actor
+        case=case,
+        held_on=held_on,
+        place=place,
+        chair=actor,
+        opened_by=actor,
+        resolves=queries.referred_submission(case),
     )
     discussion.participants.set(people)
     _record(case.agency, actor, "open_discussion", discussion, case=case.pk)
@@ -416,10 +437,12 @@ def record_opinion(
     *,
     participant: Person,
     opinion: str = "",
+    vote: str = "",
     recused: bool = False,
     reason: str = "",
 ) -> Discussion:
-    """The chair records each participant's opinion, or their recusal (回避) with its reason."""
+    """The chair records each participant's opinion, and each head's vote (同意 / 不同意), or their recusal (回避)
+    with its reason. Participants who are not heads attend and give their opinion without a vote (art. 57)."""
     discussion = (
         Discussion.objects.select_for_update(of=("self",))
         .select_related("case__agency")
@@ -439,11 +462,20 @@ def record_opinion(
             {"person": participant.pk, "reason": reason}
         ]
         discussion.opinions.pop(key, None)
+        discussion.votes.pop(key, None)
     else:
         if not opinion.strip():
             raise RuleViolation(_("请填写意见。"))
+        if _has(participant, discussion.case.agency_id, {Role.AGENCY_HEAD}):
+            if vote not in Vote.values:
+                raise RuleViolation(_("负责人须表明同意或不同意。"))
+            discussion.votes[key] = vote
+        elif vote:
+            raise RuleViolation(
+                _("列席人员发表意见，不参加表决（《行政处罚法》第五十七条：由负责人集体讨论决定）。")
+            )
         discussion.opinions[key] = opinion
-    discussion.save(update_fields=["recusals", "opinions"])
+    discussion.save(update_fields=["recusals", "opinions", "votes"])
     _record(discussion.case.agency, actor, "record_opinion", discussion)
     return discussion
 
@@ -462,16 +494,27 @@ def conclude_discussion(actor: Person, discussion: Discussion, *, conclusion: st
     if discussion.state != DiscussionState.OPEN:
         raise RuleViolation(_("集体讨论已作出结论。"))
     recused = {r["person"] for r in discussion.recusals}
-    voters = [p for p in discussion.participants.all() if p.pk not in recused]
+    heads = org_queries.people_with_role(case.agency, Role.AGENCY_HEAD)
+    present = [p for p in discussion.participants.all() if p.pk not in recused]
+    voters = [p for p in present if p.pk in heads]  # art. 57: the heads decide; others attend without a vote
     quorum = queries.policy(case.agency).discussion_quorum
     if len(voters) < quorum:
-        raise RuleViolation(_("参加讨论的人数（不含回避人员）不足%(n)d人。") % {"n": quorum})
-    silent = [p.full_name for p in voters if not discussion.opinions.get(str(p.pk))]
+        raise RuleViolation(
+            _("参加表决的负责人（不含回避人员）不足%(n)d人（《行政处罚法》第五十七条；本机关集体讨论设置）。")
+            % {"n": quorum}
+        )
+    silent = [p.full_name for p in present if not discussion.opinions.get(str(p.pk))]
+    silent += [p.full_name for p in voters if str(p.pk) not in discussion.votes and p.full_name not in silent]
     if silent:
-        raise RuleViolation(_("尚未记录以下人员的意见：%(names)s。") % {"names": "、".join(silent)})
+        raise RuleViolation(_("尚未记录以下人员的意见或表决：%(names)s。") % {"names": "、".join(silent)})
     if not conclusion.strip():
         raise RuleViolation(_("请填写讨论结论。"))
-    discussion.digest, _items = digest_mod.case_digest(case)
+    current, _items = digest_mod.case_digest(case)
+    if discussion.resolves_id and discussion.resolves.digest != current:
+        raise RuleViolation(_("送审后案件材料已变更，集体讨论须针对审核时的材料；请重新送审。"))
+    agree = sum(1 for p in voters if discussion.votes.get(str(p.pk)) == Vote.AGREE)
+    discussion.outcome = DiscussionOutcome.AGREE if agree * 2 > len(voters) else DiscussionOutcome.REJECT
+    discussion.digest = current
     discussion.conclusion = conclusion
     discussion.state = DiscussionState.CONCLUDED
     discussion.concluded_at = timezone.now()

@@ -12,7 +12,7 @@ from zhifa.cases import queries as case_queries
 from zhifa.org.models import Person
 
 from . import actions, queries, rules
-from .choices import CoordinationOutcome, Outcome, PointResult, ReviewMode
+from .choices import CoordinationOutcome, Outcome, PointResult, ReviewMode, Vote
 from .models import Discussion, Opinion, Submission
 
 
@@ -48,10 +48,38 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "number",
             "reviewers",
             "opinions",
+            "checklist",
+            "changes",
         ]
 
     def get_reviewers(self, s) -> list[int]:
         return list(s.assignments.values_list("reviewer_id", flat=True))
+
+    checklist = serializers.SerializerMethodField(help_text=_("送审材料清单（由案卷计算）"))
+    changes = serializers.SerializerMethodField(help_text=_("送审后材料的变化"))
+
+    def get_checklist(self, s) -> list[dict]:
+        types = {"records": "record", "evidence": "evidence"}
+
+        def item(code, obj) -> dict:
+            return {"type": types.get(code, "document"), "id": obj.pk, "label": str(obj)}
+
+        return [
+            {
+                "code": m["code"],
+                "label": str(m["label"]),
+                "required": m["required"],
+                "present": m["present"],
+                "items": [item(m["code"], o) for o in m["items"]],
+            }
+            for m in queries.materials(s.case)
+        ]
+
+    def get_changes(self, s) -> list[str]:
+        from . import digest
+
+        current, _items = digest.case_digest(s.case)
+        return queries.describe_changes(s.case, s) if current != s.digest else []
 
 
 class SubmitRequest(serializers.Serializer):
@@ -62,9 +90,6 @@ class SubmitRequest(serializers.Serializer):
     explanation = serializers.CharField(help_text=_("送审说明"))
     discretion_reason = serializers.CharField(help_text=_("裁量基准适用说明"))
     qualifications = serializers.CharField(help_text=_("执法人员资格说明"))
-    materials = serializers.ListField(
-        child=serializers.ChoiceField(choices=rules.MATERIALS), help_text=_("送审材料")
-    )
     responses = serializers.DictField(
         child=serializers.CharField(), required=False, help_text=_("对上一轮意见的逐条答复")
     )
@@ -175,7 +200,10 @@ class DiscussionSerializer(serializers.ModelSerializer):
             "participants",
             "recusals",
             "opinions",
+            "votes",
             "conclusion",
+            "outcome",
+            "resolves",
             "digest",
             "concluded_at",
         ]
@@ -191,6 +219,9 @@ class OpenDiscussionRequest(serializers.Serializer):
 class ParticipantOpinionRequest(serializers.Serializer):
     participant = serializers.IntegerField()
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    vote = serializers.ChoiceField(
+        choices=Vote.choices, required=False, allow_blank=True, default="", help_text=_("负责人表决")
+    )
     recused = serializers.BooleanField(required=False, default=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -6,6 +6,8 @@ class CriterionKind(models.TextChoices):
     """What a line of the 重大执法决定法制审核事项清单 tests (the agency's list is data)."""
 
     GENERAL_PENALTY = "general_penalty", _("一般程序行政处罚决定")
+    LEVEL = "level", _("执法层级")
+    FIELD = "field", _("所属领域")
     PENALTY_KIND = "penalty_kind", _("处罚种类")
     LARGE_FINE = "large_fine", _("较大数额罚款")
     CONFISCATION = "confiscation", _("较大数额没收")
@@ -30,7 +32,6 @@ class SubmissionState(models.TextChoices):
     PENDING = "pending", _("审核中")
     APPROVED = "approved", _("同意")
     PROBLEMS = "problems", _("存在问题")
-    ACCEPTED_BY_COORDINATION = "accepted_by_coordination", _("经协调同意")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
@@ -46,7 +47,17 @@ class PointResult(models.TextChoices):
 
 class CoordinationOutcome(models.TextChoices):
     UPHOLD_REVIEW = "uphold_review", _("维持审核意见，承办机构整改后重新送审")
-    ACCEPT_UNIT = "accept_unit", _("采纳承办机构意见，视为审核通过")
+    REFER_DISCUSSION = "refer_discussion", _("提交负责人集体讨论决定")
+
+
+class DiscussionOutcome(models.TextChoices):
+    AGREE = "agree", _("同意按拟处理意见作出决定")
+    REJECT = "reject", _("不同意，退回承办机构")
+
+
+class Vote(models.TextChoices):
+    AGREE = "agree", _("同意")
+    REJECT = "reject", _("不同意")
 
 
 class DiscussionState(models.TextChoices):

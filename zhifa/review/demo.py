@@ -14,15 +14,6 @@ from .models import Criterion, ReviewPolicy
 CRITERIA = [
     (
         AppliesTo.REVIEW,
-        CriterionKind.GENERAL_PENALTY,
-        "",
-        None,
-        None,
-        "一般程序行政处罚决定",
-        "明山区卫生健康局实施方案：一般程序行政处罚决定都要进行法制审核",
-    ),
-    (
-        AppliesTo.REVIEW,
         CriterionKind.PENALTY_KIND,
         "revoke_license",
         None,

@@ -30,6 +30,7 @@ DRAFT_FIELDS = (
     "complex_case",
     "complex_reason",
     "public_interest",
+    "public_interest_reason",
     "party_id",
     "field_id",
     "items",
@@ -126,7 +127,46 @@ def evidence_items(case) -> Iterable[tuple[str, str]]:
         )
 
 
-SOURCES: list[Callable] = [draft_items, record_items, document_items, evidence_items]
+def officer_items(case) -> Iterable[tuple[str, str]]:
+    """The acting officers (review point 2, 人员资格): who, who leads, and each one's certificates with their status
+    and validity. Replacing an officer, or a certificate lapsing or being suspended, changes the digest."""
+    from zhifa.cases.models import CaseOfficer
+
+    links = (
+        CaseOfficer.objects.filter(case=case)
+        .select_related("person")
+        .prefetch_related("person__certificates__fields")
+        .order_by("person_id")
+    )
+    for link in links:
+        certificates = sorted(
+            [
+                c.number,
+                c.status,
+                c.valid_from.isoformat(),
+                c.valid_to.isoformat(),
+                sorted(f.code for f in c.fields.all()),
+            ]
+            for c in link.person.certificates.all()
+        )
+        yield f"officer:{link.person_id}", _sha({"lead": link.lead, "certificates": certificates})
+
+
+SOURCES: list[Callable] = [draft_items, officer_items, record_items, document_items, evidence_items]
+
+
+def changes(before: list[list[str]], after: list[list[str]]) -> list[dict]:
+    """What differs between two digests' items: [{"key", "change": added | removed | changed}], by key."""
+    old, new = dict(map(tuple, before)), dict(map(tuple, after))
+    out = []
+    for key in sorted(set(old) | set(new)):
+        if key not in old:
+            out.append({"key": key, "change": "added"})
+        elif key not in new:
+            out.append({"key": key, "change": "removed"})
+        elif old[key] != new[key]:
+            out.append({"key": key, "change": "changed"})
+    return out
 
 
 def case_digest(case) -> tuple[str, list[list[str]]]:

@@ -5,7 +5,7 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Person
 
 from . import rules
-from .choices import AppliesTo, CoordinationOutcome, CriterionKind, Outcome, PointResult, ReviewMode
+from .choices import AppliesTo, CoordinationOutcome, CriterionKind, Outcome, PointResult, ReviewMode, Vote
 
 
 class SubmitForm(forms.Form):
@@ -15,12 +15,6 @@ class SubmitForm(forms.Form):
     )
     discretion_reason = forms.CharField(label=_("裁量基准适用说明"), widget=forms.Textarea(attrs={"rows": 3}))
     qualifications = forms.CharField(label=_("执法人员资格说明"), widget=forms.Textarea(attrs={"rows": 2}))
-    materials = forms.MultipleChoiceField(
-        label=_("送审材料"),
-        choices=[(c, _(m)) for c, m in rules.MATERIALS],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
 
     def __init__(self, *args, problem_points=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,14 +49,19 @@ class OpinionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code, label in rules.POINTS:
+            # Nothing is pre-set: the reviewer answers each point (符合 / 存在问题) and the conclusion herself.
             self.fields[f"{code}_result"] = forms.ChoiceField(
                 label=_(label),
                 choices=PointResult.choices,
                 widget=forms.RadioSelect,
-                initial=PointResult.PASS,
+                error_messages={"required": _("请逐项回答该审核要点。")},
             )
             self.fields[f"{code}_comment"] = forms.CharField(label=_("意见"), required=False)
-        self.fields["outcome"] = forms.ChoiceField(label=_("审核结论"), choices=Outcome.choices)
+        self.fields["outcome"] = forms.ChoiceField(
+            label=_("审核结论"),
+            choices=[("", _("请选择")), *Outcome.choices],
+            error_messages={"required": _("请选择审核结论。")},
+        )
         self.fields["summary"] = forms.CharField(
             label=_("法制审核意见"), widget=forms.Textarea(attrs={"rows": 4})
         )
@@ -107,6 +106,11 @@ class DiscussionForm(forms.Form):
 class ParticipantOpinionForm(forms.Form):
     participant = forms.ModelChoiceField(label=_("参加人员"), queryset=Person.objects.none())
     opinion = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    vote = forms.ChoiceField(
+        label=_("表决（负责人）"),
+        choices=[("", _("列席，不表决")), *Vote.choices],
+        required=False,
+    )
     recused = forms.BooleanField(label=_("回避"), required=False)
     reason = forms.CharField(label=_("回避理由"), required=False)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from zhifa.core.errors import RuleViolation
 
 from . import digest, queries
-from .choices import DiscussionState, SubmissionState
+from .choices import DiscussionOutcome, DiscussionState, SubmissionState
 
 
 def gate_problems(case) -> list[str]:
@@ -18,18 +18,24 @@ def gate_problems(case) -> list[str]:
     if reasons:
         if queries.passing_submission(case, current) is None:
             latest = queries.latest_submission(case)
-            if latest is not None and latest.state in (
-                SubmissionState.APPROVED,
-                SubmissionState.ACCEPTED_BY_COORDINATION,
-            ):
-                problems.append(_("材料已变更，须重新送审。"))
+            passed = latest is not None and (
+                latest.state == SubmissionState.APPROVED
+                or queries.passing_submission(case, latest.digest) is not None
+            )
+            if passed:
+                problems.append(
+                    _("审核通过后材料已变更，须重新送审：%(changes)s。")
+                    % {"changes": "；".join(queries.describe_changes(case, latest))}
+                )
             else:
                 problems.append(
                     _("该案件须经法制审核通过后方可作出决定（%(reasons)s；《行政处罚法》第五十八条）。")
                     % {"reasons": "；".join(reasons)}
                 )
     if queries.discussion_reasons(case):
-        concluded = case.discussions.filter(state=DiscussionState.CONCLUDED, digest=current).exists()
+        concluded = case.discussions.filter(
+            state=DiscussionState.CONCLUDED, digest=current, outcome=DiscussionOutcome.AGREE
+        ).exists()
         if not concluded:
             problems.append(
                 _("该案件须经负责人集体讨论决定（%(reasons)s；《行政处罚法》第五十七条）。")

@@ -11,6 +11,7 @@ from .choices import (
     AppliesTo,
     CoordinationOutcome,
     CriterionKind,
+    DiscussionOutcome,
     DiscussionState,
     Outcome,
     ReviewMode,
@@ -182,7 +183,17 @@ class Discussion(models.Model):
     participants = models.ManyToManyField("org.Person", verbose_name=_("参加人员"), related_name="+")
     recusals = models.JSONField(_("回避情况"), default=list, blank=True)
     opinions = models.JSONField(_("参加人员意见"), default=dict, blank=True)
+    votes = models.JSONField(_("负责人表决"), default=dict, blank=True)
     conclusion = models.TextField(_("讨论结论"), blank=True)
+    outcome = models.CharField(_("讨论决定"), max_length=20, choices=DiscussionOutcome.choices, blank=True)
+    resolves = models.ForeignKey(
+        Submission,
+        verbose_name=_("所解决的审核分歧"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resolving_discussions",
+    )
     pdf_name = models.CharField(_("集体讨论记录 PDF"), max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     digest = models.CharField(max_length=64, blank=True)

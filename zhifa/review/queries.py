@@ -95,6 +95,8 @@ def case_facts(case: Case) -> rules.CaseFacts:
         complex_case=case.complex_case,
         public_interest=case.public_interest,
         items=tuple(case.items or ()),
+        field=case.field.code if case.field_id else "",
+        level=case.agency.level,
     )
 
 
@@ -122,6 +124,78 @@ def discussion_reasons(case: Case) -> list[str]:
 
 def _facts(case: Case) -> rules.CaseFacts:
     return memo.once(("review.case_facts", case.pk), lambda: case_facts(case))
+
+
+def materials(case) -> list[dict]:
+    """The 送审材料 checklist computed from the case file: each item with whether it is required, whether it is
+    there, and the things that make it up (documents, records, evidence), for the submitter and the reviewer."""
+    from django.apps import apps
+
+    from zhifa.cases.choices import RecordKind
+
+    from . import digest as digest_mod
+
+    hearing = case.records.filter(kind=RecordKind.HEARING).exists()
+    records = list(
+        case.records.filter(
+            kind__in=[k for k in digest_mod.RECORD_KINDS if k != RecordKind.HEARING]
+        ).order_by("started_at", "id")
+    )
+    draft, evidence, hearing_docs = None, [], {}
+    if apps.is_installed("zhifa.records"):
+        from zhifa.records import decision_draft
+        from zhifa.records.models import Document, Evidence
+
+        draft = decision_draft.current_draft(case)
+        evidence = list(Evidence.objects.filter(case=case).order_by("collected_at", "id"))
+        for kind in ("hearing_record", "hearing_report"):
+            hearing_docs[kind] = (
+                Document.objects.filter(case=case, kind=kind, state="final").order_by("-id").first()
+            )
+    present = {
+        "explanation": True,  # written with the submission (refused there when blank)
+        "draft": draft is not None,
+        "records": bool(records),
+        "evidence": bool(records or evidence),
+        "hearing_record": hearing_docs.get("hearing_record") is not None,
+        "hearing_report": hearing_docs.get("hearing_report") is not None,
+    }
+    parts = {
+        "draft": [draft] if draft else [],
+        "records": records,
+        "evidence": evidence,
+        "hearing_record": [d for d in [hearing_docs.get("hearing_record")] if d],
+        "hearing_report": [d for d in [hearing_docs.get("hearing_report")] if d],
+    }
+    required = {
+        "explanation": True,
+        "draft": bool(case.outcome) and _needs_draft(case),
+        "records": True,
+        "evidence": True,
+        "hearing_record": hearing,
+        "hearing_report": hearing,
+    }
+    return [
+        {
+            "code": code,
+            "label": gettext_lazy(label),
+            "required": required[code],
+            "present": present[code],
+            "items": parts.get(code, []),
+        }
+        for code, label in rules.MATERIALS
+        if required[code] or present[code]
+    ]
+
+
+def _needs_draft(case) -> bool:
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return False
+    from zhifa.records import decision_draft
+
+    return decision_draft.kind_for(case) is not None
 
 
 def policy(agency) -> ReviewPolicy:
@@ -153,14 +227,92 @@ def latest_submission(case) -> Submission | None:
 
 
 def passing_submission(case, digest: str) -> Submission | None:
-    return (
-        case.submissions.filter(
-            Q(state=SubmissionState.APPROVED) | Q(state=SubmissionState.ACCEPTED_BY_COORDINATION),
+    """The round that passed review for exactly this digest: approved by the reviewers, or — where the unit
+    disagreed and the head referred the disagreement to the heads (``actions.coordinate``) — resolved by a
+    collective discussion that agreed on this same digest (行政处罚法 art. 57). No single person passes a review."""
+    approved = (
+        case.submissions.filter(state=SubmissionState.APPROVED, digest=digest).order_by("-round").first()
+    )
+    if approved is not None:
+        return approved
+    from .choices import CoordinationOutcome, DiscussionOutcome, DiscussionState
+
+    resolved = (
+        Discussion.objects.filter(
+            case=case,
+            state=DiscussionState.CONCLUDED,
+            outcome=DiscussionOutcome.AGREE,
             digest=digest,
+            resolves__digest=digest,
+            resolves__state=SubmissionState.PROBLEMS,
+            resolves__coordination__outcome=CoordinationOutcome.REFER_DISCUSSION,
         )
-        .order_by("-round")
+        .select_related("resolves")
+        .order_by("-id")
         .first()
     )
+    return resolved.resolves if resolved is not None else None
+
+
+def referred_submission(case) -> Submission | None:
+    """The latest round whose disagreement the head referred to collective discussion, if it is the latest."""
+    from .choices import CoordinationOutcome
+
+    latest = latest_submission(case)
+    if (
+        latest is not None
+        and latest.state == SubmissionState.PROBLEMS
+        and getattr(latest, "coordination", None) is not None
+        and latest.coordination.outcome == CoordinationOutcome.REFER_DISCUSSION
+    ):
+        return latest
+    return None
+
+
+_CHANGE_WORDS = {
+    "added": gettext_lazy("新增"),
+    "removed": gettext_lazy("删除"),
+    "changed": gettext_lazy("修改"),
+}
+
+
+def describe_changes(case, submission: Submission) -> list[str]:
+    """What changed since ``submission`` was reviewed, in words: the draft decision, an officer, a record, a
+    document or an evidence item (review.digest.changes)."""
+    from django.utils.translation import gettext as _
+
+    from zhifa.cases.choices import RecordKind
+    from zhifa.cases.models import CaseRecord
+
+    from . import digest as digest_mod
+
+    _current, items = digest_mod.case_digest(case)
+    out = []
+    for change in digest_mod.changes(submission.digest_items, items):
+        kind, _sep, pk = change["key"].partition(":")
+        word = str(_CHANGE_WORDS[change["change"]])
+        if kind == "draft":
+            what = _("处理意见（处理结果、处罚种类和金额、事实、证据、依据、裁量、重大公共利益及其说明）")
+        elif kind == "officer":
+            person = Person.objects.filter(pk=pk).first()
+            what = _("承办人员或其执法证：%(name)s") % {"name": person.full_name if person else pk}
+        elif kind == "record":
+            record = CaseRecord.objects.filter(pk=pk).first()
+            what = _("调查记录：%(kind)s") % {"kind": RecordKind(record.kind).label if record else pk}
+        elif kind == "document":
+            from zhifa.records.models import Document
+
+            doc = Document.objects.filter(pk=pk).first()
+            what = _("文书：%(kind)s") % {"kind": doc.get_kind_display() if doc else pk}
+        elif kind == "evidence":
+            from zhifa.records.models import Evidence
+
+            ev = Evidence.objects.filter(pk=pk).first()
+            what = _("证据：%(what)s") % {"what": (ev.description or ev.original_name) if ev else pk}
+        else:
+            what = change["key"]
+        out.append(f"{word}{what}")
+    return out
 
 
 RESPONSIBILITY_ACTIONS = {

@@ -31,12 +31,15 @@ POINTS: tuple[tuple[str, str], ...] = (
 )
 POINT_CODES = tuple(code for code, _label in POINTS)
 
-# 送审材料 (local rules, law-facts §2.3): what a package must contain before review starts.
+# 送审材料 (implementation plan 三(三)4 "明确送审材料报送要求"; law-facts §2.3): what a package must contain before
+# review starts. Each is computed from the case file (review.queries.materials), never ticked by the submitter.
 MATERIALS: tuple[tuple[str, str], ...] = (
     ("explanation", gettext_noop("拟作出决定的情况说明")),
     ("draft", gettext_noop("决定书代拟稿")),
+    ("records", gettext_noop("调查取证记录")),
     ("evidence", gettext_noop("证据材料及目录")),
     ("hearing_record", gettext_noop("听证笔录（经听证的）")),
+    ("hearing_report", gettext_noop("听证报告（经听证的）")),
 )
 
 
@@ -54,6 +57,8 @@ class CaseFacts:
     complex_case: bool
     public_interest: bool
     items: tuple[str, ...] = ()
+    field: str = ""  # 所属领域: the case's enforcement field code
+    level: str = ""  # 执法层级: the agency's administrative level
 
 
 @dataclass(frozen=True)
@@ -87,11 +92,22 @@ def _matches(rule: Rule, f: CaseFacts) -> bool:
         return f.outcome == rule.value
     if rule.kind == CriterionKind.ITEM:
         return rule.value in f.items
+    if rule.kind == CriterionKind.FIELD:
+        return penalty and f.field == rule.value
+    if rule.kind == CriterionKind.LEVEL:
+        return penalty and f.level == rule.value
     return False
 
 
-# Art. 58 applies whatever the agency's list says: these three are always part of it.
+# Art. 58 applies whatever the agency's list says: these three are always part of it, and so is the plan's rule
+# that every general-procedure penalty decision is reviewed (实施方案 三(三)2: "一般程序行政处罚决定都要进行法制审核")
+# — a fresh agency with an empty list cannot decide a general-procedure penalty unreviewed. The agency's list adds
+# to these (kinds, amounts, items, 所属领域, 执法层级); it never removes them.
 STATUTORY = (
+    Rule(
+        CriterionKind.GENERAL_PENALTY,
+        gettext_noop("一般程序行政处罚决定（区实施方案）"),
+    ),
     Rule(
         CriterionKind.PUBLIC_INTEREST,
         gettext_noop("涉及重大公共利益（《行政处罚法》第五十八条第一款第一项）"),

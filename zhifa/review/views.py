@@ -70,7 +70,6 @@ def submit(request, case_pk):
                 explanation=d["explanation"],
                 discretion_reason=d["discretion_reason"],
                 qualifications=d["qualifications"],
-                materials=d["materials"],
                 mode=d["mode"],
                 responses=form.responses(),
             ),
@@ -86,6 +85,7 @@ def submit(request, case_pk):
             "case": case,
             "reasons": queries.review_reasons(case),
             "previous": previous,
+            "materials": queries.materials(case),
             "title": _("提交法制审核"),
         },
     )
@@ -114,7 +114,10 @@ def submission_detail(request, pk):
             "assignments": submission.assignments.select_related("reviewer"),
             "records": case.records.all(),
             "penalty_text": case_queries.penalty_text(case),
+            "materials": queries.materials(case),
+            "officer_links": _officer_links(case),
             "stale": current != submission.digest and case.state in actions.SUBMITTABLE,
+            "changes": queries.describe_changes(case, submission) if current != submission.digest else [],
             "can_assign": submission.state == SubmissionState.PENDING
             and not submission.assignments.exists()
             and (
@@ -196,7 +199,17 @@ def opinion(request, pk):
             "form": form,
             "records": s.case.records.all(),
             "penalty_text": case_queries.penalty_text(s.case),
+            "materials": queries.materials(s.case),
+            "officer_links": _officer_links(s.case),
         },
+    )
+
+
+def _officer_links(case):
+    return (
+        case.officer_links.select_related("person")
+        .prefetch_related("person__certificates")
+        .order_by("-lead", "id")
     )
 
 
@@ -293,6 +306,7 @@ def discussion_detail(request, pk):
                     d,
                     participant=c["participant"],
                     opinion=c["opinion"],
+                    vote=c["vote"],
                     recused=c["recused"],
                     reason=c["reason"],
                 ),

@@ -84,6 +84,9 @@ def _save(case: Case, actor, action: str, **extra) -> Case:
 # RuleViolation when the case may not go on.
 NOTICE_GATES: list = []
 DECISION_GATES: list = []
+# Parts other apps add to the decision snapshot when the head decides: part(case) -> dict (the records app binds
+# the decision document's reviewed draft).
+DECIDE_PARTS: list = []
 # Checks other apps add on a new investigation record, called as check(actor, case, record) inside add_record's
 # transaction after the record is made: raising RuleViolation refuses (and undoes) it.
 RECORD_CHECKS: list = []

@@ -13,7 +13,7 @@ from zhifa.org.models import Person
 from .. import access, deadlines, rules
 from ..choices import Outcome, PenaltyKind, RecordKind, State
 from ..models import Case
-from .common import DECISION_GATES, _move, _not_future, _save, _today
+from .common import DECIDE_PARTS, DECISION_GATES, _move, _not_future, _save, _today
 from .investigation import _PENALTY_MESSAGES, draft_penalty
 
 # Decision ---------------------------------------------------------------------------------------------------------
@@ -153,6 +153,8 @@ def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None, seen
         "discretion": case.discretion,
         "transfer_to": case.transfer_to,
     }
+    for part in DECIDE_PARTS:
+        case.decision_snapshot.update(part(case))
     _save(case, actor, "decide")
     deadlines.meet(actor, case, deadlines.DECISION, decided_on)
     for party_period in (
