@@ -249,6 +249,14 @@ def test_recusal_on_the_case_page_and_its_step_page(rw, login):
     actions.declare_connection(rw.officer, rw.clinic, relation="法定代表人的表弟")
     page = login(rw.officer).get(detail).content.decode()
     assert "法定代表人的表弟" in page and "应当回避" in page
+    # a head with a declared connection is told so on the panel, and refused on the step page
+    actions.declare_connection(rw.head2, rw.clinic, relation="同学")
+    offered = login(rw.head).get(detail).content.decode().count(decide_url)
+    client = login(rw.head2)
+    page = client.get(detail).content.decode()
+    assert "甲副局长已申报与当事人存在利害关系（同学）" in page and page.count(decide_url) == offered - 1
+    response = client.post(decide_url, {"person": rw.officer2.pk, "reason": "亲属", "granted": "on"})
+    assert response.status_code == 403 and "第四十三条" in response.content.decode()
 
 
 # Everywhere it matters ------------------------------------------------------------------------------------------

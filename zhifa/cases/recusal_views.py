@@ -80,15 +80,17 @@ def party_connection(request, pk):
 
 
 def case_panel(case, user) -> dict:
-    """The case page's 回避 panel (registered in cases.views.PANELS)."""
+    """The case page's 回避 panel (registered in cases.views.PANELS). The head's "决定回避" button is offered only
+    to a head who may decide it (not one connected with the party or recused on the case)."""
+    own = recusal_queries.conflicts(case, [user]) if getattr(user, "pk", None) else []
     return {
         "recusal_panel": {
             "recusals": list(recusal_queries.of_case(case)),
             "connections": list(recusal_queries.connections_of(case.party)),
-            "conflicts": recusal_queries.conflicts(case, [user]) if getattr(user, "pk", None) else [],
+            "conflicts": own,
             "may_declare": may_declare(user, case.party),
             "declare_url": reverse("cases:party_connection", args=[case.party_id]) + f"?case={case.pk}",
-            "may_decide": access.may(user, case, "decide_recusal"),
+            "may_decide": not own and access.may(user, case, "decide_recusal"),
             "decide_url": reverse("cases:action", args=[case.pk, "decide_recusal"]),
         }
     }
