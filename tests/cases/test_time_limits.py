@@ -382,3 +382,27 @@ def test_extension_rule_property(max_count, max_days, days, used, late, listed):
     )
     ok = late <= 0 and used < max_count and 1 <= days <= max_days and listed
     assert (problem is None) == ok
+
+
+def test_the_decision_period_is_not_bent_through_the_generic_deadline_endpoints(cw, filed, client):
+    """The case's 90-day period is a workdays deadline: its generic suspend / extend / resume / meet endpoints
+    and actions must not bypass the case's rule (a back-dated suspension, an extension beyond the rule)."""
+    from zhifa.workdays import actions as wd_actions
+
+    deadline = deadlines.current(filed, deadlines.DECISION)
+    cw.clock.move_to(DUE + dt.timedelta(days=10))
+    officer = _bearer(cw.officer)
+    base = f"/api/v1/deadlines/{deadline.pk}"
+    for what, body in (
+        ("suspend", {"on": (DUE - dt.timedelta(days=1)).isoformat(), "reason": "x", "approver": cw.head.pk}),
+        ("extend", {"reason": "x", "approver": cw.head.pk, "length": 60}),
+        ("meet", {"on": (DUE - dt.timedelta(days=1)).isoformat()}),
+    ):
+        response = client.post(f"{base}/{what}/", body, content_type="application/json", **officer)
+        assert response.status_code == 400 and "案件" in str(response.json()), what
+    with pytest.raises(ValidationError, match="案件"):
+        wd_actions.extend_deadline(cw.head, deadline, reason="x", approver=cw.head, length=60)
+    deadline.refresh_from_db()
+    assert deadline.due == DUE and deadline.suspended_since is None and deadline.met_on is None
+    with pytest.raises(ValidationError, match="九十日"):
+        actions.decide(cw.head, filed)

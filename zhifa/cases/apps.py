@@ -18,6 +18,14 @@ class CasesConfig(AppConfig):
 
         if time_limits.case_panel not in views.PANELS:  # time limits (arts. 36, 60) on the case page
             views.PANELS.append(time_limits.case_panel)
+        from zhifa.workdays import actions as wd_actions
+
+        from . import deadlines
+
+        # the 90-day period is suspended, resumed, extended and met only through the case's own actions
+        wd_actions.OWNED_KINDS[("cases.case", deadlines.DECISION)] = _(
+            "办案期限由案件办理流程管理：中止、恢复、延长请在案件页面按本机关规则办理，作出决定时自动完成（《行政处罚法》第六十条）。"
+        )
 
         registry.register_kind(
             "cases.case", label=_("案件"), access=queries.access_case, agency=lambda case: case.agency

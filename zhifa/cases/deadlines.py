@@ -63,7 +63,7 @@ def current(target, code: str) -> Deadline | None:
 def meet(actor, target, code: str, on: dt.date) -> None:
     deadline = current(target, code)
     if deadline is not None and deadline.met_on is None and deadline.ended_on is None:
-        wd_actions.meet_deadline(actor, deadline, on=on)
+        wd_actions.meet_deadline(actor, deadline, on=on, by_owner=True)
 
 
 def _of_case_qs(case):

@@ -331,6 +331,21 @@ def _require_approver(approver, agency: Agency) -> None:
         raise RuleViolation({"approver": [_("批准人须为本执法主体的负责人。")]})
 
 
+# Deadlines an owning app keeps under its own rules (the case's 90-day decision period: cases.actions.suspend,
+# resume, extend, decide): {("app_label.model" of the target, kind code): the refusal}. The generic suspend,
+# resume, extend and meet (pages, API) refuse them; the owner's actions pass ``by_owner=True``.
+OWNED_KINDS: dict[tuple[str, str], str] = {}
+
+
+def _require_unowned(deadline: Deadline, by_owner: bool) -> None:
+    if by_owner or not OWNED_KINDS:
+        return
+    ct = ContentType.objects.get_for_id(deadline.content_type_id)
+    message = OWNED_KINDS.get((f"{ct.app_label}.{ct.model}", deadline.kind.code))
+    if message:
+        raise RuleViolation(str(message))
+
+
 def _require_reason(reason: str) -> str:
     if not (reason or "").strip():
         raise RuleViolation({"reason": [_("请填写理由。")]})
@@ -427,9 +442,12 @@ def open_deadline(
 
 
 @transaction.atomic
-def suspend_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str, approver) -> Deadline:
+def suspend_deadline(
+    actor, deadline: Deadline, *, on: dt.date, reason: str, approver, by_owner: bool = False
+) -> Deadline:
     """中止: stop the clock from ``on`` (a reason and the approving 负责人 are required)."""
     deadline = _lock(deadline)
+    _require_unowned(deadline, by_owner)
     _require_deadline_writer(actor, deadline.agency)
     reason = _require_reason(reason)
     _require_approver(approver, deadline.agency)
@@ -465,9 +483,12 @@ def suspend_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str, app
 
 
 @transaction.atomic
-def resume_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str = "") -> Deadline:
+def resume_deadline(
+    actor, deadline: Deadline, *, on: dt.date, reason: str = "", by_owner: bool = False
+) -> Deadline:
     """Restart the clock on ``on``; the due date moves by the time the clock stood still."""
     deadline = _lock(deadline)
+    _require_unowned(deadline, by_owner)
     _require_deadline_writer(actor, deadline.agency)
     _require_running(deadline)
     if deadline.suspended_since is None:
@@ -494,11 +515,19 @@ def resume_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str = "")
 
 @transaction.atomic
 def extend_deadline(
-    actor, deadline: Deadline, *, reason: str, approver, length: int | None = None, on: dt.date | None = None
+    actor,
+    deadline: Deadline,
+    *,
+    reason: str,
+    approver,
+    length: int | None = None,
+    on: dt.date | None = None,
+    by_owner: bool = False,
 ) -> Deadline:
     """延期: extend by ``length`` (in the deadline's unit; the kind's fixed extension when it has one), with a
     reason and the approving 负责人, within the number of extensions the kind allows."""
     deadline = _lock(deadline)
+    _require_unowned(deadline, by_owner)
     kind = deadline.kind
     _require_deadline_writer(actor, deadline.agency)
     reason = _require_reason(reason)
@@ -558,9 +587,10 @@ def extend_deadline(
 
 
 @transaction.atomic
-def meet_deadline(actor, deadline: Deadline, *, on: dt.date) -> Deadline:
+def meet_deadline(actor, deadline: Deadline, *, on: dt.date, by_owner: bool = False) -> Deadline:
     """The thing due was done on ``on`` (late or not: the record keeps the date, the state shows it)."""
     deadline = _lock(deadline)
+    _require_unowned(deadline, by_owner)
     _require_deadline_writer(actor, deadline.agency)
     if deadline.met_on is not None:
         raise RuleViolation(_("该期限已完成。"))

@@ -139,7 +139,9 @@ def suspend(actor: Person, case: Case, *, reason: str, since: dt.date | None = N
     _save(case, actor, "suspend")
     deadline = deadlines.current(case, deadlines.DECISION)
     if deadline is not None and deadline.met_on is None:
-        wd_actions.suspend_deadline(actor, deadline, on=case.suspended_since, reason=reason, approver=actor)
+        wd_actions.suspend_deadline(
+            actor, deadline, on=case.suspended_since, reason=reason, approver=actor, by_owner=True
+        )
     return case
 
 
@@ -156,7 +158,7 @@ def resume(actor: Person, case: Case, *, on: dt.date | None = None) -> Case:
     _save(case, actor, "resume")
     deadline = deadlines.current(case, deadlines.DECISION)
     if deadline is not None and deadline.suspended_since is not None:
-        wd_actions.resume_deadline(actor, deadline, on=on)
+        wd_actions.resume_deadline(actor, deadline, on=on, by_owner=True)
     return case
 
 
@@ -306,7 +308,7 @@ def extend(actor: Person, case: Case, *, days: int, reason: str, note: str = "")
     access.require(actor, case, "extend")
     deadline = _check_extension(actor, case, days, reason)
     text = reason.strip() + (f"（{note.strip()}）" if note.strip() else "")
-    wd_actions.extend_deadline(actor, deadline, reason=text, approver=actor, length=days)
+    wd_actions.extend_deadline(actor, deadline, reason=text, approver=actor, length=days, by_owner=True)
     request, case.extension_request = case.extension_request, None
     case.updated_at = timezone.now()
     return _save(case, actor, "extend", days=days, reason=reason.strip(), note=note.strip(), request=request)
