@@ -406,3 +406,14 @@ def test_the_decision_period_is_not_bent_through_the_generic_deadline_endpoints(
     assert deadline.due == DUE and deadline.suspended_since is None and deadline.met_on is None
     with pytest.raises(ValidationError, match="九十日"):
         actions.decide(cw.head, filed)
+
+
+def test_workdays_limitation_kinds_agree_with_the_one_table(db):
+    """The workdays calculator still carries the limitation kinds (its migration seeds them); cases never reads
+    them, and they must not drift from ``rules.LIMITATION_YEARS`` while they remain."""
+    from zhifa.workdays.models import DeadlineKind
+
+    kinds = {k.code: k for k in DeadlineKind.objects.filter(code__in=["limitation", "limitation_health"])}
+    for code, harm in (("limitation", False), ("limitation_health", True)):
+        if code in kinds:
+            assert (kinds[code].length, kinds[code].unit) == (rules.LIMITATION_YEARS[harm], "years")
