@@ -347,6 +347,8 @@ def test_court_enforcement_through_the_api_and_the_pages(cw, served, login):
     assert r.status_code == 200, r.content
     page = officer.get(f"/cases/{served.pk}/").content.decode()
     assert "催告后履行期限" in page and "申请法院强制执行期限" in page  # the case's deadlines table
+    todo = login(cw.head).get("/").content.decode()  # the head's to-do page lists the agency's open deadlines
+    assert "催告后履行期限" in todo and "申请法院强制执行期限" in todo
     served.refresh_from_db()
     p = _record(cw, served, kind=RemedyKind.LITIGATION, body="甲区人民法院")
     start, _end = execution.court_application_window(served)
