@@ -524,12 +524,35 @@ SPECS: dict[str, ActionSpec] = {
         ),
         ActionSpec(
             "approve_deferral",
-            _("批准延期缴纳"),
-            (REASON, F("deferred_until", _("延期至"), "date")),
+            _("批准延期或分期缴纳"),
+            (
+                REASON,
+                F(
+                    "deferred_until",
+                    _("延期至"),
+                    "date",
+                    required=False,
+                    help=_("延期缴纳的，填写新的缴款日期"),
+                ),
+                F(
+                    "instalments",
+                    _("分期计划"),
+                    "textarea",
+                    required=False,
+                    help=_("分期缴纳的，每行一期：日期 金额（如 2026-07-01 2500），各期合计等于尚欠的罚款"),
+                ),
+            ),
             lambda a, c, d: actions.approve_deferral(
-                a, c, reason=d["reason"], deferred_until=d["deferred_until"]
+                a,
+                c,
+                reason=d["reason"],
+                deferred_until=d["deferred_until"],
+                instalments=actions.parse_instalments(d["instalments"]),
             ),
             HEAD,
+            _(
+                "当事人确有经济困难，申请延期或者分期缴纳罚款的，经负责人批准（《行政处罚法》第六十六条）；逾期未缴的一期按日加处3%，以该期金额为限。"
+            ),
         ),
         ActionSpec(
             "serve_demand",

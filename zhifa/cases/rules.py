@@ -372,6 +372,83 @@ def surcharge(fine: Decimal, due: dt.date, on: dt.date, already_paid_fine: Decim
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+# Payment plans and the surcharge (行政处罚法 arts. 66, 72, 73) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """One date and amount of an approved payment plan (art. 66: 暂缓或者分期缴纳, approved by the agency)."""
+
+    due: dt.date
+    amount: Decimal
+
+
+def instalment_plan_problem(plan, owed: Decimal, approved_on: dt.date) -> str | None:
+    """An instalment plan is at least two instalments, each a positive amount on a later date than the one before and
+    not before the approval, that together make exactly what is owed (art. 66)."""
+    if len(plan) < 2:
+        return "too_few"
+    if any(i.amount <= 0 for i in plan):
+        return "amount"
+    dates = [i.due for i in plan]
+    if dates != sorted(set(dates)):
+        return "order"
+    if dates[0] < approved_on:
+        return "past"
+    if sum((i.amount for i in plan), Decimal("0")) != owed:
+        return "total"
+    return None
+
+
+def _paused(day: dt.date, paused) -> bool:
+    return any(start <= day and (end is None or day <= end) for start, end in paused)
+
+
+def _counted_days(after: dt.date, until: dt.date, paused) -> int:
+    """Days d with after < d <= until that are not in a paused period."""
+    if until <= after:
+        return 0
+    total = (until - after).days
+    if not paused:
+        return total
+    return sum(1 for n in range(1, total + 1) if not _paused(after + dt.timedelta(days=n), paused))
+
+
+def surcharge_owed(schedule, payments, on: dt.date, paused=()) -> Decimal:
+    """加处罚款 (art. 72(1)) accrued by ``on``: for each instalment of ``schedule`` (one instalment, the whole fine on its
+    due date, when there is no plan) 3 % a day (``SURCHARGE_RATE``) of the part still unpaid, for each day after its
+    due date, never more than that instalment (the amount that fell overdue). ``payments`` are the fine's payments
+    (date, amount), applied to the earliest instalment first; the day of a late payment still counts. Days within a
+    ``paused`` period (start, end or None while open) — a 行政复议 or 行政诉讼 pending (art. 73(3)) — are not counted.
+    Rounded to the fen."""
+    plan = sorted(schedule, key=lambda i: i.due)
+    remaining = [i.amount for i in plan]
+    # when each instalment's unpaid part went down, and by how much
+    paid_down: list[list[tuple[dt.date, Decimal]]] = [[] for _ in plan]
+    for paid_on, amount in sorted(payments):
+        if paid_on > on:
+            continue
+        for index, left in enumerate(remaining):
+            if amount <= 0:
+                break
+            part = min(left, amount)
+            if part > 0:
+                remaining[index] -= part
+                paid_down[index].append((paid_on, part))
+                amount -= part
+    total = Decimal("0")
+    for instalment, downs in zip(plan, paid_down, strict=True):
+        unpaid, start, accrued = instalment.amount, instalment.due, Decimal("0")
+        for paid_on, part in downs:
+            # the days after the due date up to the payment day carry the amount then unpaid
+            accrued += unpaid * SURCHARGE_RATE * _counted_days(start, paid_on, paused)
+            start = max(start, paid_on)
+            unpaid -= part
+        accrued += unpaid * SURCHARGE_RATE * _counted_days(start, on, paused)
+        total += min(accrued, instalment.amount)
+    return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _BIG_UNITS = ("", "万", "亿", "万亿")
 

@@ -150,15 +150,52 @@ def serve_decision(
     return service
 
 
-def amount_owed(case: Case, on: dt.date) -> dict[str, Decimal]:
-    """What the party still owes on ``on``: the fine, the confiscated gains and the surcharge (art. 72)."""
-    paid = {k: Decimal("0") for k in PaymentKind.values}
-    for kind, amount in case.payments.values_list("kind", "amount"):
-        paid[kind] += amount
+def remedy_periods(case: Case) -> list[tuple[dt.date, dt.date | None]]:
+    """The periods a 行政复议 or 行政诉讼 on ``case`` was pending: (applied on, decided on — None while pending). The
+    surcharge is not counted in them (行政处罚法 art. 73(3)). Read from the remedies app (engineer D's
+    ``remedies.models.Proceeding``; ``remedies.queries.pending_remedy`` asks the same of today) when it is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.remedies"):
+        return []
+    Proceeding = apps.get_model("remedies", "Proceeding")
+    rows = Proceeding.objects.filter(case_id=case.pk).values_list("applied_on", "decided_on", "outcome")
+    return [(applied, decided if outcome else None) for applied, decided, outcome in rows]
+
+
+def remedy_pending(case: Case, on: dt.date) -> bool:
+    """A 复议 or 诉讼 on ``case`` is pending on ``on`` (no surcharge is counted that day, art. 73(3))."""
+    return any(start <= on and (end is None or on <= end) for start, end in remedy_periods(case))
+
+
+def payment_schedule(case: Case) -> list[rules.Instalment]:
+    """When the fine falls due: the approved instalments (art. 66), or the whole fine on the deferred date or the
+    payment due date (art. 67)."""
+    if case.instalments:
+        return [
+            rules.Instalment(dt.date.fromisoformat(i["due"]), Decimal(i["amount"])) for i in case.instalments
+        ]
     due = case.deferred_until or case.payment_due
-    surcharge = Decimal("0")
-    if due and case.fine_amount and not case.instalments:
-        surcharge = rules.surcharge(Decimal(case.fine_amount), due, on, paid[PaymentKind.FINE])
+    if not due or not case.fine_amount:
+        return []
+    return [rules.Instalment(due, Decimal(case.fine_amount))]
+
+
+def amount_owed(case: Case, on: dt.date) -> dict[str, Decimal]:
+    """What the party still owes on ``on``: the fine, the confiscated gains and the surcharge (art. 72: 3 % a day of
+    each overdue instalment, at most that instalment; none counted while a 复议 or 诉讼 is pending, art. 73)."""
+    paid = {k: Decimal("0") for k in PaymentKind.values}
+    fine_payments = []
+    for kind, amount, paid_on in case.payments.values_list("kind", "amount", "paid_on"):
+        paid[kind] += amount
+        if kind == PaymentKind.FINE:
+            fine_payments.append((paid_on, amount))
+    schedule = payment_schedule(case)
+    surcharge = (
+        rules.surcharge_owed(schedule, fine_payments, on, paused=remedy_periods(case))
+        if schedule
+        else Decimal("0")
+    )
     return {
         PaymentKind.FINE: max(Decimal(case.fine_amount) - paid[PaymentKind.FINE], Decimal("0")),
         PaymentKind.CONFISCATION: max(
@@ -166,6 +203,23 @@ def amount_owed(case: Case, on: dt.date) -> dict[str, Decimal]:
         ),
         PaymentKind.SURCHARGE: max(surcharge - paid[PaymentKind.SURCHARGE], Decimal("0")),
     }
+
+
+def overdue_instalments(case: Case, on: dt.date) -> list[dict]:
+    """The instalments of the plan due by ``on`` and not fully paid (the earliest first), with the unpaid part."""
+    paid = sum(
+        case.payments.filter(kind=PaymentKind.FINE, paid_on__lte=on).values_list("amount", flat=True),
+        Decimal("0"),
+    )
+    out = []
+    for instalment in payment_schedule(case):
+        part = min(paid, instalment.amount)
+        paid -= part
+        if instalment.due < on and part < instalment.amount:
+            out.append(
+                {"due": instalment.due, "amount": instalment.amount, "unpaid": instalment.amount - part}
+            )
+    return out
 
 
 def _monetary(case: Case) -> bool:
@@ -209,6 +263,34 @@ def _non_monetary_pending(case: Case) -> bool:
     return bool(set(case.penalty_kinds) - monetary) and case.executed_on is None
 
 
+_PLAN_MESSAGES = {
+    "too_few": gettext_lazy("分期缴纳至少分两期。"),
+    "amount": gettext_lazy("每期金额必须大于零。"),
+    "order": gettext_lazy("各期缴纳日期须逐期在后，不能重复。"),
+    "past": gettext_lazy("分期缴纳日期不能早于批准日期。"),
+    "total": gettext_lazy("分期金额合计须等于尚欠的罚款金额（%(owed)s元）。"),
+}
+
+
+def parse_instalments(text: str) -> list[rules.Instalment]:
+    """An instalment plan as the page and the API take it: one instalment a line, ``YYYY-MM-DD 金额``."""
+    plan = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.replace("，", " ").replace(",", " ").replace("｜", " ").replace("|", " ").split()
+        try:
+            due, amount = dt.date.fromisoformat(parts[0]), Decimal(parts[1])
+            if len(parts) != 2 or not amount.is_finite():
+                raise ValueError
+        except (IndexError, ValueError, ArithmeticError):
+            raise RuleViolation(
+                _("分期计划第%(n)d行格式不正确，每行填写“日期 金额”，如“2026-07-01 2500”。") % {"n": number}
+            ) from None
+        plan.append(rules.Instalment(due, amount))
+    return plan
+
+
 @transaction.atomic
 def approve_deferral(
     actor: Person,
@@ -216,19 +298,65 @@ def approve_deferral(
     *,
     reason: str,
     deferred_until: dt.date | None = None,
-    instalments: Sequence[dict] = (),
+    instalments: Sequence = (),
+    approved_on: dt.date | None = None,
 ) -> Case:
-    """暂缓或分期缴纳 (art. 66), on the party's application, approved by the head."""
+    """暂缓或分期缴纳 (art. 66), on the party's application, approved by the head: a later date for the whole fine, or
+    an instalment plan (dates and amounts summing to the fine still owed). A missed instalment then accrues the
+    surcharge on its own unpaid part (``amount_owed``)."""
     case = access.lock(case)
     access.require(actor, case, "approve_deferral")
-    if not reason.strip() or not (deferred_until or instalments):
-        raise RuleViolation(_("请填写理由和延期日期或分期计划。"))
-    if instalments:
-        total = sum(Decimal(str(i["amount"])) for i in instalments)
-        if total != Decimal(case.fine_amount):
-            raise RuleViolation(_("分期金额合计须等于罚款金额。"))
-    case.deferred_until = deferred_until or max(dt.date.fromisoformat(i["due"]) for i in instalments)
-    case.instalments = [{"due": str(i["due"]), "amount": str(i["amount"])} for i in instalments]
+    approved_on = _not_future(approved_on or _today(), _("批准日期"))
+    if not reason.strip():
+        raise RuleViolation(_("请填写当事人申请延期或分期缴纳的理由。"))
+    if bool(deferred_until) == bool(instalments):
+        raise RuleViolation(_("请填写延期缴纳的日期或分期计划（二者选一）。"))
+    if not case.fine_amount:
+        raise RuleViolation(_("本案没有罚款，无须延期或分期缴纳（《行政处罚法》第六十六条）。"))
+    paid = sum(case.payments.filter(kind=PaymentKind.FINE).values_list("amount", flat=True), Decimal("0"))
+    owed = Decimal(case.fine_amount) - paid
+    if owed <= 0:
+        raise RuleViolation(_("罚款已缴清。"))
+    current = payment_schedule(case)
+    overdue = overdue_instalments(case, approved_on)
+    if overdue:  # the surcharge already accrued is owed; a plan approved now would silently drop it
+        raise RuleViolation(
+            _(
+                "缴款期限（%(due)s）已过，逾期未缴纳的已按日加处罚款（第七十二条）；延期或分期缴纳须在缴款期限届满前批准。"
+            )
+            % {"due": overdue[0]["due"].isoformat()}
+        )
+    if deferred_until:
+        if current and deferred_until <= max(i.due for i in current):
+            raise RuleViolation(
+                _("延期缴纳的日期须晚于现在的缴款期限（%(due)s）。")
+                % {"due": max(i.due for i in current).isoformat()}
+            )
+        plan = []
+    else:
+        plan = [
+            i
+            if isinstance(i, rules.Instalment)
+            else rules.Instalment(
+                i["due"] if isinstance(i["due"], dt.date) else dt.date.fromisoformat(str(i["due"])),
+                Decimal(str(i["amount"])),
+            )
+            for i in instalments
+        ]
+        problem = rules.instalment_plan_problem(plan, owed, approved_on)
+        if problem:
+            raise RuleViolation(str(_PLAN_MESSAGES[problem]) % ({"owed": owed} if problem == "total" else {}))
+        # what is already paid is the first part of the plan: the plan covers what is still owed, so the paid
+        # amount stands before it as a settled instalment
+        if paid:
+            plan = [
+                rules.Instalment(case.payments.filter(kind=PaymentKind.FINE).latest("paid_on").paid_on, paid),
+                *plan,
+            ]
+    case.deferred_until = deferred_until or max(i.due for i in plan)
+    case.instalments = [{"due": i.due.isoformat(), "amount": f"{i.amount:.2f}"} for i in plan]
+    case.payment_plan_approved_by, case.payment_plan_approved_on = actor, approved_on
+    case.payment_plan_reason = reason.strip()[:300]
     return _save(case, actor, "approve_deferral", reason=reason)
 
 
