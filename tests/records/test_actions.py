@@ -15,6 +15,7 @@ from zhifa.cases.choices import Outcome, PenaltyKind, RecordKind
 from zhifa.ledger.models import Entry
 from zhifa.records import actions, queries, render, rules, seal, storage
 from zhifa.records.choices import DocumentKind, DocumentState, SignatureMethod
+from zhifa.records.decision_draft import current_draft  # the draft the decision bound
 from zhifa.records.models import Document, DocumentSignature, FinalisedDocumentError
 
 from .conftest import finalised_inquiry, pdftotext, sign_all, signature_png
@@ -405,7 +406,7 @@ def test_the_on_the_spot_decision_of_a_simple_case(cw):
 def test_the_service_receipt_names_the_served_decision(served):
     decision = actions.finalise_document(
         served.officer,
-        actions.generate_document(served.officer, served.case, kind=DocumentKind.PENALTY_DECISION),
+        current_draft(served.case),
     )
     receipt = actions.generate_document(served.officer, served.case, kind=DocumentKind.SERVICE_RECEIPT)
     assert receipt.narrative["served_document"] == f"行政处罚决定书（{decision.number}）"
@@ -429,7 +430,7 @@ def test_a_demand_waits_for_the_payment_period(served):
     with pytest.raises(ValidationError, match="缴款期限届满"):
         actions.generate_document(served.officer, served.case, kind=DocumentKind.DEMAND)
     served.clock.move_to(served.case.payment_due + dt.timedelta(days=2))
-    decision = actions.generate_document(served.officer, served.case, kind=DocumentKind.PENALTY_DECISION)
+    decision = current_draft(served.case)
     actions.finalise_document(served.officer, decision)
     demand = actions.finalise_document(
         served.officer, actions.generate_document(served.officer, served.case, kind=DocumentKind.DEMAND)

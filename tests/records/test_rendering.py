@@ -11,6 +11,7 @@ from docx import Document as Docx
 from zhifa.cases.choices import PenaltyKind
 from zhifa.records import actions, contexts, kinds, render, storage
 from zhifa.records.choices import DocumentKind
+from zhifa.records.decision_draft import current_draft  # the draft the decision bound
 from zhifa.records.models import Document
 
 from .conftest import needs_poppler, pdffonts, pdfpages, pdftotext
@@ -19,7 +20,7 @@ pytestmark = needs_poppler
 
 
 def _decision(w):
-    doc = actions.generate_document(w.officer, w.case, kind=DocumentKind.PENALTY_DECISION)
+    doc = current_draft(w.case)
     return actions.finalise_document(w.officer, doc)
 
 
@@ -70,7 +71,7 @@ def test_the_chinese_font_is_embedded_and_only_one_family_used(decided):
 
 def test_the_font_family_is_configurable(decided, settings):
     settings.RECORDS_FONT_FAMILIES = ["仿宋_GB2312", "FangSong"]
-    doc = actions.generate_document(decided.officer, decided.case, kind=DocumentKind.PENALTY_DECISION)
+    doc = current_draft(decided.case)
     _content, ctx = render.draft_context(doc)
     html = render.html(doc, ctx)
     assert (
@@ -92,7 +93,7 @@ def test_the_docx_says_the_same(decided):
 
 
 def test_a_draft_preview_is_marked_and_unnumbered(decided):
-    doc = actions.generate_document(decided.officer, decided.case, kind=DocumentKind.PENALTY_DECISION)
+    doc = current_draft(decided.case)
     _content, ctx = render.draft_context(doc)
     data, box = render.pdf(render.html(doc, ctx))
     text = pdftotext(data)

@@ -552,13 +552,31 @@ def _walk(
 
 
 def _review(case, submitter):
-    """Pass the case through legal review where the agency's list requires it (法制审核, art. 58)."""
+    """Draft the decision document (代拟稿) and pass the case through legal review where it is required (法制审核,
+    art. 58; every general-procedure penalty)."""
     from zhifa.review import demo as review_demo
     from zhifa.review import queries as review_queries
 
     case.refresh_from_db()
+    _decision_draft(case, submitter)
     if review_queries.review_reasons(case):
         review_demo.pass_review(case, submitter)
+
+
+def _decision_draft(case, lead):
+    """The decision document's draft, made before review so the reviewer reviews its text (the decision binds it)."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return None
+    from zhifa.records import actions as records
+    from zhifa.records import decision_draft
+
+    kind = decision_draft.kind_for(case)
+    if kind is None or decision_draft.current_draft(case) is not None:
+        return decision_draft.current_draft(case) if kind else None
+    dated = case.investigation_closed_on or timezone.localdate()
+    return records.generate_document(lead, case, kind=kind, dated=dated)
 
 
 DECISION_DOCUMENTS = {
@@ -592,10 +610,14 @@ def _decision_document(case, lead, head):
         return
     from zhifa.records import actions as records
 
+    from zhifa.records import decision_draft
+
     case.refresh_from_db()
-    document = records.generate_document(
-        lead, case, kind=DECISION_DOCUMENTS[case.outcome], dated=case.decided_on
-    )
+    document = decision_draft.current_draft(case)  # the reviewed draft the decision bound
+    if document is None:
+        document = records.generate_document(
+            lead, case, kind=DECISION_DOCUMENTS[case.outcome], dated=case.decided_on
+        )
     for person in dict.fromkeys([lead, head]):
         records.sign_document(person, document)
     records.finalise_document(lead, document)
