@@ -53,6 +53,7 @@ ENTERED = {
     ],
     "cases.CaseRecord": ["place", "data"],
     "cases.HearingPolicy": ["basis"],
+    "cases.ExtensionPolicy": ["reasons", "basis"],
     "records.Evidence": ["description"],
     "records.Document": ["number", "narrative"],
     "records.DocumentSignature": ["signer_name"],

@@ -97,7 +97,7 @@ def _django_field(spec: F, case=None, agency=None):
         return forms.ChoiceField(choices=spec.choices, **common)
     if k == "extension_reason":
         reasons = actions.extension_rule(agency).reasons if agency is not None else ()
-        return forms.ChoiceField(choices=[(r, r) for r in reasons], **common)
+        return forms.ChoiceField(choices=[(r, _(r)) for r in reasons], **common)
     if k == "multichoice":
         return forms.MultipleChoiceField(choices=spec.choices, widget=forms.CheckboxSelectMultiple, **common)
     if k == "person":

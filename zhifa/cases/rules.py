@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_noop
+
 from zhifa.org.rules import credit_code_problem
 
 from .choices import IdType, Outcome, PartyKind, PenaltyKind, ServiceMethod
@@ -97,19 +99,20 @@ DECISION_PERIOD_DAYS = 90  # art. 60: the period itself is the workdays deadline
 EXTENSION_APPROVER_ROLES = (
     "agency_head",
 )  # who may approve: the workdays deadline needs a 负责人 as approver
+# The default values are stored and compared in Chinese (the source language) and shown through gettext.
 EXTENSION_DEFAULTS = {
     "max_count": 1,
     "max_days": 30,
     "approver_role": "agency_head",
     "reasons": [
-        "因不可抗力致使案件暂时无法调查",
-        "当事人下落不明或者无法联系",
-        "需要等待其他机关作出答复或者认定",
-        "须以相关案件的裁判结果或者其他行政决定为依据",
-        "需要司法机关或者其他行政机关协助调查",
-        "需要检验、检测、检疫、鉴定，期间较长",
+        gettext_noop("因不可抗力致使案件暂时无法调查"),
+        gettext_noop("当事人下落不明或者无法联系"),
+        gettext_noop("需要等待其他机关作出答复或者认定"),
+        gettext_noop("须以相关案件的裁判结果或者其他行政决定为依据"),
+        gettext_noop("需要司法机关或者其他行政机关协助调查"),
+        gettext_noop("需要检验、检测、检疫、鉴定，期间较长"),
     ],
-    "basis": "《行政处罚法》第六十条；本机关未设置时的默认规则",
+    "basis": gettext_noop("《行政处罚法》第六十条；本机关未设置时的默认规则"),
 }
 
 
