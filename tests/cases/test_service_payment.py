@@ -84,6 +84,40 @@ def test_a_recording_is_a_proof_too(cw):
     assert service.proof_name.endswith(".wav")
 
 
+def test_the_proof_opens_for_case_readers_only_and_checks_its_hash(cw, login):
+    case = _decided(cw)
+    png = signature_png(90, 90)
+    service = actions.serve_decision(
+        cw.officer,
+        case,
+        method=ServiceMethod.ELECTRONIC,
+        delivered_on=cw.clock.today,
+        consent="确认书",
+        proof=png,
+        proof_kind=ServiceProofKind.PHOTO,
+    )
+    page = reverse("cases:service_proof", args=[case.pk, service.pk])
+    api = reverse("case-service_proof", args=[case.pk, service.pk])
+    for url in (page, api):
+        response = login(cw.supervisor).get(url)
+        assert (
+            response.status_code == 200
+            and response.content == png
+            and response["Content-Type"] == "image/png"
+        )
+        assert login(cw.officer_b).get(url).status_code == 404
+    listed = login(cw.officer).get(reverse("case-services", args=[case.pk])).json()
+    assert listed[0]["proof_sha256"] == service.proof_sha256 and listed[0]["failed"] is False
+    assert Entry.objects.filter(action="ledger.access", object_id=str(case.pk)).exists()
+    # the stored bytes changed behind the platform's back: refused, not served
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(service.proof_name)
+    default_storage.save(service.proof_name, ContentFile(b"tampered"))
+    assert login(cw.officer).get(page).status_code == 409
+
+
 # 公告送达 only after another method failed ---------------------------------------------------------------------------
 
 

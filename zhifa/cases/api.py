@@ -4,6 +4,7 @@ same permission checks (the actions do them), its serializer built from the same
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from zhifa.org.models import Certificate, EnforcementField, Person, Unit
 
 from . import actions, forms, queries
-from .models import Case, CaseRecord, Party, PartyConnection, Recusal
+from .models import Case, CaseRecord, Party, PartyConnection, Recusal, Service
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -65,6 +66,26 @@ class ConnectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartyConnection
         fields = ["id", "person", "party", "relation", "declared_at"]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "document",
+            "method",
+            "delivered_on",
+            "served_on",
+            "failed",
+            "recipient",
+            "witness",
+            "recording",
+            "consent",
+            "note",
+            "proof_kind",
+            "proof_sha256",
+        ]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -324,6 +345,25 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
         case = queries.access_case(request.user, pk)
         return Response(time_limits_data(case))
+
+    @extend_schema(
+        responses=ServiceSerializer(many=True), summary=str(_("送达记录（含未能送达和电子送达凭证）"))
+    )
+    @drf_action(detail=True, methods=["get"])
+    def services(self, request, pk=None):
+        case = queries.access_case(request.user, pk)
+        return Response(ServiceSerializer(case.services.all(), many=True).data)
+
+    @extend_schema(
+        summary=str(_("电子送达凭证文件")), responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}
+    )
+    @drf_action(
+        detail=True, methods=["get"], url_path=r"services/(?P<service_pk>\d+)/proof", url_name="service_proof"
+    )
+    def service_proof(self, request, pk=None, service_pk=None):
+        from .service_views import proof_response
+
+        return proof_response(request.user, pk, service_pk)
 
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
     @drf_action(detail=True, methods=["get"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import policy_views, recusal_views, time_limits, views
+from . import policy_views, recusal_views, service_views, time_limits, views
 
 app_name = "cases"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("parties/<int:pk>/connection/", recusal_views.party_connection, name="party_connection"),
     path("hearing-policy/", policy_views.hearing_policy, name="hearing_policy"),
     path("agencies/<int:agency_pk>/extension-policy/", time_limits.extension_policy, name="extension_policy"),
+    path("<int:pk>/services/<int:service_pk>/proof/", service_views.service_proof, name="service_proof"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/<str:action>/", views.case_action, name="action"),
 ]
