@@ -79,7 +79,11 @@ def pending_remedy(case) -> bool:
 
 def decision_standing(case) -> Standing:
     """Where ``case``'s decision stands after the remedies brought against it (see ``rules.standing``)."""
-    proceedings = of_case(case)
+    return standing_of(list(Proceeding.objects.filter(case_id=case.pk).order_by("applied_on", "id")))
+
+
+def standing_of(proceedings: list[Proceeding]) -> Standing:
+    """``decision_standing`` from a case's proceedings already read (oldest first)."""
     if not proceedings:
         return Standing("none", str(STANDING_LABELS["none"]), None)
     code = rules.standing(proceedings)

@@ -29,11 +29,11 @@ def _require_step(user, case, step) -> None:
 
 def case_panel(case, user) -> dict:
     """What the case page shows of remedies: the proceedings, the decision's standing, and the step offered."""
-    proceedings = queries.of_case(case)
+    proceedings = list(case.remedies.order_by("applied_on", "id"))  # one query for the list and the standing
     return {
         "remedy_panel": "remedies/_case_panel.html",
         "remedies": proceedings,
-        "decision_standing": queries.decision_standing(case) if proceedings else None,
+        "decision_standing": queries.standing_of(proceedings) if proceedings else None,
         "may_record_remedy": case_access.may(user, case, "record_remedy"),
     }
 
