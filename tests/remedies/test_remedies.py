@@ -270,6 +270,12 @@ def test_api_record_accept_outcome_documents_and_denials(cw, served, login, worl
 
     anon = Client()
     assert anon.get("/api/v1/remedies/").status_code in (401, 403)
+    supervisor = login(world.supervisor)  # reads what it supervises, records nothing
+    assert supervisor.get(f"/api/v1/remedies/{pk}/").status_code == 200
+    r = supervisor.post(
+        f"/api/v1/remedies/{pk}/accept/", {"accepted_on": "2026-06-01"}, content_type="application/json"
+    )
+    assert r.status_code == 403
     head = login(cw.head)
     r = head.post(
         f"/api/v1/remedies/{pk}/outcome/",
