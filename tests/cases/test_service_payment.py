@@ -118,6 +118,48 @@ def test_the_proof_opens_for_case_readers_only_and_checks_its_hash(cw, login):
     assert login(cw.officer).get(page).status_code == 409
 
 
+def _notice_ready(cw):
+    """A case whose investigation closed with its 事先告知书 finalised, not yet served."""
+    case = cw.investigate(cw.new_case())
+    cw.finalise(case, "prior_notice")
+    return case
+
+
+def test_the_notice_served_electronically_carries_its_proof(cw):
+    case = _notice_ready(cw)
+    base = dict(served_on=cw.clock.today, method=ServiceMethod.ELECTRONIC, consent="送达地址确认书")
+    with pytest.raises(RuleViolation, match="送达凭证"):
+        actions.issue_notice(cw.officer, case, **base)
+    assert Case.objects.get(pk=case.pk).state == State.INVESTIGATED and not case.services.exists()
+    png = signature_png(50, 80)
+    case = actions.issue_notice(cw.officer, case, **base, proof=png, proof_kind=ServiceProofKind.SCREENSHOT)
+    service = case.services.get()
+    sha = hashlib.sha256(png).hexdigest()
+    assert (service.document, service.proof_sha256) == ("notice", sha)
+    assert case.notice_snapshot["service"] == {"method": "electronic", "proof_sha256": sha}
+    entry = Entry.objects.get(action="cases.serve_notice_record", object_id=str(service.pk))
+    assert sha in bytes(entry.body).decode()
+
+
+def test_the_notice_by_public_announcement_only_after_a_failed_attempt(cw, login):
+    case = _notice_ready(cw)
+    client = login(cw.officer)
+    url = reverse("case-issue_notice", args=[case.pk])
+    body = {"served_on": cw.clock.today.isoformat(), "method": "public_notice"}
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 400 and "未能送达" in refused.content.decode()
+    failed = client.post(
+        reverse("case-record_failed_service", args=[case.pk]),
+        {"method": "postal", "attempted_on": cw.clock.today.isoformat(), "reason": "查无此人，邮件退回"},
+        content_type="application/json",
+    )
+    assert failed.status_code == 200 and case.services.get().document == "notice"
+    ok = client.post(url, body, content_type="application/json")
+    assert ok.status_code == 200
+    case.refresh_from_db()
+    assert case.notice_on == cw.clock.today + dt.timedelta(days=30)  # deemed served (民事诉讼法 art. 95)
+
+
 # 公告送达 only after another method failed ---------------------------------------------------------------------------
 
 

@@ -63,6 +63,7 @@ ACTIONS = {
     "cases.register_party": "register_party",
     "cases.record_hearing_record": "case_action",
     "cases.serve_decision_record": "case_action",
+    "cases.serve_notice_record": "case_action",
     "cases.executed": "case_action",
     "cases.declare_connection": "declare_connection",
     "cases.decide_recusal": "decide_recusal",

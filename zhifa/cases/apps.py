@@ -51,5 +51,6 @@ class CasesConfig(AppConfig):
                 "cases.executed": _("执行完毕"),
                 "cases.record_hearing_record": _("制作听证笔录"),
                 "cases.serve_decision_record": _("送达回执"),
+                "cases.serve_notice_record": _("告知书送达记录"),
             }
         )

@@ -356,8 +356,32 @@ SPECS: dict[str, ActionSpec] = {
         ActionSpec(
             "issue_notice",
             _("事先告知"),
-            (F("served_on", _("告知书送达日期"), "date", required=False),),
-            lambda a, c, d: actions.issue_notice(a, c, served_on=d["served_on"]),
+            (
+                F("served_on", _("告知书送达日期"), "date", required=False),
+                F(
+                    "method",
+                    _("送达方式"),
+                    "choice",
+                    required=False,
+                    choices=(("", "—"), *_choices(ServiceMethod)),
+                    help=_("填写的，按送达方式检查送达凭证（与决定书的送达相同）"),
+                ),
+                F("recipient", _("签收人"), required=False),
+                F("witness", _("见证人"), required=False),
+                F("recording", _("音像记录"), required=False),
+                F("consent", _("电子送达确认书"), required=False),
+                F(
+                    "proof_kind",
+                    _("送达凭证类型"),
+                    "choice",
+                    required=False,
+                    choices=(("", "—"), *_choices(ServiceProofKind)),
+                ),
+                F("proof", _("送达凭证（截屏、照片、录音或录像）"), "file", required=False),
+            ),
+            lambda a, c, d: actions.issue_notice(
+                a, c, **{**d, "proof": d["proof"].read() if d.get("proof") else None}
+            ),
         ),
         ActionSpec(
             "record_statement",

@@ -140,7 +140,9 @@ STEPS: dict[str, Step] = {
         (Doc(("service_receipt",), after="decided_on"),),
     ),
     # 未能送达: a failed attempt is recorded; 公告送达 needs one (民事诉讼法 art. 95).
-    "record_failed_service": _step(gettext_lazy("登记未能送达"), {S.DECIDED}, None, H, FOR_HANDLER),
+    "record_failed_service": _step(
+        gettext_lazy("登记未能送达"), {S.INVESTIGATED, S.DECIDED}, None, H, FOR_HANDLER
+    ),
     "record_payment": _step(gettext_lazy("登记缴款"), {S.SERVED, S.COURT_ENFORCEMENT}, None, H, FOR_HANDLER),
     "approve_deferral": _step(gettext_lazy("批准延期或分期缴纳"), {S.SERVED}, None, {HEAD}),
     "serve_demand": _step(gettext_lazy("送达催告书"), {S.SERVED}, None, H, FOR_HANDLER),

@@ -472,7 +472,7 @@ def proposal_text(case) -> str:
 
 
 def latest_service(case):
-    return case.services.filter(failed=False).order_by("-delivered_on", "-id").first()
+    return case.services.filter(failed=False, document="decision").order_by("-delivered_on", "-id").first()
 
 
 def served_document_text(case) -> str:

@@ -57,17 +57,21 @@ def _check_public_notice(case: Case, document: str, delivered_on: dt.date) -> No
 
 @transaction.atomic
 def record_failed_service(
-    actor: Person, case: Case, *, method: str, attempted_on: dt.date, reason: str, document: str = "decision"
+    actor: Person, case: Case, *, method: str, attempted_on: dt.date, reason: str
 ) -> Service:
     """A service attempt that failed (未能送达: the party not found, the letter returned, the address refused): kept
-    in the file, and what allows 公告送达."""
+    in the file, and what allows 公告送达 — of the 告知书 after the investigation closed, of the decision after it."""
     case = access.lock(case)
     access.require(actor, case, "record_failed_service")
+    document = "notice" if case.state == State.INVESTIGATED else "decision"
     _not_future(attempted_on, _("送达日期"))
     if method not in ServiceMethod.values or method == ServiceMethod.PUBLIC_NOTICE:
         raise RuleViolation(_("请选择未能送达时采用的送达方式（公告送达以外的方式）。"))
-    if case.decided_on and attempted_on < case.decided_on:
-        raise RuleViolation(_("送达日期不能早于决定日期。"))
+    since = case.decided_on if document == "decision" else case.investigation_closed_on
+    if since and attempted_on < since:
+        raise RuleViolation(
+            _("送达日期不能早于决定日期。") if document == "decision" else _("送达日期不能早于调查终结日期。")
+        )
     if not reason.strip():
         raise RuleViolation(_("请说明未能送达的原因。"))
     service = Service.objects.create(

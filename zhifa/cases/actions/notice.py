@@ -17,7 +17,7 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Agency, Person
 
 from .. import access, deadlines, rules
-from ..choices import Outcome, RecordKind
+from ..choices import Outcome, RecordKind, ServiceMethod
 from ..models import Case, CaseRecord, HearingPolicy
 from .common import (
     NOTICE_GATES,
@@ -160,10 +160,60 @@ def _notice_document(case: Case, hearing: bool) -> dict:
     return {"kind": doc.kind, "number": doc.number, "dated": doc.dated}
 
 
+def _serve_notice(
+    actor, case, method, delivered_on, recipient, witness, recording, consent, proof, proof_kind
+):
+    """The service of the 告知书 when its method is given: the same proofs as the decision's service."""
+    from ..models import Service
+    from .execution import _check_public_notice, _check_service
+
+    if not method:
+        return None
+    if method not in ServiceMethod.values:
+        raise RuleViolation(_("送达方式不正确。"))
+    _check_service(method, recipient, witness, recording, consent, proof=bool(proof))
+    if method == ServiceMethod.PUBLIC_NOTICE:
+        _check_public_notice(case, "notice", delivered_on)
+    stored = None
+    if proof:
+        from ..service_proof import store
+
+        stored = store(proof_kind, proof)
+    return Service.objects.create(
+        case=case,
+        document="notice",
+        method=method,
+        delivered_on=delivered_on,
+        served_on=rules.deemed_served(method, delivered_on),
+        recipient=recipient,
+        witness=witness,
+        recording=recording,
+        consent=consent,
+        proof_kind=proof_kind if stored else "",
+        proof_name=stored.name if stored else "",
+        proof_sha256=stored.sha256 if stored else "",
+        recorded_by=actor,
+    )
+
+
 @transaction.atomic
-def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None) -> Case:
+def issue_notice(
+    actor: Person,
+    case: Case,
+    *,
+    served_on: dt.date | None = None,
+    method: str = "",
+    recipient: str = "",
+    witness: str = "",
+    recording: str = "",
+    consent: str = "",
+    proof: bytes | None = None,
+    proof_kind: str = "",
+) -> Case:
     """行政处罚事先告知 (art. 44): the intended penalty, facts, reasons, basis and the rights to state, defend
-    and — where art. 63 applies — request a hearing."""
+    and — where art. 63 applies — request a hearing. With ``method`` the service of the 告知书 is recorded as the
+    decision's is (``execution.serve_decision``): each method's proof, the electronic proof stored and hashed into the
+    ledger, 公告送达 only after a recorded failed attempt and then deemed served 30 days after publication."""
     case = access.lock(case)
     access.require(actor, case, "issue_notice", documents=False)  # _notice_document names the missing one
     penalty = draft_penalty(case)
@@ -176,6 +226,11 @@ def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None)
     document = _notice_document(case, bool(reasons))
     if served_on < document["dated"]:
         raise RuleViolation(_("告知书送达日期不能早于告知书的日期。"))
+    service = _serve_notice(
+        actor, case, method, served_on, recipient, witness, recording, consent, proof, proof_kind
+    )
+    if service is not None:
+        served_on = service.served_on
     _move(case, "issue_notice")
     case.notice_on = served_on
     case.hearing_eligible = bool(reasons)
@@ -192,7 +247,19 @@ def issue_notice(actor: Person, case: Case, *, served_on: dt.date | None = None)
             else None
         ),
     }
+    if service is not None:
+        case.notice_snapshot["service"] = {"method": service.method, "proof_sha256": service.proof_sha256}
     _save(case, actor, "issue_notice")
+    if service is not None:
+        files = [(service.proof_name, service.proof_sha256)] if service.proof_sha256 else ()
+        ledger.append(
+            agency=case.agency,
+            actor=actor,
+            action="cases.serve_notice_record",
+            obj=service,
+            payload={"state": snapshot(service), "case": case.pk},
+            files=files,
+        )
     deadlines.open_(actor, case, deadlines.STATEMENT, served_on)
     if reasons:
         deadlines.open_(actor, case, deadlines.HEARING_REQUEST, served_on)
