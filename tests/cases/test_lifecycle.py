@@ -170,6 +170,11 @@ def test_simple_procedure_on_the_spot(cw):
         penalty_provisions="……",
         place="甲区某理发店",
         party_signed=True,
+        told_facts="从业人员未取得健康合格证明上岗。",
+        told_reasons="违反公共场所卫生管理规定。",
+        told_basis="《公共场所卫生管理条例》",
+        rights_told=True,
+        statement_waived=True,
     )
     with pytest.raises(ValidationError, match="二百元以下"):
         actions.decide_on_the_spot(cw.officer, **kwargs)
@@ -187,6 +192,7 @@ def test_simple_procedure_on_the_spot(cw):
         receipt_number="DC-1",
     )
     cw.finalise(case, "on_the_spot_decision")
+    actions.file_simple_decision(cw.head, case)
     actions.close_case(cw.head, case, report="当场处罚已备案。")
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
 

@@ -545,6 +545,11 @@ class Ledger(RuleBasedStateMachine):
                 place="甲区车站",
                 party_signed=signed,
                 refusal_witness="" if signed else "",
+                told_facts="公共场所随地吐痰。",
+                told_reasons="违反公共场所卫生管理规定。",
+                told_basis="《公共场所卫生管理条例》",
+                rights_told=True,
+                statement_waived=True,
             )
             self.cases.append(case.pk)
 

@@ -391,9 +391,14 @@ def test_the_on_the_spot_decision_of_a_simple_case(cw):
         penalty_provisions="同细则第三十六条",
         place="甲区平安街2号",
         party_signed=True,
+        told_facts="经营场所未设置醒目禁烟标识。",
+        told_reasons="违反公共场所控制吸烟的规定。",
+        told_basis="《公共场所卫生管理条例实施细则》第十八条",
+        rights_told=True,
+        statement_waived=True,
     )
-    doc = actions.generate_document(cw.officer, case, kind=DocumentKind.ON_THE_SPOT_DECISION)
-    actions.sign_document(cw.officer, doc)
+    # the decision generated the numbered form and the deciding officer signed it; the party signs, then 定稿
+    doc = Document.objects.get(case=case, kind=DocumentKind.ON_THE_SPOT_DECISION)
     actions.capture_party_signature(cw.officer, doc, signer_name="张三", png=signature_png())
     doc = actions.finalise_document(cw.officer, doc)
     assert doc.number == "甲卫医当罚〔2026〕1号"

@@ -51,6 +51,9 @@ class MissingDocuments(RuleViolation):
 # Steps whose who and needs differ for the simple procedure (当场处罚的备案: arts. 51–52).
 SIMPLE_ALSO = {"close_case": frozenset({UNIT_HEAD})}
 SIMPLE_NEEDS = {"close_case": (Doc(("on_the_spot_decision",)),)}
+# Steps only a simple-procedure case has (备案, 当场收缴, its hand-in); ``may`` also asks whether each still has
+# something to do (cases.actions.simple.step_open).
+SIMPLE_ONLY = frozenset({"file_simple_decision", "collect_on_the_spot", "hand_in_collection"})
 
 
 def _case_qs():
@@ -112,6 +115,8 @@ def capacities(actor, case) -> frozenset[str]:
 
 def _given_to(case, step: str) -> frozenset[str]:
     """Those the law gives ``step`` on ``case`` to (the table's *who*, and the simple procedure's additions)."""
+    if step in SIMPLE_ONLY and case.procedure != Procedure.SIMPLE:
+        return frozenset()
     extra = SIMPLE_ALSO.get(step, frozenset()) if case.procedure == Procedure.SIMPLE else frozenset()
     return lifecycle.STEPS[step].who | extra
 
@@ -124,6 +129,11 @@ def who(case, step: str) -> frozenset[str]:
 def may(actor, case, step: str, *, held: frozenset[str] | None = None) -> bool:
     """May ``actor`` take ``step`` on ``case`` now (role and state; the documents are checked on submit)?"""
     held = capacities(actor, case) if held is None else held
+    if step in SIMPLE_ONLY and case.procedure == Procedure.SIMPLE:
+        from .actions.simple import step_open
+
+        if not step_open(case, step):
+            return False
     return lifecycle.allowed(case.state, step) and bool(held & who(case, step))
 
 
@@ -195,6 +205,8 @@ def require(actor, case, step: str, *, documents: bool = True) -> None:
     """Refuse unless ``actor`` may take ``step`` on ``case`` now and every document it needs is finalised."""
     if actor is None:
         raise ActionDenied(_("请先登录。"))
+    if step in SIMPLE_ONLY and case.procedure != Procedure.SIMPLE:
+        raise RuleViolation(_("“%(step)s”只适用于简易程序案件。") % {"step": lifecycle.label(step)})
     if not capacities(actor, case) & who(case, step):
         names = "、".join(str(lifecycle.WHO_LABELS[w]) for w in sorted(who(case, step)))
         raise ActionDenied(

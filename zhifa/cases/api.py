@@ -231,6 +231,12 @@ def _make_action(spec: forms.ActionSpec):
     )(routed)
 
 
+def _simple_request():
+    from .simple_forms import ON_THE_SPOT
+
+    return serializer_for(ON_THE_SPOT)
+
+
 @extend_schema_view(
     list=extend_schema(summary=str(_("可见的案件"))),
     retrieve=extend_schema(summary=str(_("案件详情"))),
@@ -364,6 +370,46 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         from .service_views import proof_response
 
         return proof_response(request.user, pk, service_pk)
+
+    @extend_schema(
+        request=_simple_request(),
+        responses={201: CaseSerializer},
+        summary=str(_("当场作出行政处罚决定（简易程序）")),
+        description=str(
+            _(
+                "执法人员当场作出警告或限额内罚款的决定（《行政处罚法》第五十一条、第五十二条）：须先记录告知的事实、理由、依据和"
+                "陈述申辩权利，以及当事人的陈述申辩及复核意见（或放弃）；生成当场行政处罚决定书并由执法人员签名，"
+                "当事人签名（party_signature，PNG）或拒绝签收及见证人记录后定稿编号。"
+            )
+        ),
+    )
+    @drf_action(detail=False, methods=["post"], url_path="on-the-spot", url_name="on_the_spot")
+    def on_the_spot(self, request):
+        from .simple_forms import ON_THE_SPOT
+
+        ser = serializer_for(ON_THE_SPOT)(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = _defaults(ON_THE_SPOT, ser.validated_data)
+        party = queries.access_party(request.user, data["party"].pk)
+        for f in ON_THE_SPOT.fields:
+            if f.name != "party":
+                _scoped(f, data.get(f.name), party)
+        case = ON_THE_SPOT.call(request.user, {**data, "party": party})
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=dict,
+        summary=str(_("简易程序：告知、陈述申辩、决定书、备案与当场收缴")),
+        description=str(
+            _("简易程序案件的告知内容、陈述申辩或放弃、当场行政处罚决定书编号、备案（及期限）、当场收缴与交款（及期限）。")
+        ),
+    )
+    @drf_action(detail=True, methods=["get"], url_path="simple-procedure", url_name="simple_procedure")
+    def simple_procedure(self, request, pk=None):
+        from .simple_views import api_data
+
+        case = queries.access_case(request.user, pk)
+        return Response(api_data(case))
 
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
     @drf_action(detail=True, methods=["get"])

@@ -18,6 +18,10 @@ class CasesConfig(AppConfig):
 
         if time_limits.case_panel not in views.PANELS:  # time limits (arts. 36, 60) on the case page
             views.PANELS.append(time_limits.case_panel)
+        from . import simple_views
+
+        if simple_views.case_panel not in views.PANELS:  # 简易程序: 告知, 备案, 当场收缴 on the case page
+            views.PANELS.append(simple_views.case_panel)
         from zhifa.workdays import actions as wd_actions
 
         from . import deadlines

@@ -623,6 +623,17 @@ def _decision_document(case, lead, head):
     records.finalise_document(lead, document)
 
 
+def _signature():
+    """The party's touch-screen signature of the demo (None without the records app)."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return None
+    from zhifa.records.demo import signature_png
+
+    return signature_png()
+
+
 def _simple_cases(agency, parties, today):
     field = EnforcementField.objects.get(code="public-health")
     officers = _people(["zhifa06", "zhifa07"])
@@ -642,6 +653,13 @@ def _simple_cases(agency, parties, today):
         penalty_provisions="《公共场所卫生管理条例》第十四条",
         place="明山区步行街15号",
         party_signed=True,
+        told_facts="从业人员王芳未取得健康合格证明从事直接为顾客服务工作。",
+        told_reasons="违反公共场所从业人员健康管理的规定。",
+        told_basis="《公共场所卫生管理条例》第七条、第十四条",
+        rights_told=True,
+        statement="店主称王芳刚入职，正在办理健康证。",
+        statement_recheck="已复核：从业人员上岗前应当取得健康合格证明，陈述不影响违法事实的认定，维持处罚。",
+        party_signature=_signature(),
     )
     actions.record_payment(
         officers[0],
@@ -651,7 +669,7 @@ def _simple_cases(agency, parties, today):
         paid_on=today,
         receipt_number="DC20260001",
     )
-    _step_document(closed, "on_the_spot_decision", officers, today)
+    actions.file_simple_decision(Person.objects.get(username="zhifa06"), closed)
     actions.close_case(Person.objects.get(username="zhifa06"), closed, report="当场处罚决定已备案。")
     actions.decide_on_the_spot(
         officers[0],
@@ -669,4 +687,9 @@ def _simple_cases(agency, parties, today):
         place="明山区步行街15号",
         party_signed=False,
         refusal_witness="社区网格员刘洋",
+        told_facts="该店未在显著位置公示卫生许可证。",
+        told_reasons="违反公共场所卫生许可证公示的规定。",
+        told_basis="《公共场所卫生管理条例实施细则》第三十七条",
+        rights_told=True,
+        statement_waived=True,
     )

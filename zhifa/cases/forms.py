@@ -694,3 +694,8 @@ PARTY_FIELDS = (
     F("phone", _("联系电话"), required=False),
 )
 PARTY = ActionSpec("register_party", _("登记当事人"), PARTY_FIELDS, None)
+
+# The simple procedure's steps (备案, 当场收缴, its hand-in), declared in simple_forms.
+from .simple_forms import SIMPLE_SPECS  # noqa: E402
+
+SPECS.update(SIMPLE_SPECS)

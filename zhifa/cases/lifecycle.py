@@ -192,6 +192,18 @@ STEPS: dict[str, Step] = {
     # head records how it ended, since an outcome that changes or annuls the decision changes the case.
     "record_remedy": _step(gettext_lazy("登记复议诉讼"), AFTER_DECISION, None, H, FOR_HANDLER),
     "record_remedy_outcome": _step(gettext_lazy("登记复议诉讼结果"), AFTER_DECISION, None, {HEAD}),
+    # The simple procedure only (access.SIMPLE_ONLY): 备案 of the on-the-spot decision with the agency (art. 52) —
+    # the unit head or head who receives the finalised 当场行政处罚决定书 records it; 当场收缴 (arts. 68–70) and its
+    # hand-in to the agency within two working days (art. 71) by the handling officers.
+    "file_simple_decision": _step(
+        gettext_lazy("当场处罚决定备案"),
+        {S.SERVED, S.EXECUTED},
+        None,
+        {UNIT_HEAD, HEAD},
+        needs=(Doc(("on_the_spot_decision",)),),
+    ),
+    "collect_on_the_spot": _step(gettext_lazy("当场收缴罚款"), {S.SERVED}, None, H),
+    "hand_in_collection": _step(gettext_lazy("当场收缴罚款交至机关"), {S.SERVED, S.EXECUTED}, None, H),
 }
 
 # Steps on the case's file, not ledger actions of their own (the documents, evidence and review actions name their
@@ -222,9 +234,16 @@ NEXT_STEP: dict[str, tuple[str, ...]] = {
     S.HEARING_SCHEDULED: ("record_hearing",),
     S.HEARING_HELD: ("submit_review", "decide"),
     S.DECIDED: ("serve_decision", "close_case"),
-    S.SERVED: ("record_payment", "record_execution", "close_case"),
+    S.SERVED: (
+        "collect_on_the_spot",
+        "hand_in_collection",
+        "file_simple_decision",
+        "record_payment",
+        "record_execution",
+        "close_case",
+    ),
     S.COURT_ENFORCEMENT: ("record_execution",),
-    S.EXECUTED: ("close_case",),
+    S.EXECUTED: ("hand_in_collection", "file_simple_decision", "close_case"),
     S.CLOSED: ("archive_case",),
     S.NOT_FILED: ("archive_case",),
     S.REVOKED: ("archive_case",),

@@ -393,3 +393,70 @@ class ExtensionPolicy(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(max_days__gte=1), name="extension_policy_days_positive"),
         ]
+
+
+class SimpleFiling(models.Model):
+    """备案 of an on-the-spot decision with the agency (行政处罚法 art. 52): the officer who handed it in, the unit head
+    or head who acknowledged it (the one who records it), and when."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="simple_filing"
+    )
+    filed_on = models.DateField(_("备案日期"))
+    officer = models.ForeignKey(
+        "org.Person", verbose_name=_("报送备案的执法人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_by = models.ForeignKey(
+        "org.Person", verbose_name=_("接收备案的负责人"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("当场处罚决定备案")
+        verbose_name_plural = _("当场处罚决定备案")
+
+
+class SpotCollection(models.Model):
+    """当场收缴罚款 (arts. 68–71): the amount, the finance department's receipt, the ground, and its hand-in to the
+    agency within two working days (art. 71, art. 85)."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="spot_collection"
+    )
+    payment = models.OneToOneField(
+        Payment, verbose_name=_("缴款记录"), on_delete=models.PROTECT, related_name="spot_collection"
+    )
+    amount = models.DecimalField(_("收缴金额（元）"), **MONEY)
+    receipt_number = models.CharField(_("专用票据号码"), max_length=60)
+    ground = models.CharField(_("当场收缴的情形"), max_length=20)
+    reason = models.CharField(_("具体情况"), max_length=300, blank=True)
+    party_requested = models.BooleanField(_("经当事人提出"), default=False)
+    collected_on = models.DateField(_("收缴日期"))
+    collected_by = models.ForeignKey(
+        "org.Person", verbose_name=_("收缴的执法人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    handed_in_on = models.DateField(_("交至行政机关日期"), null=True, blank=True)
+    handed_in_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("交款的执法人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("接收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hand_in_note = models.CharField(_("交款备注"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("当场收缴罚款")
+        verbose_name_plural = _("当场收缴罚款")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="spot_collection_positive")]

@@ -233,6 +233,69 @@ def simple_procedure_problem(party_kind: str, p: Penalty) -> str | None:
     return None
 
 
+# 当场处罚的告知 and 陈述申辩 (arts. 44, 45, 52 with 51): before the on-the-spot decision the officer tells the party
+# the facts, reasons and basis and their rights, and hears the statement and defence (or records the waiver).
+SIMPLE_NOTICE_PARTS = ("facts", "reasons", "basis")
+
+
+def simple_notice_problem(
+    told: dict, rights_told: bool, statement: str, waived: bool, recheck: str
+) -> str | None:
+    """What is missing from the 告知 / 陈述申辩 recorded before an on-the-spot decision, or None."""
+    if any(not str(told.get(part) or "").strip() for part in SIMPLE_NOTICE_PARTS):
+        return "told"
+    if not rights_told:
+        return "rights"
+    if bool(statement.strip()) == bool(waived):
+        return "statement"  # exactly one: what the party said, or that they waived it
+    if statement.strip() and not recheck.strip():
+        return "recheck"  # art. 45: the officer re-checks what the party said
+    return None
+
+
+# 备案 of the on-the-spot decision (art. 52: "报所属行政机关备案"): the law fixes no period, so it is agency data (the
+# workdays deadline kind ``simple_filing``, which the agency may set); this is its default, in working days.
+SIMPLE_FILING_DEFAULT_WORKDAYS = 5
+
+# 当场收缴罚款 (arts. 68–71).
+ON_THE_SPOT_COLLECTION_LIMIT = Decimal("100")  # art. 68(1): 依法给予一百元以下罚款的
+COLLECTION_SMALL = "small"  # art. 68(1)
+COLLECTION_HARD = "hard_to_enforce"  # art. 68(2): 不当场收缴事后难以执行的
+COLLECTION_REMOTE = (
+    "remote"  # art. 69: 边远、水上、交通不便地区, paying at a bank or electronically is truly hard
+)
+COLLECTION_GROUNDS = (COLLECTION_SMALL, COLLECTION_HARD, COLLECTION_REMOTE)
+# art. 71: the officer hands the money in within 二日 of collecting it; the agency pays it to the bank within 二日.
+# Art. 85: 二日 in this law means working days.
+HAND_IN_WORKDAYS = 2
+BANK_WORKDAYS = 2
+
+
+def collection_problem(
+    ground: str,
+    fine: Decimal,
+    amount: Decimal,
+    owed: Decimal,
+    reason: str,
+    party_requested: bool,
+    receipt: str,
+) -> str | None:
+    """Why an on-the-spot collection is refused, or None (arts. 68–70)."""
+    if ground not in COLLECTION_GROUNDS:
+        return "ground"
+    if amount <= 0 or amount > owed:
+        return "amount"
+    if ground == COLLECTION_SMALL and fine > ON_THE_SPOT_COLLECTION_LIMIT:
+        return "limit"
+    if ground in (COLLECTION_HARD, COLLECTION_REMOTE) and not reason.strip():
+        return "reason"
+    if ground == COLLECTION_REMOTE and not party_requested:
+        return "request"  # art. 69: 经当事人提出
+    if not receipt.strip():
+        return "receipt"  # art. 70: the 专用票据 of the finance department
+    return None
+
+
 # Hearing rights (听证), 行政处罚法 art. 63 -------------------------------------------------------------------------
 #
 # Art. 63: the party may ask for a hearing of (1) 较大数额罚款; (2) 没收较大数额违法所得、没收较大价值非法财物;

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import policy_views, recusal_views, service_views, time_limits, views
+from . import policy_views, recusal_views, service_views, simple_views, time_limits, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
+    path("on-the-spot/", simple_views.on_the_spot, name="on_the_spot"),
     path("parties/new/", views.party_create, name="party_create"),
     path("parties/<int:pk>/", views.party_detail, name="party"),
     path("parties/<int:pk>/connection/", recusal_views.party_connection, name="party_connection"),

@@ -17,7 +17,7 @@ from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
-from . import access, actions, deadlines, forms, lifecycle, queries
+from . import access, actions, deadlines, forms, lifecycle, queries, simple_views
 from .choices import PaymentKind, State
 from .models import Case
 
@@ -100,6 +100,7 @@ def case_list(request):
             "state": state,
             "states": State.choices,
             "can_create": bool(_worker_agencies(request.user)),
+            "can_decide_on_the_spot": bool(simple_views.officer_agencies(request.user)),
             "mine": bool(request.GET.get("mine")),
             "officers": Person.objects.filter(
                 agency_id__in=queries.readable_agency_ids(request.user), roles__role=Role.OFFICER
@@ -306,6 +307,11 @@ def case_action(request, pk, action):
         "documents_needed": _documents_needed(case, action),
     }
     if action == "decide":
-        context["brief"] = actions.decision_brief(case, timezone.localdate())
+        from . import recusal
+
+        brief = actions.decision_brief(case, timezone.localdate())
+        # a head who must stand aside (art. 43) is told so before signing, and offered no button
+        brief["blockers"] = [*brief["blockers"], *recusal.conflicts(case, [request.user])]
+        context["brief"] = brief
         return render(request, "cases/decide.html", context)
     return render(request, "cases/case_action.html", context)

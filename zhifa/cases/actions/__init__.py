@@ -103,7 +103,13 @@ from .notice import (
     waive_statement,
 )
 from .recusal import decide_recusal, declare_connection
-from .simple import _SIMPLE_MESSAGES, decide_on_the_spot
+from .simple import (
+    _SIMPLE_MESSAGES,
+    collect_on_the_spot,
+    decide_on_the_spot,
+    file_simple_decision,
+    hand_in_collection,
+)
 
 __all__ = [
     "ONSITE_RECORDS",
@@ -199,4 +205,7 @@ __all__ = [
     "extend",
     "_SIMPLE_MESSAGES",
     "decide_on_the_spot",
+    "file_simple_decision",
+    "collect_on_the_spot",
+    "hand_in_collection",
 ]

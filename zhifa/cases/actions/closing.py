@@ -43,7 +43,9 @@ def closing_blockers(case: Case, on: dt.date) -> list[str]:
         and (any(amount_owed(case, on).values()) or _non_monetary_pending(case))
     ):
         return [_("处罚决定尚未执行完毕，不能结案。")]
-    return []
+    from .simple import closing_blockers as simple_blockers  # 备案 made, money collected handed in
+
+    return simple_blockers(case)
 
 
 @transaction.atomic
