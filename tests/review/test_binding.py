@@ -170,3 +170,13 @@ def test_the_api_shows_the_computed_checklist_and_what_changed(rw, client):
     case_actions.assign_officers(rw.head, case, officers=[rw.officer, third])
     data = client.get(f"/api/v1/reviews/{s.pk}/", HTTP_AUTHORIZATION="Bearer " + token).json()
     assert any("甲执法七" in c for c in data["changes"])
+
+
+def test_a_connected_head_is_told_before_signing_and_offered_no_button(rw, login):
+    case = _ready(rw)
+    rw.approve(case)
+    case_actions.declare_connection(rw.head, case.party, relation="配偶的兄弟")
+    page = login(rw.head).get(reverse("cases:action", args=[case.pk, "decide"])).content.decode()
+    assert "应当回避" in page and "签发决定</button>" not in page
+    with pytest.raises(ValidationError, match="回避"):
+        case_actions.decide(rw.head, case)
