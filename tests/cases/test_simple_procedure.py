@@ -428,3 +428,35 @@ def test_case_page_shows_the_simple_steps_to_who_may_take_them(cw, login, unit_h
         "file_simple_decision"
         not in login(unit_head).get(reverse("cases:detail", args=[general.pk])).content.decode()
     )
+
+
+def test_filing_period_api_and_page(cw, client, login):
+    url = "/api/v1/cases/simple-filing-period/"
+    data = client.get(url, {"agency": cw.a.pk}, **_bearer(cw.officer)).json()
+    assert data["length"] == rules.SIMPLE_FILING_DEFAULT_WORKDAYS and not data["configured"]
+    assert client.get(url, {"agency": cw.a.pk}, **_bearer(cw.officer_b)).status_code == 404
+    body = {"agency": cw.a.pk, "length": 3, "reason": "本局规定"}
+    assert client.put(url, body, content_type="application/json", **_bearer(cw.officer)).status_code == 403
+    assert client.put(url, body, content_type="application/json", **_bearer(cw.officer_b)).status_code == 404
+    bad = client.put(url, {**body, "length": 0}, content_type="application/json", **_bearer(cw.sysadmin))
+    assert bad.status_code == 400
+    ok = client.put(url, body, content_type="application/json", **_bearer(cw.sysadmin))
+    assert ok.status_code == 200 and ok.json()["length"] == 3 and ok.json()["configured"]
+    assert Entry.objects.filter(action="workdays.set_agency_deadline").exists()
+    # the page: the workdays kind page of the agency's own setting
+    page = reverse("workdays:kind_agency", args=["simple_filing", cw.a.pk])
+    assert login(cw.sysadmin).get(page).status_code == 200
+
+
+def test_the_filing_and_hand_in_deadlines_are_met_only_by_their_steps(cw, client):
+    case = actions.decide_on_the_spot(cw.officer, **_kwargs(cw))
+    deadline = simple.deadlines.current(case, simple.SIMPLE_FILING)
+    response = client.post(
+        f"/api/v1/deadlines/{deadline.pk}/meet/",
+        {"on": cw.clock.today.isoformat()},
+        content_type="application/json",
+        **_bearer(cw.head),
+    )
+    assert response.status_code == 400 and "当场处罚决定备案" in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.met_on is None

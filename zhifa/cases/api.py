@@ -231,6 +231,12 @@ def _make_action(spec: forms.ActionSpec):
     )(routed)
 
 
+class SimpleFilingPeriodRequest(serializers.Serializer):
+    agency = serializers.IntegerField(label=str(_("执法主体")))
+    length = serializers.IntegerField(min_value=1, label=str(_("备案期限（工作日）")))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=str(_("依据或理由")))
+
+
 def _simple_request():
     from .simple_forms import ON_THE_SPOT
 
@@ -401,7 +407,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         responses=dict,
         summary=str(_("简易程序：告知、陈述申辩、决定书、备案与当场收缴")),
         description=str(
-            _("简易程序案件的告知内容、陈述申辩或放弃、当场行政处罚决定书编号、备案（及期限）、当场收缴与交款（及期限）。")
+            _(
+                "简易程序案件的告知内容、陈述申辩或放弃、当场行政处罚决定书编号、备案（及期限）、当场收缴与交款（及期限）。"
+            )
         ),
     )
     @drf_action(detail=True, methods=["get"], url_path="simple-procedure", url_name="simple_procedure")
@@ -410,6 +418,43 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
         case = queries.access_case(request.user, pk)
         return Response(api_data(case))
+
+    @extend_schema(
+        request=SimpleFilingPeriodRequest,
+        responses=dict,
+        summary=str(_("当场处罚决定备案期限（本机关设定）")),
+        description=str(
+            _(
+                "GET ?agency=机关id：本机关的备案期限（工作日；法律未规定，默认五个工作日，configured 表示是否已自行设定）；"
+                "PUT {agency, length, reason}：本机关系统管理员设定（《行政处罚法》第五十二条）。"
+            )
+        ),
+    )
+    @drf_action(
+        detail=False, methods=["get", "put"], url_path="simple-filing-period", url_name="simple_filing_period"
+    )
+    def simple_filing_period(self, request):
+        from zhifa.workdays import actions as wd_actions
+        from zhifa.workdays import queries as wd_queries
+
+        from .simple_views import filing_period, filing_period_agency
+
+        if request.method == "GET":
+            return Response(
+                filing_period(filing_period_agency(request.user, request.query_params.get("agency")))
+            )
+        ser = SimpleFilingPeriodRequest(data=request.data)
+        ser.is_valid(raise_exception=True)
+        agency = filing_period_agency(request.user, ser.validated_data["agency"], write=True)
+        kind = wd_queries.kind_by_code("simple_filing")
+        wd_actions.set_agency_deadline(
+            request.user,
+            agency,
+            kind,
+            length=ser.validated_data["length"],
+            reason=ser.validated_data["reason"],
+        )
+        return Response(filing_period(agency))
 
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
     @drf_action(detail=True, methods=["get"])

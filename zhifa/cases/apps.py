@@ -31,6 +31,14 @@ class CasesConfig(AppConfig):
             "办案期限由案件办理流程管理：中止、恢复、延长请在案件页面按本机关规则办理，作出决定时自动完成（《行政处罚法》第六十条）。"
         )
 
+        # 备案 and the hand-in of money collected on the spot are met only by their own steps (简易程序)
+        wd_actions.OWNED_KINDS[("cases.case", "simple_filing")] = _(
+            "备案期限由“当场处罚决定备案”完成（《行政处罚法》第五十二条），请在案件页面办理。"
+        )
+        wd_actions.OWNED_KINDS[("cases.case", "collection_hand_in")] = _(
+            "交款期限由“当场收缴罚款交至机关”完成（《行政处罚法》第七十一条），请在案件页面办理。"
+        )
+
         registry.register_kind(
             "cases.case", label=_("案件"), access=queries.access_case, agency=lambda case: case.agency
         )

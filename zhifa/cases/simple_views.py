@@ -145,3 +145,38 @@ def api_data(case) -> dict:
         ),
         "hand_in_due": day(data["hand_in_due"]),
     }
+
+
+def filing_period(agency) -> dict:
+    """The agency's 备案 period (deadline kind ``simple_filing``): its own setting, or the default."""
+    from zhifa.workdays import queries as wd_queries
+
+    kind = wd_queries.kind_by_code(simple.SIMPLE_FILING)
+    setting = wd_queries.agency_settings(agency).get(kind.pk)
+    return {
+        "agency": agency.pk,
+        "length": setting.length if setting else kind.length,
+        "unit": kind.unit,
+        "default": kind.length,
+        "configured": setting is not None,
+        "reason": setting.reason if setting else "",
+        "basis": kind.legal_basis,
+    }
+
+
+def filing_period_agency(user, agency_id, *, write: bool = False) -> Agency:
+    """The agency whose 备案 period ``user`` may read (its case readers, its system administrator) or set (its
+    system administrator: checked again by ``workdays.actions.set_agency_deadline``); 404 otherwise."""
+    from django.http import Http404
+
+    from . import queries
+
+    agency = Agency.objects.filter(pk=agency_id).first() if str(agency_id).isdigit() else None
+    if agency is None:
+        raise Http404
+    admin = user.is_superuser or org_queries.has_role(user, Role.SYSTEM_ADMIN, agency.pk)
+    if not admin and agency.pk not in set(queries.readable_agency_ids(user)):
+        raise Http404
+    if write and not admin:
+        raise PermissionDenied(_("只有本机关的系统管理员可以设定备案期限。"))
+    return agency
