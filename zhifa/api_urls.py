@@ -13,6 +13,7 @@ from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
 from zhifa.records import api as records_api
 from zhifa.records import evidence_api
+from zhifa.records import policy as records_policy
 from zhifa.remedies import api as remedies_api
 from zhifa.review import api as review_api
 from zhifa.workdays import api as workdays_api
@@ -41,6 +42,7 @@ router.register("document-kinds", records_api.DocumentKindViewSet, basename="doc
 router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")
 router.register("evidence-uploads", evidence_api.UploadViewSet, basename="evidence-upload")
 router.register("access-log", evidence_api.AccessLogViewSet, basename="access-log")
+router.register("records-policy", records_policy.RecordsPolicyViewSet, basename="records-policy")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.records.test_evidence import add, case  # noqa: F401
 from zhifa.org.choices import Role
 from zhifa.records import access
+from zhifa.records.rules import RECORDS_DEFAULTS
 
 
 def test_outside_unit_and_bursts_are_flagged(cw, case, tmp_path, client):  # noqa: F811
@@ -18,7 +19,7 @@ def test_outside_unit_and_bursts_are_flagged(cw, case, tmp_path, client):  # noq
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     item = add(cw, case, tmp_path)
     client.force_login(cw.officer)
-    for _i in range(access.BURST):
+    for _i in range(RECORDS_DEFAULTS.access_burst_count):
         client.get(reverse("records:evidence_file", args=[item.pk]) + "?download=1")
     flags = {(f["person"], f["what"]) for f in access.flags({cw.a.pk})}
     assert (str(outsider), "outside_unit") in flags

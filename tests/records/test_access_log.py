@@ -11,6 +11,7 @@ from zhifa.ledger import actions as ledger_actions
 from zhifa.ledger.models import Entry
 from zhifa.org.choices import Role
 from zhifa.records import access
+from zhifa.records.rules import RECORDS_DEFAULTS
 
 
 def _opened(person, obj, times: int, reason="查看案件"):
@@ -85,9 +86,9 @@ def test_filters_apply_before_the_page_is_cut(cw, case, client):  # noqa: F811
 
 def test_bursts_over_the_whole_period(cw, case, tmp_path):  # noqa: F811
     item = add(cw, case, tmp_path)
-    _opened(cw.officer2, item, access.BURST - 1, "下载证据")
+    _opened(cw.officer2, item, RECORDS_DEFAULTS.access_burst_count - 1, "下载证据")
     assert not [f for f in access.flags({cw.a.pk}) if f["what"] == "burst"]
     _opened(cw.officer2, item, 1, "下载证据")
     assert {(f["person"], f["what"], f["count"]) for f in access.flags({cw.a.pk})} >= {
-        (str(cw.officer2), "burst", access.BURST)
+        (str(cw.officer2), "burst", RECORDS_DEFAULTS.access_burst_count)
     }

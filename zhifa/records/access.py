@@ -12,11 +12,13 @@ from django.utils import timezone
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
+from . import rules
+from .policy import settings_for
+
 ACCESS_ACTIONS = ("ledger.access", "records.access_refused")
 KINDS = ("cases.case", "records.document", "records.evidence")
-# Unusual: this many downloads or openings by one person within WINDOW.
-BURST = 20
-WINDOW = dt.timedelta(minutes=10)
+# Unusual: ``access_burst_count`` openings of evidence by one person within ``access_burst_minutes`` — the
+# agency's settings (``records.policy.settings_for``; defaults ``rules.RECORDS_DEFAULTS``).
 
 
 def supervised_agency_ids(user) -> set[int]:
@@ -171,19 +173,17 @@ def flags(agency_ids, *, since=None, until=None) -> list[dict]:
     for row in candidates:
         if (row["actor_id"], row["log_id"]) not in exempt:
             outside[row["actor_id"]] += row["n"]
-    bursts: dict[int, int] = {}
-    stamps: dict[int, list] = defaultdict(list)
-    times = base.filter(object_kind="records.evidence", actor__isnull=False).order_by("actor_id", "at")
-    for actor_id, at in times.values_list("actor_id", "at").iterator(chunk_size=2000):
-        stamps[actor_id].append(at)
-    for actor_id, ats in stamps.items():
-        j = 0
-        for i in range(len(ats)):
-            while ats[i] - ats[j] > WINDOW:
-                j += 1
-            if i - j + 1 >= BURST:
-                bursts[actor_id] = len(ats)
-                break
+    bursts: dict[int, tuple[int, rules.RecordsSettings]] = {}
+    stamps: dict[tuple[int, int], list] = defaultdict(list)
+    times = base.filter(object_kind="records.evidence", actor__isnull=False).order_by(
+        "actor_id", "log_id", "at"
+    )
+    for actor_id, log_id, at in times.values_list("actor_id", "log_id", "at").iterator(chunk_size=2000):
+        stamps[(actor_id, log_id)].append(at)
+    for (actor_id, log_id), ats in stamps.items():
+        s = settings_for(log_id)  # each agency's own threshold, for the openings in its log
+        if actor_id not in bursts and rules.burst(ats, s.access_burst_count, s.access_burst_minutes):
+            bursts[actor_id] = (len(ats), s)
     names = (
         {p.pk: str(p) for p in Person.objects.filter(pk__in=set(outside) | set(bursts))}
         if outside or bursts
@@ -192,7 +192,16 @@ def flags(agency_ids, *, since=None, until=None) -> list[dict]:
     out = [
         {"person": names.get(pk, str(pk)), "what": "outside_unit", "count": n} for pk, n in outside.items()
     ]
-    out += [{"person": names.get(pk, str(pk)), "what": "burst", "count": n} for pk, n in bursts.items()]
+    out += [
+        {
+            "person": names.get(pk, str(pk)),
+            "what": "burst",
+            "count": n,
+            "burst_count": s.access_burst_count,
+            "burst_minutes": s.access_burst_minutes,
+        }
+        for pk, (n, s) in bursts.items()
+    ]
     return out
 
 

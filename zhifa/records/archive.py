@@ -22,7 +22,6 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,13 +35,14 @@ from .choices import DocumentState
 from .models import Document, Evidence
 
 FORMAT = "zhifa-case-archive/1"
-# Retention in years per procedure (configurable: RECORDS_RETENTION_YEARS = {"general": 30, "simple": 10}).
-DEFAULT_RETENTION = {Procedure.GENERAL: 30, Procedure.SIMPLE: 10}
 
 
 def retention_years(case) -> int:
-    table = {**DEFAULT_RETENTION, **(getattr(settings, "RECORDS_RETENTION_YEARS", None) or {})}
-    return int(table.get(case.procedure, 30))
+    """The case file's retention period in years: agency data per procedure (``records.policy``; defaults
+    ``rules.RECORDS_DEFAULTS``, no national rule — law-facts §8 item 7)."""
+    from .policy import settings_for
+
+    return settings_for(case.agency_id).retention_for(case.procedure)
 
 
 # What each procedure path must hold ------------------------------------------------------------------------------

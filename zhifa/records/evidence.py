@@ -19,14 +19,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifa.cases.choices import RecordKind
 from zhifa.core.errors import RuleViolation
 from zhifa.core.snapshot import snapshot
 from zhifa.ledger import actions as ledger
 
 from . import conf, ingest, storage
+from . import rules as records_rules
 from .choices import EvidenceKind, Secrecy, UploadState
 from .models import Evidence, EvidenceUpload
+from .policy import settings_for
 
 log = logging.getLogger(__name__)
 
@@ -257,22 +258,13 @@ def sweep_uploads(now: dt.datetime | None = None) -> int:
 
 # Audio/video obligations ---------------------------------------------------------------------------------------------
 
-# Which act of the 音像记录事项清单 a case record is (the catalog's act codes).
-RECORD_ACTS = {
-    RecordKind.SEIZURE: "seizure",
-    RecordKind.ONSITE: "on-site-inspection",
-    RecordKind.PRESERVATION: "evidence-preservation",
-    RecordKind.HEARING: "hearing",
-}
 
-
-def act_of(record) -> str | None:
-    data = record.data or {}
-    if data.get("act_code"):
-        return str(data["act_code"])
-    if record.kind == RecordKind.INQUIRY:
-        return "case-room-inquiry" if data.get("in_case_room") else "evidence-collection"
-    return RECORD_ACTS.get(record.kind)
+def act_of(record, record_acts=None) -> str | None:
+    """Which act of the 音像记录事项清单 a case record is: the agency's map (``records.policy``, its
+    ``record_acts``; defaults ``rules.RECORDS_DEFAULTS``) unless the record names its act."""
+    if record_acts is None:
+        record_acts = settings_for(record.case.agency_id).record_acts
+    return records_rules.act_of(record.kind, record.data, record_acts)
 
 
 def _requirement(case, act: str | None, on: dt.date):
@@ -322,7 +314,8 @@ def _recordings(case):
 def check_recording(actor, case, record) -> None:
     """cases.actions.RECORD_CHECKS hook: a record whose act is 全程音像记录 needs its recording already uploaded
     (with the act chosen and no record yet); it is attached to the record here, in the same transaction."""
-    req = _requirement(case, act_of(record), timezone.localdate(record.started_at))
+    acts = settings_for(case.agency_id).record_acts
+    req = _requirement(case, act_of(record, acts), timezone.localdate(record.started_at))
     if req is None or not req.mandatory:
         return
     pending = list(_recordings(case).filter(act_code=req.act_code, record__isnull=True))
@@ -348,8 +341,9 @@ def av_flags(case) -> list[dict]:
     # records the case has.
     recorded = set(_recordings(case).filter(record__isnull=False).values_list("record_id", flat=True))
     in_force = _av_lists(case)
+    acts = settings_for(case.agency_id).record_acts
     for record in case.records.all().order_by("started_at", "id"):
-        act = act_of(record)
+        act = act_of(record, acts)
         if not act or record.pk in recorded:
             continue
         req = in_force(timezone.localdate(record.started_at)).get(act)

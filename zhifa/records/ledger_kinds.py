@@ -39,6 +39,7 @@ def register() -> None:
             "records.fixity_check": _("存储文件完整性校验"),
             "records.access_refused": _("拒绝调阅涉密记录"),
             "records.archive_case": _("案卷归档"),
+            "records.set_records_policy": _("设置案卷与执法记录"),
             "records.generate_document": _("生成文书草稿"),
             "records.edit_draft": _("修改文书草稿"),
             "records.discard_draft": _("作废文书草稿"),

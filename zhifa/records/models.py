@@ -321,3 +321,18 @@ class EvidenceUpload(models.Model):
                 name="upload_received_in_range",
             ),
         ]
+
+
+class RecordsPolicy(models.Model):
+    """The agency's records settings (data the agency sets, not law; defaults in ``rules.RECORDS_DEFAULTS``):
+    how long its case files are kept, when openings of evidence are flagged as unusual, and which act of its
+    音像记录事项清单 each kind of case record is. Changed only through ``records.policy.set_records_policy``."""
+
+    agency = models.OneToOneField("org.Agency", on_delete=models.PROTECT, related_name="records_policy")
+    retention_general = models.PositiveSmallIntegerField(_("一般程序案卷保管期限（年）"))
+    retention_simple = models.PositiveSmallIntegerField(_("简易程序案卷保管期限（年）"))
+    access_burst_count = models.PositiveIntegerField(_("异常调阅：次数"))
+    access_burst_minutes = models.PositiveIntegerField(_("异常调阅：时间（分钟）"))
+    record_acts = models.JSONField(_("调查记录对应的音像记录事项"), default=dict)
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)

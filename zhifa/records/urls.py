@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, views
+from . import evidence_views, policy, views
 
 app_name = "records"
 urlpatterns = [
@@ -26,4 +26,5 @@ urlpatterns = [
     path("parties/<int:pk>/records/", evidence_views.party_records, name="party_records"),
     path("cases/<int:case_id>/file/", evidence_views.case_file, name="case_file"),
     path("access-log/", evidence_views.access_log, name="access_log"),
+    path("policy/", policy.policy_page, name="policy"),
 ]
