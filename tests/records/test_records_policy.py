@@ -5,6 +5,7 @@ the agency's values."""
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -236,3 +237,61 @@ def test_api(cw, login):
     assert ok.status_code == 200 and ok.json()["is_default"] is False
     assert ok.json()["access_burst_count"] == 3 and ok.json()["record_acts"] == {"seizure": "seizure"}
     assert settings_for(cw.a).access_burst_minutes == 5
+
+
+# The reviewer ratio (review.ReviewPolicy) ---------------------------------------------------------------------------
+
+
+def test_reviewer_ratio_default_comes_from_the_rules_and_the_action_sets_it(cw):
+    from zhifa.review import actions as review_actions
+    from zhifa.review import queries as review_queries
+    from zhifa.review import rules as review_rules
+    from zhifa.review.models import ReviewPolicy
+
+    assert review_rules.REVIEWER_RATIO_DEFAULT == Decimal("0.05")
+    assert ReviewPolicy._meta.get_field("reviewer_ratio").default == review_rules.REVIEWER_RATIO_DEFAULT
+    assert review_queries.staffing(cw.a)["ratio"] == review_rules.REVIEWER_RATIO_DEFAULT
+    with pytest.raises(ActionDenied, match="系统管理员"):
+        review_actions.set_policy(cw.officer, cw.a, reviewer_ratio=Decimal("0.1"), discussion_quorum=3)
+    review_actions.set_policy(cw.sysadmin, cw.a, reviewer_ratio=Decimal("0.1"), discussion_quorum=3)
+    assert review_queries.staffing(cw.a)["ratio"] == Decimal("0.1")
+
+
+def test_review_policy_page(cw, login):
+    from zhifa.review.models import ReviewPolicy
+
+    url = reverse("review:policy")
+    page = login(cw.officer).get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "0.05" in html and "修改法制审核设置" not in html
+    assert login(cw.officer).post(url, {"reviewer_ratio": "0.2", "discussion_quorum": "3"}).status_code == 403
+    assert login(cw.auditor).get(url).status_code == 403
+    assert login(cw.officer_b).get(url, {"agency": cw.a.pk}).status_code == 403
+    admin = login(cw.sysadmin)
+    assert "修改法制审核设置" in admin.get(url).content.decode()
+    refused = admin.post(url, {"reviewer_ratio": "1.5", "discussion_quorum": "3"})
+    assert refused.status_code == 200 and "比例应在0到1之间" in refused.content.decode()
+    assert not ReviewPolicy.objects.filter(agency=cw.a).exists()
+    assert admin.post(url, {"reviewer_ratio": "0.08", "discussion_quorum": "4"}).status_code == 302
+    policy = ReviewPolicy.objects.get(agency=cw.a)
+    assert (policy.reviewer_ratio, policy.discussion_quorum) == (Decimal("0.08"), 4)
+
+
+def test_review_policy_api(cw, login):
+    from zhifa.review.models import ReviewPolicy
+
+    url = reverse("review-policy-detail", args=[cw.a.pk])
+    data = login(cw.officer).get(url).json()
+    assert data["is_default"] is True and Decimal(data["reviewer_ratio"]) == Decimal("0.05")
+    assert [p["agency"] for p in login(cw.officer_b).get(reverse("review-policy-list")).json()] == [cw.b.pk]
+    assert login(cw.officer_b).get(url).status_code == 404
+    sys_b = cw.person(cw.b, "sys_b", "乙系统管理员", Role.SYSTEM_ADMIN)
+    body = {"reviewer_ratio": "0.1", "discussion_quorum": 3}
+    assert login(cw.officer).put(url, body, content_type="application/json").status_code == 403
+    assert login(sys_b).put(url, body, content_type="application/json").status_code == 404
+    bad = login(cw.sysadmin).put(url, {**body, "discussion_quorum": 1}, content_type="application/json")
+    assert bad.status_code == 400 and "不少于2人" in bad.content.decode()
+    assert not ReviewPolicy.objects.filter(agency=cw.a).exists()
+    ok = login(cw.sysadmin).put(url, body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["is_default"] is False
+    assert ReviewPolicy.objects.get(agency=cw.a).reviewer_ratio == Decimal("0.1")

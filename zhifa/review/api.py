@@ -277,3 +277,78 @@ class DiscussionViewSet(viewsets.ReadOnlyModelViewSet):
         actions.conclude_discussion(request.user, discussion, conclusion=data.validated_data["conclusion"])
         discussion.refresh_from_db()
         return Response(DiscussionSerializer(discussion).data)
+
+
+# The agency's review settings ----------------------------------------------------------------------------------
+
+
+class ReviewPolicySerializer(serializers.Serializer):
+    agency = serializers.IntegerField(read_only=True)
+    is_default = serializers.BooleanField(read_only=True, help_text=str(_("本机关尚未设置，适用平台默认值")))
+    reviewer_ratio = serializers.DecimalField(max_digits=5, decimal_places=4)
+    discussion_quorum = serializers.IntegerField(min_value=0)
+    reviewers = serializers.IntegerField(read_only=True)
+    officers = serializers.IntegerField(read_only=True)
+    shortfall = serializers.IntegerField(read_only=True)
+
+
+def _policy_view(agency) -> dict:
+    current = queries.policy(agency)
+    staffing = queries.staffing(agency)
+    return {
+        "agency": agency.pk,
+        "is_default": current.pk is None,
+        "reviewer_ratio": current.reviewer_ratio,
+        "discussion_quorum": current.discussion_quorum,
+        "reviewers": staffing["reviewers"],
+        "officers": staffing["officers"],
+        "shortfall": staffing["shortfall"],
+    }
+
+
+class ReviewPolicyViewSet(viewsets.ViewSet):
+    """GET /api/v1/review-policy/ (the agencies the user may see), GET and PUT /api/v1/review-policy/{agency}/:
+    the reviewer ratio (default ``rules.REVIEWER_RATIO_DEFAULT``) and the discussion quorum; PUT by the agency's
+    system administrator (``actions.set_policy``)."""
+
+    serializer_class = ReviewPolicySerializer
+
+    @staticmethod
+    def _readable(user) -> set[int]:
+        from zhifa.org import queries as org_queries
+        from zhifa.org.choices import Role
+
+        roles = set(case_queries.CASE_READER_ROLES) | {Role.SYSTEM_ADMIN}
+        return org_queries.agency_ids_with(user, roles) if user.is_authenticated else set()
+
+    def _agency(self, request, pk):
+        from rest_framework.exceptions import NotFound
+
+        from zhifa.org.models import Agency
+
+        if not str(pk).isdigit() or int(pk) not in self._readable(request.user):
+            raise NotFound()
+        return Agency.objects.get(pk=int(pk))
+
+    @extend_schema(responses=ReviewPolicySerializer(many=True), summary=str(_("法制审核设置")))
+    def list(self, request):
+        from zhifa.org.models import Agency
+
+        agencies = Agency.objects.filter(pk__in=self._readable(request.user)).order_by("pk")
+        return Response([ReviewPolicySerializer(_policy_view(a)).data for a in agencies])
+
+    @extend_schema(responses=ReviewPolicySerializer, summary=str(_("本机关的法制审核设置")))
+    def retrieve(self, request, pk=None):
+        return Response(ReviewPolicySerializer(_policy_view(self._agency(request, pk))).data)
+
+    @extend_schema(
+        request=ReviewPolicySerializer,
+        responses=ReviewPolicySerializer,
+        summary=str(_("设置法制审核（系统管理员）")),
+    )
+    def update(self, request, pk=None):
+        agency = self._agency(request, pk)
+        ser = ReviewPolicySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        actions.set_policy(request.user, agency, **ser.validated_data)
+        return Response(ReviewPolicySerializer(_policy_view(agency)).data)

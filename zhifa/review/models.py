@@ -1,12 +1,11 @@
 """法制审核 (legal review of major decisions) and 集体讨论 (collective discussion), bound to a case digest."""
 
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .choices import (
     AppliesTo,
     CoordinationOutcome,
@@ -26,7 +25,10 @@ class ReviewPolicy(models.Model):
 
     agency = models.OneToOneField("org.Agency", on_delete=models.PROTECT, related_name="review_policy")
     reviewer_ratio = models.DecimalField(
-        _("法制审核人员占执法人员的最低比例"), max_digits=5, decimal_places=4, default=Decimal("0.05")
+        _("法制审核人员占执法人员的最低比例"),
+        max_digits=5,
+        decimal_places=4,
+        default=rules.REVIEWER_RATIO_DEFAULT,
     )
     discussion_quorum = models.PositiveSmallIntegerField(_("集体讨论最少参加人数"), default=3)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -157,6 +157,11 @@ def reviewer_problem(
     return None
 
 
+# 法制审核人员 staffing: implementation plan 三(三)1 "原则上法制审核人员不少于执法人员总数的5%" (law-facts §2.3). The
+# default of ReviewPolicy.reviewer_ratio; the agency may set a higher one (review.actions.set_policy).
+REVIEWER_RATIO_DEFAULT = Decimal("0.05")
+
+
 def staffing_shortfall(reviewers: int, officers: int, ratio: Decimal) -> int:
     """How many more reviewers the agency needs to reach ``ratio`` of its enforcement officers (0 when enough)."""
     import math

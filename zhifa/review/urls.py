@@ -6,6 +6,7 @@ app_name = "review"
 urlpatterns = [
     path("", views.home, name="home"),
     path("list/", views.criteria, name="criteria"),
+    path("policy/", views.policy, name="policy"),
     path("cases/<int:case_pk>/submit/", views.submit, name="submit"),
     path("cases/<int:case_pk>/discussion/", views.discussion_new, name="discussion_new"),
     path("discussions/<int:pk>/", views.discussion_detail, name="discussion"),

@@ -3,12 +3,14 @@ collective discussion, and the agency's review list."""
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhifa.cases import access as case_access
@@ -398,3 +400,58 @@ def opinion_pdf(request, pk):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="review-{s.pk}.pdf"'
     return response
+
+
+# The agency's review settings (ReviewPolicy) -----------------------------------------------------------------------
+
+
+class ReviewPolicyForm(django_forms.Form):
+    reviewer_ratio = django_forms.DecimalField(
+        label=gettext_lazy("法制审核人员占执法人员的最低比例"), max_digits=5, decimal_places=4, min_value=0
+    )
+    discussion_quorum = django_forms.IntegerField(label=gettext_lazy("集体讨论最少参加人数"), min_value=0)
+
+
+@login_required
+def policy(request):
+    """The agency's review settings: readers of its cases and its system administrator see them (with the staffing
+    against the ratio); only the system administrator changes them (``actions.set_policy``)."""
+    from zhifa.org.models import Agency
+
+    ids = org_queries.agency_ids_with(request.user, set(case_queries.CASE_READER_ROLES) | {Role.SYSTEM_ADMIN})
+    wanted = request.GET.get("agency", "")
+    agency_id = int(wanted) if wanted.isdigit() else min(ids, default=None)
+    if agency_id is None or agency_id not in ids:
+        raise PermissionDenied(_("您没有查看本机关法制审核设置的权限。"))
+    agency = Agency.objects.get(pk=agency_id)
+    may_edit = org_queries.has_role(request.user, Role.SYSTEM_ADMIN, agency.pk)
+    current = queries.policy(agency)
+    form = None
+    if may_edit:
+        form = ReviewPolicyForm(
+            request.POST or None,
+            initial={
+                "reviewer_ratio": current.reviewer_ratio,
+                "discussion_quorum": current.discussion_quorum,
+            },
+        )
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("只有本机关的系统管理员可以修改法制审核设置。"))
+        if form.is_valid():
+            ok, _p = run_action(form, lambda: actions.set_policy(request.user, agency, **form.cleaned_data))
+            if ok:
+                messages.success(request, _("法制审核设置已保存。"))
+                return redirect(f"{request.path}?agency={agency.pk}")
+    return render(
+        request,
+        "review/policy.html",
+        {
+            "agency": agency,
+            "policy": current,
+            "is_default": current.pk is None,
+            "default_ratio": rules.REVIEWER_RATIO_DEFAULT,
+            "staffing": queries.staffing(agency),
+            "form": form,
+        },
+    )
