@@ -50,13 +50,19 @@ def open_(actor, case, code: str, start: dt.date, target=None) -> Deadline:
 
 
 def current(target, code: str) -> Deadline | None:
-    """The newest deadline of ``code`` on ``target``."""
-    return (
-        Deadline.objects.filter(
-            content_type=ContentType.objects.get_for_model(target), object_id=target.pk, kind__code=code
-        )
-        .order_by("-id")
-        .first()
+    """The newest deadline of ``code`` on ``target`` (asked once per page: the case page's due date and its
+    time-limits panel share it; actions always read it afresh)."""
+    from zhifa.core import memo
+
+    return memo.once(
+        ("deadline", target._meta.label, target.pk, code),
+        lambda: (
+            Deadline.objects.filter(
+                content_type=ContentType.objects.get_for_model(target), object_id=target.pk, kind__code=code
+            )
+            .order_by("-id")
+            .first()
+        ),
     )
 
 

@@ -167,9 +167,17 @@ def resume(actor: Person, case: Case, *, on: dt.date | None = None) -> Case:
 # Extending the decision period (art. 60) ---------------------------------------------------------------------------
 
 
+def _policy(agency: Agency) -> ExtensionPolicy | None:
+    from zhifa.core import memo
+
+    return memo.once(
+        ("extension_policy", agency.pk), lambda: ExtensionPolicy.objects.filter(agency=agency).first()
+    )
+
+
 def extension_rule(agency: Agency) -> rules.ExtensionRule:
     """The agency's extension rule: its ``ExtensionPolicy`` row, else ``rules.EXTENSION_DEFAULTS``."""
-    policy = ExtensionPolicy.objects.filter(agency=agency).first()
+    policy = _policy(agency)
     values = (
         {
             "max_count": policy.max_count,
@@ -189,7 +197,7 @@ def extension_rule(agency: Agency) -> rules.ExtensionRule:
 
 
 def extension_basis(agency: Agency) -> str:
-    policy = ExtensionPolicy.objects.filter(agency=agency).first()
+    policy = _policy(agency)
     return policy.basis if policy is not None else rules.EXTENSION_DEFAULTS["basis"]
 
 
