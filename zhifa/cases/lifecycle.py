@@ -234,8 +234,7 @@ NEXT_STEP: dict[str, tuple[str, ...]] = {
     S.HEARING_SCHEDULED: ("record_hearing",),
     S.HEARING_HELD: ("submit_review", "decide"),
     S.DECIDED: ("serve_decision", "close_case"),
-    S.SERVED: (
-        "collect_on_the_spot",
+    S.SERVED: (  # 当场收缴 is optional (arts. 68–69): offered among the other steps, not as a next step
         "hand_in_collection",
         "file_simple_decision",
         "record_payment",

@@ -85,7 +85,7 @@ def tasks_for(user, limit: int = 30) -> list[dict]:
     from django.utils.translation import gettext as _
 
     from . import access, lifecycle
-    from .choices import State
+    from .choices import Procedure, State
 
     if not getattr(user, "is_authenticated", False):
         return []
@@ -101,13 +101,25 @@ def tasks_for(user, limit: int = 30) -> list[dict]:
     unit_states = {
         state
         for state, steps in lifecycle.NEXT_STEP.items()
-        if any(lifecycle.UNIT_HEAD in lifecycle.STEPS[s].who for s in steps)
+        if any(lifecycle.UNIT_HEAD in lifecycle.STEPS[s].who for s in steps if s not in access.SIMPLE_ONLY)
+    }
+    # 备案 of on-the-spot decisions (simple procedure only): the unfiled simple cases, not every served case
+    unit_simple_states = {
+        state
+        for state, steps in lifecycle.NEXT_STEP.items()
+        if any(lifecycle.UNIT_HEAD in lifecycle.STEPS[s].who for s in steps if s in access.SIMPLE_ONLY)
     }
     where = Q(officer_links__person=user) & ~Q(state__in=lifecycle.ENDED)
     where |= Q(hearing_chair=user, state=State.HEARING_SCHEDULED)
     where |= Q(agency_id__in=head_of, state__in=head_states)
     where |= Q(agency_id__in=head_of, extension_request__isnull=False)
     where |= Q(agency_id__in=unit_head_of, state__in=unit_states)
+    where |= Q(
+        agency_id__in=unit_head_of,
+        state__in=unit_simple_states,
+        procedure=Procedure.SIMPLE,
+        simple_filing__isnull=True,
+    )
     cases = (
         Case.objects.filter(where)
         .distinct()
