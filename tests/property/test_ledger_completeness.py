@@ -84,6 +84,7 @@ ACTIONS = {
     "records.fixity_check": "fixity",
     "records.access_refused": "open_evidence",
     "records.archive_case": "case_action",
+    "records.set_records_policy": "set_records_policy",
     "review.issue_discussion_record": "case_action",  # made when a case with a discussion is archived
     "review.submit": "submit_review",
     "review.assign": "review_step",
@@ -404,6 +405,9 @@ class Ledger(RuleBasedStateMachine):
             return
         pending = Submission.objects.filter(case=case).order_by("-pk").first()
         if pending is None or pending.state not in ("submitted", "assigned", "in_review"):
+            from tests.cases.conftest import draft_decision_document
+
+            self._direct(lambda: draft_decision_document(self.w, case))  # the 代拟稿 the reviewer reviews
             self._call(
                 "officer",
                 "post",
@@ -413,7 +417,6 @@ class Ledger(RuleBasedStateMachine):
                     "explanation": "拟给予警告并处罚款。",
                     "discretion_reason": "一般情节。",
                     "qualifications": "两名承办人均持证。",
-                    "materials": ["explanation", "draft", "evidence"],
                 },
             )
             pending = Submission.objects.filter(case=case).order_by("-pk").first()
@@ -510,6 +513,22 @@ class Ledger(RuleBasedStateMachine):
                 max_days=days,
                 approver_role="agency_head",
                 reasons=EXTENSION_DEFAULTS["reasons"][:2],
+            )
+        )
+
+    @rule(years=st.sampled_from([30, 50, 0]), actor=st.sampled_from(["sysadmin", "officer"]))
+    def set_records_policy(self, years, actor):
+        from zhifa.records.policy import set_records_policy
+
+        self._direct(
+            lambda: set_records_policy(
+                self.people[actor],
+                self.w.a,
+                retention_general=years,
+                retention_simple=10,
+                access_burst_count=20,
+                access_burst_minutes=10,
+                basis="甲省档案规定",
             )
         )
 
@@ -682,6 +701,11 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 50), actor=st.sampled_from(ACTORS), complete=st.booleans())
     def submit_review(self, i, actor, complete):
+        if complete:  # the package is complete when the decision draft exists (the checklist is computed)
+            from tests.cases.conftest import draft_decision_document
+
+            case = self._case(i)
+            self._direct(lambda: draft_decision_document(self.w, case))  # refused when the case can have none
         self._call(
             actor,
             "post",
@@ -691,7 +715,6 @@ class Ledger(RuleBasedStateMachine):
                 "explanation": "拟处罚。",
                 "discretion_reason": "一般情节。",
                 "qualifications": "均持证。",
-                "materials": ["explanation", "draft", "evidence"] if complete else [],
             },
         )
 
@@ -712,7 +735,7 @@ class Ledger(RuleBasedStateMachine):
             "problem": ("opinion", {"points": problem, "outcome": "revise", "summary": "请修改。"}),
             "withdraw": ("withdraw", {"reason": "补充材料"}),
             "escalate": ("escalate", {"reason": "意见不一"}),
-            "coordinate": ("coordinate", {"outcome": "accept_review", "decision": "按审核意见办理"}),
+            "coordinate": ("coordinate", {"outcome": "refer_discussion", "decision": "提交集体讨论"}),
         }[op]
         self._call(actor, "post", f"/api/v1/reviews/{pk}/{path}/", payload)
 
@@ -749,6 +772,7 @@ class Ledger(RuleBasedStateMachine):
                 {
                     "participant": self.w.head.pk if op == "opinion" else self.w.officer.pk,
                     "opinion": "同意",
+                    "vote": "agree" if op == "opinion" else "",  # the head votes; others attend
                     "recused": op == "recuse",
                     "reason": "承办人员回避" if op == "recuse" else "",
                 },

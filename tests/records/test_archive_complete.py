@@ -168,11 +168,13 @@ def test_the_zip_holds_the_collective_discussion_record(rw, tmp_path):  # noqa: 
 
     case = rw.investigate(rw.new_case())
     review_actions.set_policy(rw.sysadmin, rw.a, reviewer_ratio=Decimal("0.05"), discussion_quorum=2)
+    deputy = rw.person(rw.a, "head_a5", "甲副局长", "agency_head")
     d = review_actions.open_discussion(
-        rw.head, case, held_on=rw.clock.today, place="会议室", participants=[rw.reviewer, rw.officer2]
+        rw.head, case, held_on=rw.clock.today, place="会议室", participants=[rw.reviewer, rw.officer2, deputy]
     )
     review_actions.record_opinion(rw.head, d, participant=rw.officer2, recused=True, reason="本案承办人")
-    review_actions.record_opinion(rw.head, d, participant=rw.head, opinion="同意")
+    review_actions.record_opinion(rw.head, d, participant=rw.head, opinion="同意", vote="agree")
+    review_actions.record_opinion(rw.head, d, participant=deputy, opinion="同意", vote="agree")
     review_actions.record_opinion(rw.head, d, participant=rw.reviewer, opinion="同意，建议从轻")
     review_actions.conclude_discussion(rw.head, d, conclusion="同意按拟处罚意见作出决定")
     rw.approve(case)
@@ -196,6 +198,7 @@ def test_the_zip_holds_the_collective_discussion_record(rw, tmp_path):  # noqa: 
 
     text = pdftotext(data)
     assert "集体讨论记录" in text and "同意，建议从轻" in text and "本案承办人" in text
+    assert "表决：同意" in text and "列席" in text and "同意按拟处理意见作出决定" in text
     from zhifa.ledger import notes
 
     assert verify_archive.verify(str(out), notes.parse_vkey(key)) == []

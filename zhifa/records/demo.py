@@ -48,10 +48,15 @@ def complete_file(case, officers) -> list[Document]:
     """Make the file of ``case`` (closed or ended, not yet archived) complete; returns the documents finalised."""
     case.refresh_from_db()
     signer = case.party.legal_representative or case.party.name
-    made = [
-        finish(doc, officers, signer)
-        for doc in Document.objects.filter(case=case, state=DocumentState.DRAFT).order_by("id")
-    ]
+    from . import decision_draft
+
+    made = []
+    for doc in Document.objects.filter(case=case, state=DocumentState.DRAFT).order_by("id"):
+        if doc.kind in decision_draft.DECISION_KINDS and case.decision_snapshot is None:
+            # a decision document drafted for review of a case that ended without a decision
+            actions.discard_draft(officers[0], doc, reason="案件未作出决定即终结，代拟稿作废")
+            continue
+        made.append(finish(doc, officers, signer))
     path = archive.procedure_path(case)
     have = {d.kind for d in archive._latest_final(case)}
     needed = list(archive.REQUIRED[path])

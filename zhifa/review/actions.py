@@ -554,7 +554,10 @@ def issue_discussion_record(actor, discussion: Discussion) -> Discussion:
             "case": case,
             "agency": case.agency,
             "font_family": records_conf.css_font_family(),
-            "opinions": [(people[int(pk)], text) for pk, text in discussion.opinions.items()],
+            "opinions": [
+                (people[int(pk)], text, str(dict(Vote.choices).get(discussion.votes.get(pk), "")))
+                for pk, text in discussion.opinions.items()
+            ],
             "recusals": [(people[int(pk)], reason) for pk, reason in recused.items()],
         },
     )

@@ -84,16 +84,12 @@ def pass_review(case, submitter: Person) -> None:
     """Submit the case and have the qualified reviewer (苏静怡, fagui1) agree on all nine points."""
     head = Person.objects.get(username="juzhang")
     reviewer = Person.objects.get(username="fagui1")
-    materials = ["explanation", "draft", "evidence"]
-    if case.records.filter(kind="hearing").exists():
-        materials.append("hearing_record")
     submission = actions.submit(
         submitter,
         case,
         explanation=f"拟对{case.party.name}作出处理：{case.get_outcome_display()}。",
         discretion_reason=case.discretion or "不适用",
         qualifications="承办人员均持有有效执法证。",
-        materials=materials,
     )
     actions.assign(head, submission, reviewers=[reviewer])
     actions.give_opinion(

@@ -20,7 +20,7 @@ from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
 from . import actions, digest, forms, gate, queries, rules
-from .choices import SubmissionState
+from .choices import SubmissionState, Vote
 from .models import Criterion
 
 
@@ -324,7 +324,10 @@ def discussion_detail(request, pk):
             "is_chair": is_chair,
             "opinion_form": opinion_form,
             "conclusion_form": conclusion_form,
-            "opinions": [(names.get(k, k), v) for k, v in d.opinions.items()],
+            "opinions": [
+                (names.get(k, k), v, dict(Vote.choices).get(d.votes.get(k), ""))
+                for k, v in d.opinions.items()
+            ],
             "recusals": [(names.get(str(r["person"]), r["person"]), r["reason"]) for r in d.recusals],
         },
     )
