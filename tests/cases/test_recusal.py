@@ -162,6 +162,10 @@ def test_decide_recusal_rules_pass_before_the_row_is_written(rw):
     actions.decide_recusal(rw.head2, case, person=rw.officer2, reason="当事人申请，理由不成立", granted=False)
     assert list(Recusal.objects.values_list("granted", flat=True).order_by("pk")) == [True, False]
     assert case.officer_links.count() == 2
+    # one whose recusal was granted is not put back on the case
+    with pytest.raises(ValidationError, match="已被决定在本案回避"):
+        actions.assign_officers(rw.head2, case, officers=[rw.officer2, rw.officer3, rw.officer])
+    assert case.officer_links.count() == 2
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

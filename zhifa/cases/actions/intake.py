@@ -1,4 +1,4 @@
-"""Parties, officers, intake (受理) and filing (立案), recusal."""
+"""Parties, officers, intake (受理) and filing (立案). Recusal is in ``recusal.py``."""
 
 from __future__ import annotations
 
@@ -278,6 +278,11 @@ def assign_officers(actor: Person, case: Case, *, officers: Sequence[Person]) ->
     case = access.lock(case)
     access.require(actor, case, "assign_officers")
     _check_officers(case.agency, case.party, case.field, officers, _today())
+    from .. import recusal
+
+    stand_aside = recusal.conflicts(case, officers)  # art. 43: one whose recusal was granted is not put back
+    if stand_aside:
+        raise RuleViolation(stand_aside)
     _set_officers(case, officers)
     case.updated_at = timezone.now()
     return _save(case, actor, "assign_officers", officers=[p.pk for p in officers])
