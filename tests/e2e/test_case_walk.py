@@ -109,11 +109,18 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     expect(page.locator("main")).to_contain_text("该案件须经法制审核通过后方可作出决定")
     _act(page, "提交法制审核")
+    # The checklist is computed from the file: the decision document's draft is missing until it is made.
+    expect(page.locator(".materials")).to_contain_text("缺少 决定书代拟稿")
+    page.get_by_role("link", name="制作决定书代拟稿").click()
+    page.get_by_label("生成文书").select_option(label="行政处罚决定书")
+    page.get_by_role("button", name="生成草稿").click()
+    expect(page.locator("main")).to_contain_text("行政处罚决定书")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    _act(page, "提交法制审核")
+    expect(page.locator(".materials")).not_to_contain_text("缺少")
     page.get_by_label("送审说明（事实、证据、法律依据）").fill("当事人未公示诊疗科目，拟给予警告。")
     page.get_by_label("裁量基准适用说明").fill("情节轻微，适用“轻微”档次。")
     page.get_by_label("执法人员资格说明").fill("两名承办人均持有效执法证。")
-    for material in ("拟作出决定的情况说明", "决定书代拟稿", "证据材料及目录"):
-        page.get_by_label(material).check()
     page.get_by_role("button", name="提交").click()
     expect(page.locator(".messages")).to_contain_text("已提交法制审核")
     review_url = page.url
@@ -128,6 +135,11 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="待审核").first.click()
     _act(page, "出具审核意见")
+    # The form starts blank: nothing pre-set; the reviewer answers each of the nine points herself.
+    radios = page.locator('input[type="radio"][value="pass"]')
+    assert radios.count() == 9 and page.locator('input[type="radio"]:checked').count() == 0
+    for i in range(9):
+        radios.nth(i).check()
     page.get_by_label("审核结论").select_option("agree")
     page.get_by_label("法制审核意见").fill("主体合法，程序合法，事实清楚，同意。")
     page.get_by_role("button", name="签署审核意见").click()
@@ -144,9 +156,10 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     case.refresh_from_db()
     assert case.decided_by.username == "juzhang" and case.decision_snapshot["kinds"] == ["warning"]
 
-    # The head produces the decision document: a draft, his signature, then the numbered, sealed PDF.
-    page.get_by_label("生成文书").select_option(label="行政处罚决定书")
-    page.get_by_role("button", name="生成草稿").click()
+    # The head finalises the reviewed draft the decision bound: his signature, then the numbered, sealed PDF.
+    from zhifa.records.decision_draft import current_draft
+
+    page.goto(f"{live_server.url}/records/documents/{current_draft(case).pk}/")
     page.get_by_role("button", name="我签名").click()
     page.get_by_role("button", name="定稿").click()
     expect(page.locator("main")).to_contain_text("明卫医罚〔")
