@@ -157,6 +157,7 @@ def test_the_access_log_flags_by_the_agencys_threshold(cw, case, tmp_path, clien
     client.force_login(cw.supervisor)
     page = client.get(reverse("records:access_log")).content.decode()
     assert "5 分钟内调阅或下载证据达 3 次以上" in page
+    assert reverse("records:policy") in page
 
 
 def test_the_av_check_uses_the_agencys_map(cw, case):  # noqa: F811
