@@ -102,7 +102,9 @@ def test_hearing_procedure(cw):
         legal_qualification_date=dt.date(2020, 1, 1),
     )
     with pytest.raises(ValidationError, match="决定书代拟稿.*听证笔录.*听证报告"):
-        review.submit(cw.officer, case, explanation="听证后维持", discretion_reason="较重", qualifications="持证")
+        review.submit(
+            cw.officer, case, explanation="听证后维持", discretion_reason="较重", qualifications="持证"
+        )
     cw.draft_decision(case)
     cw.finalise(case, "hearing_record", by=cw.reviewer)
     cw.finalise(case, "hearing_report", by=cw.reviewer)

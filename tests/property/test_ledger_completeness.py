@@ -152,7 +152,9 @@ def _value(f, w, today):
         return st.sampled_from([None, "not-a-file"])
     if k == "choice":
         return st.sampled_from([c for c, _label in f.choices] + ["bogus"])
-    if k == "extension_reason":  # the agency's list of reasons (cases.actions.extension_rule), and one not in it
+    if (
+        k == "extension_reason"
+    ):  # the agency's list of reasons (cases.actions.extension_rule), and one not in it
         from zhifa.cases.rules import EXTENSION_DEFAULTS
 
         return st.sampled_from([*EXTENSION_DEFAULTS["reasons"][:2], "工作量大"])

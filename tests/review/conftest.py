@@ -4,7 +4,6 @@ from tests.cases.conftest import clock, cw  # noqa: F401
 from zhifa.org import actions as org_actions
 from zhifa.org.choices import Role
 from zhifa.review import actions
-from zhifa.review.choices import CriterionKind
 from zhifa.review.rules import POINT_CODES
 
 

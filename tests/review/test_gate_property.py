@@ -200,7 +200,7 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
                 w.head, c, held_on=w.clock.today, place="会议室", participants=[*heads, w.reviewer]
             )
             votes = ["agree", "agree", "reject"] if agree else ["agree", "reject", "reject"]
-            for p, vote in zip(heads, votes):
+            for p, vote in zip(heads, votes, strict=False):
                 actions.record_opinion(w.head, d, participant=p, opinion="意见", vote=vote)
             actions.record_opinion(w.head, d, participant=w.reviewer, opinion="维持审核意见")
             same = self.versions[s.pk] == self.version

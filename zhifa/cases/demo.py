@@ -609,7 +609,6 @@ def _decision_document(case, lead, head):
     if not apps.is_installed("zhifa.records"):
         return
     from zhifa.records import actions as records
-
     from zhifa.records import decision_draft
 
     case.refresh_from_db()
