@@ -181,11 +181,16 @@ def _investigate(page, live_server, case):
 
 def _review_and_decide(page, live_server, case):
     _from_todo(page, live_server, OFFICERS[0], case, "提交法制审核")
+    # the checklist is computed from the file: the decision document's draft is made first, from its link
+    expect(page.locator(".materials")).to_contain_text("缺少 决定书代拟稿")
+    page.get_by_role("link", name="制作决定书代拟稿").click()
+    page.get_by_label("生成文书").select_option(label="行政处罚决定书")
+    page.get_by_role("button", name="生成草稿").click()
+    _from_todo(page, live_server, OFFICERS[0], case, "提交法制审核")
+    expect(page.locator(".materials")).not_to_contain_text("缺少")
     page.get_by_label("送审说明（事实、证据、法律依据）").fill("擅自执业，拟罚款十五万元。")
     page.get_by_label("裁量基准适用说明").fill("违法所得较多，适用“较重”档次。")
     page.get_by_label("执法人员资格说明").fill("两名承办人均持有效执法证。")
-    for material in page.locator("input[name=materials]").all():
-        material.check()
     _submit(page)
     expect(page.locator(".messages")).to_contain_text("已提交法制审核")
     review_url = page.url
@@ -197,6 +202,8 @@ def _review_and_decide(page, live_server, case):
     page.goto(f"{live_server.url}/")
     page.locator("main li", has_text=case.reference).get_by_role("link").first.click()
     page.get_by_role("link", name="出具审核意见", exact=True).first.click()
+    for radio in page.locator('input[type="radio"][value="pass"]').all():  # nothing is pre-set
+        radio.check()
     page.get_by_label("审核结论").select_option("agree")
     page.get_by_label("法制审核意见").fill("主体合法，程序合法，事实清楚，同意。")
     page.get_by_role("button", name="签署审核意见").click()
@@ -210,7 +217,21 @@ def _review_and_decide(page, live_server, case):
     expect(main).to_contain_text("同意")  # the review result
     _submit(page, "签发决定")
     assert _state(case) == State.DECIDED
-    _make(case, "penalty_decision")
+    _finish_decision(case)
+
+
+def _finish_decision(case):
+    """The reviewed draft the decision bound, signed and finalised with its number, date and seal."""
+    from zhifa.org.models import Person
+    from zhifa.records.decision_draft import current_draft
+    from zhifa.records.demo import finish
+
+    def make():
+        officers = [Person.objects.get(username=u) for u in OFFICERS]
+        c = Case.objects.get(pk=case.pk)
+        return finish(current_draft(c), officers, c.party.legal_representative or c.party.name)
+
+    return _in_thread(make)
 
 
 def _serve_pay_close_archive(page, live_server, case):
