@@ -33,6 +33,7 @@ router.register("hearing-policy", cases_policy_views.HearingPolicyViewSet, basen
 router.register("reviews", review_api.SubmissionViewSet, basename="review")
 router.register("discussions", review_api.DiscussionViewSet, basename="discussion")
 router.register("review-policy", review_api.ReviewPolicyViewSet, basename="review-policy")
+router.register("review-criteria", review_api.CriterionViewSet, basename="review-criteria")
 router.register("remedies", remedies_api.ProceedingViewSet, basename="remedy")
 router.register("catalog/laws", catalog_api.LawViewSet, basename="catalog-law")
 router.register("catalog/items", catalog_api.ItemViewSet, basename="catalog-item")

@@ -180,3 +180,104 @@ def test_a_connected_head_is_told_before_signing_and_offered_no_button(rw, login
     assert "应当回避" in page and "签发决定</button>" not in page
     with pytest.raises(ValidationError, match="回避"):
         case_actions.decide(rw.head, case)
+
+
+def test_through_the_api_a_blank_opinion_and_a_single_person_pass_are_refused(rw, client):
+    case = _ready(rw)
+    s = rw.submit(case)
+    actions.assign(rw.head, s, reviewers=[rw.reviewer])
+    reviewer = {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(rw.reviewer, name="t")[1]}
+    some = {c: {"result": "pass"} for c in list(rw.all_pass())[:5]}  # four of the nine left unanswered
+    response = client.post(
+        f"/api/v1/reviews/{s.pk}/opinion/",
+        {"points": some, "outcome": "agree", "summary": "同意"},
+        content_type="application/json",
+        **reviewer,
+    )
+    assert response.status_code == 400 and "九个审核要点" in str(response.json())
+    response = client.post(
+        f"/api/v1/reviews/{s.pk}/opinion/",
+        {"points": rw.all_pass(), "summary": "同意"},
+        content_type="application/json",
+        **reviewer,
+    )
+    assert response.status_code == 400 and not s.opinions.exists()
+    client.post(
+        f"/api/v1/reviews/{s.pk}/opinion/",
+        {"points": rw.all_pass(law="条款有误"), "outcome": "problems", "summary": "存在问题"},
+        content_type="application/json",
+        **reviewer,
+    )
+    officer = {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(rw.officer, name="t")[1]}
+    head = {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(rw.head, name="t")[1]}
+    client.post(
+        f"/api/v1/reviews/{s.pk}/escalate/", {"reason": "不同意"}, content_type="application/json", **officer
+    )
+    response = client.post(
+        f"/api/v1/reviews/{s.pk}/coordinate/",
+        {"outcome": "accept_unit", "decision": "采纳"},
+        content_type="application/json",
+        **head,
+    )
+    assert response.status_code == 400
+    response = client.post(
+        f"/api/v1/reviews/{s.pk}/coordinate/",
+        {"outcome": "refer_discussion", "decision": "提交集体讨论"},
+        content_type="application/json",
+        **head,
+    )
+    assert response.status_code == 200
+    response = client.post(f"/api/v1/cases/{case.pk}/decide/", {}, content_type="application/json", **head)
+    assert response.status_code == 400 and "须经法制审核通过" in str(response.json())
+
+
+def test_a_fresh_agency_reviews_every_general_penalty_and_lists_field_and_level(rw, client):
+    """No Criterion row at all: the statutory criterion still stands, through the API too."""
+    from zhifa.review.models import Criterion
+
+    assert not Criterion.objects.filter(agency=rw.a).exists()
+    case = _ready(rw)
+    rw.draft_decision(case)
+    head = {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(rw.head, name="t")[1]}
+    response = client.post(f"/api/v1/cases/{case.pk}/decide/", {}, content_type="application/json", **head)
+    assert response.status_code == 400 and "一般程序行政处罚决定" in str(response.json())
+    admin = {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(rw.sysadmin, name="t")[1]}
+    listed = client.get("/api/v1/review-criteria/", **admin).json()
+    assert any(r["kind"] == "general_penalty" for r in listed["statutory"])
+    response = client.put(
+        f"/api/v1/review-criteria/{rw.a.pk}/",
+        {"kind": "level", "value": "capital", "label": "首都"},
+        content_type="application/json",
+        **admin,
+    )
+    assert response.status_code == 400 and "执法层级只能是" in str(response.json())
+    for body in (
+        {"kind": "level", "value": "county", "label": "县级机关"},
+        {"kind": "field", "value": "medical", "label": "医疗卫生"},
+    ):
+        assert (
+            client.put(
+                f"/api/v1/review-criteria/{rw.a.pk}/", body, content_type="application/json", **admin
+            ).status_code
+            == 201
+        )
+    officer = {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(rw.officer, name="t")[1]}
+    body = {"kind": "field", "value": "medical", "label": "x"}
+    assert (
+        client.put(
+            f"/api/v1/review-criteria/{rw.a.pk}/", body, content_type="application/json", **officer
+        ).status_code
+        == 403
+    )
+    other = {"HTTP_AUTHORIZATION": "Bearer " + org_actions.create_api_token(rw.officer_b, name="t")[1]}
+    assert (
+        client.put(
+            f"/api/v1/review-criteria/{rw.a.pk}/", body, content_type="application/json", **other
+        ).status_code
+        == 404
+    )
+    from zhifa.review import queries
+
+    case.refresh_from_db()
+    reasons = queries.review_reasons(case)
+    assert "县级机关" in reasons and "医疗卫生" in reasons

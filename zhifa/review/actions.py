@@ -22,7 +22,7 @@ from zhifa.core.sequences import next_number
 from zhifa.core.snapshot import snapshot
 from zhifa.ledger import actions as ledger
 from zhifa.org import queries as org_queries
-from zhifa.org.choices import Role
+from zhifa.org.choices import AgencyLevel, Role
 from zhifa.org.models import Agency, Person
 from zhifa.workdays import actions as wd_actions
 
@@ -99,8 +99,13 @@ def set_criterion(
         raise ActionDenied(_("只有本机关的系统管理员可以修改法制审核事项清单。"))
     if kind in ("large_fine", "confiscation") and threshold_person is None and threshold_organisation is None:
         raise RuleViolation(_("金额标准至少填写一项。"))
-    if kind in ("penalty_kind", "outcome", "item") and not value:
-        raise RuleViolation(_("请填写处罚种类、处理结果或事项编码。"))
+    if kind in ("penalty_kind", "outcome", "item", "field", "level") and not value:
+        raise RuleViolation(_("请填写处罚种类、处理结果、事项编码、执法领域代码或执法层级。"))
+    if kind == "level" and value not in AgencyLevel.values:
+        raise RuleViolation(
+            _("执法层级只能是：%(levels)s。")
+            % {"levels": "、".join(f"{v}（{label}）" for v, label in AgencyLevel.choices)}
+        )
     c = criterion or Criterion(agency=agency)
     if c.agency_id != agency.pk:
         raise ActionDenied(_("不能修改其他执法主体的清单。"))

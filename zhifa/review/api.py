@@ -13,7 +13,7 @@ from zhifa.org.models import Person
 
 from . import actions, queries, rules
 from .choices import CoordinationOutcome, Outcome, PointResult, ReviewMode, Vote
-from .models import Discussion, Opinion, Submission
+from .models import Criterion, Discussion, Opinion, Submission
 
 
 class OpinionSerializer(serializers.ModelSerializer):
@@ -352,3 +352,52 @@ class ReviewPolicyViewSet(viewsets.ViewSet):
         ser.is_valid(raise_exception=True)
         actions.set_policy(request.user, agency, **ser.validated_data)
         return Response(ReviewPolicySerializer(_policy_view(agency)).data)
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = [
+            "id",
+            "agency",
+            "applies_to",
+            "kind",
+            "value",
+            "threshold_person",
+            "threshold_organisation",
+            "label",
+            "basis",
+            "active",
+        ]
+        read_only_fields = ["id", "agency"]
+
+
+class CriterionViewSet(viewsets.ViewSet):
+    """GET /api/v1/review-criteria/ — the statutory criteria (every agency) and the agencies' lists the user may
+    see; PUT /api/v1/review-criteria/{agency}/ adds a line (the agency's system administrator,
+    ``actions.set_criterion``): kinds include 所属领域 (``field``: a field code) and 执法层级 (``level``)."""
+
+    serializer_class = CriterionSerializer
+
+    @extend_schema(responses=CriterionSerializer(many=True), summary=str(_("法制审核事项清单")))
+    def list(self, request):
+        agencies = ReviewPolicyViewSet._readable(request.user)
+        rows = Criterion.objects.filter(agency_id__in=agencies).order_by("agency_id", "applies_to", "id")
+        return Response(
+            {
+                "statutory": [{"kind": r.kind, "label": str(_(r.label))} for r in rules.STATUTORY],
+                "criteria": CriterionSerializer(rows, many=True).data,
+            }
+        )
+
+    @extend_schema(
+        request=CriterionSerializer, responses={201: CriterionSerializer}, summary=str(_("增加清单事项"))
+    )
+    def update(self, request, pk=None):
+        agency = ReviewPolicyViewSet()._agency(request, pk)
+        ser = CriterionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        d.pop("active", None)
+        c = actions.set_criterion(request.user, agency, **d)
+        return Response(CriterionSerializer(c).data, status=status.HTTP_201_CREATED)

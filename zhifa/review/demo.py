@@ -63,7 +63,7 @@ CRITERIA = [
 def load() -> None:
     agency = Agency.objects.get(code="mingshan-wjj")
     if not ReviewPolicy.objects.filter(agency=agency).exists():
-        actions.set_policy(None, agency, reviewer_ratio=Decimal("0.05"), discussion_quorum=3)
+        actions.set_policy(None, agency, reviewer_ratio=rules.REVIEWER_RATIO_DEFAULT, discussion_quorum=3)
     if Criterion.objects.filter(agency=agency).exists():
         return
     for applies_to, kind, value, person, org, label, basis in CRITERIA:

@@ -30,7 +30,7 @@ def gate_problems(case) -> list[str]:
             else:
                 problems.append(
                     _("该案件须经法制审核通过后方可作出决定（%(reasons)s；《行政处罚法》第五十八条）。")
-                    % {"reasons": "；".join(reasons)}
+                    % {"reasons": "；".join(_(r) for r in reasons)}
                 )
     if queries.discussion_reasons(case):
         concluded = case.discussions.filter(
@@ -39,7 +39,7 @@ def gate_problems(case) -> list[str]:
         if not concluded:
             problems.append(
                 _("该案件须经负责人集体讨论决定（%(reasons)s；《行政处罚法》第五十七条）。")
-                % {"reasons": "；".join(queries.discussion_reasons(case))}
+                % {"reasons": "；".join(_(r) for r in queries.discussion_reasons(case))}
             )
     return problems
 
