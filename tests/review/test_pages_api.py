@@ -29,6 +29,7 @@ def test_submit_assign_and_review_through_pages(rw, login):
     assert "缺少" in submit_page and "决定书代拟稿" in submit_page  # the checklist is computed, not ticked
     response = client.post(reverse("review:submit", args=[case.pk]), body)
     assert response.status_code == 200 and "缺少：决定书代拟稿" in response.content.decode()
+    assert '<button type="submit" class="primary">提交</button>' not in submit_page  # no form to press
     assert not Submission.objects.filter(case=case).exists()
     client.post(reverse("records:generate", args=[case.pk]), {"kind": "penalty_decision"})
     response = client.post(reverse("review:submit", args=[case.pk]), body)

@@ -87,7 +87,9 @@ def submit(request, case_pk):
             "case": case,
             "reasons": queries.review_reasons(case),
             "previous": previous,
-            "materials": queries.materials(case),
+            "materials": (checklist := queries.materials(case)),
+            # the form is offered once the package is complete (a missing item is named, never ticked)
+            "missing": [str(m["label"]) for m in checklist if m["required"] and not m["present"]],
             "title": _("提交法制审核"),
         },
     )
