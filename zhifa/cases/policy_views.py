@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from zhifa.core.forms import run_action
@@ -26,12 +25,11 @@ from zhifa.org.models import Agency
 from . import actions, queries, rules
 from .choices import PenaltyKind
 
-POLICY_READERS = frozenset(queries.CASE_READER_ROLES | {Role.SYSTEM_ADMIN})
 HEAVIER_CHOICES = tuple((k, lbl) for k, lbl in PenaltyKind.choices if k not in rules.NOT_HEAVIER_KINDS)
 
 
 def _readable(user) -> set[int]:
-    return org_queries.agency_ids_with(user, POLICY_READERS) if user.is_authenticated else set()
+    return queries.settings_agency_ids(user)
 
 
 def _agency_of(user, agency_id: int | None = None) -> Agency:
@@ -119,9 +117,7 @@ class HearingPolicyViewSet(viewsets.ViewSet):
     serializer_class = HearingPolicySerializer
 
     def _agency(self, request, pk) -> Agency:
-        if not str(pk).isdigit() or int(pk) not in _readable(request.user):
-            raise NotFound()
-        return Agency.objects.get(pk=int(pk))
+        return queries.settings_agency(request.user, pk)
 
     @extend_schema(responses=HearingPolicySerializer(many=True), summary=str(gettext_lazy("听证标准")))
     def list(self, request):

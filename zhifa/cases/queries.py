@@ -21,6 +21,29 @@ def readable_agency_ids(user) -> set[int]:
     return org_queries.agency_ids_with(user, CASE_READER_ROLES)
 
 
+# Agency data (hearing thresholds, extension rule, review and records settings): read by who reads the agency's
+# cases and by its system administrator, who alone changes it.
+SETTINGS_READER_ROLES = CASE_READER_ROLES | {Role.SYSTEM_ADMIN}
+
+
+def settings_agency_ids(user) -> set[int]:
+    """The agencies whose settings ``user`` may read."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return org_queries.agency_ids_with(user, SETTINGS_READER_ROLES)
+
+
+def settings_agency(user, pk):
+    """The agency ``pk`` if ``user`` may read its settings, else Http404 (another agency's is not disclosed)."""
+    from django.http import Http404
+
+    from zhifa.org.models import Agency
+
+    if not str(pk).isdigit() or int(pk) not in settings_agency_ids(user):
+        raise Http404
+    return Agency.objects.get(pk=int(pk))
+
+
 def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(agency_id__in=readable_agency_ids(user)).select_related(
         "party", "unit", "field", "agency"

@@ -35,8 +35,7 @@ def case_panel(case, user) -> dict:
 def _readable_agency(user, agency_pk) -> Agency:
     """The agency whose rule ``user`` may read: case readers and system administrators of that agency."""
     agency = get_object_or_404(Agency, pk=agency_pk)
-    allowed = queries.readable_agency_ids(user) | org_queries.agency_ids_with(user, {Role.SYSTEM_ADMIN})
-    if agency.pk not in allowed:
+    if agency.pk not in queries.settings_agency_ids(user):
         raise PermissionDenied(_("您不能查看该机关的延长办案期限规则。"))
     return agency
 

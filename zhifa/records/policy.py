@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from zhifa.core import memo
@@ -35,10 +34,6 @@ from zhifa.org.models import Agency
 from . import rules
 from .models import RecordsPolicy
 
-# Who may read the settings: everyone who reads the agency's cases, and its system administrator.
-READERS = frozenset(
-    {Role.OFFICER, Role.UNIT_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD, Role.SUPERVISOR, Role.SYSTEM_ADMIN}
-)
 FIELDS = (
     "retention_general",
     "retention_simple",
@@ -177,7 +172,9 @@ def set_records_policy(
 
 
 def _readable(user) -> set[int]:
-    return org_queries.agency_ids_with(user, READERS) if user.is_authenticated else set()
+    from zhifa.cases.queries import settings_agency_ids
+
+    return settings_agency_ids(user)
 
 
 class RecordsPolicyForm(forms.Form):
@@ -267,9 +264,9 @@ class RecordsPolicyViewSet(viewsets.ViewSet):
     serializer_class = RecordsPolicySerializer
 
     def _agency(self, request, pk) -> Agency:
-        if not str(pk).isdigit() or int(pk) not in _readable(request.user):
-            raise NotFound()
-        return Agency.objects.get(pk=int(pk))
+        from zhifa.cases.queries import settings_agency
+
+        return settings_agency(request.user, pk)
 
     @extend_schema(
         responses=RecordsPolicySerializer(many=True), summary=str(gettext_lazy("案卷与执法记录设置"))

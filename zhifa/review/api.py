@@ -315,20 +315,10 @@ class ReviewPolicyViewSet(viewsets.ViewSet):
 
     @staticmethod
     def _readable(user) -> set[int]:
-        from zhifa.org import queries as org_queries
-        from zhifa.org.choices import Role
-
-        roles = set(case_queries.CASE_READER_ROLES) | {Role.SYSTEM_ADMIN}
-        return org_queries.agency_ids_with(user, roles) if user.is_authenticated else set()
+        return case_queries.settings_agency_ids(user)
 
     def _agency(self, request, pk):
-        from rest_framework.exceptions import NotFound
-
-        from zhifa.org.models import Agency
-
-        if not str(pk).isdigit() or int(pk) not in self._readable(request.user):
-            raise NotFound()
-        return Agency.objects.get(pk=int(pk))
+        return case_queries.settings_agency(request.user, pk)
 
     @extend_schema(responses=ReviewPolicySerializer(many=True), summary=str(_("法制审核设置")))
     def list(self, request):
