@@ -35,6 +35,11 @@ STAFF_ROLES = ("officer", "reviewer", "head", "supervisor")
 # Named URL patterns that are not pages to look at, and why.
 NOT_PAGES = {
     "logout": "POST only",
+    "remedies:accept": "POST only",
+    "remedies:outcome": "POST only",
+    "remedies:upload": "POST only",
+    "remedies:document": "file download",
+    "cases:service_proof": "file download",
     "ledger:verify_now": "POST only",
     "ledger:checkpoint_now": "POST only",
     "ledger:public_checkpoint": "plain text",
@@ -259,6 +264,10 @@ def _objects():
         "cases:party": (("officer", "supervisor"), [o["party"].pk]),
         "cases:detail": (STAFF_ROLES, [case.pk]),
         "cases:action": ((), None),  # every form the case page links to, below
+        "cases:party_connection": (("officer", "head"), [o["party"].pk]),
+        "cases:extension_policy": (("sysadmin", "officer"), [a]),
+        "remedies:new": (("officer",), [case.pk]),  # refused until the case is decided: counted as refused
+        "remedies:detail": ((), None),  # no proceeding in this set-up
         "review:submit": (("officer",), [case.pk]),
         "review:discussion_new": (("head",), [case.pk]),
         "review:discussion": (("head", "supervisor"), [o["discussion"].pk] if o["discussion"] else None),
