@@ -24,26 +24,27 @@ run: $(VENV)/.installed-run
 	@bash scripts/system-deps.sh
 	$(BIN)/zhifa run
 
-## make test: the whole suite on SQLite, then on PostgreSQL (required when CI=true)
+## make test: the whole suite on SQLite and on PostgreSQL, the two at once (required when CI=true)
 test: $(VENV)/.installed-test
 	@bash scripts/system-deps.sh $$( [ "$$CI" = "true" ] && echo --require )
 	$(BIN)/ruff check zhifa tests bench
-	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python scripts/pg_available.py "$(ZHIFA_TEST_DATABASE_URL)"; then \
-		$(MAKE) --no-print-directory test-postgres; \
+		$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL 不可用（$(ZHIFA_TEST_DATABASE_URL)），CI 中必须在 PostgreSQL 上测试。"; exit 1; \
 	else \
+		$(MAKE) --no-print-directory test-sqlite; \
 		echo "PostgreSQL 不可用（$(ZHIFA_TEST_DATABASE_URL)）：只在 SQLite 上运行了测试。"; \
 	fi
 
+# Each run has its own var directory (test database file, keys, media), so the two can run side by side.
 test-sqlite: $(VENV)/.installed-test
 	@echo "== 测试：SQLite =="
-	env -u ZHIFA_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u ZHIFA_DATABASE_URL ZHIFA_VAR_DIR="$(CURDIR)/var/test-sqlite" $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-test
 	@echo "== 测试：PostgreSQL =="
-	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-200} $(BIN)/pytest $(PYTEST_ARGS)
+	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_VAR_DIR="$(CURDIR)/var/test-postgres" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-200} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check zhifa tests bench

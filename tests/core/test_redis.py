@@ -21,7 +21,10 @@ def redis_cache():
         cache = caches["default"]
         cache.set("ping", "pong", 5)  # fails loudly if Redis is not running (CI starts it)
         yield cache
-        cache.clear()
+        # only this run's keys: the SQLite and PostgreSQL runs of `make test` share the Redis database
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(f"{REDIS['default']['KEY_PREFIX']}*"):
+            client.delete(key)
 
 
 def test_rate_limit_counts_in_redis_across_workers(redis_cache, settings):
