@@ -195,7 +195,7 @@ if S3_BUCKET:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "zhifa.org.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "zhifa.org.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

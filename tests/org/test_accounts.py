@@ -122,3 +122,26 @@ def test_english_is_selectable(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
     page = client.get(reverse("login")).content.decode()
     assert 'lang="en"' in page and "Log in" in page
+
+
+def test_a_reset_password_keeps_the_api_closed_to_the_session_too(client, world):
+    """Seen: after a security administrator reset a password, a session with the temporary password was kept off
+    the pages but /api/v1/* answered 200 and a POST created a party."""
+    from zhifa.cases.models import Party
+    from zhifa.org import actions
+
+    actions.reset_password(world.secadmin, world.officer, new_password="Temp#Reset2026")
+    _login(client, "officer_a", "Temp#Reset2026")
+    assert client.get("/api/v1/cases/").status_code == 403
+    response = client.post(
+        "/api/v1/parties/",
+        {"kind": "natural", "name": "冒名", "id_type": "resident_id", "id_number": "11010519491231002X"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403 and "修改初始密码" in response.json()["detail"]
+    assert not Party.objects.filter(name="冒名").exists()
+    client.post(
+        reverse("password_change"),
+        {"old_password": "Temp#Reset2026", "new_password": "Mine#Own2026x", "new_password2": "Mine#Own2026x"},
+    )
+    assert client.get("/api/v1/cases/").status_code == 200  # once changed, the API opens

@@ -40,6 +40,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+class SessionAuthentication(authentication.SessionAuthentication):
+    """The browser session on the API, with the same rule as the pages: an account whose password an administrator
+    set (or reset) acts on nothing until its holder changes it — otherwise a security administrator who knows the
+    temporary password could act as anyone through the API."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and getattr(result[0], "must_change_password", False):
+            raise exceptions.PermissionDenied(_("请先修改初始密码，然后才能使用系统。"))
+        return result
+
+
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Documents the personal token in the OpenAPI schema (drf-spectacular)."""
 
