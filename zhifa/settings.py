@@ -211,6 +211,34 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a "kind", "outcome", "method", "status" of their own: each choice set gets its own name, so
+    # the schema is generated with no warning (tests/org/test_api.py fails on a new one).
+    "ENUM_NAME_OVERRIDES": {
+        "CaseOutcomeEnum": "zhifa.cases.choices.Outcome",
+        "ReviewOutcomeEnum": "zhifa.review.choices.Outcome",
+        "CoordinationOutcomeEnum": "zhifa.review.choices.CoordinationOutcome",
+        "DiscussionOutcomeEnum": "zhifa.review.choices.DiscussionOutcome",
+        "RemedyOutcomeEnum": "zhifa.remedies.choices.RemedyOutcome",
+        "RemedyKindEnum": "zhifa.remedies.choices.RemedyKind",
+        "PenaltyKindEnum": "zhifa.cases.choices.PenaltyKind",
+        "PartyKindEnum": "zhifa.cases.choices.PartyKind",
+        "RecordKindEnum": "zhifa.cases.choices.RecordKind",
+        "PaymentKindEnum": "zhifa.cases.choices.PaymentKind",
+        "ServiceMethodEnum": "zhifa.cases.choices.ServiceMethod",
+        "ServiceProofKindEnum": "zhifa.cases.choices.ServiceProofKind",
+        "DocumentKindEnum": "zhifa.records.choices.DocumentKind",
+        "EvidenceKindEnum": "zhifa.records.choices.EvidenceKind",
+        "SignatureMethodEnum": "zhifa.records.choices.SignatureMethod",
+        "CriterionKindEnum": "zhifa.review.choices.CriterionKind",
+        "ItemKindEnum": "zhifa.catalog.choices.ItemKind",
+        "ListKindEnum": "zhifa.catalog.choices.ListKind",
+        "ComplaintKindEnum": "zhifa.publicity.choices.ComplaintKind",
+        "ComplaintStatusEnum": "zhifa.publicity.choices.ComplaintStatus",
+        "LawStatusEnum": "zhifa.catalog.choices.LawStatus",
+        "CertificateStatusEnum": "zhifa.org.choices.CertificateStatus",
+        "DeadlineEventKindEnum": "zhifa.workdays.choices.DeadlineEventKind",
+        "DayKindEnum": "zhifa.workdays.choices.DayKind",
+    },
 }
 
 # Ledger: where the agencies' signing keys live (outside the database rows users can read).

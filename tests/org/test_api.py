@@ -104,3 +104,14 @@ def test_schema_and_offline_docs(client, db):
     assert "swagger-ui" in docs and assets
     assert all(not a.startswith(("http:", "https:", "//")) and "cdn" not in a.lower() for a in assets), assets
     assert "https://" not in docs and "http://" not in docs
+
+
+def test_the_schema_generates_without_a_warning(tmp_path, db):
+    """Seen: two components named ReasonRequest, colliding enums, untyped path ids, an authenticator without its
+    scheme. A new warning fails here."""
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "ReviewReasonRequest" in text and "CaseOutcomeEnum" in text and "cookieAuth" in text

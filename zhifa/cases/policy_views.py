@@ -115,6 +115,7 @@ class HearingPolicyViewSet(viewsets.ViewSet):
     """GET /api/v1/hearing-policy/ (the agencies the user may see), GET and PUT /api/v1/hearing-policy/{agency}/."""
 
     serializer_class = HearingPolicySerializer
+    queryset = Agency.objects.none()  # the {id} in the path is an agency's (typed in the schema)
 
     def _agency(self, request, pk) -> Agency:
         return queries.settings_agency(request.user, pk)

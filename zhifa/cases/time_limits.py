@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -124,6 +126,11 @@ class ExtensionPolicySerializer(serializers.Serializer):
     basis = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
 
 
+@extend_schema(
+    request=ExtensionPolicySerializer,
+    responses=OpenApiTypes.OBJECT,
+    summary=str(gettext_lazy("延长办案期限规则")),
+)
 @api_view(["GET", "PUT"])
 def extension_policy_api(request, agency_pk: int):
     """GET the agency's rule for extending the 90-day decision period (defaults when not set); PUT sets it

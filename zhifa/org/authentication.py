@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -60,3 +61,9 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "个人接口令牌（在“接口令牌”页面创建）"}
+
+
+class ZhifaSessionScheme(SessionScheme):
+    """Documents the browser session (the same cookie as drf-spectacular's own scheme) for our subclass."""
+
+    target_class = "zhifa.org.authentication.SessionAuthentication"

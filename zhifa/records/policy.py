@@ -262,6 +262,7 @@ class RecordsPolicyViewSet(viewsets.ViewSet):
     """GET /api/v1/records-policy/ (the agencies the user may see), GET and PUT /api/v1/records-policy/{agency}/."""
 
     serializer_class = RecordsPolicySerializer
+    queryset = Agency.objects.none()  # the {id} in the path is an agency's (typed in the schema)
 
     def _agency(self, request, pk) -> Agency:
         from zhifa.cases.queries import settings_agency

@@ -16,14 +16,14 @@ from .choices import RemedyKind, RemedyOutcome
 from .models import Proceeding, ProceedingDocument
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class ProceedingDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProceedingDocument
         fields = ["id", "title", "sha256", "size", "content_type", "uploaded_by", "uploaded_at"]
 
 
 class ProceedingSerializer(serializers.ModelSerializer):
-    documents = DocumentSerializer(many=True, read_only=True)
+    documents = ProceedingDocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Proceeding

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhifa.cases import queries as case_queries
-from zhifa.org.models import Person
+from zhifa.org.models import Agency, Person
 
 from . import actions, queries, rules
 from .choices import CoordinationOutcome, Outcome, PointResult, ReviewMode, Vote
@@ -113,7 +113,7 @@ class OpinionRequest(serializers.Serializer):
     summary = serializers.CharField(help_text=_("法制审核意见"))
 
 
-class ReasonRequest(serializers.Serializer):
+class ReviewReasonRequest(serializers.Serializer):
     reason = serializers.CharField(help_text=_("理由"))
 
 
@@ -169,15 +169,19 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     def opinion(self, request, pk=None):
         return self._run(request, pk, OpinionRequest, lambda s, d: actions.give_opinion(request.user, s, **d))
 
-    @extend_schema(request=ReasonRequest, responses=SubmissionSerializer, summary=str(_("撤回送审")))
+    @extend_schema(request=ReviewReasonRequest, responses=SubmissionSerializer, summary=str(_("撤回送审")))
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._run(request, pk, ReasonRequest, lambda s, d: actions.withdraw(request.user, s, **d))
+        return self._run(
+            request, pk, ReviewReasonRequest, lambda s, d: actions.withdraw(request.user, s, **d)
+        )
 
-    @extend_schema(request=ReasonRequest, responses=SubmissionSerializer, summary=str(_("提请协调")))
+    @extend_schema(request=ReviewReasonRequest, responses=SubmissionSerializer, summary=str(_("提请协调")))
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
-        return self._run(request, pk, ReasonRequest, lambda s, d: actions.escalate(request.user, s, **d))
+        return self._run(
+            request, pk, ReviewReasonRequest, lambda s, d: actions.escalate(request.user, s, **d)
+        )
 
     @extend_schema(request=CoordinateRequest, responses=SubmissionSerializer, summary=str(_("协调决定")))
     @action(detail=True, methods=["post"])
@@ -312,6 +316,7 @@ class ReviewPolicyViewSet(viewsets.ViewSet):
     system administrator (``actions.set_policy``)."""
 
     serializer_class = ReviewPolicySerializer
+    queryset = Agency.objects.none()  # the {id} in the path is an agency's (typed in the schema)
 
     @staticmethod
     def _readable(user) -> set[int]:
@@ -368,6 +373,7 @@ class CriterionViewSet(viewsets.ViewSet):
     ``actions.set_criterion``): kinds include 所属领域 (``field``: a field code) and 执法层级 (``level``)."""
 
     serializer_class = CriterionSerializer
+    queryset = Agency.objects.none()  # the {id} in the path is an agency's (typed in the schema)
 
     @extend_schema(responses=CriterionSerializer(many=True), summary=str(_("法制审核事项清单")))
     def list(self, request):
