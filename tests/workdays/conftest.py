@@ -37,3 +37,12 @@ def ledger_calls(monkeypatch):
 
     monkeypatch.setattr(ledger, "append", spy)
     return calls
+
+
+@pytest.fixture
+def world(world):
+    """The shared world plus the platform administrator, who alone keeps the platform-wide calendar."""
+    from zhifa.org import actions as org_actions
+
+    world.platform = org_actions.add_platform_admin("platform", "Platform#2026x", full_name="平台管理员")
+    return world

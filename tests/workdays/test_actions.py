@@ -66,9 +66,9 @@ def test_db_calendar_matches_the_seed(db, cal):
 def test_system_admin_imports_a_year_and_it_is_no_longer_estimated(world, ledger_calls):
     assert rules.add_working_days(queries.current_calendar(), D(2027, 2, 4), 1) == (D(2027, 2, 11), True)
     record = actions.import_calendar_text(
-        world.sysadmin, year=2027, text=SCHEDULE_2027, confirmed=True, notice="国办发明电〔2026〕1号"
+        world.platform, year=2027, text=SCHEDULE_2027, confirmed=True, notice="国办发明电〔2026〕1号"
     )
-    assert record.confirmed and record.source == CalendarSource.IMPORT and record.updated_by == world.sysadmin
+    assert record.confirmed and record.source == CalendarSource.IMPORT and record.updated_by == world.platform
     cal = queries.current_calendar()
     assert cal.is_confirmed(2027)
     assert rules.add_working_days(cal, D(2027, 2, 4), 1) == (D(2027, 2, 12), False)
@@ -76,7 +76,7 @@ def test_system_admin_imports_a_year_and_it_is_no_longer_estimated(world, ledger
     # One entry in each agency's ledger, written inside the action's transaction.
     entries = [c for c in ledger_calls if c["action"] == "workdays.save_calendar_year"]
     assert {c["agency"].code for c in entries} == {"agency-a", "agency-b", "justice"}
-    assert all(c["in_atomic"] and c["actor"] == world.sysadmin for c in entries)
+    assert all(c["in_atomic"] and c["actor"] == world.platform for c in entries)
     assert entries[0]["payload"]["state"]["year"] == 2027
     assert ["2027-02-20", "workday", "春节"] in entries[0]["payload"]["days"]
 
@@ -85,7 +85,7 @@ def test_bad_import_changes_nothing_and_names_the_line(world, ledger_calls):
     token = queries.calendar_token()
     with pytest.raises(ValidationError) as err:
         actions.import_calendar_text(
-            world.sysadmin,
+            world.platform,
             year=2027,
             text="2027-01-01 holiday 元旦\n2027-01-02 holdiay 元旦\n",
             confirmed=True,
@@ -107,7 +107,7 @@ def test_only_system_admins_keep_the_calendar(world, who):
 def test_make_up_workday_on_a_weekday_is_refused(world):
     with pytest.raises(ValidationError) as err:
         actions.save_calendar_year(
-            world.sysadmin,
+            world.platform,
             year=2027,
             holidays={D(2027, 1, 1): "元旦"},
             workdays={D(2027, 1, 4): "元旦"},
@@ -133,7 +133,7 @@ def test_open_estimated_deadlines_are_recomputed_when_the_year_is_confirmed(worl
         world.officer, agency=world.a, kind="publication_penalty", target=world.section, start=D(2027, 2, 3)
     )
     actions.meet_deadline(world.officer, met, on=D(2027, 2, 4))
-    actions.import_calendar_text(world.sysadmin, year=2027, text=SCHEDULE_2027, confirmed=True)
+    actions.import_calendar_text(world.platform, year=2027, text=SCHEDULE_2027, confirmed=True)
     d.refresh_from_db()
     # Confirmed: 2/4 (1), 2/5–2/11 off, 2/12 (2), 2/15–2/19 (3–7).
     assert (d.due, d.estimated) == (D(2027, 2, 19), False)
@@ -279,7 +279,7 @@ def test_only_superuser_changes_platform_kinds(world, ledger_calls):
 def test_calendar_cache_follows_the_database_version(world):
     first = queries.current_calendar()
     assert queries.current_calendar() is first  # unchanged version: reused
-    actions.import_calendar_text(world.sysadmin, year=2027, text=SCHEDULE_2027, confirmed=True)
+    actions.import_calendar_text(world.platform, year=2027, text=SCHEDULE_2027, confirmed=True)
     second = queries.current_calendar()
     assert second is not first and second.is_confirmed(2027)
 
@@ -287,7 +287,7 @@ def test_calendar_cache_follows_the_database_version(world):
 def test_seed_command_action_adds_only_missing_years(world):
     with unrecorded_writes():  # test set-up written around the actions layer
         CalendarYear.objects.filter(year=2026).delete()
-    added = actions.seed_from_chinesecalendar(world.sysadmin)
+    added = actions.seed_from_chinesecalendar(world.platform)
     assert 2026 in added and 2025 not in added
     assert queries.current_calendar().is_confirmed(2026)
     with pytest.raises(PermissionDenied):
@@ -295,7 +295,10 @@ def test_seed_command_action_adds_only_missing_years(world):
 
 
 def test_role_helper_sanity(world):
-    # The fixture's system administrator holds the role the calendar actions check.
-    assert queries.can_manage_calendar(world.sysadmin)
-    assert not queries.can_manage_calendar(world.officer)
+    # The calendar moves every agency's deadlines: the platform administrator keeps it, not an agency's system
+    # administrator (seen: one agency's admin could edit it).
+    assert queries.can_manage_calendar(world.platform)
+    assert not queries.can_manage_calendar(world.sysadmin) and not queries.can_manage_calendar(world.officer)
+    with pytest.raises(PermissionDenied):
+        actions.import_calendar_text(world.sysadmin, year=2027, text=SCHEDULE_2027, confirmed=True)
     assert world.sysadmin.roles.filter(role=Role.SYSTEM_ADMIN).exists()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.org.choices import Role
-from zhifa.org.queries import agency_ids_with, has_role
+from zhifa.org.queries import agency_ids_with
 
 from . import rules
 from .choices import DayKind
@@ -88,8 +88,9 @@ def confirmed_years() -> set[int]:
 
 
 def can_manage_calendar(user) -> bool:
-    """The calendar is platform-wide: any agency's system administrator, or a superuser, keeps it."""
-    return bool(getattr(user, "is_superuser", False) or has_role(user, Role.SYSTEM_ADMIN))
+    """The calendar is a platform-level record: it moves every agency's deadlines, so only the platform
+    administrator (平台管理员, ``zhifa createsuperuser``) keeps it — not one agency's system administrator."""
+    return bool(getattr(user, "is_superuser", False))
 
 
 def can_edit_platform_kinds(user) -> bool:
