@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core.forms import run_action
 from zhifa.org.models import Agency
+from zhifa.org.queries import has_role
 
 from . import actions, forms, queries, rules
 from .choices import DayKind
@@ -316,7 +317,7 @@ def deadline_list(request):
 def deadline_detail(request, pk: int):
     deadline = queries.access_deadline(request.user, pk)
     can_write = request.user.is_superuser or any(
-        queries.has_role(request.user, r, deadline.agency_id) for r in queries.DEADLINE_WRITER_ROLES
+        has_role(request.user, r, deadline.agency_id) for r in queries.DEADLINE_WRITER_ROLES
     )
     today = timezone.localdate()
     return render(
