@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from zhifa.catalog import uploads
 from zhifa.catalog.actions import state
 from zhifa.core.errors import ActionDenied, RuleViolation, ValidationError
+from zhifa.core.filenames import safe_name
 from zhifa.ledger import actions as ledger
 from zhifa.org import queries as org_queries
 from zhifa.org.models import Agency
@@ -126,7 +127,7 @@ def submit_complaint(
     for (_name, data), upload in zip(attachments, checked, strict=True):
         att = ComplaintAttachment(
             complaint=complaint,
-            original_name=upload.name,
+            original_name=safe_name(upload.name),
             content_type=upload.content_type,
             size=upload.size,
             sha256=upload.sha256,

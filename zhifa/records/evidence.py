@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import RuleViolation
+from zhifa.core.filenames import safe_name
 from zhifa.core.snapshot import snapshot
 from zhifa.ledger import actions as ledger
 
@@ -134,7 +135,7 @@ def add_evidence(actor, case, *, received: ingest.Received, **meta) -> Evidence:
         sha256=stored.sha256,
         size=stored.size,
         content_type=content_type,
-        original_name=(received.original_name or "")[:255],
+        original_name=safe_name(received.original_name or "", fallback=""),
         duration=media.duration if media else None,
         codec=(media.codec if media else "")[:100],
         **fields,
@@ -168,7 +169,7 @@ def start_upload(actor, case, *, size: int, original_name: str = "", sha256: str
         case=case,
         created_by=actor,
         size=size,
-        original_name=original_name[:255],
+        original_name=safe_name(original_name, fallback=""),
         sha256=sha256,
     )
 

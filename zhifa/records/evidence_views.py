@@ -166,10 +166,9 @@ def file_response(request, item, *, download: bool = False):
     response["X-Content-SHA256"] = item.sha256
     response["X-Content-Type-Options"] = "nosniff"
     if download:
-        from urllib.parse import quote
+        from zhifa.core.filenames import disposition
 
-        name = item.original_name or item.file_name.rsplit("/", 1)[-1]
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        response["Content-Disposition"] = disposition(item.original_name or item.file_name.rsplit("/", 1)[-1])
     return response
 
 
