@@ -377,7 +377,7 @@ class CriterionViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=CriterionSerializer(many=True), summary=str(_("法制审核事项清单")))
     def list(self, request):
-        agencies = ReviewPolicyViewSet._readable(request.user)
+        agencies = case_queries.settings_agency_ids(request.user)
         rows = Criterion.objects.filter(agency_id__in=agencies).order_by("agency_id", "applies_to", "id")
         return Response(
             {
@@ -390,7 +390,7 @@ class CriterionViewSet(viewsets.ViewSet):
         request=CriterionSerializer, responses={201: CriterionSerializer}, summary=str(_("增加清单事项"))
     )
     def update(self, request, pk=None):
-        agency = ReviewPolicyViewSet()._agency(request, pk)
+        agency = case_queries.settings_agency(request.user, pk)
         ser = CriterionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
