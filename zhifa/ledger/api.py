@@ -2,7 +2,9 @@
 
 Public (no login): the logs, their checkpoints, leaf hashes and proofs — never entry content. Everything
 public is limited to what the latest checkpoint covers, so what anyone sees is signed.
-Audit (login; audit administrator or supervisor of the agency): the entries themselves.
+Audit (login; audit administrator or supervisor of the agency): the entries — to both of them who, which
+act, when, which object and the hashes; the record (the object's state, reasons, file names) only to who may
+read the object itself (``queries.ContentReader``), so the audit administrator gets no business or personal data.
 """
 
 from __future__ import annotations
@@ -189,16 +191,28 @@ class AuditEntrySerializer(serializers.Serializer):
     action = serializers.CharField(source="entry.action")
     action_label = serializers.CharField()
     object_kind = serializers.CharField(source="entry.object_kind", allow_null=True)
+    object_kind_label = serializers.CharField(source="kind_label")
     object_id = serializers.CharField(source="entry.object_id", allow_null=True)
     actor_id = serializers.IntegerField(source="entry.actor_id", allow_null=True)
     actor_name = serializers.CharField()
+    actor_roles = serializers.ListField(child=serializers.CharField())
     leaf_hash = serializers.CharField()
-    head = serializers.DictField()
-    record = serializers.DictField()
+    prev_hash = serializers.CharField(help_text=_("前一条记录的叶哈希；账本的第一条记录为空"))
+    file_hashes = serializers.ListField(
+        child=serializers.CharField(), help_text=_("记录所附文件的 SHA-256（不含文件名）")
+    )
+    head = serializers.DictField(help_text=_("记录头：操作、操作人编号、时间、对象、序号、前一条记录的哈希"))
+    content = serializers.BooleanField(help_text=_("是否附有记录内容：仅可以查阅该对象本身的人员可见"))
+    record = serializers.DictField(
+        source="shown_record",
+        allow_null=True,
+        help_text=_("记录内容（操作人、文件名、对象数据）；无权查阅该对象时为 null"),
+    )
 
 
 class AuditEntryViewSet(viewsets.GenericViewSet):
-    """账本记录（审计）：仅审计管理员和监督人员可查看其所审计执法主体的记录。"""
+    """账本记录（审计）：仅审计管理员和监督人员可查看其所审计执法主体的记录；记录内容（record）只向可以查阅该对象本身的
+    人员提供，审计管理员只得到操作人、时间、操作类别、对象和哈希。"""
 
     serializer_class = AuditEntrySerializer
 
@@ -225,4 +239,5 @@ class AuditEntryViewSet(viewsets.GenericViewSet):
             object_id=request.query_params.get("object", ""),
         )
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(AuditEntrySerializer(queries.present(page), many=True).data)
+        views = queries.present(page, queries.ContentReader(request.user))
+        return self.get_paginated_response(AuditEntrySerializer(views, many=True).data)

@@ -34,12 +34,22 @@ def logs_recording(kind: str, object_id: str) -> list[Log]:
     return list(Log.objects.filter(pk__in=ids).select_related("agency").order_by("origin"))
 
 
-def build(kind: str, object_id: str, *, agency=None) -> dict[str, Any]:
+def build(kind: str, object_id: str, *, agency=None, reader=None) -> dict[str, Any]:
     """The bundle for one object in one log. Signs a fresh checkpoint first if the latest does not cover
-    the object's newest entry."""
+    the object's newest entry.
+
+    A bundle carries the entries' exact bytes, so their content: built for a person (``reader``), it is
+    refused unless they may read the object itself (``queries.may_read_object``) — an auditor gets hashes
+    and proofs from the public API instead. The command line (``zhifa ledger bundle``, run by whoever runs
+    the server) passes no reader."""
     logs = logs_recording(kind, object_id)
     if agency is not None:
         logs = [log for log in logs if log.pk == agency.pk]
+    if reader is not None and not all(
+        queries.may_read_object(reader, kind, object_id, log_id=log_id)
+        for log_id in [log.pk for log in logs] or [None]
+    ):
+        raise RuleViolation(_("您不能查阅该对象，不能导出其记录原文；记录的哈希和包含证明可从公开接口取得。"))
     if not logs:
         raise RuleViolation(_("账本中没有该对象的记录。"))
     if len(logs) > 1:

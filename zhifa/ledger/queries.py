@@ -1,8 +1,15 @@
 """Reads of the ledger, scoped to who asks.
 
 - Proofs, checkpoints and leaf hashes are public: they reveal nothing of an entry's content.
-- Entries (audit records) are read by the audit administrator (审计管理员) and the supervisors (监督人员)
-  of an agency — never by the system or security administrator (三员分立), never by the superuser account.
+- Entries (audit records) are listed for the audit administrator (审计管理员) and the supervisors (监督人员)
+  of an agency — never for the system or security administrator (三员分立), never for the superuser account.
+  What they list is the entry's frame: who, which act, when, which object (kind and id), the hashes, how many
+  files and their SHA-256.
+- The content of an entry (its payload: the object's state, reasons, opinions; its files' names) is shown only
+  to who may read the object itself: ``may_read_content`` asks the access function the object's app
+  registered (``registry.register_kind(..., access=...)``), the same check its own pages make. The audit
+  administrator reads no case, party, complaint or person, so none of their content.
+  Reads (调阅) are the exception: their reason is the audit record itself and is shown to the auditors.
 - An object's history is read by whoever may open the object (its app's registered access function) and
   by the auditors of the agency whose log records it; reads (调阅) in it are shown to auditors only.
 """
@@ -195,14 +202,73 @@ def access_history(user, kind: str, object_id: str) -> tuple[QuerySet[Entry], bo
     return entries, is_auditor
 
 
+# Who may read an entry's content.
+
+# Actions whose payload is itself audit data (the reason given for a read), shown to the auditors.
+AUDIT_RECORD_ACTIONS = frozenset({ACCESS_ACTION})
+
+
+# Who reads the content of entries about a kind no app registered (a case's records, officers, review
+# opinions, deadline events, an agency's settings): the agency's business roles and its supervisors — the
+# readers of its cases (``cases.queries.CASE_READER_ROLES``), never the three administrators.
+UNREGISTERED_READER_ROLES = frozenset(
+    {Role.OFFICER, Role.UNIT_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD, Role.SUPERVISOR}
+)
+
+
+def may_read_object(user, kind: str | None, object_id: str | None, *, log_id: int | None = None) -> bool:
+    """Whether ``user`` may read the object itself, by its app's registered access function — the one
+    mapping from an entry's kind to who may read its content. A kind without an access function: the
+    business roles of the agency whose log (``log_id``) records it. Entries without an object: nobody."""
+    if not kind or object_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    k = registry.kind(kind)
+    if k is None or k.access is None:
+        return log_id is not None and log_id in agency_ids_with(user, UNREGISTERED_READER_ROLES)
+    try:
+        k.access(user, object_id)
+    except (Http404, PermissionDenied):  # ActionDenied is a PermissionDenied
+        return False
+    return True
+
+
+class ContentReader:
+    """``reader(entry)``: whether ``user`` may read ``entry``'s content. Asks once per object, so a page of
+    entries about a few objects costs a few queries. ``objects=False`` (the audit log's list, where entries
+    about fifty objects would cost fifty checks) shows only the audit records' content; the entry's own page
+    and the object's history show the rest to who may read it."""
+
+    def __init__(self, user, *, objects: bool = True) -> None:
+        self.user = user
+        self.objects = objects
+        self.audited = audited_agency_ids(user)
+        self._objects: dict[tuple[int, str | None, str | None], bool] = {}
+
+    def __call__(self, entry: Entry) -> bool:
+        if entry.action in AUDIT_RECORD_ACTIONS and entry.log_id in self.audited:
+            return True
+        if not self.objects:
+            return False
+        key = (entry.log_id, entry.object_kind, entry.object_id)
+        if key not in self._objects:
+            self._objects[key] = may_read_object(
+                self.user, entry.object_kind, entry.object_id, log_id=entry.log_id
+            )
+        return self._objects[key]
+
+
 # Presenting entries.
 
 
 @dataclass
 class EntryView:
+    """One entry for a page. ``content`` says whether the viewer may read its payload and file names
+    (``ContentReader``); without it every property that would show them is empty."""
+
     entry: Entry
     head: dict[str, Any]
     record: dict[str, Any]
+    content: bool = False
 
     @property
     def action_label(self):
@@ -231,7 +297,7 @@ class EntryView:
 
     @property
     def payload(self) -> Any:
-        return self.record.get("payload")
+        return self.record.get("payload") if self.content else None
 
     @property
     def reason(self) -> str:
@@ -245,22 +311,45 @@ class EntryView:
 
     @property
     def files(self) -> list[dict]:
-        return self.record.get("files", [])
+        """The files with their names: for who may read the content."""
+        files = self.record.get("files", [])
+        return files if self.content and isinstance(files, list) else []
+
+    @property
+    def file_hashes(self) -> list[str]:
+        """The files' SHA-256, for everyone who sees the entry (a name may itself be personal data)."""
+        files = self.record.get("files", [])
+        if not isinstance(files, list):
+            return []
+        return [str(f.get("sha256", "")) for f in files if isinstance(f, dict)]
 
     @property
     def leaf_hash(self) -> str:
         return bytes(self.entry.nodes[:32]).hex()
 
     @property
+    def prev_hash(self) -> str:
+        prev = self.head.get("prev")
+        return prev if isinstance(prev, str) else ""
+
+    @property
+    def shown_record(self) -> dict[str, Any] | None:
+        """The record (actor, files, payload) when the viewer may read it, else None."""
+        return self.record if self.content else None
+
+    @property
     def pretty(self) -> str:
+        """The canonical text, pretty-printed: head and record for who may read the content, the head only
+        (who, act, when, object, hashes) for everyone else."""
         import json
 
-        return json.dumps(
-            {"head": self.head, "record": self.record}, ensure_ascii=False, indent=2, sort_keys=True
-        )
+        data = {"head": self.head, "record": self.record} if self.content else {"head": self.head}
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
 
-def present(entries) -> list[EntryView]:
+def present(entries, reader=None) -> list[EntryView]:
+    """The entries for a page; ``reader`` (a ``ContentReader``) decides which show their content — none
+    without one."""
     out = []
     for entry in entries:
         try:
@@ -268,7 +357,7 @@ def present(entries) -> list[EntryView]:
             head, record = data.get("head", {}), data.get("record", {})
         except (ValueError, AttributeError):
             head, record = {}, {}
-        out.append(EntryView(entry, head, record))
+        out.append(EntryView(entry, head, record, content=bool(reader and reader(entry))))
     return out
 
 

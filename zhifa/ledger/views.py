@@ -48,7 +48,7 @@ def audit_log(request, code):
         {
             "log": log,
             "page": page,
-            "entries": queries.present(page.object_list),
+            "entries": queries.present(page.object_list, queries.ContentReader(request.user, objects=False)),
             "checkpoints": log.checkpoints.order_by("-size")[:20],
             "verification": queries.last_verification(log),
             "vkey": keys.public_key(log).vkey(),
@@ -73,7 +73,12 @@ def entry_detail(request, code, seq):
     return render(
         request,
         "ledger/entry_detail.html",
-        {"log": log, "view": queries.present([entry])[0], "checkpoint": checkpoint, "proof": proof},
+        {
+            "log": log,
+            "view": queries.present([entry], queries.ContentReader(request.user))[0],
+            "checkpoint": checkpoint,
+            "proof": proof,
+        },
     )
 
 
@@ -110,6 +115,7 @@ def history(request, kind, object_id):
     """Who did what to one object, and when, rendered from its ledger entries."""
     entries, is_auditor = queries.access_history(request.user, kind, object_id)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    views = queries.present(page.object_list, queries.ContentReader(request.user))
     return render(
         request,
         "ledger/history.html",
@@ -118,7 +124,8 @@ def history(request, kind, object_id):
             "kind_label": registry.kind_label(kind),
             "object_id": object_id,
             "page": page,
-            "entries": queries.present(page.object_list),
+            "entries": views,
+            "withheld": any(not v.content for v in views),
             "is_auditor": is_auditor,
         },
     )
