@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhifa.core.uploads.BodyLimitMiddleware",  # before anything reads the body (zhifa/core/uploads.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +175,22 @@ STATICFILES_DIRS = [BASE_DIR / "zhifa" / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env.str("ZHIFA_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Request bodies (zhifa/core/uploads.py): a body that is not a file upload (form fields, JSON) at most
+# ZHIFA_MAX_BODY_MB; a multipart upload at most ZHIFA_MAX_REQUEST_MB, or ZHIFA_MAX_ANON_REQUEST_MB for a visitor
+# who is not logged in (the portal); pages with their own file limits (complaints, imports, evidence) are stricter
+# or, for evidence, larger. Over the limit: 413 before the body is read, or as soon as the count passes it.
+# Uploaded files go to temporary files on disk, never memory. The reverse proxy's own limit (nginx
+# client_max_body_size) must be at least the largest of these, including the evidence limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("ZHIFA_MAX_BODY_MB", default=4) * 1024 * 1024
+ZHIFA_MAX_REQUEST_BYTES = env.int("ZHIFA_MAX_REQUEST_MB", default=256) * 1024 * 1024
+ZHIFA_MAX_ANON_REQUEST_BYTES = env.int("ZHIFA_MAX_ANON_REQUEST_MB", default=20) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "zhifa.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # only MemoryFileUploadHandler reads it, and it is not installed
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
 # Production: documents and evidence in S3-compatible object storage (django-storages) when a bucket is named.
 S3_BUCKET = env.str("ZHIFA_S3_BUCKET", default="")
 if S3_BUCKET:

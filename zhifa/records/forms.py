@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.forms import PayloadField
+
 from . import kinds
 
 
@@ -52,7 +54,8 @@ class NarrativeForm(forms.Form):
 
 class PartySignatureForm(forms.Form):
     signer_name = forms.CharField(label=_("签名人姓名"), max_length=100)
-    image_data = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A data: URL: the text rules hold, the text length cap does not (the signature's own size check bounds it).
+    image_data = PayloadField(required=False, widget=forms.HiddenInput)
     image = forms.FileField(label=_("或上传签名图像（PNG）"), required=False)
 
 
