@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhifa.core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhifa.core.uploads.BodyLimitMiddleware",  # before anything reads the body (zhifa/core/uploads.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,7 +130,16 @@ REDIS_URL = env.str("ZHIFA_REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Embedded mode: a table in the platform's own database, shared by every web worker and the background
+    # process (a per-process cache would let each of `zhifa run`'s workers count its own rate limits).
+    # zhifa.core.cache makes incr atomic; the table is made by `zhifa migrate` (post_migrate) and `zhifa run`.
+    CACHES = {
+        "default": {
+            "BACKEND": "zhifa.core.cache.DatabaseCache",
+            "LOCATION": "zhifa_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Accounts (等保 2.0 level 3): Argon2, password policy, lockout, idle timeout.
 AUTH_USER_MODEL = "org.Person"
@@ -144,7 +154,11 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhifa.org.validators.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
     {"NAME": "zhifa.org.validators.NotContainingUsernameValidator"},
+    # Django's 20,000 most common passwords plus zhifa/org/data/common-passwords.txt (weak passwords common in China).
+    {"NAME": "zhifa.org.validators.CommonPasswordValidator"},
 ]
+# Periodic change (GB/T 22239-2019 8.1.4.1 a): after this many days a login leads to the password page first; 0: never.
+PASSWORD_MAX_AGE_DAYS = env.int("ZHIFA_PASSWORD_MAX_AGE_DAYS", default=90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,6 +172,30 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Security headers. Content-Security-Policy (django-csp): nothing but the platform's own files — no inline script
+# or style, no plugins, no framing (a view marked xframe_options_sameorigin, e.g. the document preview, may be
+# framed by the platform's own pages: zhifa.core.csp). The API docs page relaxes styles for itself only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: images (the signature pad posts a data: URL)
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+if HTTPS:
+    SECURE_HSTS_SECONDS = env.int("ZHIFA_HSTS_SECONDS", default=31536000)
 
 # Language and time: Chinese by default, English selectable.
 LANGUAGE_CODE = "zh-hans"

@@ -31,7 +31,7 @@ CONTRAST = """
 
 
 @pytest.fixture(autouse=True)
-def _clear_limits():
+def _clear_limits(transactional_db):  # the embedded mode's cache is a database table (zhifa.core.cache)
     cache.clear()
     SHOTS.mkdir(exist_ok=True)
 

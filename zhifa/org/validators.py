@@ -1,5 +1,8 @@
 """Field and password validators, with the Chinese messages people see."""
 
+from pathlib import Path
+
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,3 +48,30 @@ class NotContainingUsernameValidator:
 
     def get_help_text(self):
         return _("密码不得包含用户名。")
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Django's list of 20,000 common passwords plus ours (``zhifa/org/data/common-passwords.txt``): weak passwords
+    common in China that pass the complexity rule (``Abc@1234``, ``Admin@123``, ``Huawei@123``…). Both lists are
+    compared lowercased, so ``Passw0rd`` and ``PASSW0RD`` are refused alike."""
+
+    OUR_LIST = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+
+    def __init__(
+        self, password_list_path=password_validation.CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH
+    ):
+        super().__init__(password_list_path)
+        with open(self.OUR_LIST, encoding="utf-8") as fh:
+            self.passwords |= {
+                line.strip().lower() for line in fh if line.strip() and not line.startswith("#")
+            }
+
+    def validate(self, password, user=None):
+        if password.lower().strip() in self.passwords:
+            raise ValidationError(self.get_error_message(), code="password_too_common")
+
+    def get_error_message(self):
+        return _("这个密码过于常见，容易被猜中，请换一个。")
+
+    def get_help_text(self):
+        return _("密码不能是常见的弱密码。")

@@ -1,6 +1,7 @@
-"""Per-address request limits through Django's cache (local memory embedded, Redis in production), so
-they hold across any number of web workers. Fixed one-minute windows: simple, and enough against
-enumeration of certificate numbers and floods of the complaint form.
+"""Per-address request limits through Django's cache — a table in the platform's database in the embedded mode
+(zhifa.core.cache, with an atomic increment), Redis in production — so they hold across any number of web
+workers and servers. Fixed one-minute windows: simple, and enough against enumeration of certificate numbers
+and floods of the complaint form.
 """
 
 from __future__ import annotations

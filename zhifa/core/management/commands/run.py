@@ -23,6 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, bind, workers, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        # The web workers share their rate-limit counters through this table (no Redis): zhifa.core.cache.
+        # migrate makes it too (post_migrate); this is for a database migrated before the cache existed.
+        call_command("createcachetable", verbosity=0)
         from zhifa.org.demo import DEMO_PASSWORD
 
         if not no_demo and demo.is_empty():
