@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ZHIFA_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/zhifa_test
 PYTEST_ARGS ?=
+# Test processes per suite (pytest-xdist, one test database each); 0 runs in this process.
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
 .PHONY: run test test-sqlite test-postgres lint bench soak messages clean
 
@@ -37,15 +40,15 @@ test: $(VENV)/.installed-test
 		echo "PostgreSQL 不可用（$(ZHIFA_TEST_DATABASE_URL)）：只在 SQLite 上运行了测试。"; \
 	fi
 
-# Each run has its own var directory (test database file, keys, media). They run one after the other: side by side
-# (make -j2) they took 35 minutes each on 2 cores and a browser walk timed out under the load.
+# Each run has its own var directory (test database files, keys, media). The two suites run one after the other, each
+# spread over TEST_WORKERS processes; side by side (make -j2) a browser walk timed out under the load.
 test-sqlite: $(VENV)/.installed-test
 	@echo "== 测试：SQLite =="
-	env -u ZHIFA_DATABASE_URL ZHIFA_VAR_DIR="$(CURDIR)/var/test-sqlite" $(BIN)/pytest $(PYTEST_ARGS)
+	env -u ZHIFA_DATABASE_URL ZHIFA_VAR_DIR="$(CURDIR)/var/test-sqlite" $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-test
 	@echo "== 测试：PostgreSQL =="
-	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_VAR_DIR="$(CURDIR)/var/test-postgres" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-200} $(BIN)/pytest $(PYTEST_ARGS)
+	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_VAR_DIR="$(CURDIR)/var/test-postgres" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-200} $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check zhifa tests bench
