@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhifa.org.middleware.PasswordChangeRequiredMiddleware",
+    "zhifa.core.guards.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "zhifa.urls"
@@ -254,7 +255,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "zhifa.core.api.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "zhifa.core.api.JSONParser",
+        "zhifa.core.api.FormParser",
+        "zhifa.core.api.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "zhifa.core.api.exception_handler",
 }

@@ -1,6 +1,8 @@
 """The suite's API fuzzing run (schemathesis, from the OpenAPI schema the platform publishes): every operation of
-``/api/v1/`` with generated requests, as people of every role. A refused request changes nothing, and after the
-run ``zhifa ledger verify --state`` passes — bad input cannot make the platform's own check report tampering.
+``/api/v1/`` with generated requests, as people of every role. No answer is a server error (5xx); every answer
+matches the schema (its body for a documented status, its content type); a refused request changes nothing; and
+after the run ``zhifa ledger verify --state`` passes — bad input cannot make the platform's own check report
+tampering.
 
 ``ZHIFA_FUZZ_EXAMPLES`` requests per operation (default 6) keep it within CI's time; raise it for a soak.
 """
@@ -10,9 +12,13 @@ import os
 from urllib.parse import urlencode
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.transport import Response as SchemathesisResponse
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from tests.cases.conftest import clock, cw  # noqa: F401 (fixtures)
 from tests.property.test_ledger_completeness import _fingerprint
@@ -53,6 +59,26 @@ def _operations(client):
     return operations
 
 
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+def _validate(generated, method, path, data, media, response):
+    """Raise schemathesis' failure when the answer is a 5xx or does not match the operation in the schema."""
+    request = requests.Request(
+        method, "http://testserver" + path, data=data, headers={"Content-Type": media}
+    ).prepare()
+    headers = {key.lower(): [value] for key, value in response.items()}
+    answer = SchemathesisResponse(
+        status_code=response.status_code,
+        headers=headers,
+        content=b"" if response.streaming else response.content,
+        request=request,
+        elapsed=0.0,
+        verify=False,
+    )
+    generated.validate_response(answer, checks=CHECKS)
+
+
 @pytest.mark.django_db
 def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
     case = cw.investigate(cw.new_case())
@@ -89,6 +115,8 @@ def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
             before = _fingerprint()
             response = client.generic(generated.method.upper(), path, data=data, content_type=media)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            assert response.status_code < 500, f"{generated.method} {path} ({role}): server error"
+            _validate(generated, generated.method.upper(), path, data, media, response)
             if response.status_code >= 400:
                 assert _fingerprint() == before, f"refused {generated.method} {path} changed something"
 

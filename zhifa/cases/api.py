@@ -11,6 +11,7 @@ from rest_framework.decorators import action as drf_action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from zhifa.core.api import BoundedIntegerField, IdField
 from zhifa.org.models import Certificate, EnforcementField, Person, Unit
 
 from . import actions, forms, queries
@@ -24,6 +25,8 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class RecordSerializer(serializers.ModelSerializer):
+    data = serializers.DictField(read_only=True, help_text=_("记录内容（按记录种类的字段）"))
+
     class Meta:
         model = CaseRecord
         fields = [
@@ -139,7 +142,7 @@ def _serializer_field(f: forms.F):
             max_digits=14, decimal_places=2, min_value=0, allow_null=not f.required, **common
         )
     if k == "int":
-        return serializers.IntegerField(min_value=0, allow_null=not f.required, **common)
+        return BoundedIntegerField(min_value=0, allow_null=not f.required, **common)
     if k == "bool":
         return serializers.BooleanField(**{**common, "required": False})
     if k == "file":
@@ -232,8 +235,8 @@ def _make_action(spec: forms.ActionSpec):
 
 
 class SimpleFilingPeriodRequest(serializers.Serializer):
-    agency = serializers.IntegerField(label=str(_("执法主体")))
-    length = serializers.IntegerField(min_value=1, label=str(_("备案期限（工作日）")))
+    agency = IdField(label=str(_("执法主体")))
+    length = BoundedIntegerField(min_value=1, label=str(_("备案期限（工作日）")))
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=str(_("依据或理由")))
 
 
@@ -334,7 +337,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             _("回避人员、理由、由当事人申请或本人提出、是否决定回避、决定人（《行政处罚法》第四十三条）。")
         ),
     )
-    @drf_action(detail=True, methods=["get"])
+    @drf_action(detail=True, methods=["get"], pagination_class=None)
     def recusals(self, request, pk=None):
         from . import recusal
 
@@ -361,7 +364,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         responses=ServiceSerializer(many=True), summary=str(_("送达记录（含未能送达和电子送达凭证）"))
     )
-    @drf_action(detail=True, methods=["get"])
+    @drf_action(detail=True, methods=["get"], pagination_class=None)
     def services(self, request, pk=None):
         case = queries.access_case(request.user, pk)
         return Response(ServiceSerializer(case.services.all(), many=True).data)
@@ -457,7 +460,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(filing_period(agency))
 
     @extend_schema(responses=RecordSerializer(many=True), summary=str(_("调查取证记录")))
-    @drf_action(detail=True, methods=["get"])
+    @drf_action(detail=True, methods=["get"], pagination_class=None)
     def records(self, request, pk=None):
         case = queries.access_case(request.user, pk)
         return Response(RecordSerializer(case.records.all(), many=True).data)

@@ -6,6 +6,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhifa.core.api import IdField
+
 from . import actions, queries
 from .models import Agency, Certificate, Person, Unit
 
@@ -86,7 +88,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class CertificateIssueSerializer(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = IdField()
     number = serializers.CharField(max_length=40)
     fields = serializers.ListField(child=serializers.CharField(max_length=40), min_length=1)
     issuer = serializers.CharField(max_length=200)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from zhifa.cases.models import CaseRecord
 from zhifa.cases.queries import access_case
+from zhifa.core.api import IdField
 from zhifa.core.errors import RuleViolation
 
 from . import actions, kinds, queries, render, storage, uploads
@@ -88,9 +89,9 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class GenerateRequest(serializers.Serializer):
-    case = serializers.IntegerField(help_text=_("案件ID"))
+    case = IdField(help_text=_("案件ID"))
     kind = serializers.ChoiceField(choices=DocumentKind.choices, help_text=_("文书种类"))
-    record = serializers.IntegerField(
+    record = IdField(
         required=False, allow_null=True, help_text=_("依据的调查记录ID（笔录等；不填则使用最近一条同类记录）")
     )
     narrative = serializers.DictField(
@@ -209,6 +210,7 @@ def _document_action(request_serializer, summary: str, description: str = "", st
 )
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DocumentSerializer
+    long_text_fields = ("image", "file")  # base64 payloads (party-signature, scan): beyond core.api.MAX_TEXT
 
     def get_queryset(self):
         qs = (

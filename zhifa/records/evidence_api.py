@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from zhifa.cases.models import CaseRecord
 from zhifa.cases.queries import access_case
+from zhifa.core import api as core_api
 from zhifa.core.errors import RuleViolation
 
 from . import access, evidence_views, queries
@@ -66,29 +67,53 @@ class UploadSerializer(serializers.ModelSerializer):
         fields = ["id", "case", "size", "received", "state", "original_name", "sha256", "evidence"]
 
 
-def _meta(case, data) -> dict:
-    meta = {
-        k: data.get(k)
-        for k in (
-            "kind",
-            "description",
-            "source",
-            "collected_at",
-            "place",
-            "latitude",
-            "longitude",
-            "stage",
-            "act_code",
-            "device_id",
-            "secrecy",
-        )
-    }
-    if data.get("record"):
-        meta["record"] = CaseRecord.objects.filter(case=case, pk=data["record"]).first()
+class UploadStartRequest(serializers.Serializer):
+    case = core_api.IdField(help_text=_l("案件"))
+    size = serializers.IntegerField(min_value=1, max_value=core_api.MAX_ID, help_text=_l("文件大小（字节）"))
+    name = serializers.CharField(required=False, allow_blank=True, default="", help_text=_l("文件名"))
+    sha256 = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_l("SHA-256（可选）")
+    )
+
+
+def _text(**kw):
+    return serializers.CharField(required=False, allow_blank=True, default="", **kw)
+
+
+class UploadCompleteRequest(serializers.Serializer):
+    """The evidence item's particulars (the actions layer checks them against the case and the law)."""
+
+    kind = serializers.CharField(help_text=_l("证据种类"))
+    description = serializers.CharField(help_text=_l("证据说明"))
+    source = _text()
+    collected_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    place = _text()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    stage = _text()
+    act_code = _text()
+    device_id = _text()
+    secrecy = _text()
+    record = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text=_l("调查记录")
+    )
+    document = serializers.CharField(required=False, allow_blank=True, allow_null=True, help_text=_l("文书"))
+
+
+def _meta(case, request) -> dict:
+    """The checked body of ``complete``: typed by :class:`UploadCompleteRequest`, record and document of the case."""
+    ser = UploadCompleteRequest(data=core_api.body_object(request))
+    ser.is_valid(raise_exception=True)
+    data = ser.validated_data
+    meta = {k: data.get(k) for k in UploadCompleteRequest().fields if k not in ("record", "document")}
+    record = core_api.object_id(data.get("record"), "record")
+    if record:
+        meta["record"] = CaseRecord.objects.filter(case=case, pk=record).first()
         if meta["record"] is None:
             raise RuleViolation(_("所属调查记录不属于本案。"))
-    if data.get("document"):
-        meta["document"] = Document.objects.filter(case=case, pk=data["document"]).first()
+    document = core_api.object_id(data.get("document"), "document")
+    if document:
+        meta["document"] = Document.objects.filter(case=case, pk=document).first()
         if meta["document"] is None:
             raise RuleViolation(_("所属文书不属于本案。"))
     return meta
@@ -140,28 +165,26 @@ class RawParser(parsers.BaseParser):
 
 class UploadViewSet(viewsets.GenericViewSet):
     serializer_class = UploadSerializer
-    parser_classes = [parsers.JSONParser, parsers.FormParser, RawParser]
+    # JSON or form fields for create/complete (core_api.body_object refuses anything else); raw bytes for PUT.
+    parser_classes = [core_api.JSONParser, core_api.FormParser, RawParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return EvidenceUpload.objects.none()
         return EvidenceUpload.objects.filter(created_by=self.request.user)
 
+    @extend_schema(request=UploadStartRequest, responses={201: UploadSerializer})
     def create(self, request):
-        case = access_case(request.user, request.data.get("case"))
+        ser = UploadStartRequest(data=core_api.body_object(request))
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        case = access_case(request.user, data["case"])
         if not queries.may_change(request.user, case):
             raise PermissionDenied(_("只有本案承办人员或负责人可以登记证据。"))
         try:
-            size = int(request.data.get("size") or 0)
             upload = actions.start_upload(
-                request.user,
-                case,
-                size=size,
-                original_name=request.data.get("name") or "",
-                sha256=request.data.get("sha256") or "",
+                request.user, case, size=data["size"], original_name=data["name"], sha256=data["sha256"]
             )
-        except (TypeError, ValueError):
-            return Response({"detail": _("文件大小不正确。")}, status=400)
         except RuleViolation as exc:
             return _refused(exc)
         return Response(UploadSerializer(upload).data, status=201)
@@ -190,11 +213,13 @@ class UploadViewSet(viewsets.GenericViewSet):
         response["Upload-Offset"] = str(upload.received)
         return response
 
+    @extend_schema(request=UploadCompleteRequest, responses={201: EvidenceSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         upload = self.get_object()
+        meta = _meta(upload.case, request)
         try:
-            item = actions.finish_upload(request.user, upload.pk, **_meta(upload.case, request.data))
+            item = actions.finish_upload(request.user, upload.pk, **meta)
         except RuleViolation as exc:
             return _refused(exc)
         return Response(EvidenceSerializer(item).data, status=201)

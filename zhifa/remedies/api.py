@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from zhifa.cases import queries as case_queries
+from zhifa.core.api import FormParser, IdField, JSONParser, MultiPartParser
 
 from . import actions, queries
 from .choices import RemedyKind, RemedyOutcome
@@ -47,7 +47,7 @@ class ProceedingSerializer(serializers.ModelSerializer):
 
 
 class ProceedingRequest(serializers.Serializer):
-    case = serializers.IntegerField(help_text=_("案件"))
+    case = IdField(help_text=_("案件"))
     kind = serializers.ChoiceField(choices=RemedyKind.choices, help_text=_("类型"))
     applied_on = serializers.DateField(help_text=_("申请或起诉日期"))
     body = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("复议机关或法院"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhifa.cases import queries as case_queries
+from zhifa.core.api import BoundedIntegerField, IdField
 from zhifa.org.models import Agency, Person
 
 from . import actions, queries, rules
@@ -83,7 +84,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class SubmitRequest(serializers.Serializer):
-    case = serializers.IntegerField(help_text=_("案件"))
+    case = IdField(help_text=_("案件"))
     mode = serializers.ChoiceField(
         choices=ReviewMode.choices, default=ReviewMode.SINGLE, help_text=_("审核方式")
     )
@@ -96,7 +97,7 @@ class SubmitRequest(serializers.Serializer):
 
 
 class AssignRequest(serializers.Serializer):
-    reviewers = serializers.ListField(child=serializers.IntegerField(), min_length=1, help_text=_("审核人员"))
+    reviewers = serializers.ListField(child=IdField(), min_length=1, help_text=_("审核人员"))
 
 
 class PointSerializer(serializers.Serializer):
@@ -214,14 +215,14 @@ class DiscussionSerializer(serializers.ModelSerializer):
 
 
 class OpenDiscussionRequest(serializers.Serializer):
-    case = serializers.IntegerField()
+    case = IdField()
     held_on = serializers.DateField()
     place = serializers.CharField()
-    participants = serializers.ListField(child=serializers.IntegerField())
+    participants = serializers.ListField(child=IdField())
 
 
 class ParticipantOpinionRequest(serializers.Serializer):
-    participant = serializers.IntegerField()
+    participant = IdField()
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
     vote = serializers.ChoiceField(
         choices=Vote.choices, required=False, allow_blank=True, default="", help_text=_("负责人表决")
@@ -290,7 +291,7 @@ class ReviewPolicySerializer(serializers.Serializer):
     agency = serializers.IntegerField(read_only=True)
     is_default = serializers.BooleanField(read_only=True, help_text=str(_("本机关尚未设置，适用平台默认值")))
     reviewer_ratio = serializers.DecimalField(max_digits=5, decimal_places=4)
-    discussion_quorum = serializers.IntegerField(min_value=0)
+    discussion_quorum = BoundedIntegerField(min_value=0)
     reviewers = serializers.IntegerField(read_only=True)
     officers = serializers.IntegerField(read_only=True)
     shortfall = serializers.IntegerField(read_only=True)
@@ -367,6 +368,17 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "agency"]
 
 
+class StatutoryCriterionSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("事项种类"))
+    label = serializers.CharField(help_text=_("事项"))
+
+
+@extend_schema_serializer(many=False)  # the list action answers one object, not an array of them
+class ReviewCriteriaListSerializer(serializers.Serializer):
+    statutory = StatutoryCriterionSerializer(many=True, help_text=_("对所有执法主体都有效的法定事项"))
+    criteria = CriterionSerializer(many=True, help_text=_("可见执法主体自行确定的事项"))
+
+
 class CriterionViewSet(viewsets.ViewSet):
     """GET /api/v1/review-criteria/ — the statutory criteria (every agency) and the agencies' lists the user may
     see; PUT /api/v1/review-criteria/{agency}/ adds a line (the agency's system administrator,
@@ -375,7 +387,7 @@ class CriterionViewSet(viewsets.ViewSet):
     serializer_class = CriterionSerializer
     queryset = Agency.objects.none()  # the {id} in the path is an agency's (typed in the schema)
 
-    @extend_schema(responses=CriterionSerializer(many=True), summary=str(_("法制审核事项清单")))
+    @extend_schema(responses=ReviewCriteriaListSerializer, summary=str(_("法制审核事项清单")))
     def list(self, request):
         agencies = case_queries.settings_agency_ids(request.user)
         rows = Criterion.objects.filter(agency_id__in=agencies).order_by("agency_id", "applies_to", "id")

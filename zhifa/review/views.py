@@ -394,11 +394,13 @@ def case_panel(case, user) -> dict:
 @login_required
 def opinion_pdf(request, pk):
     """The sealed 法制审核意见书 of a concluded round (made on first request, then always the same bytes)."""
-    from django.http import HttpResponse
+    from django.http import Http404, HttpResponse
 
     from zhifa.records import storage
 
     s = queries.access_submission(request.user, pk)
+    if s.state in (SubmissionState.PENDING, SubmissionState.WITHDRAWN) or not s.number:
+        raise Http404(_("本轮审核尚未结束，还没有法制审核意见书。"))
     s = actions.issue_opinion_document(request.user, s)
     case_queries.record_access(request.user, s, _("查看法制审核意见书"))
     data = storage.read(s.pdf_name, s.pdf_sha256)

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from zhifa.core.api import BoundedIntegerField, IdField
 from zhifa.org.models import Agency, Person
 
 from . import actions, queries, rules
@@ -164,7 +165,7 @@ class DeadlineKindSerializer(serializers.ModelSerializer):
 
 class DueQuery(serializers.Serializer):
     start = serializers.DateField()
-    agency = serializers.IntegerField(required=False, help_text=_("执法主体 id：适用其自行设定的期限"))
+    agency = IdField(required=False, help_text=_("执法主体 id：适用其自行设定的期限"))
 
 
 class DeadlineKindViewSet(viewsets.ReadOnlyModelViewSet):
@@ -235,7 +236,7 @@ class StatefulDeadlineSerializer(DeadlineSerializer):
 class SuspendSerializer(serializers.Serializer):
     on = serializers.DateField()
     reason = serializers.CharField(max_length=500)
-    approver = serializers.IntegerField()
+    approver = IdField()
 
 
 class ResumeSerializer(serializers.Serializer):
@@ -245,8 +246,8 @@ class ResumeSerializer(serializers.Serializer):
 
 class ExtendSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
-    approver = serializers.IntegerField()
-    length = serializers.IntegerField(min_value=1, required=False)
+    approver = IdField()
+    length = BoundedIntegerField(min_value=1, required=False)
 
 
 class MeetSerializer(serializers.Serializer):
