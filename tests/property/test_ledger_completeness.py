@@ -42,7 +42,7 @@ from zhifa.cases.models import Case, Party
 from zhifa.ledger import checks, registry, tracking
 from zhifa.ledger.models import Entry
 from zhifa.org import actions as org_actions
-from zhifa.org.choices import Role
+from zhifa.org.choices import AuthEventKind, Role
 from zhifa.org.models import Certificate, Person
 from zhifa.records.choices import DocumentKind
 from zhifa.records.models import Document
@@ -116,6 +116,8 @@ ACTIONS = {
     "org.remove_role": "org_step",
     "org.create_api_token": "org_step",
     "org.revoke_api_token": "org_step",
+    "org.rehash_password": "org_step",
+    "org.auth_event": "org_step",
     "org.issue_certificate": "certificate_step",
     "org.suspend_certificate": "certificate_step",
     "org.reinstate_certificate": "certificate_step",
@@ -211,8 +213,8 @@ class Ledger(RuleBasedStateMachine):
         return self.client
 
     def _call(self, actor, method, url, data=None, **extra):
+        c = self._as(actor)  # logging in is itself recorded (org.auth_event): before the fingerprint
         before = _fingerprint()
-        c = self._as(actor)
         if method == "put":  # a piece of a resumable upload, as the browser sends it
             response = c.put(url, data=data, content_type="application/octet-stream", **extra)
         else:
@@ -816,6 +818,8 @@ class Ledger(RuleBasedStateMachine):
                 "remove_role",
                 "create_api_token",
                 "revoke_api_token",
+                "rehash_password",
+                "auth_event",
             ]
         ),
         actor=st.sampled_from(["sysadmin", "head", "officer"]),
@@ -860,6 +864,15 @@ class Ledger(RuleBasedStateMachine):
             "remove_role": lambda: org_actions.remove_role(secadmin, target, Role.UNIT_HEAD, reason="调岗"),
             "create_api_token": lambda: org_actions.create_api_token(a, name=f"脚本{n}"),
             "revoke_api_token": lambda: [org_actions.revoke_api_token(a, t) for t in a.api_tokens.all()[:1]],
+            # A login that upgrades the hash (as Person.check_password does), and a login-audit event (a known
+            # person's, recorded in the agency's log; an unknown name's, only chained).
+            "rehash_password": lambda: org_actions.rehash_password(target, "Rehash#Pass2026"),
+            "auth_event": lambda: org_actions.record_auth_event(
+                AuthEventKind.FAILURE,
+                username=f"u{n}" if n % 2 else a.username,
+                person=None if n % 2 else a,
+                ip=None,
+            ),
         }
         self._direct(calls[op])
 

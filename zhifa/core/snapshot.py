@@ -13,8 +13,12 @@ from typing import Any
 
 from django.db import models
 
-# Never recorded, even hashed: secrets do not belong in a log that supervisors and courts read.
+# Never recorded as they are: secrets do not belong in a log that supervisors and courts read. The stored
+# credential hashes (``password``, ``key_hash``) are recorded as a keyed digest instead (``DIGESTED``:
+# ``ledger.credentials``), so a hash replaced in the database is found; ``last_login`` is bookkeeping.
 SECRET_FIELDS = frozenset({"password", "key_hash", "last_login"})
+# The secret fields recorded as a keyed digest, and the name the digest has in a state.
+DIGESTED = {"password": "password_digest", "key_hash": "key_hash_digest"}
 
 
 def _jsonable(value: Any) -> Any:
@@ -34,12 +38,17 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, *, many_to_many: bool = True) -> dict[str, Any]:
-    """Concrete field values (foreign keys as ids, many-to-many as sorted ids), secrets left out.
+    """Concrete field values (foreign keys as ids, many-to-many as sorted ids), secrets left out (credential
+    hashes recorded as their keyed digest, see ``DIGESTED``).
 
     ``many_to_many=False`` leaves the many-to-many fields out (they cost a query each)."""
     state: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in SECRET_FIELDS:
+            if field.name in DIGESTED:
+                from zhifa.ledger.credentials import digest
+
+                state[DIGESTED[field.name]] = digest(field.name, field.value_from_object(instance))
             continue
         state[field.attname] = _jsonable(field.value_from_object(instance))
     for field in instance._meta.many_to_many if many_to_many else ():

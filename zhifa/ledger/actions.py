@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -244,6 +245,7 @@ def append(
     )
     entry._state.adding = False
     entry._state.db = conn.alias
+    _checkpoint_on_commit(conn, agency)
     tracking.appended(conn, agency=agency, actor=actor, action=action, obj=obj, payload=payload, entry=entry)
     return entry
 
@@ -282,10 +284,55 @@ def record_platform_data(agency, actor) -> None:
 # Checkpoints.
 
 
-def make_checkpoint(agency, *, force: bool = False, now: dt.datetime | None = None) -> Checkpoint | None:
-    """Sign a checkpoint of ``agency``'s log if it grew since the last one and that one is older than
-    ``LEDGER_CHECKPOINT_MINUTES`` (``force``: whatever its age). Returns the new checkpoint, or None."""
+def checkpoint_seconds() -> int:
+    """``ZHIFA_LEDGER_CHECKPOINT_SECONDS`` (default 60): after a transaction that appended commits, its log is
+    signed if its last checkpoint is older than this; 0 leaves signing to the periodic task alone."""
+    value = getattr(settings, "LEDGER_CHECKPOINT_SECONDS", None)
+    if value is None:
+        value = os.environ.get("ZHIFA_LEDGER_CHECKPOINT_SECONDS", "60")
+    try:
+        return max(int(value), 0)
+    except ValueError:
+        return 60
+
+
+def _checkpoint_on_commit(conn, agency) -> None:
+    """Once per transaction and log: sign a checkpoint after the commit (``checkpoint_after_commit``)."""
+    if checkpoint_seconds() <= 0:
+        return
+    current = set(conn.savepoint_ids)
+    for sids, func, _robust in conn.run_on_commit:
+        # Registered by this transaction (or an enclosing savepoint of it): one is enough.
+        if getattr(func, "_zhifa_checkpoint", None) == agency.pk and set(sids) <= current:
+            return
+
+    def sign():
+        checkpoint_after_commit(agency)
+
+    sign._zhifa_checkpoint = agency.pk
+    transaction.on_commit(sign, using=conn.alias)
+
+
+def checkpoint_after_commit(agency) -> Checkpoint | None:
+    """Called when a transaction that appended to ``agency``'s log has committed: sign a checkpoint if the log has
+    unsigned entries and none was signed in the last ``checkpoint_seconds()``. The log row lock (and the unique
+    (log, size)) keeps concurrent commits from signing twice; a failure is logged and never reaches the action,
+    which has committed already."""
+    try:
+        return make_checkpoint(agency, min_age=dt.timedelta(seconds=checkpoint_seconds()))
+    except Exception:
+        logger.exception("ledger: cannot sign a checkpoint after commit for agency %s", agency.pk)
+        return None
+
+
+def make_checkpoint(
+    agency, *, force: bool = False, now: dt.datetime | None = None, min_age: dt.timedelta | None = None
+) -> Checkpoint | None:
+    """Sign a checkpoint of ``agency``'s log if it grew since the last one and that one is older than ``min_age``
+    (default ``LEDGER_CHECKPOINT_MINUTES``; ``force``: whatever its age). Returns the new checkpoint, or None."""
     now = now or timezone.now()
+    if min_age is None:
+        min_age = dt.timedelta(minutes=settings.LEDGER_CHECKPOINT_MINUTES)
     with transaction.atomic():
         # The log row lock keeps appends out while we read size and frontier, so root and size agree.
         log = Log.objects.select_for_update().filter(pk=agency.pk).first()
@@ -295,7 +342,7 @@ def make_checkpoint(agency, *, force: bool = False, now: dt.datetime | None = No
         if last is not None:
             if last.size >= log.size:
                 return None
-            if not force and now - last.at < dt.timedelta(minutes=settings.LEDGER_CHECKPOINT_MINUTES):
+            if not force and now - last.at < min_age:
                 return None
         root = merkle.frontier_root(merkle.split_hashes(bytes(log.frontier)))
         at = now.replace(microsecond=0)
@@ -332,6 +379,7 @@ def run_verification(*, agency=None, state: bool = False, files: bool = True, by
 
     run = VerificationRun.objects.create(agency=agency, with_state=state, by=by)
     report = checks.verify(agency=agency, state=state, files=files, progress=progress)
+    run.sizes = report.sizes
     run.finished_at = timezone.now()
     run.ok = report.ok
     run.entries = report.entries

@@ -17,11 +17,16 @@ from typing import Any
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from zhifa.core.snapshot import DIGESTED
 
 from . import encoding, keys, merkle, notes, registry
 from .encoding import normalize
 from .models import Checkpoint, Entry, Log
+
+DIGEST_NAMES = frozenset(DIGESTED.values())
 
 MAX_PROBLEMS = 100
 CHUNK = 5000
@@ -58,6 +63,7 @@ class Report:
     checkpoints: int = 0
     files: int = 0
     objects: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -77,6 +83,7 @@ def verify(
         logs = logs.filter(pk=agency.pk)
     for log in logs:
         verify_log(log, report, files=files, progress=progress)
+    verify_auth_chain(report, agency=agency)
     if state:
         verify_state(report, agency=agency)
     return report
@@ -257,7 +264,18 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
             continue
         break  # a gap: the rest cannot be checked in order
     report.entries += n
+    report.sizes[origin] = n
+    _shorter_than_before(log, n, report)
 
+    signed_size = max(expected_roots, default=0)
+    if n > signed_size:
+        report.warnings.append(
+            _(
+                "[%(code)s] 第 %(first)d 条起的 %(n)d 条记录尚未被签名检查点覆盖：若它们连同账本行一并被删改，"
+                "签名无法发现（见 docs/ledger.md“验证能证明什么”）"
+            )
+            % {"code": code, "first": signed_size, "n": n - signed_size}
+        )
     for size in expected_roots:
         if size > n:
             report.add(
@@ -273,6 +291,27 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
                 code,
                 _("账本状态（%(size)d 条）与记录（%(n)d 条）不符：账本行或记录被改动")
                 % {"size": log.size, "n": n},
+            )
+        )
+
+
+def _shorter_than_before(log: Log, n: int, report: Report) -> None:
+    """A log is append-only: an earlier verification run that counted more entries means its tail was deleted
+    (even when the log row was rewritten to match and no checkpoint covered that tail)."""
+    from .models import VerificationRun
+
+    most, when = 0, None
+    runs = VerificationRun.objects.filter(finished_at__isnull=False)
+    for sizes, at in runs.values_list("sizes", "started_at").iterator(chunk_size=CHUNK):
+        size = sizes.get(log.origin) if isinstance(sizes, dict) else None
+        if isinstance(size, int) and size > most:
+            most, when = size, at
+    if most > n:
+        report.add(
+            Problem(
+                log.agency.code,
+                _("%(when)s 的验证时账本有 %(was)d 条记录，现在只有 %(n)d 条：末尾的记录被删除")
+                % {"when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M"), "was": most, "n": n},
             )
         )
 
@@ -418,8 +457,32 @@ def verify_state(report: Report, *, agency=None) -> None:
             changed = sorted(
                 name
                 for name in set(now) | set(state)
-                if name not in volatile and not _same(fields.get(name), now.get(name), state.get(name))
+                if name not in volatile
+                and not (
+                    name in DIGEST_NAMES and name not in state
+                )  # recorded before credentials were digested
+                and not _same(fields.get(name), now.get(name), state.get(name))
             )
+            credentials = [name for name in changed if name in DIGEST_NAMES]
+            for name in credentials:
+                report.add(
+                    Problem(
+                        code,
+                        (
+                            _("密码被直接改动")
+                            if name == DIGESTED["password"]
+                            else _("令牌或查询码的哈希被直接改动")
+                        )
+                        + _(
+                            "：数据库中的哈希与最近一次记录（第 %(n)d 条）的密钥摘要不符（未经操作直接修改了数据库，"
+                            "可能被用来冒用该账户登录）"
+                        )
+                        % {"n": seq},
+                        kind=kind,
+                        object_id=object_id,
+                    )
+                )
+            changed = [name for name in changed if name not in DIGEST_NAMES]
             if changed:
                 report.add(
                     Problem(
@@ -435,29 +498,145 @@ def verify_state(report: Report, *, agency=None) -> None:
 
 
 def _never_recorded(report: Report, by_kind: dict[str, dict[str, Any]], agency) -> None:
-    """Rows of recorded models that no entry has ever described: inserted around the actions layer.
+    """Rows of recorded models (``tracking.recorded_models``: every model of our apps not declared unrecorded)
+    that no entry has ever described: inserted around the actions layer.
 
-    Verifying one agency looks at the models that belong to an agency by a field of their own."""
+    Verifying one agency: a row no entry of any log describes is attributed to its agency the way appends are
+    (``registry.agency_of``), so rows of models without an ``agency`` field of their own (a case's officers, a
+    certificate) are checked too."""
     from .tracking import recorded_models
 
+    anywhere: dict[str, set[str]] | None = None
+    if agency is not None:
+        anywhere = {}
+        kinds = list(recorded_models())
+        for kind, object_id in (
+            Entry.objects.filter(object_kind__in=kinds, object_id__isnull=False)
+            .values_list("object_kind", "object_id")
+            .distinct()
+            .iterator(chunk_size=CHUNK)
+        ):
+            anywhere.setdefault(kind, set()).add(object_id)
     for kind, model in sorted(recorded_models().items()):
         owned = any(f.name == "agency" and f.is_relation for f in model._meta.concrete_fields)
         rows = model._base_manager.all()
-        if agency is not None:
-            if not owned:
-                continue
+        if agency is not None and owned:
             rows = rows.filter(agency=agency)
         known = by_kind.get(kind, {})
+        elsewhere = anywhere.get(kind, set()) if anywhere is not None else set()
         columns = ("pk", "agency__code") if owned else ("pk",)
+        unknown: list[tuple] = []
         for row in rows.values_list(*columns).order_by().iterator(chunk_size=CHUNK):
-            if str(row[0]) in known:
+            object_id = str(row[0])
+            if object_id in known or object_id in elsewhere:
                 continue
+            unknown.append(row)
+        if agency is not None and not owned and unknown:
+            unknown = _of_agency(model, unknown, agency)
+        for row in unknown:
             report.objects += 1
             report.add(
                 Problem(
-                    row[1] if owned else "—",
+                    row[1] if len(row) > 1 and row[1] else "—",
                     _("数据库中存在，但账本中没有任何记录：未经操作新增"),
                     kind=kind,
                     object_id=str(row[0]),
                 )
             )
+
+
+def _of_agency(model, rows: list[tuple], agency) -> list[tuple]:
+    """(pk, agency code) of the rows among ``rows`` whose log is ``agency``'s (or cannot be told)."""
+    out = []
+    for i in range(0, len(rows), 500):
+        for obj in model._base_manager.filter(pk__in=[row[0] for row in rows[i : i + 500]]):
+            owner = _owner(obj)
+            if owner is None or owner.pk == agency.pk:
+                out.append((obj.pk, agency.code))
+    return out
+
+
+def _owner(obj, depth: int = 3):
+    """The agency whose log would record ``obj``: its registered kind's, else the first parent's (a case's
+    officer: the case's) that can be told; None when none can (reported under every agency verified)."""
+    try:
+        owner = registry.agency_of(obj)
+    except Exception:
+        owner = None
+    if owner is not None or depth == 0:
+        return owner
+    for f in obj._meta.concrete_fields:
+        if f.many_to_one and getattr(obj, f.attname, None) is not None:
+            try:
+                owner = _owner(getattr(obj, f.name), depth - 1)
+            except Exception:  # a dangling reference: try the next parent
+                continue
+            if owner is not None:
+                return owner
+    return None
+
+
+# The login audit record's own chain (org.AuthEvent), and its links recorded in the agencies' logs.
+
+
+def verify_auth_chain(report: Report, *, agency=None) -> None:
+    """Recompute the login audit record's hash chain and check each link an agency's log recorded
+    (``org.actions.record_auth_event``): a changed row breaks its hash, a deleted one leaves a gap in the
+    numbers or a recorded link with no row."""
+    from zhifa.org.actions import AUTH_ACTION, auth_event_hash
+    from zhifa.org.models import AuthEvent
+
+    anchors: dict[int, tuple[str, int, str]] = {}
+    entries = Entry.objects.filter(action=AUTH_ACTION).select_related("log__agency")
+    if agency is not None:
+        entries = entries.filter(log=agency.pk)
+    for entry in entries.only("seq", "body", "log__agency__code").iterator(chunk_size=CHUNK):
+        try:
+            event = json.loads(bytes(entry.body))["record"]["payload"]["event"]
+            anchors[int(event["seq"])] = (entry.log.agency.code, entry.seq, event["chain_hash"])
+        except (ValueError, KeyError, TypeError):
+            continue  # verify_log reports a broken body
+    legacy = AuthEvent.objects.filter(seq__isnull=True).count()
+    if legacy:
+        report.warnings.append(_("另有 %(n)d 条登录审计记录早于哈希链，无法核对是否被删改") % {"n": legacy})
+    prev = ""
+    expected = 1
+    where = _("登录审计记录")
+    for event in AuthEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=CHUNK):
+        if event.seq != expected:
+            report.add(
+                Problem(
+                    "—",
+                    _("%(where)s第 %(first)d 条至第 %(last)d 条缺失（被删除）")
+                    % {"where": where, "first": expected, "last": event.seq - 1},
+                )
+            )
+        elif auth_event_hash(prev, event) != event.chain_hash:
+            report.add(
+                Problem(
+                    "—",
+                    _("%(where)s第 %(n)d 条的内容与链哈希不符（记录被改动）")
+                    % {"where": where, "n": event.seq},
+                )
+            )
+        anchor = anchors.pop(event.seq, None)
+        if anchor is not None and anchor[2] != event.chain_hash:
+            report.add(
+                Problem(
+                    anchor[0],
+                    _("%(where)s第 %(n)d 条与账本所记的链哈希不符（记录被改动或替换）")
+                    % {"where": where, "n": event.seq},
+                    seq=anchor[1],
+                )
+            )
+        prev = event.chain_hash
+        expected = event.seq + 1
+    for number, (code, seq, _hash) in sorted(anchors.items()):
+        report.add(
+            Problem(
+                code,
+                _("账本记有%(where)s第 %(n)d 条，但数据库中已不存在（被删除）")
+                % {"where": where, "n": number},
+                seq=seq,
+            )
+        )

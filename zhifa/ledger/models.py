@@ -130,6 +130,8 @@ class VerificationRun(models.Model):
     entries = models.BigIntegerField(_("已核对记录"), default=0)
     checkpoints = models.IntegerField(_("已核对检查点"), default=0)
     problems = models.TextField(_("发现的问题"), blank=True)
+    # {origin: number of entries found}: a later run that finds fewer reports the log's tail deleted.
+    sizes = models.JSONField(_("各账本记录条数"), default=dict, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),

@@ -49,6 +49,31 @@ def _access_token(user, object_id):
     return token
 
 
+def _access_auth_event(user, object_id):
+    """Login audit records: the audit administrator's (三员分立), like the login-audit page."""
+    from zhifa.org.queries import visible_auth_events
+
+    event = visible_auth_events(user).filter(pk=object_id).first() if str(object_id).isdigit() else None
+    if event is None:
+        raise Http404
+    return event
+
+
+def _register_infrastructure() -> None:
+    """The models of our apps that are not business records, each with the reason (a test checks that every
+    model of the ``zhifa`` apps is either recorded or declared here or by its app)."""
+    registry.register_unrecorded("core.sequence", _("文书编号计数器：编号本身随所在文书记入账本"))
+    for name in ("ledger.log", "ledger.entry", "ledger.checkpoint"):
+        registry.register_unrecorded(name, _("账本自身：由哈希链、默克尔树和签名检查点保护，由 verify 核对"))
+    registry.register_unrecorded("ledger.cosignature", _("见证方对检查点的副署：由签名保护，由 verify 核对"))
+    registry.register_unrecorded(
+        "ledger.witnessstate", _("本部署作为见证方时记下的各日志最近副署位置：见证方自有的状态")
+    )
+    registry.register_unrecorded(
+        "ledger.verificationrun", _("账本验证的运行记录：验证本身的结果，不是执法记录")
+    )
+
+
 def register() -> None:
     from zhifa.org import queries
 
@@ -83,10 +108,15 @@ def register() -> None:
     registry.register_kind("org.enforcementfield", label=_("执法领域"), access=_access_field)
     registry.register_platform_data("org.enforcementfield")
     registry.register_platform_data("org.person", rows=lambda people: people.filter(agency__isnull=True))
+    registry.register_kind("org.authevent", label=_("登录审计记录"), access=_access_auth_event)
     registry.register_unrecorded(
         "org.authevent",
-        _("登录审计记录：等保安全审计自有的只增记录表，由审计管理员查阅，不属于执法行为"),
+        _(
+            "登录审计记录：等保安全审计自有的只增记录表，不属于执法行为；各条记录自成哈希链，"
+            "有所属执法主体的记录另以其序号和链哈希记入该主体的账本，由 verify 核对"
+        ),
     )
+    _register_infrastructure()
     registry.register_actions(
         {
             "org.create_agency": _("创建执法主体"),
@@ -105,6 +135,8 @@ def register() -> None:
             "org.suspend_certificate": _("暂扣执法证"),
             "org.reinstate_certificate": _("恢复执法证"),
             "org.revoke_certificate": _("注销执法证"),
+            "org.rehash_password": _("登录时升级密码哈希"),
+            "org.auth_event": _("登录审计"),
             "org.create_api_token": _("创建接口令牌"),
             "org.revoke_api_token": _("吊销接口令牌"),
         }

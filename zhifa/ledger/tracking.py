@@ -16,8 +16,8 @@ What cannot be completed is refused, and the transaction is rolled back:
 - a SQL write to a recorded table that bypasses the model signals (``QuerySet.update``, ``bulk_create``,
   raw SQL), except an ``UPDATE`` of volatile bookkeeping columns only.
 
-Recorded models are every model of the business apps (``RECORDED_APPS``) except those the apps declare
-unrecorded with the reason (``registry.register_unrecorded``). Fields a kind declares volatile, and secret
+Recorded models are every model of our apps (every app under ``zhifa.``) except those declared unrecorded with
+the reason (``registry.register_unrecorded``); a test checks each model is one or the other. Fields a kind declares volatile, and secret
 fields, may change without an entry.
 
 Tests that simulate tampering, and migrations, write around this with ``unrecorded_writes()``; nothing
@@ -38,7 +38,13 @@ from django.db import DatabaseError, connections
 from django.db.models import signals
 from django.utils.translation import gettext as _
 
-RECORDED_APPS = ("org", "catalog", "workdays", "cases", "review", "records", "publicity", "remedies")
+
+def our_apps() -> list:
+    """The app configs whose models the ledger answers for: every installed app of this project."""
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if config.name.startswith("zhifa.")]
+
 
 _MISSING = object()
 
@@ -106,18 +112,17 @@ def recorded_models() -> dict[str, Any]:
     """{label: model} of every model whose rows the ledger records."""
     global _recorded, _tables
     if _recorded is None:
-        from django.apps import apps
-
         from . import registry
 
         with _cache_lock:
             models: dict[str, Any] = {}
             tables: dict[str, tuple[str | None, frozenset[str]]] = {}
-            for label in RECORDED_APPS:
-                for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            for config in our_apps():
+                for model in config.get_models(include_auto_created=True):
                     name = model._meta.label_lower
                     if model._meta.auto_created:  # many-to-many tables: their rows are the owner's state
-                        tables[model._meta.db_table] = (None, frozenset())
+                        if registry.unrecorded_reason(model._meta.auto_created._meta.label_lower) is None:
+                            tables[model._meta.db_table] = (None, frozenset())
                         continue
                     if registry.unrecorded_reason(name) is not None:
                         continue
@@ -138,13 +143,15 @@ def _guarded_tables() -> dict[str, tuple[str | None, frozenset[str]]]:
 
 
 def volatile_fields(label: str) -> frozenset[str]:
-    """Fields of ``label`` that change without an action (bookkeeping), and secrets never recorded."""
-    from zhifa.core.snapshot import SECRET_FIELDS
+    """Fields of ``label`` that change without an action (bookkeeping), and secrets never recorded. Credential
+    hashes are not among them: they are recorded as a keyed digest (``core.snapshot.DIGESTED``), so changing one
+    takes an action, like any other field."""
+    from zhifa.core.snapshot import DIGESTED, SECRET_FIELDS
 
     from . import registry
 
     k = registry.kind(label)
-    return (k.volatile if k else frozenset()) | SECRET_FIELDS
+    return (k.volatile if k else frozenset()) | (SECRET_FIELDS - set(DIGESTED))
 
 
 def _label(sender) -> str | None:

@@ -44,6 +44,17 @@ def _record(agency: Agency, actor, action: str, obj, **extra) -> None:
     )
 
 
+def _record_person(person: Person, actor, action: str, obj=None, **extra) -> None:
+    """Record a change to a person's account (or token): in the person's agency's log; a platform-level person's
+    (no agency: the platform administrator) in every agency's log, as its creation was."""
+    obj = obj if obj is not None else person
+    if person.agency is not None:
+        _record(person.agency, actor, action, obj, **extra)
+        return
+    for agency in Agency.objects.order_by("pk"):
+        _record(agency, actor, action, obj, platform=True, **extra)
+
+
 def _clean_and_save(obj, **clean_kwargs) -> None:
     obj.full_clean(**clean_kwargs)
     obj.save()
@@ -219,7 +230,7 @@ def reset_password(actor, person: Person, *, new_password: str) -> None:
     person.set_password(new_password)
     person.must_change_password = True
     person.save(update_fields=["password", "must_change_password"])
-    _record(person.agency, actor, "org.reset_password", person)
+    _record_person(person, actor, "org.reset_password")
 
 
 @transaction.atomic
@@ -234,15 +245,18 @@ def change_password(person: Person, *, old_password: str, new_password: str, ip:
     person.set_password(new_password)
     person.must_change_password = False
     person.save(update_fields=["password", "must_change_password"])
-    AuthEvent.objects.create(
-        kind=AuthEventKind.PASSWORD_CHANGED,
-        username=person.username,
-        person=person,
-        agency=person.agency,
-        ip=ip,
-    )
-    if person.agency is not None:
-        _record(person.agency, person, "org.change_password", person)
+    record_auth_event(AuthEventKind.PASSWORD_CHANGED, username=person.username, person=person, ip=ip)
+    _record_person(person, person, "org.change_password")
+
+
+@transaction.atomic
+def rehash_password(person: Person, raw_password: str) -> None:
+    """Django upgrades a password's hash when it is checked with a hasher that is no longer the preferred one
+    (or whose parameters changed): the new hash is saved here, so its digest is recorded (``Person.check_password``)."""
+    person.set_password(raw_password)
+    person._password = None
+    person.save(update_fields=["password"])
+    _record_person(person, person, "org.rehash_password")
 
 
 @transaction.atomic
@@ -402,18 +416,80 @@ def login_blocked(username: str, ip: str | None, now: dt.datetime | None = None)
     return failures(username=username) >= limit or (ip is not None and failures(ip=ip) >= limit)
 
 
+AUTH_ACTION = "org.auth_event"
+
+
+def auth_event_fields(event: AuthEvent) -> dict:
+    """What an audit event's chain hash covers."""
+    from zhifa.ledger.encoding import format_time
+
+    return {
+        "seq": event.seq,
+        "kind": event.kind,
+        "username": event.username,
+        "person": event.person_id,
+        "agency": event.agency_id,
+        "ip": event.ip,
+        "user_agent": event.user_agent,
+        "at": format_time(event.at),
+    }
+
+
+def auth_event_hash(prev: str, event: AuthEvent) -> str:
+    """SHA-256 (hex) of the previous event's hash and this event's canonical JSON: the audit record's chain."""
+    import rfc8785
+
+    return hashlib.sha256(prev.encode() + b"\n" + rfc8785.dumps(auth_event_fields(event))).hexdigest()
+
+
+def _lock_auth_chain() -> None:
+    """Serialise appends to the chain: an advisory lock on PostgreSQL (SQLite transactions are IMMEDIATE)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x7A686966])  # "zhif"
+
+
 @transaction.atomic
 def record_auth_event(
     kind: str, *, username: str, person: Person | None, ip: str | None, user_agent: str = ""
 ):
-    return AuthEvent.objects.create(
+    """Append an event to the security audit record: the next link of its hash chain and, for a person of an
+    agency, an entry in that agency's ledger log (with the link's number and hash) in the same transaction."""
+    _lock_auth_chain()
+    last = (
+        AuthEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "chain_hash").first()
+    )
+    seq, prev = (last[0] + 1, last[1]) if last else (1, "")
+    event = AuthEvent(
         kind=kind,
         username=username[:150],
         person=person,
         agency=getattr(person, "agency", None),
-        ip=ip,
+        ip=AuthEvent._meta.get_field("ip").get_prep_value(ip),  # as stored, so the hash reads back the same
         user_agent=user_agent[:300],
+        at=timezone.now(),
+        seq=seq,
     )
+    event.chain_hash = auth_event_hash(prev, event)
+    event.save()
+    if event.agency is not None:
+        ledger.append(
+            agency=event.agency,
+            actor=None,
+            action=AUTH_ACTION,
+            obj=event,
+            payload={
+                "event": {
+                    "seq": seq,
+                    "kind": kind,
+                    "username": event.username,
+                    "chain_hash": event.chain_hash,
+                }
+            },
+        )
+    return event
 
 
 # Personal API tokens.
@@ -436,8 +512,7 @@ def create_api_token(person: Person, *, name: str, days: int | None = 90) -> tup
         key_hash=token_hash(raw),
         expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
     )
-    if person.agency is not None:
-        _record(person.agency, person, "org.create_api_token", token)
+    _record_person(person, person, "org.create_api_token", token)
     return token, raw
 
 
@@ -447,5 +522,4 @@ def revoke_api_token(person: Person, token: ApiToken) -> None:
         raise ActionDenied(_("只能吊销自己的令牌。"))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    if person.agency is not None:
-        _record(person.agency, person, "org.revoke_api_token", token)
+    _record_person(person, person, "org.revoke_api_token", token)

@@ -168,6 +168,18 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def check_password(self, raw_password) -> bool:
+        """Django's check, except that a hash upgraded on login (the hasher's parameters or PASSWORD_HASHERS
+        changed) is saved by an action, so the new hash's digest is in the ledger like any other change."""
+        from django.contrib.auth.hashers import check_password
+
+        def setter(raw):
+            from .actions import rehash_password
+
+            rehash_password(self, raw)
+
+        return check_password(raw_password, self.password, setter)
+
     def get_full_name(self) -> str:
         return self.full_name
 
@@ -231,7 +243,11 @@ class Certificate(models.Model):
 
 
 class AuthEvent(models.Model):
-    """Security audit record of logins, logouts and failures (read by the audit administrator)."""
+    """Security audit record of logins, logouts and failures (read by the audit administrator).
+
+    The rows form a hash chain of their own (``seq``, ``chain_hash``: ``org.actions.auth_event_hash``), and each
+    event of an agency's person is also an entry of that agency's ledger log, so a deleted or changed row is
+    found by ``zhifa ledger verify``. Rows from before the chain have no ``seq``."""
 
     kind = models.CharField(_("事件"), max_length=20, choices=AuthEventKind.choices)
     username = models.CharField(_("用户名"), max_length=150)
@@ -240,6 +256,8 @@ class AuthEvent(models.Model):
     ip = models.GenericIPAddressField(_("地址"), null=True, blank=True)
     user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    seq = models.BigIntegerField(_("序号"), null=True, blank=True, unique=True, editable=False)
+    chain_hash = models.CharField(_("链哈希"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("登录审计记录")
