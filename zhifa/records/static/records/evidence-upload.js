@@ -63,7 +63,8 @@
     }
     var meta = {};
     new FormData(form).forEach(function (value, name) {
-      if (name !== "file" && name !== "csrfmiddlewaretoken") meta[name] = value;
+      // A field left empty is left out (the API's optional date, number and choice fields take no empty string).
+      if (name !== "file" && name !== "csrfmiddlewaretoken" && value !== "") meta[name] = value;
     });
     say(d.checking);
     var done = await json(d.api + id + "/complete/", {
