@@ -72,10 +72,12 @@ def test_access_matrix(rw, tmp_path, _files, settings):  # noqa: F811
     settings.ZHIFA_PORTAL_VERIFY_PER_MINUTE = 10**6  # the portal's limits are not the subject here
     all_routes = routes()
     cs = matrix.clients(people)
-    # Whose personal data each principal must never see: the public, nobody's; B's officer, none of A's; A's
-    # principals, none of B's.
-    secrets = {"public": a.secrets + b.secrets, "officer_b": a.secrets}
-    secrets |= {p: b.secrets for p in world.PRINCIPALS if p not in ("public", "officer_b", "platform_admin")}
+    # Whose personal data each principal must never see: the public and the 三员 and the platform administrator
+    # (who read no case, party or complaint), nobody's; B's officer, none of A's; A's business principals, none
+    # of B's.
+    blind = ("public", "sysadmin_a", "secadmin_a", "auditor_a", "platform_admin")
+    secrets = {p: a.secrets + b.secrets for p in blind} | {"officer_b": a.secrets}
+    secrets |= {p: b.secrets for p in world.PRINCIPALS if p not in secrets}
 
     # Agency A's objects, as every principal.
     result = matrix.Result()

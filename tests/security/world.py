@@ -47,6 +47,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         ServiceGuide,
     )
     from zhifa.ledger import actions as ledger_actions
+    from zhifa.ledger.models import Entry
     from zhifa.org import actions as org_actions
     from zhifa.org.choices import Role
     from zhifa.org.models import RoleAssignment
@@ -159,7 +160,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         case=case,
         reviewed_case=reviewed,
         served_case=served,
-        party=case.party,
+        party=w.person_party,  # a natural person: their ID number and address are what must not leak
         person=w.officer,
         assignment=RoleAssignment.objects.filter(person=w.officer).order_by("pk").first(),
         certificate=certificate,
@@ -236,6 +237,13 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         kind=a.kind,
     )
     ledger_actions.make_checkpoints(force=True)
+    # The ledger entry the audit views are opened at: the registration of the natural person (their ID number and
+    # address are in it), which the audit administrator must not read.
+    a.entry_seq = (
+        Entry.objects.filter(log__agency=w.a, action="cases.register_party", object_id=str(w.person_party.pk))
+        .values_list("seq", flat=True)
+        .get()
+    )
     # What must never show to another agency's principals: agency A's natural person and case numbers, and B's.
     a.secrets = ["11010519491231002X", "甲区平安街2号", "钱七", "13800000000"]
     b.secrets = ["110105198001011238", "乙区和平路9号", "王五"]
