@@ -261,3 +261,20 @@ def test_rule_violation_escaping_a_page_is_a_400_page(cw, client, settings):  # 
     response = client.get("/refusing/")
     assert response.status_code == 400
     assert "本案已结案，不能再修改。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_ids_in_query_strings(cw, client):  # noqa: F811
+    """An id filter that is not an id is refused (400), one out of range too; a real one filters."""
+    case = cw.investigate(cw.new_case())
+    client.force_login(cw.officer)
+    for url in ("/api/v1/evidence/", "/api/v1/documents/", "/api/v1/remedies/"):
+        for value in ("abc", str(HUGE), "-1", "0"):
+            response = client.get(f"{url}?case={value}")
+            assert response.status_code == 400, (url, value, response.status_code)
+            assert "编号须为 1 到" in response.content.decode()
+        assert client.get(f"{url}?case={case.pk}").status_code == 200
+    assert client.get(f"/api/v1/catalog/items/?agency={HUGE}").status_code == 400
+    assert client.get(f"/api/v1/catalog/items/?agency={cw.a.pk}").status_code == 200
+    response = client.get(f"/api/v1/cases/simple-filing-period/?agency={HUGE}")
+    assert response.status_code == 404

@@ -3,6 +3,8 @@ also public without an account at /portal/<list>/export.json (see docs/portal.md
 
 from rest_framework import serializers, viewsets
 
+from zhifa.core.api import object_id
+
 from . import queries
 from .models import Article, BenchmarkTier, EnforcementItem, Law, ListVersion
 
@@ -122,8 +124,8 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         code = self.request.query_params.get("code")
         if code:
             qs = qs.filter(code=code)
-        agency = self.request.query_params.get("agency")
-        if agency and agency.isdigit():
+        agency = object_id(self.request.query_params.get("agency"), "agency")
+        if agency:
             qs = qs.filter(agency_id=agency)
         return qs
 

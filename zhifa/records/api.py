@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from zhifa.cases.models import CaseRecord
 from zhifa.cases.queries import access_case
+from zhifa.core import api as core_api
 from zhifa.core.api import IdField
 from zhifa.core.errors import RuleViolation
 
@@ -218,7 +219,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("signatures")
             .order_by("created_at", "id")
         )
-        case = self.request.query_params.get("case")
+        case = core_api.object_id(self.request.query_params.get("case"), "case")
         if case is not None and self.action == "list":
             access_case(self.request.user, case)
             qs = qs.filter(case_id=case)

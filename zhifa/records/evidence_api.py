@@ -128,7 +128,7 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = queries.visible_evidence(self.request.user).order_by("id")
-        case = self.request.query_params.get("case")
+        case = core_api.object_id(self.request.query_params.get("case"), "case")
         if case:
             qs = qs.filter(case_id=case)
         return qs

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhifa.cases import queries as case_queries
-from zhifa.core.api import FormParser, IdField, JSONParser, MultiPartParser
+from zhifa.core.api import FormParser, IdField, JSONParser, MultiPartParser, object_id
 
 from . import actions, queries
 from .choices import RemedyKind, RemedyOutcome
@@ -86,8 +86,8 @@ class ProceedingViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = queries.visible_proceedings(self.request.user).prefetch_related("documents")
-        case = self.request.query_params.get("case", "")
-        return qs.filter(case_id=int(case)) if case.isdigit() else qs
+        case = object_id(self.request.query_params.get("case"), "case")
+        return qs.filter(case_id=case) if case else qs
 
     def _run(self, request, pk, req_cls, call):
         p = queries.access_proceeding(request.user, pk)
