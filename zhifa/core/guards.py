@@ -5,14 +5,20 @@
   ``ProhibitNullCharactersValidator``; API bodies by ``zhifa.core.api``'s parsers.)
 - A rule violation (the actions layer's ``ValidationError``) that a page view does not catch is shown as a 400 page
   with its message, not a server error. (The API turns it into a 400 answer in ``zhifa.core.api``.)
+- A number too large for the database that reaches it from a page's filter (``?officer=2**70`` on SQLite:
+  ``OverflowError``) is a 400 page (“数值超出允许范围。”), not a server error.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def _is_api(request) -> bool:
@@ -29,8 +35,13 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, ValidationError) and not _is_api(request):
+        if _is_api(request):
+            return None  # DRF's exception handler (zhifa.core.api) answers the API's
+        if isinstance(exception, ValidationError):
             return self._refuse(request, [str(m) for m in exception.messages])
+        if isinstance(exception, OverflowError):
+            logger.warning("Page input out of range: %s %s", request.path, exception)
+            return self._refuse(request, [_("数值超出允许范围。")])
         return None
 
     @staticmethod
