@@ -181,7 +181,7 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
 
     # Checkpoints first: their signatures and stored fields; roots are compared while streaming.
     expected_roots: dict[int, list[Checkpoint]] = {}
-    for cp in Checkpoint.objects.filter(log=log).order_by("size"):
+    for cp in Checkpoint.objects.filter(log=log).order_by("size").prefetch_related("cosignatures"):
         report.checkpoints += 1
         try:
             signed = notes.open_checkpoint(cp.note, key)
@@ -194,6 +194,13 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
             report.add(Problem(code, _("检查点字段与签名内容不符"), checkpoint=cp.size))
             continue
         expected_roots.setdefault(cp.size, []).append(cp)
+        _check_cosignatures(code, cp, report)
+    # This deployment as a witness of its own logs (or both roles in one database): what it cosigned.
+    from .models import WitnessState
+
+    witnessed: dict[int, list] = {}
+    for state in WitnessState.objects.filter(origin=log.origin):
+        witnessed.setdefault(state.size, []).append(state)
 
     frontier: list[bytes] = []
     prev: bytes | None = None
@@ -247,6 +254,17 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
                     _check_files(code, seq, body, report)
             prev = leaf
             n += 1
+            if n in witnessed:
+                root = merkle.frontier_root(frontier)
+                for state in witnessed[n]:
+                    if bytes(state.root_hash) != root:
+                        report.add(
+                            Problem(
+                                code,
+                                _("与见证方 %(witness)s 副署的第 %(n)d 条时的根哈希不符：账本历史被改写")
+                                % {"witness": state.witness, "n": n},
+                            )
+                        )
             if n in expected_roots:
                 root = merkle.frontier_root(frontier)
                 for cp in expected_roots[n]:
@@ -276,6 +294,15 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
             )
             % {"code": code, "first": signed_size, "n": n - signed_size}
         )
+    for size, states in witnessed.items():
+        if size > n:
+            report.add(
+                Problem(
+                    code,
+                    _("见证方 %(witness)s 已副署 %(size)d 条记录，但账本只有 %(n)d 条：记录被删除")
+                    % {"witness": states[0].witness, "size": size, "n": n},
+                )
+            )
     for size in expected_roots:
         if size > n:
             report.add(
@@ -293,6 +320,26 @@ def verify_log(log: Log, report: Report, *, files: bool = True, progress: Callab
                 % {"size": log.size, "n": n},
             )
         )
+
+
+def _check_cosignatures(code: str, cp: Checkpoint, report: Report) -> None:
+    """Each witness cosignature stored with the checkpoint must verify over the checkpoint as it is now."""
+    from . import witness
+
+    for cosignature in cp.cosignatures.all():
+        try:
+            key = witness.parse_witness_key(cosignature.witness_key)
+            text, _sigs = notes.parse_note(cp.note)
+            witness.open_cosignature(cosignature.line, key, text)
+        except (witness.WitnessError, notes.NoteError) as exc:
+            report.add(
+                Problem(
+                    code,
+                    _("见证方 %(witness)s 的副署不成立：%(error)s")
+                    % {"witness": cosignature.witness_key.split("+", 1)[0], "error": exc},
+                    checkpoint=cp.size,
+                )
+            )
 
 
 def _shorter_than_before(log: Log, n: int, report: Report) -> None:

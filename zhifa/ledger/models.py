@@ -145,3 +145,39 @@ class VerificationRun(models.Model):
         verbose_name = _("账本验证")
         verbose_name_plural = _("账本验证")
         ordering = ["-started_at", "-id"]
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature of one of our checkpoints (C2SP tlog-cosignature), as the witness returned it."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness_key = models.TextField(_("见证方公钥"))  # the witness's verifier key line (name+id+base64)
+    line = models.TextField(_("副署"))  # "— <name> base64(key id ‖ timestamp ‖ signature)"
+    signed_at = models.DateTimeField(_("副署时间"))
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("见证副署")
+        verbose_name_plural = _("见证副署")
+        ordering = ["checkpoint", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness_key"], name="ledger_cosignature_once")
+        ]
+
+
+class WitnessState(models.Model):
+    """This deployment acting as a witness: the latest checkpoint it cosigned for each log (origin)."""
+
+    witness = models.CharField(_("见证方名称"), max_length=200)
+    origin = models.CharField(_("日志标识"), max_length=200)
+    log_key = models.TextField(_("日志公钥"))
+    size = models.BigIntegerField(_("记录条数"))
+    root_hash = models.BinaryField(_("根哈希"))
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("见证状态")
+        verbose_name_plural = _("见证状态")
+        constraints = [
+            models.UniqueConstraint(fields=["witness", "origin"], name="ledger_witness_state_once")
+        ]

@@ -13,7 +13,10 @@ from zhifa.org.models import Agency
 
 
 class Command(BaseCommand):
-    help = "执法记录账本：verify 验证、checkpoint 签署检查点、bundle 导出证明包、key 输出公钥。"
+    help = (
+        "执法记录账本：verify 验证、checkpoint 签署检查点、bundle 导出证明包、key 输出公钥；"
+        "witness-key / witness-cosign（见证方）、witness-request / cosignature（见证副署）。"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -33,9 +36,79 @@ class Command(BaseCommand):
         bundle.add_argument("--key-output", metavar="FILE", help="同时把公钥写入该文件")
         key = sub.add_parser("key", help="输出执法主体账本的公钥（离线验证用）")
         key.add_argument("--agency", metavar="CODE", required=True)
+        wkey = sub.add_parser("witness-key", help="（见证方）生成本部署作为见证方的 Ed25519 密钥，输出其公钥")
+        wkey.add_argument("--name", required=True, help="见证方名称，如 sfj.example.gov.cn/witness")
+        wcosign = sub.add_parser(
+            "witness-cosign", help="（见证方）核对检查点与一致性证明，输出副署行（C2SP tlog-witness）"
+        )
+        wcosign.add_argument("--name", required=True, help="见证方名称")
+        wcosign.add_argument(
+            "--request", required=True, metavar="FILE", help="add-checkpoint 请求文件（- 为标准输入）"
+        )
+        wcosign.add_argument("--log-key", metavar="VKEY", help="日志公钥（首次为该日志副署时必须提供）")
+        wrequest = sub.add_parser("witness-request", help="为最新检查点生成给见证方的 add-checkpoint 请求")
+        wrequest.add_argument("--agency", metavar="CODE", required=True)
+        wrequest.add_argument("--old", type=int, default=0, help="见证方最近副署的条数（首次为 0）")
+        wrequest.add_argument("--output", "-o", metavar="FILE")
+        cosig = sub.add_parser("cosignature", help="登记见证方返回的副署行（核对后保存）")
+        cosig.add_argument("--agency", metavar="CODE", required=True)
+        cosig.add_argument("--size", type=int, required=True, help="被副署的检查点的条数")
+        cosig.add_argument("--witness-key", required=True, metavar="VKEY")
+        cosig.add_argument("--line", required=True, help="副署行（以 — 开头）")
 
     def handle(self, *args, subcommand, **options):
-        return getattr(self, f"_{subcommand}")(**options)
+        from zhifa.ledger import witness
+
+        try:
+            return getattr(self, f"_{subcommand.replace('-', '_')}")(**options)
+        except witness.WitnessError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _witness_key(self, name=None, **options):
+        from zhifa.ledger import witness
+
+        self.stdout.write(witness.new_witness_key(name).vkey())
+
+    def _witness_cosign(self, name=None, request=None, log_key=None, **options):
+        import sys
+
+        from zhifa.ledger import witness
+
+        if request == "-":
+            body = sys.stdin.read()
+        else:
+            with open(request, encoding="utf-8") as fh:
+                body = fh.read()
+        self.stdout.write(witness.cosign(name, body, log_key=log_key))
+
+    def _witness_request(self, agency=None, old=0, output=None, **options):
+        from zhifa.ledger import witness
+        from zhifa.ledger.models import Log
+
+        log = Log.objects.filter(agency=self._agency(agency)).first()
+        if log is None:
+            raise CommandError(_("该执法主体还没有账本。"))
+        text = witness.request(log, old)
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            self.stdout.write(text, ending="")
+
+    def _cosignature(self, agency=None, size=None, witness_key=None, line=None, **options):
+        from zhifa.ledger import notes, witness
+        from zhifa.ledger.models import Checkpoint
+
+        checkpoint = Checkpoint.objects.filter(log__agency=self._agency(agency), size=size).first()
+        if checkpoint is None:
+            raise CommandError(_("该账本没有 %(n)d 条记录的检查点。") % {"n": size})
+        try:
+            witness.record(checkpoint, line, witness_key)
+        except notes.NoteError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            _("已登记见证方副署：%(origin)s，%(n)d 条。") % {"origin": checkpoint.log.origin, "n": size}
+        )
 
     def _agency(self, code):
         if not code:
