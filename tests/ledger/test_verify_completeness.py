@@ -354,3 +354,21 @@ def test_a_deleted_tail_without_rewinding_the_log_row_is_found(world, append):
     with unrecorded_writes():
         Entry.objects.filter(log=world.a.pk, seq=log_of(world.a).size - 1).delete()
     assert any("账本状态" in m for m in _problems(checks.verify(agency=world.a)))
+
+
+def test_a_complaint_query_code_hash_is_digested_and_a_replaced_one_reported(world):
+    """The query code a complainant reads their answer with is a credential too (publicity.complaint.key_hash)."""
+    from zhifa.publicity import actions as publicity
+
+    complaint, code = publicity.submit_complaint(
+        world.a, kind="consultation", subject="咨询校验时间", content="请问诊所执业许可证多久校验一次？"
+    )
+    entry = Entry.objects.filter(object_kind="publicity.complaint", object_id=str(complaint.pk)).latest("seq")
+    state = _payload(entry)["state"]
+    assert "key_hash" not in state and code.encode() not in bytes(entry.body)
+    assert state["key_hash_digest"] == credentials.digest("key_hash", complaint.key_hash)
+    with unrecorded_writes():
+        type(complaint).objects.filter(pk=complaint.pk).update(key_hash=make_password("KNOWN123"))
+    (problem,) = checks.verify(state=True).problems
+    assert (problem.kind, problem.object_id) == ("publicity.complaint", str(complaint.pk))
+    assert "哈希被直接改动" in str(problem)

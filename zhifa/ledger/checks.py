@@ -64,6 +64,7 @@ class Report:
     files: int = 0
     objects: int = 0
     sizes: dict[str, int] = field(default_factory=dict)
+    _largest: dict[str, tuple[int, Any]] | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -342,17 +343,25 @@ def _check_cosignatures(code: str, cp: Checkpoint, report: Report) -> None:
             )
 
 
+def _largest_sizes() -> dict[str, tuple[int, Any]]:
+    """{origin: (most entries any earlier verification run counted, when)}."""
+    from .models import VerificationRun
+
+    largest: dict[str, tuple[int, Any]] = {}
+    runs = VerificationRun.objects.filter(finished_at__isnull=False)
+    for sizes, at in runs.values_list("sizes", "started_at").iterator(chunk_size=CHUNK):
+        for origin, size in (sizes or {}).items() if isinstance(sizes, dict) else ():
+            if isinstance(size, int) and size > largest.get(origin, (0, None))[0]:
+                largest[origin] = (size, at)
+    return largest
+
+
 def _shorter_than_before(log: Log, n: int, report: Report) -> None:
     """A log is append-only: an earlier verification run that counted more entries means its tail was deleted
     (even when the log row was rewritten to match and no checkpoint covered that tail)."""
-    from .models import VerificationRun
-
-    most, when = 0, None
-    runs = VerificationRun.objects.filter(finished_at__isnull=False)
-    for sizes, at in runs.values_list("sizes", "started_at").iterator(chunk_size=CHUNK):
-        size = sizes.get(log.origin) if isinstance(sizes, dict) else None
-        if isinstance(size, int) and size > most:
-            most, when = size, at
+    if report._largest is None:
+        report._largest = _largest_sizes()
+    most, when = report._largest.get(log.origin, (0, None))
     if most > n:
         report.add(
             Problem(
