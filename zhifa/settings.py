@@ -6,6 +6,7 @@ See docs/configuration.md for the full list.
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import environ
@@ -24,14 +25,21 @@ def _secret_key() -> str:
     if key:
         return key
     path = VAR_DIR / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if path.exists():
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as fh:
-        key = secrets.token_urlsafe(50)
-        fh.write(key)
-    return key
+    # Written whole to a private temporary file, then linked into place: processes starting together (the web
+    # workers, the test workers) never read a half-written key, and the first link wins.
+    fd, tmp = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key-")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+    return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
