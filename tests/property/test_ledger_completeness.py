@@ -136,6 +136,10 @@ def _value(f, w, today):
     k = f.kind
     if k in ("text", "textarea"):
         return TEXT
+    if (
+        k == "hidden"
+    ):  # the digest of what the head reviewed (decide's "seen"): none, or one that no longer matches
+        return st.sampled_from(["", "0" * 64])
     if k == "date":
         return st.one_of(
             st.none(),
