@@ -190,7 +190,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: images (the signature pad posts a data: URL)
+        "img-src": [
+            "'self'",
+            "data:",
+        ],  # Swagger UI's icons are data: images (the signature pad posts a data: URL)
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'"],
