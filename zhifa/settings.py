@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
 # Ledger: where the agencies' signing keys live (outside the database rows users can read).
 LEDGER_KEY_DIR = Path(env.str("ZHIFA_LEDGER_KEY_DIR", default=str(VAR_DIR / "keys")))
 LEDGER_CHECKPOINT_MINUTES = env.int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", default=10)
+# After an appending transaction commits, its log is signed if the last checkpoint is older than this; the periodic
+# job signs the tail of a burst as often (zhifa.ledger.jobs). 0: only every LEDGER_CHECKPOINT_MINUTES.
+LEDGER_CHECKPOINT_SECONDS = env.int("ZHIFA_LEDGER_CHECKPOINT_SECONDS", default=60)
 
 LEDGER_KEY_ALGORITHM = env.str("ZHIFA_LEDGER_KEY_ALGORITHM", default="ed25519")  # or "sm2"
 LEDGER_ORIGIN_PREFIX = env.str("ZHIFA_LEDGER_ORIGIN_PREFIX", default="zhifa.local")

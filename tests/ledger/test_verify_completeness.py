@@ -321,6 +321,34 @@ def test_a_checkpoint_is_signed_after_the_commit_of_an_action(
     _ok()
 
 
+def test_the_tail_of_a_burst_is_signed_by_the_periodic_job_soon_after_it_ends(
+    world, django_capture_on_commit_callbacks, settings
+):
+    """A burst within a minute of the last signing is left unsigned by the commits; the job, run as often as
+    ZHIFA_LEDGER_CHECKPOINT_SECONDS, signs it once the last checkpoint is that old — not ten minutes later."""
+    from zhifa.ledger import jobs
+
+    settings.LEDGER_CHECKPOINT_SECONDS = 60
+    settings.LEDGER_CHECKPOINT_MINUTES = 10
+    assert jobs.interval_minutes() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        org.update_agency(world.sysadmin, world.a, phone="0591-1234567")
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the burst: signed a moment ago, so left for later
+        for n in range(3):
+            org.update_agency(world.sysadmin, world.a, phone=f"0591-765432{n}")
+    log = log_of(world.a)
+    assert Checkpoint.objects.filter(log=log).order_by("-size").first().size < log.size
+    assert log.pk not in {c.log_id for c in jobs.checkpoints()}  # within the minute: not yet
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
+        made = {c.log_id: c.size for c in jobs.checkpoints()}
+    assert made[log.pk] == log_of(world.a).size
+    settings.LEDGER_CHECKPOINT_SECONDS = 0  # signing on commit off: the job falls back to every 10 minutes
+    assert jobs.interval_minutes() == 10
+    _ok()
+
+
 def test_a_checkpoint_failure_after_commit_does_not_reach_the_action(
     world, django_capture_on_commit_callbacks
 ):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -286,14 +285,9 @@ def record_platform_data(agency, actor) -> None:
 
 def checkpoint_seconds() -> int:
     """``ZHIFA_LEDGER_CHECKPOINT_SECONDS`` (default 60): after a transaction that appended commits, its log is
-    signed if its last checkpoint is older than this; 0 leaves signing to the periodic task alone."""
-    value = getattr(settings, "LEDGER_CHECKPOINT_SECONDS", None)
-    if value is None:
-        value = os.environ.get("ZHIFA_LEDGER_CHECKPOINT_SECONDS", "60")
-    try:
-        return max(int(value), 0)
-    except ValueError:
-        return 60
+    signed if its last checkpoint is older than this, and the periodic job signs a burst's tail as often
+    (``jobs.checkpoints``); 0 leaves signing to the periodic job every ``LEDGER_CHECKPOINT_MINUTES``."""
+    return max(int(settings.LEDGER_CHECKPOINT_SECONDS), 0)
 
 
 def _checkpoint_on_commit(conn, agency) -> None:
@@ -350,8 +344,11 @@ def make_checkpoint(
         return Checkpoint.objects.create(log=log, size=log.size, root_hash=root, at=at, note=note)
 
 
-def make_checkpoints(force: bool = False, *, agencies=None) -> list[Checkpoint]:
-    """Checkpoint every log that grew since its last checkpoint (the periodic task calls this)."""
+def make_checkpoints(
+    force: bool = False, *, agencies=None, min_age: dt.timedelta | None = None
+) -> list[Checkpoint]:
+    """Checkpoint every log that grew since its last checkpoint, if that one is older than ``min_age`` (default
+    ``LEDGER_CHECKPOINT_MINUTES``; the periodic task passes ``checkpoint_seconds()``)."""
     logs = Log.objects.annotate(last=Max("checkpoints__size")).filter(
         Q(last__isnull=True, size__gt=0) | Q(size__gt=F("last"))
     )
@@ -360,7 +357,7 @@ def make_checkpoints(force: bool = False, *, agencies=None) -> list[Checkpoint]:
     made = []
     for log in logs.select_related("agency"):
         try:
-            checkpoint = make_checkpoint(log.agency, force=force)
+            checkpoint = make_checkpoint(log.agency, force=force, min_age=min_age)
         except (OSError, notes.NoteError):
             # One agency's missing or unreadable key must not stop the others' checkpoints.
             logger.exception("ledger: cannot sign a checkpoint for %s", log.origin)
