@@ -23,6 +23,9 @@ NAV = [
     (_("调阅记录"), "records:access_log", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("接口令牌"), "org:tokens", None),
 ]
+# The platform administrator (superuser) holds no agency role: the platform-level pages only — never a case,
+# a review, a complaint or the audit records (三员分立 and the agencies' own business).
+PLATFORM_ADMIN_PAGES = {"catalog:home", "org:agency_list", "org:person_list"}
 
 
 def navigation(request):
@@ -32,6 +35,6 @@ def navigation(request):
     held = queries.all_roles(user)
     items = []
     for label, name, roles in NAV:
-        if roles is None or user.is_superuser or held & set(roles):
+        if roles is None or held & set(roles) or (user.is_superuser and name in PLATFORM_ADMIN_PAGES):
             items.append({"label": label, "url": reverse(name), "active": request.path == reverse(name)})
     return {"nav_items": items, "user_roles": sorted(Role(r).label for r in held)}
