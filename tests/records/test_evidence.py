@@ -399,11 +399,13 @@ def test_api_resumable_upload_and_permissions(cw, case, client):
         content_type="application/octet-stream",
         HTTP_UPLOAD_OFFSET="3000",
     )
-    r = client.post(
-        f"/api/v1/evidence-uploads/{uid}/complete/",
-        {"kind": "documentary", "description": "书证"},
-        content_type="application/json",
-    )
+    complete = f"/api/v1/evidence-uploads/{uid}/complete/"
+    meta = {"kind": "documentary", "description": "书证", "collected_at": "", "latitude": "", "longitude": ""}
+    r = client.post(complete, {**meta, "collected_at": "昨天"}, content_type="application/json")
+    assert r.status_code == 400 and "collected_at" in r.json()  # a wrong date is named, and nothing is made
+    assert not Evidence.objects.filter(case=case).exists()
+    # optional fields left empty, as a form sends them, are no value
+    r = client.post(complete, meta, content_type="application/json")
     assert r.status_code == 201, r.content
     assert r.json()["sha256"] == hashlib.sha256(data).hexdigest()
     eid = r.json()["id"]

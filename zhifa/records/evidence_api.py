@@ -80,16 +80,31 @@ def _text(**kw):
     return serializers.CharField(required=False, allow_blank=True, default="", **kw)
 
 
+class _BlankIsNull:
+    """An optional date or number left empty ("") is no value, as in the page's form."""
+
+    def validate_empty_values(self, data):
+        return super().validate_empty_values(None if data == "" else data)
+
+
+class _OptionalDateTime(_BlankIsNull, serializers.DateTimeField):
+    pass
+
+
+class _OptionalDecimal(_BlankIsNull, serializers.DecimalField):
+    pass
+
+
 class UploadCompleteRequest(serializers.Serializer):
     """The evidence item's particulars (the actions layer checks them against the case and the law)."""
 
     kind = serializers.CharField(help_text=_l("证据种类"))
     description = serializers.CharField(help_text=_l("证据说明"))
     source = _text()
-    collected_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    collected_at = _OptionalDateTime(required=False, allow_null=True, default=None)
     place = _text()
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    latitude = _OptionalDecimal(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    longitude = _OptionalDecimal(max_digits=9, decimal_places=6, required=False, allow_null=True)
     stage = _text()
     act_code = _text()
     device_id = _text()

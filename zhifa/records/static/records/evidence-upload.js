@@ -8,6 +8,17 @@
   var status = document.getElementById("upload-status");
   var d = form.dataset;
   var CHUNK = 8 * 1024 * 1024;
+  // The API's refusal in words: its "detail", or each field's messages (a date in the wrong form, say).
+  function problem(body) {
+    if (body && body.detail) return body.detail;
+    var parts = [];
+    if (body && typeof body === "object") {
+      Object.keys(body).forEach(function (k) {
+        parts.push([].concat(body[k]).join(" "));
+      });
+    }
+    return parts.length ? parts.join("；") : d.failed;
+  }
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
 
   function say(text) { status.textContent = text; }
@@ -39,7 +50,7 @@
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ case: Number(d.case), size: file.size, name: file.name }),
       });
-      if (!made.ok) { say(made.body.detail || d.failed); button.disabled = false; return; }
+      if (!made.ok) { say(problem(made.body)); button.disabled = false; return; }
       id = made.body.id;
       localStorage.setItem(key, id);
     }
@@ -49,7 +60,7 @@
           method: "PUT", headers: { "Content-Type": "application/octet-stream", "Upload-Offset": String(offset) },
           body: file.slice(offset, offset + CHUNK),
         });
-        if (!sent.ok) { say(sent.body.detail || d.failed); button.disabled = false; return; }
+        if (!sent.ok) { say(problem(sent.body)); button.disabled = false; return; }
         offset = sent.body.received;
         say(d.progress + Math.floor((offset * 100) / file.size) + "%");
       } catch (e) {
@@ -70,7 +81,7 @@
     var done = await json(d.api + id + "/complete/", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(meta),
     });
-    if (!done.ok) { say(done.body.detail || d.failed); button.disabled = false; return; }
+    if (!done.ok) { say(problem(done.body)); button.disabled = false; return; }
     localStorage.removeItem(key);
     window.location.href = d.evidence.replace("0", String(done.body.id));
   });
