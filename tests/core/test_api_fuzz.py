@@ -1,6 +1,6 @@
 """The suite's API fuzzing run (schemathesis, from the OpenAPI schema the platform publishes): every operation of
-``/api/v1/`` with generated requests, as people of every role. No answer is a server error (5xx); every answer
-matches the schema (its body for a documented status, its content type); a refused request changes nothing; and
+``/api/v1/`` with generated requests, as people of every role, each with a personal API token. No answer is a
+server error (5xx); every answer matches the schema (its body for a documented status, its content type); a refused request changes nothing; and
 after the run ``zhifa ledger verify --state`` passes — bad input cannot make the platform's own check report
 tampering.
 
@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from tests.cases.conftest import clock, cw  # noqa: F401 (fixtures)
 from tests.property.test_ledger_completeness import _fingerprint
 from zhifa.ledger import checks
+from zhifa.org import actions as org_actions
 
 EXAMPLES = int(os.environ.get("ZHIFA_FUZZ_EXAMPLES", "6"))
 ROLES = ("officer", "head", "reviewer", "sysadmin", "secadmin", "officer_b", "supervisor")
@@ -88,6 +89,9 @@ def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
     operations = _operations(client)
     ids = _real_ids()
     statuses = {}
+    # Each role calls with its own personal API token, as an integration would (no session).
+    tokens = {role: org_actions.create_api_token(getattr(cw, role), name="fuzz")[1] for role in ROLES}
+    client.logout()
 
     for operation in operations:
 
@@ -96,7 +100,6 @@ def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
         )
         @given(generated=operation.as_strategy(), role=st.sampled_from(ROLES), pick=st.integers(0, 2))
         def send(generated, role, pick):
-            client.force_login(getattr(cw, role))
             known = next((v for prefix, v in ids.items() if generated.path.startswith(prefix)), [])
             if (
                 known and "id" in (generated.path_parameters or {}) and pick < 2
@@ -113,7 +116,13 @@ def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
             else:
                 data, media = json.dumps(body, default=str), "application/json"
             before = _fingerprint()
-            response = client.generic(generated.method.upper(), path, data=data, content_type=media)
+            response = client.generic(
+                generated.method.upper(),
+                path,
+                data=data,
+                content_type=media,
+                HTTP_AUTHORIZATION=f"Bearer {tokens[role]}",
+            )
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             assert response.status_code < 500, f"{generated.method} {path} ({role}): server error"
             _validate(generated, generated.method.upper(), path, data, media, response)
