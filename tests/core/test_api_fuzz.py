@@ -1,8 +1,8 @@
 """The suite's API fuzzing run (schemathesis, from the OpenAPI schema the platform publishes): every operation of
 ``/api/v1/`` with generated requests, as people of every role, each with a personal API token. No answer is a
-server error (5xx); every answer matches the schema (its body for a documented status, its content type); a refused request changes nothing; and
-after the run ``zhifa ledger verify --state`` passes — bad input cannot make the platform's own check report
-tampering.
+server error (5xx); every answer matches the schema (its body for a documented status, its content type); a
+refused request changes nothing; and after the run ``zhifa ledger verify --state`` passes — bad input cannot make
+the platform's own check report tampering.
 
 ``ZHIFA_FUZZ_EXAMPLES`` requests per operation (default 6) keep it within CI's time; raise it for a soak.
 """
