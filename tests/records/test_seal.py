@@ -184,3 +184,24 @@ class MarkingSeal:
 
     def seal(self, pdf, *, agency, box, reason):
         return seal.SealResult(pdf + b"% sealed by MarkingSeal\n", {"provider": self.name})
+
+
+def test_sealing_and_checking_inside_a_running_event_loop(sealed):
+    """pyHanko runs its own event loop; inside a running one (an ASGI server, Playwright's sync API in a test
+    thread) the seal and the check still work."""
+    import asyncio
+
+    data = sealed.pdf_path.read_bytes()
+    unsealed, _box = render_pdf("<p>事件循环中盖章</p>")
+    agency = sealed.document.case.agency
+
+    async def inside():
+        asyncio.get_running_loop()  # a loop is running here
+        return (
+            seal.verify_pdf(data),
+            seal.provider().seal(unsealed, agency=agency, box=None, reason="测试"),
+        )
+
+    checked, result = asyncio.run(inside())
+    assert checked.code == 0
+    assert seal.verify_pdf(result.pdf).code == 0

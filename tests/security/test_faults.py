@@ -157,12 +157,16 @@ def _free_port() -> int:
 
 class S3:
     """A real S3 endpoint (moto's server on a local port) that can be stopped and started again on the same port;
-    moto keeps the buckets in this process, so what was stored before the outage is still there after it."""
+    moto keeps the buckets in this process, so what was stored before the outage is still there after it — and so
+    is what other tests of the same process stored: each test has a bucket of its own."""
 
     def __init__(self, port: int):
+        import uuid
+
         from moto.server import ThreadedMotoServer
 
         self._cls, self.port, self.server = ThreadedMotoServer, port, None
+        self.bucket = f"zhifa-evidence-{uuid.uuid4().hex[:12]}"
         self.endpoint = f"http://127.0.0.1:{port}"
 
     def start(self):
@@ -177,7 +181,7 @@ class S3:
         import boto3
 
         listing = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1").list_objects_v2(
-            Bucket="zhifa-evidence"
+            Bucket=self.bucket
         )
         return [o["Key"] for o in listing.get("Contents", [])]
 
@@ -197,7 +201,7 @@ def s3(settings, monkeypatch, tmp_path):
     server = S3(_free_port())
     server.start()
     boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1").create_bucket(
-        Bucket="zhifa-evidence"
+        Bucket=server.bucket
     )
     settings.RECORDS_UPLOAD_DIR = str(tmp_path / "uploads")
     settings.STORAGES = {
@@ -205,7 +209,7 @@ def s3(settings, monkeypatch, tmp_path):
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": "zhifa-evidence",
+                "bucket_name": server.bucket,
                 "endpoint_url": server.endpoint,
                 "access_key": "test",
                 "secret_key": "test",

@@ -89,7 +89,9 @@ def rows(entries) -> list[dict]:
 
     from .models import Document, Evidence
 
-    views = present(entries)
+    # The reason given for an opening is the access record itself: shown to who may read this page (the head and
+    # the supervisors of the agency, ``entries`` scopes the rows), never any other entry's content.
+    views = present(entries, reader=lambda entry: entry.action in ACCESS_ACTIONS)
     wanted: dict[str, set[int]] = {"records.document": set(), "records.evidence": set()}
     for view in views:
         if view.entry.object_kind in wanted and (view.entry.object_id or "").isdigit():

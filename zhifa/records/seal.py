@@ -174,6 +174,21 @@ def _create_agency_keys(agency, target: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _outside_event_loop(work):
+    """pyHanko signs with ``asyncio.run``, which refuses to start inside a running event loop (an ASGI server, or a
+    test thread where Playwright's sync API keeps one): there, sign in a thread of its own."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def ensure_agency_keys(agency) -> Path:
     """The agency's embedded key folder, created on first use."""
     target = agency_dir(agency)
@@ -240,7 +255,9 @@ class PadesSeal:
             box=tuple(round(v, 2) for v in box.box) if box else None,
         )
         pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
-        out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
+        out = _outside_event_loop(
+            lambda: pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
+        )
         cert = signer.signing_cert
         info = {
             "provider": self.name,
@@ -326,7 +343,7 @@ def verify_pdf(data: bytes, *, extra_roots: list[Path] | tuple = ()) -> Verifica
     """Check every signature of a PDF: the signed bytes unchanged (intact), the signature mathematically valid,
     nothing added after it, and the signer's certificate issued by a CA we trust."""
     with _quiet_pyhanko():
-        return _verify_pdf(data, extra_roots)
+        return _outside_event_loop(lambda: _verify_pdf(data, extra_roots))
 
 
 def _verify_pdf(data: bytes, extra_roots) -> Verification:
