@@ -49,3 +49,9 @@ def demo(transactional_db):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(load).result()
+
+
+def signed_in(page, timeout: float = 60_000) -> None:
+    """Wait until the login form has been answered and the browser left the login page (the session cookie is set):
+    the next ``goto`` would otherwise race the login under load and land on the login page."""
+    page.wait_for_url(lambda url: "/login/" not in url, timeout=timeout)

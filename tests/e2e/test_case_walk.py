@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import signed_in
 from zhifa.cases import actions as case_actions
 from zhifa.cases.choices import IdType, PartyKind
 from zhifa.cases.models import Case
@@ -20,6 +21,7 @@ def _login(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    signed_in(page)
 
 
 def _act(page, name):

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.cases.conftest import clock, cw  # noqa: F401
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -83,7 +84,7 @@ def _login(page, base, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    signed_in(page)
 
 
 def test_pages_work_under_the_content_security_policy(watched, live_server, cw):  # noqa: F811

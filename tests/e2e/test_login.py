@@ -3,6 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import signed_in
 from zhifa.org.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +38,7 @@ def test_layout_fits_a_phone(browser, live_server, demo):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
     page = context.new_page()
     _login(page, live_server, "zhifa01", DEMO_PASSWORD)
+    signed_in(page)
     page.goto(f"{live_server.url}/org/people/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, f"page scrolls sideways on a phone: {width}px"

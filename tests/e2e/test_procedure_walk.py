@@ -18,6 +18,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from tests.cases.conftest import clock  # noqa: F401
+from tests.e2e.conftest import signed_in
 from zhifa.cases import actions as case_actions
 from zhifa.cases.choices import IdType, PartyKind, State
 from zhifa.cases.models import Case
@@ -65,6 +66,7 @@ def _login(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    signed_in(page)
 
 
 def _from_todo(page, live_server, username, case, step):

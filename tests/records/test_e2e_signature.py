@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import ARGS, CHROMIUM
+from tests.e2e.conftest import ARGS, CHROMIUM, signed_in
 from zhifa.records import actions, storage, uploads
 from zhifa.records.choices import DocumentKind, DocumentState, SignatureMethod
 from zhifa.records.models import Document
@@ -54,6 +54,7 @@ def test_the_party_signs_on_the_canvas_and_the_officer_finalises(live_server, in
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
+        signed_in(page)
 
         page.goto(f"{live_server.url}/records/documents/{doc.pk}/party-signature/")
         expect(page.get_by_label("签名人姓名")).to_have_value("李康宁")  # the 被询问人 the record names

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import signed_in
 from tests.records.test_e2e_signature import _in_browser
 from zhifa.cases import actions as case_actions
 from zhifa.cases.choices import RecordKind
@@ -69,6 +70,7 @@ def test_officer_uploads_the_seizure_video_in_the_browser(live_server, cw, tmp_p
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
+        signed_in(page)
         page.goto(f"{live_server.url}/records/cases/{case.pk}/evidence/new/")
         page.get_by_label("证据文件").set_input_files(str(video))
         page.get_by_label("证据种类").select_option("audiovisual")
