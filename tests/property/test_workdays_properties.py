@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ CAL = rules.Calendar(seed.chinesecalendar_schedules(last_year=seed.SEED_LAST_YEA
 
 # Away from the ends of the span (2004–2100), so periods of up to 10 years stay inside it.
 # From 2006: 400 working days (the longest count drawn) before the earliest date stay within the calendar (2004 on);
-# a count that leaves it raises OutOfRange (test_out_of_range_is_refused).
+# a count that leaves it is refused (test_counting_back_past_the_calendar_is_refused).
 dates = st.dates(min_value=dt.date(2006, 1, 1), max_value=dt.date(2090, 12, 31))
 counts = st.integers(min_value=0, max_value=400)
 lengths = st.integers(min_value=1, max_value=400)
@@ -23,6 +24,13 @@ lengths = st.integers(min_value=1, max_value=400)
 def test_adding_n_then_counting_back_gives_n(start, n):
     due = rules.add_working_days(CAL, start, n)
     assert rules.working_days_between(CAL, start, due.date).days == n
+
+
+@given(st.dates(min_value=dt.date(2004, 1, 1), max_value=dt.date(2005, 1, 31)), st.integers(300, 400))
+def test_counting_back_past_the_calendar_is_refused(end, n):
+    """A due date the calendar cannot know is an error, never a guess (2005-01-01 less 253 working days, say)."""
+    with pytest.raises(rules.OutOfRange):
+        rules.due_date(CAL, end, n, Unit.WORKING_DAYS, Direction.BEFORE)
 
 
 @given(dates, lengths)
