@@ -1,5 +1,7 @@
 """A real browser: Debian's /usr/bin/chromium driven by Playwright (no downloaded browser)."""
 
+import os
+
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -31,8 +33,7 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture
-def demo(transactional_db):
+def _load_demo():
     """The demo data, loaded in a thread of its own: Playwright's sync API keeps an event loop running in the test
     thread, and the PDF seal (pyHanko) runs one of its own."""
     from concurrent.futures import ThreadPoolExecutor
@@ -51,7 +52,82 @@ def demo(transactional_db):
         return pool.submit(load).result()
 
 
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data for one test, which may change it as it likes (the flush after the test takes it away)."""
+    return _load_demo()
+
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py's _fast_hasher
+
+
+@pytest.fixture(scope="module")
+def _demo_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for a whole test module (committed), with a live server of its own; the database is
+    flushed when the module's last test on this process is done.
+
+    Loading the demo takes about 20 s; a module whose tests only read it, or write what no other test of the module
+    looks at, shares one load (``demo_site``) instead of loading it for each test (``demo``). The tests of such a
+    module ask for ``demo_site``, never for ``live_server`` or ``transactional_db``: those end every test with a
+    flush, which would take the shared data away. A test that changes what others rely on (a locked account, a locked
+    address) stays on ``demo`` in a module of its own."""
+    from types import SimpleNamespace
+
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    from tests.conftest import _migration_seeds
+
+    root = tmp_path_factory.mktemp("demo")
+    storage = {"MEDIA_ROOT": root / "media", "LEDGER_KEY_DIR": root / "keys"}
+    addr = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    with django_db_blocker.unblock(), override_settings(**storage, PASSWORD_HASHERS=FAST_HASHER):
+        from django.apps import apps
+        from django.db import connection
+
+        from zhifa.ledger.tracking import unrecorded_writes
+        from zhifa.workdays.models import DeadlineKind
+
+        if not DeadlineKind.objects.exists():  # a flush before took the migrations' reference data with it
+            with unrecorded_writes():
+                for seed in _migration_seeds():
+                    seed(apps, SimpleNamespace(connection=connection))
+        server = None
+        try:
+            _load_demo()
+            server = LiveServer(addr)
+            server._live_server_modified_settings.enable()
+            yield SimpleNamespace(url=server.url, storage=storage)
+        finally:
+            if server is not None:
+                server._live_server_modified_settings.disable()
+                server.stop()
+            call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+
+
+@pytest.fixture
+def demo_site(_demo_once, settings):
+    """The module's shared demo and its server (``demo_site.url``); each test sees the demo's files and keys."""
+    for name, value in _demo_once.storage.items():
+        setattr(settings, name, value)
+    return _demo_once
+
+
 def signed_in(page, timeout: float = 60_000) -> None:
     """Wait until the login form has been answered and the browser left the login page (the session cookie is set):
     the next ``goto`` would otherwise race the login under load and land on the login page."""
     page.wait_for_url(lambda url: "/login/" not in url, timeout=timeout)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test on the shared demo load must not end with a flush (see ``_demo_once``): refuse the combination."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "demo_site" in names and names & {"live_server", "transactional_db", "demo"}:
+            raise pytest.UsageError(
+                f"{item.nodeid}: demo_site is shared by the module's tests; live_server, transactional_db and "
+                "demo flush the database after the test (use demo in a module of its own)"
+            )

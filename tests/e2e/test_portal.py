@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
+# The tests share one demo load (demo_site, tests/e2e/conftest.py): they read it; the one complaint they file is
+# seen by no other test here.
+
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 ACTIVE = "44030020010001"  # officer 1 of the demo
 EXPIRED = "44030020040020"  # officer 20 holds an expired certificate
@@ -31,7 +34,7 @@ CONTRAST = """
 
 
 @pytest.fixture(autouse=True)
-def _clear_limits(transactional_db):  # the embedded mode's cache is a database table (zhifa.core.cache)
+def _clear_limits(demo_site):  # the embedded mode's cache is a database table (zhifa.core.cache)
     cache.clear()
     SHOTS.mkdir(exist_ok=True)
 
@@ -52,8 +55,8 @@ def _assert_accessible_basics(page):
         assert item["ratio"] >= 4.5, item
 
 
-def test_portal_home(page, live_server, demo):
-    page.goto(f"{live_server.url}/portal/")
+def test_portal_home(page, demo_site):
+    page.goto(f"{demo_site.url}/portal/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("明山区卫生健康局行政执法公示")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     for name in (
@@ -89,8 +92,8 @@ def test_portal_home(page, live_server, demo):
     _shot(page, "items")
 
 
-def test_people_list(page, live_server, demo):
-    page.goto(f"{live_server.url}/portal/people/")
+def test_people_list(page, demo_site):
+    page.goto(f"{demo_site.url}/portal/people/")
     expect(page.get_by_role("heading", level=1)).to_have_text("执法人员清单")
     table = page.get_by_role("table")
     expect(table).to_contain_text(ACTIVE)
@@ -103,8 +106,8 @@ def test_people_list(page, live_server, demo):
     expect(page.get_by_role("heading", name="该执法证有效")).to_be_visible()
 
 
-def test_certificate_check(page, live_server, demo):
-    page.goto(f"{live_server.url}/portal/certificates/verify/")
+def test_certificate_check(page, demo_site):
+    page.goto(f"{demo_site.url}/portal/certificates/verify/")
     field = page.get_by_label("执法证号")
     field.fill(ACTIVE)
     field.press("Enter")
@@ -128,7 +131,7 @@ def test_certificate_check(page, live_server, demo):
     _shot(page, "verify-unknown")
 
 
-def test_portal_fits_a_phone(browser, live_server, demo):
+def test_portal_fits_a_phone(browser, demo_site):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
     page = context.new_page()
     for path in (
@@ -140,16 +143,16 @@ def test_portal_fits_a_phone(browser, live_server, demo):
         "/portal/agency/",
         "/portal/complaints/new/",
     ):
-        page.goto(f"{live_server.url}{path}")
+        page.goto(f"{demo_site.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375 + 1, f"{path} scrolls sideways on a phone: {width}px"
-    page.goto(f"{live_server.url}/portal/people/")
+    page.goto(f"{demo_site.url}/portal/people/")
     _shot(page, "people-phone")
     context.close()
 
 
-def test_complaint_by_keyboard_and_status(page, live_server, demo):
-    page.goto(f"{live_server.url}/portal/complaints/new/")
+def test_complaint_by_keyboard_and_status(page, demo_site):
+    page.goto(f"{demo_site.url}/portal/complaints/new/")
     page.get_by_label("咨询").check()
     page.get_by_label("标题").fill("校验时间咨询")
     page.get_by_label("内容").fill("请问诊所的执业许可证多久校验一次？")
