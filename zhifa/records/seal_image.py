@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import math
 
-from PIL import Image, ImageDraw, ImageFont
-
 from . import conf
 
 SEAL_RED = (218, 37, 29, 255)
@@ -16,6 +14,8 @@ SEAL_DIAMETER_MM = 42  # the usual size of an agency's round seal
 
 
 def _font(size: int):
+    from PIL import ImageFont  # Pillow loads when a seal is drawn, not at start-up (docs/performance.md)
+
     try:
         return ImageFont.truetype(conf.seal_font(), size)
     except OSError:
@@ -24,6 +24,8 @@ def _font(size: int):
 
 def seal_png(name: str, size: int = 480) -> bytes:
     """A round seal of ``size`` pixels with ``name`` around the top arc."""
+    from PIL import Image, ImageDraw
+
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     ring = max(size // 32, 2)

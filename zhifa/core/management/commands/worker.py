@@ -8,6 +8,8 @@ from zhifa.core import periodic
 
 class Command(BaseCommand):
     help = "运行后台定期任务（账本检查点等）。可同时运行多个。"
+    # No system checks: they import the URL conf and every view, which a worker never serves (docs/performance.md).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="把到期任务各运行一次后退出")
