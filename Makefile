@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
-.PHONY: run test test-sqlite test-postgres lint bench soak messages clean
+.PHONY: run test check test-sqlite test-postgres lint bench soak messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ test: $(VENV)/.installed-test
 	else \
 		echo "PostgreSQL 不可用（$(ZHIFA_TEST_DATABASE_URL)）：只在 SQLite 上运行了测试。"; \
 	fi
+
+## make check: the inner loop: ruff, then the SQLite suite without the browser tests and with few property examples
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check zhifa tests bench
+	@echo "== 检查：SQLite，无浏览器测试，少量性质测试样例 =="
+	env -u ZHIFA_DATABASE_URL ZHIFA_VAR_DIR="$(CURDIR)/var/test-check" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-20} \
+		ZHIFA_LEDGER_EXAMPLES=$${ZHIFA_LEDGER_EXAMPLES:-3} ZHIFA_FUZZ_EXAMPLES=$${ZHIFA_FUZZ_EXAMPLES:-2} \
+		$(BIN)/pytest $(XDIST) -m "not e2e" $(PYTEST_ARGS)
 
 # Each run has its own var directory (test database files, keys, media). The two suites run one after the other, each
 # spread over TEST_WORKERS processes; side by side (make -j2) a browser walk timed out under the load.
