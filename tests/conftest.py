@@ -163,13 +163,23 @@ def _migration_seeds():
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Tests on a live server or in real transactions end with a flush, which takes the reference data the
-    migrations seed (calendar, deadline kinds…) with it: put it back before such a test."""
+    migrations seed (calendar, deadline kinds…) with it: put it back before such a test, and before a test in a
+    transaction that runs after one on the same process (committed, so the tests after it find it too)."""
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-    if not (transactional or "transactional_db" in names or "live_server" in names):
-        return
-    request.getfixturevalue("transactional_db")
+    if transactional or "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+        _seed_reference_data()
+    elif marker or "db" in names:
+        request.getfixturevalue("django_db_setup")
+        from django.db import transaction
+
+        with request.getfixturevalue("django_db_blocker").unblock(), transaction.atomic():
+            _seed_reference_data()
+
+
+def _seed_reference_data():
     from types import SimpleNamespace
 
     from django.apps import apps
