@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -17,10 +17,26 @@ ARGS = [
 ]
 
 
+# Two test processes share 2 cores with their live servers and browsers: a page that renders in a second alone can
+# take tens of seconds at a loaded moment. Waits are generous (they cost nothing when the page is there); what a test
+# asserts is unchanged.
+ACTION_TIMEOUT_MS = 90_000
+expect.set_options(timeout=20_000)
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        new_context = browser.new_context
+
+        def patient_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.set_default_timeout(ACTION_TIMEOUT_MS)
+            context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+            return context
+
+        browser.new_context = patient_context
         yield browser
         browser.close()
 
