@@ -2,7 +2,8 @@
 # The Debian packages zhifa uses: a browser for the browser tests, a CJK font and Pango for PDF documents,
 # poppler-utils (pdftotext) for the tests, libmagic for upload type checks, ffmpeg (ffprobe) for audio/video
 # metadata, gettext for the translation catalogue, openssl (the tests cross-check SM2/SM3 signatures with
-# OpenSSL 3). Installs what is missing when run as root; otherwise says what to install. `--require` makes a missing package an error (CI).
+# OpenSSL 3). Installs what is missing when run as root; otherwise says what to install. `--require` makes a
+# missing package an error (CI).
 set -u
 packages=(chromium fonts-wqy-microhei poppler-utils libmagic1 gettext libpango-1.0-0 libpangoft2-1.0-0 ffmpeg openssl)
 missing=()
