@@ -158,6 +158,17 @@ def mb(kb: int) -> str:
     return f"{kb / 1024:7.1f} MB"
 
 
+def _snippet(code: str, args: list[str], env: dict) -> str | None:
+    """Run one of the scripts above in a Python process of its own; its output, or None (after printing the error)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    if out.returncode:
+        print(out.stderr[-3000:], file=sys.stderr)
+        return None
+    return out.stdout
+
+
 def main() -> int:
     base = Path(os.environ.get("BENCH_RSS_DIR", tempfile.gettempdir()))
     base.mkdir(parents=True, exist_ok=True)
@@ -172,17 +183,10 @@ def main() -> int:
     )
     procs: list[subprocess.Popen] = []
     try:
-        out = subprocess.run(
-            [sys.executable, "-c", SETUP, str(ROOT), PASSWORD],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        if out.returncode:
-            print(out.stderr[-3000:], file=sys.stderr)
+        out = _snippet(SETUP, [PASSWORD], env)
+        if out is None:
             return 1
-        document = int(out.stdout.split()[-1])
+        document = int(out.split()[-1])
         port, log = free_port(), var / "access.log"
         master = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "zhifa.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
@@ -240,17 +244,10 @@ def main() -> int:
             block, left = os.urandom(8 * 1024 * 1024), EVIDENCE_BYTES - 9
             while left > 0:
                 left -= fh.write(block[: min(left, len(block))])
-        out = subprocess.run(
-            [sys.executable, "-c", INGEST, str(ROOT), str(blob)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
-        if out.returncode:
-            print(out.stderr[-3000:], file=sys.stderr)
+        out = _snippet(INGEST, [str(blob)], env)
+        if out is None:
             return 1
-        ingest_before, ingest_peak = (int(n) for n in out.stdout.split()[-2:])
+        ingest_before, ingest_peak = (int(n) for n in out.split()[-2:])
     finally:
         for proc in reversed(procs):
             if proc.poll() is None:
