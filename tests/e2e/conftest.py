@@ -132,6 +132,23 @@ def demo_site(_demo_once, settings):
     return _demo_once
 
 
+def log_in(page, base: str, username: str, password: str) -> None:
+    """Sign in afresh as ``username``. Every response renews the session cookie (SESSION_SAVE_EVERY_REQUEST), so a
+    form's response still on its way when the cookies are cleared brings the old session back and the login page
+    redirects to the 工作台: clear and go again until the login form is what the browser shows."""
+    for _ in range(5):
+        page.context.clear_cookies()
+        page.goto(f"{base}/login/")
+        if "/login/" in page.url:
+            break
+    else:
+        raise AssertionError(f"the login page kept redirecting to {page.url}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    signed_in(page)
+
+
 def signed_in(page, timeout: float = 60_000) -> None:
     """Wait until the login form has been answered and the browser left the login page (the session cookie is set):
     the next ``goto`` would otherwise race the login under load and land on the login page."""

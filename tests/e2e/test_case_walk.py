@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import signed_in
+from tests.e2e.conftest import log_in
 from zhifa.cases import actions as case_actions
 from zhifa.cases.choices import IdType, PartyKind
 from zhifa.cases.models import Case
@@ -16,12 +16,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    signed_in(page)
+    log_in(page, live_server.url, username, DEMO_PASSWORD)
 
 
 def _act(page, name):

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.cases.conftest import clock, cw  # noqa: F401
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import signed_in
+from tests.e2e.conftest import log_in
 from tests.review.conftest import rw  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -282,12 +282,7 @@ def _objects():
 
 
 def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    signed_in(page)
+    log_in(page, base, username, PASSWORD)
 
 
 def _width(page, url) -> tuple[int, int]:
