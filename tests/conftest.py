@@ -24,6 +24,18 @@ def _isolated_storage(settings, tmp_path):
     settings.LEDGER_KEY_DIR = tmp_path / "keys"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_inline():
+    """Background jobs run where they are queued (Huey's immediate mode, in memory) once the transaction that
+    queued them commits: a test sees their result without a consumer. The tests of the queue itself run real
+    consumers in processes of their own (tests/core/test_queue.py)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
 @pytest.fixture(autouse=True)
 def _chinese():
     """Each test starts in the default language (a request in English leaves English active in the thread)."""

@@ -10,6 +10,7 @@ from zhifa.cases import api as cases_api
 from zhifa.cases import policy_views as cases_policy_views
 from zhifa.cases import time_limits as cases_time_limits
 from zhifa.catalog import api as catalog_api
+from zhifa.core import jobs_api
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
@@ -22,6 +23,7 @@ from zhifa.workdays import api as workdays_api
 
 router = DefaultRouter()
 router.register("agencies", org_api.AgencyViewSet, basename="agency")
+router.register("jobs", jobs_api.JobViewSet, basename="job")
 router.register("people", org_api.PersonViewSet, basename="person")
 router.register("certificates", org_api.CertificateViewSet, basename="certificate")
 router.register("ledger/logs", ledger_api.PublicLogViewSet, basename="ledger-log")

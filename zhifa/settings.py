@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
+    "huey.contrib.djhuey",
     "zhifa.core",
     "zhifa.org",
     "zhifa.ledger",
@@ -149,6 +151,40 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+
+# Background work: Huey (zhifa.core.queue). Embedded: its SQLite storage in VAR_DIR, one consumer started by
+# `zhifa run`. Production: ZHIFA_TASKS_URL=redis://… or postgresql://… (empty with a PostgreSQL database: the same
+# database, tables huey_*), any number of `zhifa worker` consumers, one of them running the scheduler.
+TASKS_URL = env.str("ZHIFA_TASKS_URL", default="")
+if not TASKS_URL and DATABASES["default"]["ENGINE"] == "zhifa.core.db.postgresql":
+    TASKS_URL = env.str("ZHIFA_DATABASE_URL")
+if TASKS_URL.startswith("redis"):
+    HUEY = {"huey_class": "huey.PriorityRedisHuey", "url": TASKS_URL}
+elif TASKS_URL.startswith(("postgres://", "postgresql://")):
+    # Tables made by `zhifa migrate` and `zhifa worker` (zhifa.core.queue.create_storage), not at every import.
+    HUEY = {
+        "huey_class": "huey.PostgresHuey",
+        "dsn": TASKS_URL.replace("postgres://", "postgresql://", 1),
+        "create_tables": False,
+    }
+elif TASKS_URL.startswith("sqlite:///"):
+    HUEY = {"huey_class": "huey.SqliteHuey", "filename": TASKS_URL.removeprefix("sqlite://"), "timeout": 30}
+elif TASKS_URL:
+    raise ImproperlyConfigured(
+        f"ZHIFA_TASKS_URL: redis://…, postgresql://… or sqlite:///…, not {TASKS_URL!r}"
+    )
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3"), "timeout": 30}
+HUEY.update(
+    name="zhifa",
+    results=False,  # a job's outcome is its Job row (zhifa.core.models), not Huey's result store
+    immediate=False,  # djhuey would follow DEBUG; tests switch it on themselves (tests/conftest.py)
+    utc=True,
+    consumer={"workers": env.int("ZHIFA_WORKER_THREADS", default=2), "worker_type": "thread"},
+)
+# An on-demand job (zhifa.core.models.Job) whose consumer stopped renewing its lease this long ago is handed to
+# another consumer (a consumer killed with kill -9 loses no job).
+JOB_LEASE_SECONDS = env.int("ZHIFA_JOB_LEASE_SECONDS", default=60)
 
 # Accounts (等保 2.0 level 3): Argon2, password policy, lockout, idle timeout.
 AUTH_USER_MODEL = "org.Person"
@@ -317,7 +353,7 @@ SPECTACULAR_SETTINGS = {
 LEDGER_KEY_DIR = Path(env.str("ZHIFA_LEDGER_KEY_DIR", default=str(VAR_DIR / "keys")))
 LEDGER_CHECKPOINT_MINUTES = env.int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", default=10)
 # After an appending transaction commits, its log is signed if the last checkpoint is older than this; the periodic
-# job signs the tail of a burst as often (zhifa.ledger.jobs). 0: only every LEDGER_CHECKPOINT_MINUTES.
+# job signs the tail of a burst as often (zhifa.ledger.tasks). 0: only every LEDGER_CHECKPOINT_MINUTES.
 LEDGER_CHECKPOINT_SECONDS = env.int("ZHIFA_LEDGER_CHECKPOINT_SECONDS", default=60)
 
 LEDGER_KEY_ALGORITHM = env.str("ZHIFA_LEDGER_KEY_ALGORITHM", default="ed25519")  # or "sm2"
@@ -335,6 +371,7 @@ DEADLINE_DUE_SOON_WORKING_DAYS = env.int("ZHIFA_DEADLINE_DUE_SOON_WORKING_DAYS",
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "[%(asctime)s] %(levelname)s %(name)s %(process)d: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("ZHIFA_LOG_LEVEL", default="WARNING")},
 }

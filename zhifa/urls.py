@@ -32,5 +32,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("jobs/<int:job_id>/", core_views.job, name="job"),
+    path("jobs/<int:job_id>/download/", core_views.job_download, name="job_download"),
     path("django-admin/", admin.site.urls),
 ]

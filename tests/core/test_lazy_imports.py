@@ -67,15 +67,10 @@ WORKER = (
     """
 import django
 django.setup()
-from django.apps import apps
 from zhifa.core.management.commands import worker
+from django.utils.module_loading import autodiscover_modules
 
-for config in apps.get_app_configs():
-    try:
-        __import__(f"{config.name}.jobs")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{config.name}.jobs":
-            raise
+autodiscover_modules("tasks")  # as the worker does: every app's tasks and periodic jobs
 """
     + REPORT
 )
@@ -87,8 +82,8 @@ for config in apps.get_app_configs():
 WORKER_COMMAND = (
     """
 import sys
-from zhifa.core import periodic
-periodic.run_due = lambda *args, **kwargs: []
+from zhifa.core import queue
+queue.run_all_once = lambda: []
 from zhifa.cli import main
 main(["worker", "--once"])
 print("url conf:", "zhifa.urls" in sys.modules)

@@ -1,4 +1,4 @@
-"""The platform's own plumbing: demo loader, periodic jobs, settings, the console script."""
+"""The platform's own plumbing: demo loader, settings, the console script (the task queue: test_queue.py)."""
 
 import os
 import stat
@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
-from zhifa.core import periodic
 from zhifa.org.choices import Role
 from zhifa.org.models import Agency, Certificate, Person, RoleAssignment
 
@@ -42,29 +41,6 @@ def test_demo_is_idempotent_and_complete(db, capsys):
     assert RoleAssignment.objects.filter(person=supervisor, role=Role.SUPERVISOR, agency=bureau).exists()
     for admin_role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         assert RoleAssignment.objects.filter(role=admin_role, agency=bureau).count() == 1
-
-
-def test_periodic_jobs_run_when_due_and_survive_failures(db):
-    calls = []
-
-    def ok():
-        calls.append("ok")
-
-    def boom():
-        raise RuntimeError("job failed")
-
-    saved = dict(periodic.JOBS)
-    try:
-        periodic.JOBS.clear()
-        periodic.periodic(minutes=10)(ok)
-        periodic.periodic(minutes=10)(boom)
-        assert len(periodic.run_due(now=1000.0)) == 1  # boom failed, ok ran
-        assert periodic.run_due(now=1000.0 + 60) == []  # not due again within 10 minutes
-        assert len(periodic.run_due(now=1000.0 + 601)) == 1
-        assert calls == ["ok", "ok"]
-    finally:
-        periodic.JOBS.clear()
-        periodic.JOBS.update(saved)
 
 
 def test_secret_key_is_generated_once_with_mode_600(tmp_path):

@@ -280,8 +280,13 @@ def _serve_pay_close_archive(page, live_server, case):
     # the zip holds every finalised document of the case, each byte for byte
     from zhifa.records.models import Document
 
-    response = page.request.get(f"{live_server.url}/records/cases/{case.pk}/file/?export=1")
-    assert response.ok
+    # the export is a background job: its page shows the progress, then offers the file
+    page.goto(f"{live_server.url}/records/cases/{case.pk}/file/")
+    page.get_by_role("button", name="导出归档包").click()
+    expect(page.locator(".job-state")).to_have_text("已完成")
+    download = page.get_by_role("link", name=f"下载 case-{case.pk}.zip")
+    response = page.request.get(live_server.url + download.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.body()))
     manifest = json.loads(archive.read("manifest.json"))
     in_zip = {row["sha256"] for row in manifest["index"]}

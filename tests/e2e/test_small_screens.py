@@ -87,6 +87,7 @@ NOT_PAGES = {
     "review:coordinate": "POST only",
     "healthz": "health check",
     "readyz": "health check",
+    "job_download": "file download",
 }
 SKIP_PREFIXES = ("api/", "django-admin/", "i18n/")
 
@@ -176,6 +177,12 @@ def _objects():
     item = EnforcementItem.objects.filter(agency=agency).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=agency).order_by("pk").first()
     a = agency.pk
+    from zhifa.core.models import Job
+
+    # a background job the officer started, running (its page refreshes itself)
+    job = Job.objects.create(
+        kind="records.archive_package", started_by=officer, state="running", done=3, total=9
+    )
     o = {
         "agency": agency,
         "case": case,
@@ -259,6 +266,7 @@ def _objects():
         "records:evidence": (("officer", "supervisor"), [o["evidence"].pk] if o["evidence"] else None),
         "records:party_records": (("officer", "supervisor"), [o["party"].pk]),
         "records:case_file": (("officer", "head", "supervisor"), [case.pk]),
+        "job": (("officer",), [job.pk]),
         "publicity:versions": ((None,), ["items"]),
         "publicity:item_detail": ((None,), [item.code]),
         "publicity:guide_detail": ((None,), [guide.code]),

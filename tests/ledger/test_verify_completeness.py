@@ -326,7 +326,7 @@ def test_the_tail_of_a_burst_is_signed_by_the_periodic_job_soon_after_it_ends(
 ):
     """A burst within a minute of the last signing is left unsigned by the commits; the job, run as often as
     ZHIFA_LEDGER_CHECKPOINT_SECONDS, signs it once the last checkpoint is that old — not ten minutes later."""
-    from zhifa.ledger import jobs
+    from zhifa.ledger import tasks as jobs
 
     settings.LEDGER_CHECKPOINT_SECONDS = 60
     settings.LEDGER_CHECKPOINT_MINUTES = 10

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from zhifa.cases import actions as case_actions
 from zhifa.core.errors import RuleViolation
+from zhifa.core.models import Job
 from zhifa.ledger import notes
 from zhifa.records import archive, evidence, ingest, verify_archive
 from zhifa.records.demo import complete_file
@@ -116,7 +117,7 @@ def test_records_command(cw, case, tmp_path):
     call_command("records", "sweep", stdout=out)
 
 
-def test_case_file_page(cw, case, client):
+def test_case_file_page(cw, case, client, django_capture_on_commit_callbacks):
     from django.urls import reverse
 
     url = reverse("records:case_file", args=[case.pk])
@@ -143,5 +144,30 @@ def test_case_file_page(cw, case, client):
     client.post(url)
     case.refresh_from_db()
     assert case.state == "archived"
-    response = client.get(url + "?export=1")
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    # the archive package is made by a background job: its page shows the progress, then the download
+    assert client.get(url + "?export=1").status_code == 200  # a GET starts nothing
+    assert not Job.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"export": "1"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
+    assert (job.kind, job.state, job.attempts, job.target_id) == (
+        "records.archive_package",
+        "done",
+        1,
+        str(case.pk),
+    )
+    assert job.done == job.total > 0
+    page = client.get(response["Location"]).content.decode()
+    assert "已完成" in page and 'value="100"' in page and f"下载 case-{case.pk}.zip" in page
+    api = client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (api["state"], api["percent"], api["download"]) == ("done", 100, f"/jobs/{job.pk}/download/")
+    download = client.get(api["download"])
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
+    assert "manifest.json" in names and "卷内目录.txt" in names
+    # nobody else sees the job, its file or its state — not even the case's own officer
+    client.force_login(cw.officer)
+    for path in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/download/", f"/api/v1/jobs/{job.pk}/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/api/v1/jobs/").json()["count"] == 0

@@ -63,6 +63,7 @@ PK_OBJECT = {
     "evidence-": "evidence",
     "evidence-upload-": "upload",
     "records-policy-": "agency",
+    "job-": "job",
 }
 
 # Which case a ``case_pk`` / ``case_id`` is: the main case (under investigation) unless the view needs another stage.
@@ -98,6 +99,7 @@ PARAMS = {
     "agency": lambda key, o: o.agency.pk,
     "agency_pk": lambda key, o: o.agency.pk,
     "parent_pk": lambda key, o: o.agency.pk,
+    "job_id": lambda key, o: o.job.pk,
     "case_id": lambda key, o: getattr(o, CASE_OBJECT.get(key, "case")).pk,
     "case_pk": lambda key, o: getattr(o, CASE_OBJECT.get(key, "case")).pk,
     "code": lambda key, o: _by_prefix(CODE, key)(o),

@@ -91,6 +91,9 @@ READERS: dict[str, frozenset[str]] = {
     "healthz": EVERYONE,
     "readyz": EVERYONE,
     "set_language": EVERYONE,
+    # A background job (an archive package export): its page, file and state, to the person who started it.
+    "job": frozenset({"officer_a_on_case"}),
+    "job_download": frozenset({"officer_a_on_case"}),
     # Organisation.
     "org:agency_list": SIGNED_IN - {"auditor_a"},
     "org:agency_create": frozenset({"platform_admin"}),
@@ -268,6 +271,8 @@ READERS: dict[str, frozenset[str]] = {
     "api-root": SIGNED_IN,
     "extension_policy": SETTINGS_READERS,
     "agency-list": SIGNED_IN,
+    "job-list": SIGNED_IN,  # one's own jobs
+    "job-detail": frozenset({"officer_a_on_case"}),
     "agency-detail": SIGNED_IN - {"auditor_a", "officer_b"},
     "person-list": SIGNED_IN,
     "person-detail": SIGNED_IN - {"auditor_a", "officer_b"},

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -325,6 +326,7 @@ def _worker_env() -> dict:
         ZHIFA_DATABASE_URL=url,
         ZHIFA_MEDIA_ROOT=str(settings.MEDIA_ROOT),
         ZHIFA_LEDGER_KEY_DIR=str(settings.LEDGER_KEY_DIR),
+        ZHIFA_JOB_LEASE_SECONDS="1",  # a killed run's lease runs out within a second (zhifa.core.queue)
     )
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
@@ -346,6 +348,7 @@ def _kill_worker_at(module: str, attr: str, hold_at: int) -> None:
         assert line.strip() == "HOLD", (line, proc.stderr.read() if proc.poll() is not None else "")
         os.kill(proc.pid, signal.SIGKILL)
         assert proc.wait(timeout=30) == -signal.SIGKILL
+        time.sleep(1.2)  # its lease runs out: an exclusive job is not skipped as if it were still running
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -393,7 +396,7 @@ def test_worker_killed_while_signing_checkpoints_then_run_again(world, settings,
     assert sum(len(sizes) for sizes in made.values()) == 1  # only the first one committed
     _verified()
 
-    assert "zhifa.ledger.jobs.checkpoints" in _run_worker_once()
+    assert "zhifa.ledger.tasks.checkpoints" in _run_worker_once()
     for log in Log.objects.all():
         sizes = list(log.checkpoints.values_list("size", flat=True))
         assert len(sizes) == len(set(sizes))  # never two checkpoints of one size
@@ -438,7 +441,7 @@ def test_worker_killed_during_fixity_checks_then_run_again(walk, tmp_path):
     )
     _verified()
 
-    assert "zhifa.records.jobs.fixity" in _run_worker_once()
+    assert "zhifa.records.tasks.fixity" in _run_worker_once()
     assert set(Evidence.objects.values_list("fixity_ok", flat=True)) == {True}
     for item in items:
         assert Entry.objects.filter(

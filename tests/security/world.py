@@ -153,6 +153,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     )
     token, _secret = org_actions.create_api_token(w.officer, name="matrix")
     certificate = w.officer.certificates.get()
+    job = _finished_job(w.officer, case)
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -169,6 +170,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         signature=DocumentSignature.objects.filter(document=document, role="party").get(),
         evidence=ev,
         upload=upload,
+        job=job,
         submission=submission,
         opinion=Submission.objects.filter(case=served).order_by("pk").last(),  # its opinion given
         on_the_spot_case=on_the_spot,
@@ -248,3 +250,26 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     a.secrets = ["11010519491231002X", "甲区平安街2号", "钱七", "13800000000"]
     b.secrets = ["110105198001011238", "乙区和平路9号", "王五"]
     return people, a, b
+
+
+def _finished_job(person, case):
+    """An archive-package job ``person`` started for ``case``, done, its file in storage."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from zhifa.core.models import Job
+
+    job = Job.objects.create(
+        kind="records.archive_package",
+        started_by=person,
+        agency=case.agency,
+        target_kind="cases.case",
+        target_id=str(case.pk),
+        state=Job.State.DONE,
+        result_name=f"case-{case.pk}.zip",
+    )
+    job.result_file = default_storage.save(
+        f"jobs/{job.pk}/1/case-{case.pk}.zip", ContentFile(b"PK\x05\x06" + bytes(18))
+    )
+    job.save()
+    return job

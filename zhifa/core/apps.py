@@ -16,3 +16,21 @@ class CoreConfig(AppConfig):
 
         # The embedded mode's shared cache lives in a table of its own (zhifa.core.cache).
         post_migrate.connect(ensure_table, sender=self, dispatch_uid="zhifa.core.cache.ensure_table")
+
+        # Every process knows every task: a web worker queues jobs whose handlers live in the apps' tasks modules.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks")
+        # The task queue's tables when Huey keeps them in this database (PostgreSQL storage): zhifa.core.queue.
+        post_migrate.connect(_queue_tables, sender=self, dispatch_uid="zhifa.core.queue.create_storage")
+
+
+def _queue_tables(using="default", **kwargs):
+    from django.conf import settings
+    from django.db import connections
+
+    dsn = settings.HUEY.get("dsn", "")
+    if dsn and dsn.rsplit("/", 1)[-1].split("?")[0] == connections[using].settings_dict["NAME"]:
+        from .queue import create_storage
+
+        create_storage()

@@ -63,6 +63,10 @@ def _register_infrastructure() -> None:
     """The models of our apps that are not business records, each with the reason (a test checks that every
     model of the ``zhifa`` apps is either recorded or declared here or by its app)."""
     registry.register_unrecorded("core.sequence", _("文书编号计数器：编号本身随所在文书记入账本"))
+    registry.register_unrecorded(
+        "core.job",
+        _("后台任务的运行状态（进度、租约）：任务所做的事由它调用的操作记入账本，开始导出等由访问记录记入"),
+    )
     for name in ("ledger.log", "ledger.entry", "ledger.checkpoint"):
         registry.register_unrecorded(name, _("账本自身：由哈希链、默克尔树和签名检查点保护，由 verify 核对"))
     registry.register_unrecorded("ledger.cosignature", _("见证方对检查点的副署：由签名保护，由 verify 核对"))

@@ -1,4 +1,4 @@
-"""The ledger's periodic work: sign the unsigned tail of every log that grew.
+"""The ledger's periodic work (a Huey periodic task, zhifa.core.queue): sign the unsigned tail of every log that grew.
 
 A transaction that appends signs its log after it commits when the last checkpoint is older than
 ``ZHIFA_LEDGER_CHECKPOINT_SECONDS`` (``actions.checkpoint_after_commit``). The entries of a burst that came within
@@ -11,14 +11,14 @@ import datetime as dt
 
 from django.conf import settings
 
-from zhifa.core.periodic import periodic
+from zhifa.core.queue import periodic
 
 
 def interval_minutes() -> float:
     from . import actions
 
     seconds = actions.checkpoint_seconds()
-    return seconds / 60 if seconds else settings.LEDGER_CHECKPOINT_MINUTES
+    return max(1.0, seconds / 60) if seconds else settings.LEDGER_CHECKPOINT_MINUTES
 
 
 @periodic(minutes=interval_minutes)

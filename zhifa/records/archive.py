@@ -373,8 +373,9 @@ def archive_case(actor, case):
     return case_actions.archive_case(actor, case)
 
 
-def package(case, out) -> dict:
-    """Write the archive package (zip) of ``case`` to the binary file ``out``; returns the manifest."""
+def package(case, out, progress=None) -> dict:
+    """Write the archive package (zip) of ``case`` to the binary file ``out``; returns the manifest. ``progress``
+    (a ``zhifa.core.queue.Progress`` when a background job makes it) hears of each file and proof."""
     from zhifa.ledger import bundles
 
     check_archivable(case)
@@ -407,8 +408,11 @@ def package(case, out) -> dict:
         "created_at": timezone.now().isoformat(),
     }
     objects = [("cases.case", str(case.pk))] + [(object_kind(r.obj), str(r.obj.pk)) for r in rows]
+    total = len(rows) + len(objects)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as z:
-        for r in rows:
+        for number, r in enumerate(rows):
+            if progress:
+                progress(done=number, total=total, step=_("打包：%(title)s") % {"title": r.title})
             with (
                 storage.default_storage.open(r.file_name, "rb") as src,
                 z.open(r.path, "w", force_zip64=True) as dst,
@@ -416,7 +420,9 @@ def package(case, out) -> dict:
                 while block := src.read(storage.CHUNK):
                     dst.write(block)
         key = None
-        for kind, object_id in objects:
+        for number, (kind, object_id) in enumerate(objects, start=len(rows)):
+            if progress:
+                progress(done=number, total=total, step=_("生成账本证明"))
             try:
                 bundle = bundles.build(kind, object_id, agency=case.agency)
             except RuleViolation:

@@ -254,14 +254,31 @@ def _date(value) -> dt.date | None:
 
 @login_required
 def case_file(request, case_id):
-    """卷内目录 of the case; POST archives it (heads, closed cases); ?export=1 downloads the archive package."""
-    import tempfile
+    """卷内目录 of the case; POST archives it (heads, closed cases); POST ``export`` starts the background job that
+    makes the archive package and shows its progress (``zhifa.core.queue``, ``records.tasks.archive_package``)."""
+    from django.db import transaction
 
-    from django.http import FileResponse
+    from zhifa.core import queue
 
     from . import archive
 
     case = access_case(request.user, case_id)
+    if request.method == "POST" and "export" in request.POST:
+        try:
+            archive.check_archivable(case)
+        except RuleViolation as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("records:case_file", case_id=case.pk)
+        with transaction.atomic():
+            record_access(request.user, case, _("导出案卷归档包"))
+            job = queue.start(
+                "records.archive_package",
+                request.user,
+                agency=case.agency,
+                target=("cases.case", case.pk),
+                step=_("等待后台进程处理"),
+            )
+        return redirect("job", job_id=job.pk)
     if request.method == "POST":
         try:
             archive.archive_case(request.user, case)
@@ -271,19 +288,6 @@ def case_file(request, case_id):
         else:
             messages.success(request, _("案卷已归档，案件转为只读。"))
         return redirect("records:case_file", case_id=case.pk)
-    if request.GET.get("export") == "1":
-        try:
-            archive.check_archivable(case)
-        except RuleViolation as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("records:case_file", case_id=case.pk)
-        record_access(request.user, case, _("导出案卷归档包"))
-        tmp = tempfile.TemporaryFile()
-        archive.package(case, tmp)
-        tmp.seek(0)
-        return FileResponse(
-            tmp, as_attachment=True, filename=f"case-{case.pk}.zip", content_type="application/zip"
-        )
     rows = archive.index(case)
     archivable = case.state in ("closed", "not_filed", "revoked", "terminated")
     return render(

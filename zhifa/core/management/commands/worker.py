@@ -1,44 +1,46 @@
-import signal
-import time
+import logging
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-
-from zhifa.core import periodic
+from django.utils.module_loading import autodiscover_modules
 
 
 class Command(BaseCommand):
-    help = "运行后台定期任务（账本检查点等）。可同时运行多个。"
+    help = (
+        "运行一个后台任务进程（Huey consumer）：执行排队的任务，并默认运行定期任务的调度器。"
+        "可在多台机器上运行任意多个；生产环境只让一个运行调度器，其余加 --no-scheduler。"
+    )
     # No system checks: they import the URL conf and every view, which a worker never serves (docs/performance.md).
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="把到期任务各运行一次后退出")
-        parser.add_argument("--tick", type=float, default=30.0, help="检查间隔（秒）")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=settings.HUEY["consumer"]["workers"],
+            help="工作线程数（默认 ZHIFA_WORKER_THREADS，2）",
+        )
+        parser.add_argument("--no-scheduler", action="store_true", help="不运行定期任务的调度器")
+        parser.add_argument(
+            "--once", action="store_true", help="不启动 consumer：在本进程中把每个定期任务运行一次后退出"
+        )
 
-    def handle(self, *args, once, tick, **options):
-        from django.apps import apps
+    def handle(self, *args, threads, no_scheduler, once, **options):
+        from zhifa.core import queue
 
-        for config in apps.get_app_configs():  # importing each app's jobs module registers its jobs
-            try:
-                __import__(f"{config.name}.jobs")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.jobs":
-                    raise
+        autodiscover_modules("tasks")  # each app's tasks module registers its tasks and periodic jobs
         if once:
-            for name in periodic.run_due():
-                self.stdout.write(name)
+            for kind in queue.run_all_once():
+                self.stdout.write(kind)
             return
-        stop = False
-
-        def _stop(*_):
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-        while not stop:
-            periodic.run_due()
-            for _ in range(int(tick * 10)):
-                if stop:
-                    break
-                time.sleep(0.1)
+        queue.create_storage()
+        # The consumer's and the jobs' progress at INFO on the console (settings.LOGGING's root handler).
+        for name in ("huey", "zhifa.core.queue"):
+            logging.getLogger(name).setLevel(logging.INFO)
+        consumer = queue.huey().create_consumer(
+            workers=max(1, threads),
+            worker_type="thread",
+            periodic=not no_scheduler,
+            check_worker_health=True,
+        )
+        consumer.run()
