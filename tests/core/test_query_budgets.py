@@ -30,11 +30,20 @@ BUDGETS = {
     # officers and their certificates (with their fields) inside the review digest (review point 2), +1 for the
     # remedies panel — fixed costs, the same with 1 and with 20 records
     "case_detail": 72,
-    "case_list": 14,
+    "case_list": 11,
     "review_queue": 16,
     "case_documents": 19,
     "party_records": 12,
     "access_log": 17,
+    # issue 14 item 3: the other pages of the table measured at a million cases (bench/load.py)
+    "workbench_head": 22,
+    "workbench_officer": 14,
+    "deadlines": 9,
+    "supervisor_list": 11,
+    "access_log_case": 12,
+    "portal": 3,  # the agency, the portal's agencies, the page's list version (or units, or the ledger)
+    "portal_people": 5,  # + the officers with their certificates and fields
+    "portal_posts": 7,  # + the officers, the units and the guides
 }
 MANY = 20
 
@@ -307,3 +316,156 @@ def test_access_log(cw, tmp_path, login):  # noqa: F811
     grow(1, MANY)
     counts[MANY] = queries_of(client, url)
     assert_query_budget("access_log", counts)
+
+
+# --- the other pages of issue 14's table (bench/load.py measures them at a million cases) ----------------------------
+
+
+def _to_do(w, n: int) -> None:
+    """``n`` cases in the states that put a step on the head's and the officers' 工作台: filing asked for (the head
+    approves), filed (the officers investigate), with their decision deadlines open."""
+    for i in range(n):
+        case = w.new_case()
+        if i % 2:
+            case_actions.request_filing(w.officer, case)
+
+
+def test_workbench(cw, login):  # noqa: F811
+    """工作台 of the head (filings to approve) and of an officer (cases to work on, deadlines due)."""
+    url = reverse("home")
+    _to_do(cw, 2)
+    counts = {"head": {}, "officer": {}}
+    for n in (2, MANY):
+        if n == MANY:
+            _to_do(cw, MANY - 2)
+        for role, person in (("head", cw.head), ("officer", cw.officer)):
+            client = login(person)
+            client.get(url)
+            counts[role][n] = queries_of(client, url)
+    page = login(cw.head).get(url).content.decode()
+    assert "报请立案" in page or "立案" in page  # the head's to-dos are on the page
+    assert_query_budget("workbench_head", counts["head"])
+    assert_query_budget("workbench_officer", counts["officer"])
+
+
+def test_deadlines(cw, login):  # noqa: F811
+    """The agency's deadline dashboard (期限), the head's view across the agency."""
+    url = reverse("workdays:deadlines")
+    cw.new_case()
+    client = login(cw.head)
+    client.get(url)
+    counts = {1: queries_of(client, url)}
+    for _i in range(MANY - 1):
+        cw.new_case()
+    counts[MANY] = queries_of(client, url)
+    assert_query_budget("deadlines", counts)
+
+
+def test_case_list_filters_and_pages(cw, login):  # noqa: F811
+    """Every filter of the case list, and a deep page (?after=), stay within the list's budget."""
+    client = login(cw.officer)
+    url = reverse("cases:list")
+    for _i in range(MANY):
+        cw.new_case()
+    filters = [
+        {},
+        {"q": "诊所"},
+        {"state": "intake"},
+        {"mine": "1"},
+        {"officer": str(cw.officer2.pk)},
+        {"item": "X-1"},
+        {"due": "overdue"},
+        {"due": "soon"},
+    ]
+    for params in filters:
+        count, sql = queries_of(client, url, **params)
+        assert count <= BUDGETS["case_list"], (params, count, "\n".join(sql))
+    first = client.get(url, {"q": "诊所"}).context["page"]
+    assert len(first.object_list) == MANY
+    from zhifa.cases import views
+
+    views.CASE_PAGE_SIZE, size = 5, views.CASE_PAGE_SIZE
+    try:
+        page = client.get(url, {"q": "诊所"}).context["page"]
+        assert page.has_next
+        count, _sql = queries_of(client, url, q="诊所", after=page.next_cursor)
+        assert count <= BUDGETS["case_list"]
+    finally:
+        views.CASE_PAGE_SIZE = size
+
+
+def test_supervisor_list(cw, login):  # noqa: F811
+    """The supervisor's list across the agencies they supervise (two here, each with its cases)."""
+    from zhifa.org import actions as org_actions
+    from zhifa.org.choices import Role
+
+    org_actions.grant_role(None, cw.supervisor, Role.SUPERVISOR, cw.b)
+    url = reverse("cases:list")
+    client = login(cw.supervisor)
+    cw.new_case()
+    client.get(url)
+    counts = {1: queries_of(client, url)}
+    for _i in range(MANY - 1):
+        cw.new_case()
+    counts[MANY] = queries_of(client, url)
+    assert_query_budget("supervisor_list", counts)
+
+
+def test_access_log_of_a_case(cw, login):  # noqa: F811
+    """调阅记录 of one case (?case=), as its agency's head reads it."""
+    from zhifa.ledger import actions as ledger_actions
+
+    case = filed(cw)
+    url = reverse("records:access_log")
+    client = login(cw.head)
+    ledger_actions.record_access(cw.officer, case, "查看案件")
+    client.get(url, {"case": case.pk})
+    counts = {1: queries_of(client, url, case=case.pk)}
+    for i in range(MANY - 1):
+        ledger_actions.record_access(cw.officer2 if i % 2 else cw.officer, case, "查看案件")
+    counts[MANY] = queries_of(client, url, case=case.pk)
+    assert_query_budget("access_log_case", counts)
+
+
+PORTAL_PAGES = [
+    "publicity:home",
+    "publicity:agency",
+    "publicity:people",
+    "publicity:items",
+    "publicity:random_inspection_items",
+    "publicity:av_items",
+    "publicity:guides",
+    "publicity:flowcharts",
+    "publicity:posts",
+    "portal_ledger",
+]
+
+
+def test_portal_pages(cw, client):  # noqa: F811
+    """Every public portal page, with 3 and with 20 officers holding certificates (the people and posts pages list
+    them), runs the portal's budget of queries — a page served from the cache runs fewer."""
+    from zhifa.org import actions as org_actions
+    from zhifa.org.choices import Role
+
+    def officers(start, stop):
+        for i in range(start, stop):
+            p = cw.person(cw.a, f"portal_{i}", f"公示执法{i}", Role.OFFICER, unit=cw.section)
+            org_actions.issue_certificate(
+                None,
+                p,
+                number=f"P-{i:04d}",
+                field_codes=["medical"],
+                issuer="甲区人民政府",
+                valid_from=cw.clock.today - dt.timedelta(days=1),
+                valid_to=cw.clock.today + dt.timedelta(days=365),
+            )
+
+    counts = {name: {} for name in PORTAL_PAGES}
+    for n in (3, MANY):
+        officers(2 if n == 3 else 3, n)
+        for name in PORTAL_PAGES:
+            url = reverse(name) + f"?agency={cw.a.code}"
+            counts[name][n] = queries_of(client, url)
+    for name in PORTAL_PAGES:
+        page = {"publicity:people": "portal_people", "publicity:posts": "portal_posts"}.get(name, "portal")
+        assert_query_budget(page, counts[name])

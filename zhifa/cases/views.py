@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,11 +13,9 @@ from django.utils.translation import gettext as _
 from zhifa.core import memo
 from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
-from zhifa.org.choices import Role
 
 from . import access, actions, deadlines, forms, lifecycle, queries, simple_views
 from .choices import PaymentKind, State
-from .models import Case
 
 # Functions other apps register (in their AppConfig.ready) to add to the case page: panel(case, user) -> context.
 PANELS: list = []
@@ -38,42 +34,29 @@ def _agency_for_new(user):
     return Agency.objects.get(pk=min(ids)) if user.agency_id not in ids else user.agency
 
 
+CASE_PAGE_SIZE = 50
+FILTERS = ("q", "state", "mine", "officer", "item", "due")
+
+
 @login_required
 def case_list(request):
-    if not queries.readable_agency_ids(request.user):
+    """The cases the user may read, newest first, 50 to a page, filtered in the database; pages are cut by keyset
+    (``?after=``/``?before=`` the date and id of a row), so a deep page costs what the first one does."""
+    from urllib.parse import urlencode
+
+    agency_ids = queries.readable_agency_ids(request.user)
+    if not agency_ids:
         raise PermissionDenied(_("您没有查看案件的权限。"))
-    cases = queries.visible_cases(request.user).prefetch_related("officers")
-    q = request.GET.get("q", "").strip()
-    if q:
-        cases = cases.filter(Q(reference__contains=q) | Q(cause__contains=q) | Q(party__name__contains=q))
-    state = request.GET.get("state", "")
-    if state in State.values:
-        cases = cases.filter(state=state)
-    if request.GET.get("mine"):
-        cases = cases.filter(officer_links__person=request.user)
-    officer = request.GET.get("officer", "")
-    if officer.isdigit():
-        cases = cases.filter(officer_links__person_id=int(officer))
-    item = request.GET.get("item", "").strip()
-    if item:
-        cases = cases.filter(items__icontains=f'"{item}"')
-    due = request.GET.get("due", "")
-    if due in ("overdue", "soon"):
-        from django.contrib.contenttypes.models import ContentType
-
-        from zhifa.workdays.models import Deadline
-
-        today_ = timezone.localdate()
-        limit = today_ if due == "overdue" else today_ + timezone.timedelta(days=15)
-        open_ids = Deadline.objects.filter(
-            content_type=ContentType.objects.get_for_model(Case),
-            kind__code=deadlines.DECISION,
-            met_on__isnull=True,
-            ended_on__isnull=True,
-            due__lt=limit if due == "overdue" else limit,
-        ).values_list("object_id", flat=True)
-        cases = cases.filter(pk__in=list(open_ids), state__in=lifecycle.BEFORE_DECISION)
-    page = Paginator(cases.order_by("-accepted_on", "-id"), 50).get_page(request.GET.get("page"))
+    filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    cases = queries.filter_cases(queries.visible_cases(request.user), request.user, **filters)
+    page = queries.keyset_page(
+        cases.prefetch_related("officers"),
+        "accepted_on",
+        descending=True,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=CASE_PAGE_SIZE,
+    )
     today = timezone.localdate()
     dues = deadlines.decision_dues(page.object_list)
     rows = []
@@ -88,28 +71,23 @@ def case_list(request):
                 "soon": bool(open_ and due and 0 <= (due - today).days <= 15),
             }
         )
-    from zhifa.org.models import Person
-
     return render(
         request,
         "cases/case_list.html",
         {
             "page": page,
             "rows": rows,
-            "q": q,
-            "state": state,
+            "q": filters["q"],
+            "state": filters["state"],
             "states": State.choices,
             "can_create": bool(_worker_agencies(request.user)),
             "can_decide_on_the_spot": bool(simple_views.officer_agencies(request.user)),
-            "mine": bool(request.GET.get("mine")),
-            "officers": Person.objects.filter(
-                agency_id__in=queries.readable_agency_ids(request.user), roles__role=Role.OFFICER
-            )
-            .distinct()
-            .order_by("id"),
-            "officer": officer,
-            "item": item,
-            "due": due,
+            "mine": bool(filters["mine"]),
+            "officers": queries.case_officers(agency_ids),
+            "officer": filters["officer"],
+            "item": filters["item"],
+            "due": filters["due"],
+            "query": urlencode({k: v for k, v in filters.items() if v}),
         },
     )
 

@@ -1,0 +1,76 @@
+"""The case list's pages (issue 14 item 3): cut by keyset (?after=/?before=), newest first, with the filters kept
+in the links, every case on exactly one page, the same pages forward and back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from zhifa.cases import views
+from zhifa.cases.models import Case
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(views, "CASE_PAGE_SIZE", 4)
+
+
+def references(html: str) -> list[str]:
+    return re.findall(r'<td><a href="/cases/\d+/">([^<]+)</a></td>', html)
+
+
+def link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="\?([^"]*)" rel="{rel}">', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_pages_forward_and_back_keep_the_filters(cw, login, small_pages):
+    url = reverse("cases:list")
+    # ten cases of one party, some on the same day (the id breaks the tie), and one of another party
+    for i in range(10):
+        cw.new_case()
+        if i % 3 == 2:
+            cw.clock.move_to(cw.clock.today + dt.timedelta(days=1))
+    other = cw.new_case(party=cw.person_party)
+    client = login(cw.officer)  # after the clock has moved (an idle session would have expired)
+    expected = list(
+        Case.objects.filter(agency=cw.a)
+        .exclude(pk=other.pk)
+        .order_by("-accepted_on", "-id")
+        .values_list("reference", flat=True)
+    )
+
+    seen, pages = [], []
+    query = "q=%E5%BA%B7%E5%AE%81"  # 康宁 (the clinic's name): the filter every link must keep
+    while query is not None:
+        html = client.get(f"{url}?{query}").content.decode()
+        pages.append((query, references(html)))
+        seen += references(html)
+        query = link(html, "next")
+        if query is not None:
+            assert "q=%E5%BA%B7%E5%AE%81" in query and "after=" in query
+    assert seen == expected  # each case once, newest first, the other party's never
+    assert [len(refs) for _q, refs in pages] == [4, 4, 2]
+
+    # back from the last page: the same pages in reverse order, the first one has no 上一页
+    html = client.get(f"{url}?{pages[-1][0]}").content.decode()
+    for _query, refs in reversed(pages[:-1]):
+        back = link(html, "prev")
+        assert back is not None and "q=%E5%BA%B7%E5%AE%81" in back and "before=" in back
+        html = client.get(f"{url}?{back}").content.decode()
+        assert references(html) == refs
+    assert link(html, "prev") is None
+
+
+def test_a_tampered_cursor_shows_the_first_page(cw, login, small_pages):
+    client = login(cw.officer)
+    for _i in range(5):
+        cw.new_case()
+    first = references(client.get(reverse("cases:list")).content.decode())
+    for bad in ("x", "2026-13-01_5", "_", "2026-06-01_x"):
+        response = client.get(reverse("cases:list"), {"after": bad})
+        assert response.status_code == 200
+        assert references(response.content.decode()) == first
