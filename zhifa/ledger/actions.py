@@ -32,6 +32,7 @@ from .models import Checkpoint, Entry, Log, VerificationRun
 logger = logging.getLogger(__name__)
 
 ACCESS_ACTION = "ledger.access"
+_UNKNOWN = object()
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -80,35 +81,66 @@ def _create_log(agency) -> Log:
         return Log.objects.select_for_update().get(pk=agency.pk)
 
 
+# The time of the log's latest checkpoint, read by the statement that appends (so knowing whether the commit
+# should sign one costs no query of its own): ``checkpoint_after_commit``.
+_LAST_SIGNED = "(SELECT at FROM ledger_checkpoint WHERE log_id = %s ORDER BY size DESC LIMIT 1)"
+
+
+_LOCK = f"SELECT origin, size, frontier, last_leaf, {_LAST_SIGNED} FROM ledger_log WHERE agency_id = %s"
+
+
 def _lock(cursor, agency_id: int) -> tuple | None:
-    """(origin, size, frontier, last_leaf) of the agency's log, its row locked until the transaction ends."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    cursor.execute(
-        f"SELECT origin, size, frontier, last_leaf FROM {Log._meta.db_table} WHERE agency_id = %s{lock}",
-        [agency_id],
-    )
+    """(origin, size, frontier, last_leaf, time of the latest checkpoint) of the agency's log, its row locked
+    until the transaction ends."""
+    lock = " FOR UPDATE OF ledger_log" if connection.features.has_select_for_update else ""
+    cursor.execute(_LOCK + lock, [agency_id, agency_id])
     return cursor.fetchone()
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    """A timestamp read by raw SQL: PostgreSQL gives an aware datetime, SQLite the UTC time Django stored (naive,
+    as text or parsed by the driver)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 _ENTRY_COLUMNS = "log_id, seq, at, actor_id, action, object_kind, object_id, body, nodes"
 _INSERT = f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _MOVE = "UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s WHERE agency_id = %s"
-# PostgreSQL, when this connection appended to the log last: move the log on only if it is still where
-# we left it (the UPDATE takes the row lock, and re-reads the row if another transaction held it), and
-# insert the entry only if it moved. One statement instead of two.
+# PostgreSQL, with a hint of where the log is: move the log on only if it is still there (the UPDATE takes the
+# row lock, and re-reads the row if another transaction held it), and insert the entry only if it moved. In the
+# same round trip, a second statement locks the row and reads it, for when the hint was wrong.
 _MOVE_IF_UNCHANGED = (
     "WITH moved AS (UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s "
     "WHERE agency_id = %s AND size = %s AND last_leaf = %s RETURNING agency_id) "
-    f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s FROM moved"
+    f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s FROM moved "
+    f"RETURNING {_LAST_SIGNED}; {_LOCK} FOR UPDATE OF ledger_log"
 )
-_HEADS = "_zhifa_ledger_heads"
+
+# Where this process left each log it appended to: {(database, agency id): (origin, size, frontier, last leaf)}.
+# Only a hint: the statement that uses it checks it against the row. Kept per process rather than per connection,
+# so it outlives a request's connection (``CONN_MAX_AGE`` 0) and serves every thread.
+_hints: dict[tuple[str, str, int], tuple[str, int, bytes, bytes]] = {}
+_encoders: dict[str, encoding.HeadEncoder] = {}
 
 
-def _entry_bytes(head, seq, frontier_blob, last_leaf, at, actor_id, action, kind, object_id, record_bytes):
+def _head_encoder(origin: str) -> encoding.HeadEncoder:
+    encoder = _encoders.get(origin)
+    if encoder is None:
+        if len(_encoders) > 10_000:
+            _encoders.clear()
+        encoder = _encoders[origin] = encoding.HeadEncoder(origin)
+    return encoder
+
+
+def _entry_bytes(origin, seq, frontier_blob, last_leaf, at, actor_id, action, kind, object_id, record_bytes):
     """(body, leaf, nodes, new frontier) of entry ``seq`` appended to a log whose state is given."""
     prev = bytes(last_leaf) or None
     body = (
-        head.prefix(action, actor_id, encoding.format_time(at), kind, object_id, prev, seq)
+        _head_encoder(origin).prefix(action, actor_id, encoding.format_time(at), kind, object_id, prev, seq)
         + record_bytes
         + b"}"
     )
@@ -136,9 +168,10 @@ def append(
     The first append for an agency creates its log and its signing key.
 
     The log row is locked until the caller's transaction ends, so appends to one log queue and the chain
-    never forks. On PostgreSQL a connection remembers where it left each log (a hint, checked by the
-    database in the same statement that moves the log on), so a connection appending again pays one
-    statement; otherwise two (lock, then insert and move).
+    never forks. On PostgreSQL the process remembers where it left each log (a hint, checked by the database
+    in the same statement that moves the log on), so an append after this process's last one to the same log
+    pays one round trip; any other pays two (lock and read, then insert and move). The statement that tries the
+    hint also locks and reads the row, so a wrong hint costs no more than none.
     """
     conn = transaction.get_connection()  # this thread's connection (``connection`` is a shared proxy)
     if not conn.in_atomic_block:
@@ -149,65 +182,41 @@ def append(
     record = {"actor": _actor_record(actor, agency), "files": _files(files), "payload": normalize(payload)}
     record_bytes = rfc8785.dumps(record)  # outside the lock: keep the critical section short
     postgres = conn.vendor == "postgresql"
-    heads = conn.__dict__.setdefault(_HEADS, {})
+    hint_key = (conn.alias, conn.settings_dict["NAME"], agency.pk)
 
     with conn.cursor() as cursor:
-        hint = heads.pop(agency.pk, None) if postgres else None
-        done = False
+        hint = _hints.pop(hint_key, None) if postgres else None
+        row = moved = None
         if hint is not None:
             origin, seq, frontier_blob, last_leaf = hint
             at = timezone.now()
             body, leaf, nodes, frontier = _entry_bytes(
-                encoding.HeadEncoder(origin),
-                seq,
-                frontier_blob,
-                last_leaf,
-                at,
-                actor_id,
-                action,
-                kind,
-                object_id,
-                record_bytes,
+                origin, seq, frontier_blob, last_leaf, at, actor_id, action, kind, object_id, record_bytes
             )
-            cursor.execute(
-                _MOVE_IF_UNCHANGED,
-                [
-                    seq + 1,
-                    frontier,
-                    leaf,
-                    agency.pk,
-                    seq,
-                    last_leaf,
-                    agency.pk,
-                    seq,
-                    at,
-                    actor_id,
-                    action,
-                    kind,
-                    object_id,
-                    body,
-                    nodes,
-                ],
-            )
-            done = cursor.rowcount == 1
-        if not done:
-            row = _lock(cursor, agency.pk)
+            # fmt: off
+            cursor.execute(_MOVE_IF_UNCHANGED, [
+                seq + 1, frontier, leaf, agency.pk, seq, last_leaf,
+                agency.pk, seq, at, actor_id, action, kind, object_id, body, nodes,
+                agency.pk,
+                agency.pk, agency.pk,
+            ])
+            # fmt: on
+            moved = cursor.fetchone()
+            if moved is not None:
+                last_signed = moved[0]
+            else:  # the hint was wrong: the row, locked, from the second statement
+                cursor.nextset()
+                row = cursor.fetchone()
+        if moved is None:
+            if row is None:
+                row = _lock(cursor, agency.pk)
             if row is None:
                 _create_log(agency)
                 row = _lock(cursor, agency.pk)
-            origin, seq, frontier_blob, last_leaf = row
+            origin, seq, frontier_blob, last_leaf, last_signed = row
             at = timezone.now()
             body, leaf, nodes, frontier = _entry_bytes(
-                encoding.HeadEncoder(origin),
-                seq,
-                frontier_blob,
-                last_leaf,
-                at,
-                actor_id,
-                action,
-                kind,
-                object_id,
-                record_bytes,
+                origin, seq, frontier_blob, last_leaf, at, actor_id, action, kind, object_id, record_bytes
             )
             values = [
                 agency.pk,
@@ -228,9 +237,9 @@ def append(
                 cursor.execute(_MOVE, move)
     if postgres:
         # Wrong after a rollback, and then simply refused by the database next time.
-        if len(heads) > 100:
-            heads.clear()
-        heads[agency.pk] = (origin, seq + 1, frontier, leaf)
+        if len(_hints) > 10_000:
+            _hints.clear()
+        _hints[hint_key] = (origin, seq + 1, frontier, leaf)
     entry = Entry(
         log_id=agency.pk,
         seq=seq,
@@ -244,7 +253,7 @@ def append(
     )
     entry._state.adding = False
     entry._state.db = conn.alias
-    _checkpoint_on_commit(conn, agency)
+    _checkpoint_on_commit(conn, agency, _as_datetime(last_signed))
     tracking.appended(conn, agency=agency, actor=actor, action=action, obj=obj, payload=payload, entry=entry)
     return entry
 
@@ -290,8 +299,10 @@ def checkpoint_seconds() -> int:
     return max(int(settings.LEDGER_CHECKPOINT_SECONDS), 0)
 
 
-def _checkpoint_on_commit(conn, agency) -> None:
-    """Once per transaction and log: sign a checkpoint after the commit (``checkpoint_after_commit``)."""
+def _checkpoint_on_commit(conn, agency, last_signed: dt.datetime | None) -> None:
+    """Once per transaction and log: sign a checkpoint after the commit (``checkpoint_after_commit``).
+    ``last_signed``: the time of the log's latest checkpoint, read under the log row lock (so no other can have
+    been signed since, until the commit)."""
     if checkpoint_seconds() <= 0:
         return
     current = set(conn.savepoint_ids)
@@ -301,22 +312,54 @@ def _checkpoint_on_commit(conn, agency) -> None:
             return
 
     def sign():
-        checkpoint_after_commit(agency)
+        checkpoint_after_commit(agency, last_signed=last_signed)
 
     sign._zhifa_checkpoint = agency.pk
     transaction.on_commit(sign, using=conn.alias)
 
 
-def checkpoint_after_commit(agency) -> Checkpoint | None:
+def checkpoint_after_commit(agency, *, last_signed=_UNKNOWN) -> Checkpoint | None:
     """Called when a transaction that appended to ``agency``'s log has committed: sign a checkpoint if the log has
     unsigned entries and none was signed in the last ``checkpoint_seconds()``. The log row lock (and the unique
     (log, size)) keeps concurrent commits from signing twice; a failure is logged and never reaches the action,
-    which has committed already."""
+    which has committed already.
+
+    ``last_signed`` is the time of the log's latest checkpoint as the transaction's append read it (None: it had
+    none); the transaction's entries are unsigned, so a checkpoint is due exactly when that one is old enough.
+    Checkpoints are never deleted, so a later one only makes it younger; after most commits this decides without
+    a query. When a checkpoint may be due, ``make_checkpoint`` decides again under the log row lock."""
     try:
-        return make_checkpoint(agency, min_age=dt.timedelta(seconds=checkpoint_seconds()))
+        min_age = dt.timedelta(seconds=checkpoint_seconds())
+        signed_after = timezone.now() - min_age
+        if last_signed is _UNKNOWN:
+            if not _checkpoint_due(agency, signed_after):
+                return None
+        elif last_signed is not None and last_signed > signed_after:
+            return None
+        return make_checkpoint(agency, min_age=min_age)
     except Exception:
         logger.exception("ledger: cannot sign a checkpoint after commit for agency %s", agency.pk)
         return None
+
+
+# Raw SQL: the ORM would spend ten times the round trip building it, after every commit.
+_DUE = (
+    "SELECT 1 FROM ledger_log l WHERE l.agency_id = %s AND l.size > 0 AND NOT EXISTS ("
+    "SELECT 1 FROM (SELECT size, at FROM ledger_checkpoint c WHERE c.log_id = l.agency_id "
+    "ORDER BY size DESC LIMIT 1) latest WHERE latest.size >= l.size OR latest.at > %s)"
+)
+
+
+def _checkpoint_due(agency, signed_after: dt.datetime) -> bool:
+    """Might a checkpoint be due (the log has unsigned entries and its last checkpoint was signed before
+    ``signed_after``)? One plain read, no lock and no transaction: after most commits the answer is no, and
+    taking the log row lock to learn it would cost a transaction of its own (a row lock gives it a transaction
+    id, so its commit waits for a WAL flush). When the answer is yes, ``make_checkpoint`` decides again under
+    the lock."""
+    conn = transaction.get_connection()
+    with conn.cursor() as cursor:
+        cursor.execute(_DUE, [agency.pk, conn.ops.adapt_datetimefield_value(signed_after)])
+        return cursor.fetchone() is not None
 
 
 def make_checkpoint(
@@ -332,11 +375,12 @@ def make_checkpoint(
         log = Log.objects.select_for_update().filter(pk=agency.pk).first()
         if log is None or log.size == 0:
             return None
-        last = log.checkpoints.order_by("-size").only("size", "at").first()
+        last = Checkpoint.objects.filter(log=log).order_by("-size").values_list("size", "at").first()
         if last is not None:
-            if last.size >= log.size:
+            last_size, last_at = last
+            if last_size >= log.size:
                 return None
-            if not force and now - last.at < min_age:
+            if not force and now - last_at < min_age:
                 return None
         root = merkle.frontier_root(merkle.split_hashes(bytes(log.frontier)))
         at = now.replace(microsecond=0)
