@@ -133,12 +133,21 @@ def seed_fingerprint() -> str:
 
 
 def ensure_seed(url: str) -> tuple[str, Path]:
-    """(seed database name, seed var directory), made when missing."""
+    """(seed database name, seed var directory), made when missing (one maker at a time: a lock file)."""
+    import fcntl
+
     fp = seed_fingerprint()
     base, _ = split_url(url)
     name = f"zhifa_bench_seed_{fp}"
     seed_url = f"{base}/{name}"
     var = ROOT / "var" / "bench" / f"seed-{fp}"
+    var.parent.mkdir(parents=True, exist_ok=True)
+    with open(var.parent / f"seed-{fp}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_seed(seed_url, name, var)
+
+
+def _ensure_seed(seed_url: str, name: str, var: Path) -> tuple[str, Path]:
     done = var / "seed.done"
     if database_exists(seed_url) and done.exists():
         return name, var
