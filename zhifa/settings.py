@@ -51,6 +51,9 @@ HTTPS = env.bool("ZHIFA_HTTPS", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (IPs or CIDR blocks) whose X-Forwarded-For names the client (zhifa.core.proxy); empty: no
+# proxy, the TCP peer is the client.
+TRUSTED_PROXIES = env.list("ZHIFA_TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhifa.core.proxy.TrustedProxyMiddleware",  # REMOTE_ADDR is the client's address from here on
     "django.middleware.security.SecurityMiddleware",
     "zhifa.core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
