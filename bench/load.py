@@ -138,6 +138,7 @@ def scenario(db: str) -> dict:
 
     users = {
         "officer": user("officer", Role.OFFICER),
+        "case_officer": _pick(m, "big_case_officer") or user("officer", Role.OFFICER),
         "head": user("head", Role.AGENCY_HEAD),
         "reviewer": user("reviewer", Role.LEGAL_REVIEWER),
         "supervisor": user("supervisor", Role.SUPERVISOR, agency_scope=False),
@@ -182,7 +183,7 @@ def pages(s: dict) -> list[dict]:
         )
     case = s["case_id"]
     rows += [
-        ("case_page officer", "officer", reverse("cases:detail", args=[case])),
+        ("case_page officer", "case_officer", reverse("cases:detail", args=[case])),
         ("case_page head", "head", reverse("cases:detail", args=[case])),
         ("workbench head", "head", reverse("home")),
         ("workbench officer", "officer", reverse("home")),
@@ -345,8 +346,11 @@ def login(url: str, username: str):
     return session
 
 
-def run_load(sessions: list, url: str, n: int) -> tuple[list[float], int]:
-    """``n`` requests of ``url`` from len(sessions) users at once; (latencies in ms, errors)."""
+def run_load(sessions: list, url: str, n: int, think: float = 0.0) -> tuple[list[float], int]:
+    """``n`` requests of ``url`` from len(sessions) users at once, each user waiting ``think`` seconds on average
+    (uniformly 0.5–1.5 × ``think``) between its requests; (latencies in ms, errors)."""
+    import random
+
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -371,6 +375,8 @@ def run_load(sessions: list, url: str, n: int) -> tuple[list[float], int]:
                 ok = False
             mine.append((time.perf_counter() - t0) * 1000)
             bad += not ok
+            if think:
+                time.sleep(think * random.uniform(0.5, 1.5))  # noqa: S311 - not cryptography
         with lock:
             latencies.extend(mine)
             errors[0] += bad
@@ -426,7 +432,9 @@ def explain(db: str, sql: str) -> str:
 
 def measure(db: str, args) -> dict:
     t0 = time.monotonic()
-    env = {**os.environ, "ZHIFA_DATABASE_URL": PG + db, "ZHIFA_VAR_DIR": args.var_dir, "ZHIFA_DEBUG": "0"}
+    # the generator's folder holds the agencies' ledger keys (a case page's access entry may sign a checkpoint)
+    var_dir = _manifest(db).get("var_dir") or args.var_dir
+    env = {**os.environ, "ZHIFA_DATABASE_URL": PG + db, "ZHIFA_VAR_DIR": var_dir, "ZHIFA_DEBUG": "0"}
     env["ZHIFA_REDIS_URL"] = args.redis
     done = subprocess.run(
         [sys.executable, __file__, "--prepare", db],
@@ -445,7 +453,7 @@ def measure(db: str, args) -> dict:
     for p in chosen:
         if p["status"] != 200:
             print(f"# {db}: {p['name']} answered {p['status']} to the test client", file=sys.stderr)
-    proc, url = start_gunicorn(db, args.workers, args.var_dir, args.redis)
+    proc, url = start_gunicorn(db, args.workers, var_dir, args.redis)
     try:
         levels = [int(u) for u in args.users.split(",")]
         sessions = {
@@ -455,13 +463,17 @@ def measure(db: str, args) -> dict:
         for p in chosen:
             for users in levels:
                 n = args.n1 if users == 1 else args.n20
-                lat, errors = run_load(sessions[p["role"]][:users], url + p["path"], n)
+                think = args.think if users > 1 else 0.0
+                started = time.monotonic()
+                lat, errors = run_load(sessions[p["role"]][:users], url + p["path"], n, think)
+                elapsed = time.monotonic() - started
                 p[f"u{users}"] = {
                     "n": len(lat),
                     "errors": errors,
                     "p50": pct(lat, 50),
                     "p95": pct(lat, 95),
                     "p99": pct(lat, 99),
+                    "rps": len(lat) / elapsed,
                 }
             print(
                 f"# {db}: {p['name']}: "
@@ -523,6 +535,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", default="1,20")
     parser.add_argument("--n1", type=int, default=40, help="requests per page from 1 user")
     parser.add_argument("--n20", type=int, default=400, help="requests per page from 20 users")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="seconds a user waits between requests (more than 1 user)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--psql-runs", type=int, default=7)
     parser.add_argument("--pages", action="append", help="only pages whose name contains this")
@@ -533,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", default=os.environ.get("ZHIFA_REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
     if args.prepare:
         print(json.dumps(prepare(args.prepare), default=str))
         return 0

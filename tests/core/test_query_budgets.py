@@ -441,11 +441,16 @@ PORTAL_PAGES = [
 ]
 
 
-def test_portal_pages(cw, client):  # noqa: F811
+def test_portal_pages(cw, client, settings):  # noqa: F811
     """Every public portal page, with 3 and with 20 officers holding certificates (the people and posts pages list
-    them), runs the portal's budget of queries — a page served from the cache runs fewer."""
+    them), runs the portal's budget of queries, rendered or from the cache (a cache outside the database, as Redis
+    is in production: the database cache of the embedded mode would add its own queries)."""
     from zhifa.org import actions as org_actions
     from zhifa.org.choices import Role
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "budget"}
+    }
 
     def officers(start, stop):
         for i in range(start, stop):
@@ -466,6 +471,7 @@ def test_portal_pages(cw, client):  # noqa: F811
         for name in PORTAL_PAGES:
             url = reverse(name) + f"?agency={cw.a.code}"
             counts[name][n] = queries_of(client, url)
+            assert queries_of(client, url)[0] <= counts[name][n][0]  # the second time from the cache
     for name in PORTAL_PAGES:
         page = {"publicity:people": "portal_people", "publicity:posts": "portal_posts"}.get(name, "portal")
         assert_query_budget(page, counts[name])

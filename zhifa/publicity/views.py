@@ -41,8 +41,8 @@ def _agency(request):
     return queries.portal_agency(request.GET.get("agency"))
 
 
-def _context(request, agency, **extra):
-    agencies = list(queries.portal_agencies())
+def _context(request, agency, agencies=None, **extra):
+    agencies = list(queries.portal_agencies()) if agencies is None else agencies
     q = f"?agency={agency.code}"
     return {
         "agency": agency,
@@ -68,6 +68,49 @@ def _version(request, agency, kind) -> tuple[ListVersion | None, bool]:
     return catalog_queries.effective_version(agency, kind), False
 
 
+# A rendered portal page is kept this long in the cache (Redis in production, shared by every web worker).
+PORTAL_CACHE_SECONDS = 24 * 3600
+
+
+def _fields(obj) -> tuple:
+    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields)
+
+
+def _version_key(version) -> tuple | None:
+    """A published list version never changes; its content digest is in the key all the same."""
+    return (version.pk, version.number, version.digest) if version else None
+
+
+def _page(request, template: str, agency, key, build):
+    """The portal page ``template`` rendered from the context ``build(agencies)`` returns, or the same page from the
+    cache. The cache key holds everything the page shows — the agency's fields, the portal's agencies, and ``key``:
+    the list version's id (a published version never changes), the officers with their certificates, the units —
+    with the address, the language and the day. Any change makes a new key, so a cached page is never stale: the
+    reads that make the key still run, only the rendering (most of a portal page's time) is saved."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    agencies = list(queries.portal_agencies())
+    shown = (
+        template,
+        request.get_full_path(),
+        get_language(),
+        timezone.localdate(),
+        _fields(agency),
+        [(a.pk, a.code, a.name) for a in agencies],
+        key,
+    )
+    name = "portal:page:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = cache.get(name)
+    if html is None:
+        html = render_to_string(template, build(agencies), request)
+        cache.set(name, html, PORTAL_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
 def _too_many(request, retry_after: int):
     response = render(request, "publicity/429.html", {"retry_after": retry_after}, status=429)
     response["Retry-After"] = str(retry_after)
@@ -76,15 +119,20 @@ def _too_many(request, retry_after: int):
 
 def home(request):
     agency = _agency(request)
-    recent = ListVersion.objects.filter(agency=agency, effective_on__lte=timezone.localdate()).order_by(
-        "-published_at"
-    )[:5]
-    return render(
+    recent = list(
+        ListVersion.objects.filter(agency=agency, effective_on__lte=timezone.localdate())
+        .order_by("-published_at")
+        .defer("data", "changes")[:5]
+    )
+    return _page(
         request,
         "publicity/home.html",
-        _context(
+        agency,
+        [_version_key(v) for v in recent],
+        lambda agencies: _context(
             request,
             agency,
+            agencies,
             recent=recent,
             slugs=SLUGS,
             verify_form=forms.VerifyForm(),
@@ -94,33 +142,40 @@ def home(request):
 
 def agency_page(request):
     agency = _agency(request)
-    return render(
+    units = list(agency.units.all())
+    return _page(
         request,
         "publicity/agency.html",
-        _context(
-            request,
-            agency,
-            units=agency.units.all(),
-            rules=rules,
-        ),
+        agency,
+        [_fields(u) for u in units],
+        lambda agencies: _context(request, agency, agencies, units=units, rules=rules),
     )
 
 
 def people(request):
     agency = _agency(request)
     officers = queries.active_officers(agency)
-    return render(request, "publicity/people.html", _context(request, agency, officers=officers))
+    return _page(
+        request,
+        "publicity/people.html",
+        agency,
+        officers,
+        lambda agencies: _context(request, agency, agencies, officers=officers),
+    )
 
 
 def _list_page(request, kind, template, **extra):
     agency = _agency(request)
     version, history = _version(request, agency, kind)
-    return render(
+    return _page(
         request,
         template,
-        _context(
+        agency,
+        (_version_key(version), history),
+        lambda agencies: _context(
             request,
             agency,
+            agencies,
             kind=kind,
             slug=SLUGS[kind],
             version=version,
@@ -134,6 +189,16 @@ def _list_page(request, kind, template, **extra):
 def items(request):
     agency = _agency(request)
     version, history = _version(request, agency, ListKind.ITEMS)
+    return _page(
+        request,
+        "publicity/items.html",
+        agency,
+        (_version_key(version), history),
+        lambda agencies: _items_context(request, agency, agencies, version, history),
+    )
+
+
+def _items_context(request, agency, agencies, version, history):
     rows = version.data if version else []
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
@@ -155,26 +220,23 @@ def items(request):
         and (not field or r["field"] == field)
         and (not unit or r["unit"] == unit)
     ]
-    return render(
+    return _context(
         request,
-        "publicity/items.html",
-        _context(
-            request,
-            agency,
-            kind_filter=kind,
-            field_filter=field,
-            unit_filter=unit,
-            q=q,
-            kinds=ItemKind.choices,
-            fields=fields,
-            units=units,
-            version=version,
-            history=history,
-            rows=shown,
-            total=len(rows),
-            slug=SLUGS[ListKind.ITEMS],
-            kind=ListKind.ITEMS,
-        ),
+        agency,
+        agencies,
+        kind_filter=kind,
+        field_filter=field,
+        unit_filter=unit,
+        q=q,
+        kinds=ItemKind.choices,
+        fields=fields,
+        units=units,
+        version=version,
+        history=history,
+        rows=shown,
+        total=len(rows),
+        slug=SLUGS[ListKind.ITEMS],
+        kind=ListKind.ITEMS,
     )
 
 
@@ -270,28 +332,28 @@ def material_sample(request, pk):
 def flowcharts(request):
     agency = _agency(request)
     version, history = _version(request, agency, ListKind.FLOWCHARTS)
-    charts = []
-    for row in version.data if version else []:
-        charts.append(
+
+    def build(agencies):
+        charts = [
             {
                 "row": row,
                 "svg": render_svg(row["steps"], row["arrows"], title=row["title"], ident=f"fc-{row['code']}"),
             }
-        )
-    return render(
-        request,
-        "publicity/flowcharts.html",
-        _context(
+            for row in (version.data if version else [])
+        ]
+        return _context(
             request,
             agency,
+            agencies,
             version=version,
             history=history,
             charts=charts,
             slug=SLUGS[ListKind.FLOWCHARTS],
             kind=ListKind.FLOWCHARTS,
             procedures=ProcedureKind,
-        ),
-    )
+        )
+
+    return _page(request, "publicity/flowcharts.html", agency, (_version_key(version), history), build)
 
 
 def flowchart_svg(request, code):
@@ -350,7 +412,13 @@ def posts(request):
         for m in g["materials"]
         if m["sample_name"]
     ]
-    return render(request, "publicity/posts.html", _context(request, agency, units=units, samples=samples))
+    return _page(
+        request,
+        "publicity/posts.html",
+        agency,
+        (officers, [_fields(u["unit"]) for u in units], _version_key(guides_version)),
+        lambda agencies: _context(request, agency, agencies, units=units, samples=samples),
+    )
 
 
 # 执法证查询
