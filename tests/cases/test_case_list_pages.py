@@ -74,3 +74,18 @@ def test_a_tampered_cursor_shows_the_first_page(cw, login, small_pages):
         response = client.get(reverse("cases:list"), {"after": bad})
         assert response.status_code == 200
         assert references(response.content.decode()) == first
+
+
+def test_too_many_officers_to_list_makes_the_filter_a_name(cw, login, monkeypatch):
+    from zhifa.cases import queries
+
+    case = cw.new_case()
+    client = login(cw.supervisor)
+    html = client.get(reverse("cases:list")).content.decode()
+    assert '<select name="officer"' in html and 'name="officer_name"' not in html
+    monkeypatch.setattr(queries, "OFFICER_CHOICES_MAX", 1)  # the agency has two officers
+    html = client.get(reverse("cases:list")).content.decode()
+    assert '<select name="officer"' not in html and 'name="officer_name"' in html
+    found = references(client.get(reverse("cases:list"), {"officer_name": "甲执法二"}).content.decode())
+    assert found == [case.reference]
+    assert references(client.get(reverse("cases:list"), {"officer_name": "乙执法"}).content.decode()) == []

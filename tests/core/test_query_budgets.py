@@ -30,7 +30,7 @@ BUDGETS = {
     # officers and their certificates (with their fields) inside the review digest (review point 2), +1 for the
     # remedies panel — fixed costs, the same with 1 and with 20 records
     "case_detail": 72,
-    "case_list": 11,
+    "case_list": 12,  # the page's ids by keyset, then its rows with their relations (zhifa.cases.queries.keyset_page)
     "review_queue": 16,
     "case_documents": 19,
     "party_records": 12,
@@ -39,7 +39,7 @@ BUDGETS = {
     "workbench_head": 22,
     "workbench_officer": 14,
     "deadlines": 9,
-    "supervisor_list": 11,
+    "supervisor_list": 12,
     "access_log_case": 12,
     "portal": 3,  # the agency, the portal's agencies, the page's list version (or units, or the ledger)
     "portal_people": 5,  # + the officers with their certificates and fields

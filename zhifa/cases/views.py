@@ -35,7 +35,7 @@ def _agency_for_new(user):
 
 
 CASE_PAGE_SIZE = 50
-FILTERS = ("q", "state", "mine", "officer", "item", "due")
+FILTERS = ("q", "state", "mine", "officer", "officer_name", "item", "due")
 
 
 @login_required
@@ -85,6 +85,7 @@ def case_list(request):
             "mine": bool(filters["mine"]),
             "officers": queries.case_officers(agency_ids),
             "officer": filters["officer"],
+            "officer_name": filters["officer_name"],
             "item": filters["item"],
             "due": filters["due"],
             "query": urlencode({k: v for k, v in filters.items() if v}),
