@@ -34,9 +34,9 @@ class Command(BaseCommand):
                 self.stdout.write(kind)
             return
         queue.create_storage()
-        # The consumer's and the jobs' progress at INFO on the console (settings.LOGGING's root handler).
-        for name in ("huey", "zhifa.core.queue"):
-            logging.getLogger(name).setLevel(logging.INFO)
+        # Each run of a periodic job (ran / already run by another consumer) on the console, for operators; Huey's
+        # own lines (every task executed) at ZHIFA_LOG_LEVEL (settings.LOGGING).
+        logging.getLogger("zhifa.core.queue").setLevel(logging.INFO)
         consumer = queue.huey().create_consumer(
             workers=max(1, threads),
             worker_type="thread",
