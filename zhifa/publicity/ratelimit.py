@@ -26,8 +26,8 @@ def limit_for(scope: str) -> int:
 
 
 def client_address(request) -> str:
-    """The peer address. Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn's
-    --forwarded-allow-ips with the proxy's X-Forwarded-For) — a client-supplied header is never trusted here."""
+    """The client's address: REMOTE_ADDR, which zhifa.core.proxy sets from a trusted proxy's X-Forwarded-For
+    (ZHIFA_TRUSTED_PROXIES). Nothing here reads a header: the one rule lives there."""
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
