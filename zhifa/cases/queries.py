@@ -210,24 +210,45 @@ def tasks_for(user, limit: int = 30) -> list[dict]:
         for state, steps in lifecycle.NEXT_STEP.items()
         if any(lifecycle.UNIT_HEAD in lifecycle.STEPS[s].who for s in steps if s in access.SIMPLE_ONLY)
     }
-    where = Q(officer_links__person=user) & ~Q(state__in=lifecycle.ENDED)
-    where |= Q(hearing_chair=user, state=State.HEARING_SCHEDULED)
-    where |= Q(agency_id__in=head_of, state__in=head_states)
-    where |= Q(agency_id__in=head_of, extension_request__isnull=False)
-    where |= Q(agency_id__in=unit_head_of, state__in=unit_states)
-    where |= Q(
-        agency_id__in=unit_head_of,
-        state__in=unit_simple_states,
-        procedure=Procedure.SIMPLE,
-        simple_filing__isnull=True,
-    )
-    cases = (
-        Case.objects.filter(where)
-        .distinct()
+    from .models import CaseOfficer
+
+    # Each way a case waits on the user is a query of its own, served from its own index (the officer's links, the
+    # hearing chair, the agency's states); their oldest ``limit * 3`` ids are merged here. One OR over all of them
+    # made the database scan and de-duplicate every case of the agency (434 ms at 100,000 cases).
+    branches = [
+        Q(pk__in=CaseOfficer.objects.filter(person=user).values("case_id")) & ~Q(state__in=lifecycle.ENDED),
+        Q(hearing_chair=user, state=State.HEARING_SCHEDULED),
+    ]
+    if head_of:
+        branches += [
+            Q(agency_id__in=head_of, state__in=head_states),
+            Q(agency_id__in=head_of, extension_request__isnull=False),
+        ]
+    if unit_head_of:
+        branches += [
+            Q(agency_id__in=unit_head_of, state__in=unit_states),
+            Q(
+                agency_id__in=unit_head_of,
+                state__in=unit_simple_states,
+                procedure=Procedure.SIMPLE,
+                simple_filing__isnull=True,
+            ),
+        ]
+    keys = set()
+    for where in branches:
+        keys.update(
+            Case.objects.filter(where)
+            .order_by("accepted_on", "id")
+            .values_list("accepted_on", "id")[: limit * 3]
+        )
+    ids = [pk for _on, pk in sorted(keys)[: limit * 3]]
+    found = {
+        case.pk: case
+        for case in Case.objects.filter(pk__in=ids)
         .select_related("agency", "party")
         .prefetch_related("officer_links")
-        .order_by("accepted_on", "id")[: limit * 3]
-    )
+    }
+    cases = [found[pk] for pk in ids if pk in found]
     tasks = []
     for case in cases:
         case._officer_ids = {link.person_id for link in case.officer_links.all()}
