@@ -251,3 +251,16 @@ def test_the_portal_rate_limit_counts_per_client_behind_the_proxy(
     # Y, behind the same nginx, has its own count
     for _ in range(3):
         assert client.get(verify, {"number": "CERT-0000"}, **_via_nginx(client, Y)).status_code == 200
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_only_the_proxy_may_say_the_request_came_over_https():
+    """With ZHIFA_HTTPS the scheme comes from X-Forwarded-Proto: a client reaching gunicorn directly cannot claim it."""
+    from django.http import HttpResponse
+
+    middleware = TrustedProxyMiddleware(lambda request: HttpResponse(str(request.is_secure())))
+    factory = RequestFactory()
+    via_proxy = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    direct = factory.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_PROTO="https")
+    assert middleware(via_proxy).content == b"True"
+    assert middleware(direct).content == b"False"

@@ -98,6 +98,10 @@ class TrustedProxyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         trusted = trusted_networks(tuple(settings.TRUSTED_PROXIES))
         if trusted:
+            peer = parse_address(request.META.get("REMOTE_ADDR", ""))
+            if peer is None or not is_trusted(peer, trusted):
+                # a client that reached the server directly cannot claim HTTPS either (SECURE_PROXY_SSL_HEADER)
+                request.META.pop("HTTP_X_FORWARDED_PROTO", None)
             request.META["REMOTE_ADDR"] = client_address(
                 request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR"), trusted
             )
