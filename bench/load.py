@@ -436,6 +436,10 @@ def measure(db: str, args) -> dict:
     var_dir = _manifest(db).get("var_dir") or args.var_dir
     env = {**os.environ, "ZHIFA_DATABASE_URL": PG + db, "ZHIFA_VAR_DIR": var_dir, "ZHIFA_DEBUG": "0"}
     env["ZHIFA_REDIS_URL"] = args.redis
+    if (
+        not args.no_migrate
+    ):  # the schema of the code measured (its indexes), as a deployment's upgrade applies it
+        subprocess.run([str(ROOT / ".venv/bin/zhifa"), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     done = subprocess.run(
         [sys.executable, __file__, "--prepare", db],
         env=env,
@@ -500,7 +504,7 @@ def table(runs: list[dict], levels: list[int], markdown: bool) -> str:
     big = runs[0]
     small = runs[1] if len(runs) > 1 else None
     head = ["页面或调用", "用户", "目标 p95", *[f"{u}人 p50/p95/p99（错误）" for u in levels]]
-    head += ["查询数", "主查询 psql", "p50÷psql"]
+    head += [f"{levels[-1]}人 请求/秒", "查询数", "主查询 psql", "p50÷psql"]
     if small:
         head += [f"{small['scenario']['agency']['cases']:,} 件时 p95（{levels[0]}人）", "大÷小"]
     rows = []
@@ -511,6 +515,8 @@ def table(runs: list[dict], levels: list[int], markdown: bool) -> str:
             r = p.get(f"u{u}")
             row.append(f"{r['p50']:.0f} / {r['p95']:.0f} / {r['p99']:.0f}（{r['errors']}）" if r else "—")
         q = p.get("psql_ms")
+        last = p.get(f"u{levels[-1]}")
+        row.append(f"{last['rps']:.1f}" if last else "—")
         row += [str(p["queries"]), f"{q:.2f} ms" if q else "—"]
         row.append(f"{p['u' + str(levels[0])]['p50'] / q:.0f}×" if q and p.get(f"u{levels[0]}") else "—")
         if small:
@@ -546,6 +552,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the raw figures here")
     parser.add_argument("--var-dir", default=os.environ.get("ZHIFA_VAR_DIR", "/tmp/zv_load"))
     parser.add_argument("--redis", default=os.environ.get("ZHIFA_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    parser.add_argument(
+        "--no-migrate", action="store_true", help="do not run zhifa migrate on the database first"
+    )
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
@@ -562,9 +571,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{when}; {', '.join(db for db in dbs)}; {time.monotonic() - started:.0f} s")
     print(table(runs, levels, args.markdown))
     if args.explain:
+        # one plan per row of the table: the page of the group whose main query took longest in psql
+        worst: dict[str, dict] = {}
         for p in runs[0]["pages"]:
-            if p.get("explain"):
-                print(f"\n#### {p['name']}\n\n```sql\n{p['main_sql']}\n```\n\n```\n{p['explain']}\n```")
+            group = p["name"].split()[0]
+            if p.get("explain") and p.get("psql_ms", 0) >= worst.get(group, {}).get("psql_ms", -1):
+                worst[group] = p
+        for group, p in worst.items():
+            sql = re.sub(r"^SELECT (DISTINCT )?(.{200,}?) FROM ", r"SELECT \1… FROM ", p["main_sql"], count=1)
+            print(
+                f"\n#### {group}（{p['name']}，psql {p['psql_ms']:.2f} ms）\n\n```sql\n{sql}\n```\n\n"
+                f"```\n{p['explain']}\n```"
+            )
     return 0
 
 
