@@ -1297,6 +1297,7 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
         if ts[n].model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
             raw.execute(f"SELECT setval(pg_get_serial_sequence('{n}', 'id'), (SELECT max(id) FROM {n}))")
     raw.execute("SET session_replication_role = DEFAULT")
+    number_sequences(raw, demo.pk)
     slowest = sorted(cloner.copy_seconds.items(), key=lambda x: -x[1])[:6]
     log("COPY 用时：" + "，".join(f"{n} {sec:.0f} 秒" for n, sec in slowest))
     log(f"案件复制完成：{made:,} 件，{time.perf_counter() - t_cases:.0f} 秒；重建 {len(dropped)} 个索引")
@@ -1316,6 +1317,28 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
         cur.execute("VACUUM ANALYZE")
     log(f"VACUUM ANALYZE：{time.perf_counter() - t_an:.0f} 秒")
     return report(args, url, dbname, var, province, org, big_case_id, t_start)
+
+
+def number_sequences(raw, demo_id: int) -> None:
+    """The numbering counters (core_sequence) of the generated agencies past the numbers the copies took, so a
+    case or document made later by the actions takes the next free number."""
+    raw.execute(
+        "INSERT INTO core_sequence (key, year, last, agency_id) "
+        "SELECT number_key, year, max(serial), agency_id FROM records_document "
+        "WHERE serial IS NOT NULL AND number_key <> '' AND year IS NOT NULL AND agency_id <> %s "
+        "AND NOT EXISTS (SELECT 1 FROM core_sequence q WHERE q.agency_id = records_document.agency_id) "
+        "GROUP BY agency_id, number_key, year",
+        [demo_id],
+    )
+    raw.execute(
+        "INSERT INTO core_sequence (key, year, last, agency_id) "
+        "SELECT 'case', (m[1])::int, max((m[2])::int), agency_id FROM "
+        "(SELECT agency_id, regexp_match(reference, '〔(\\d{4})〕(\\d+)号') AS m FROM cases_case "
+        "WHERE agency_id <> %s) x WHERE m IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM core_sequence q WHERE q.agency_id = x.agency_id AND q.key = 'case') "
+        "GROUP BY agency_id, m[1]",
+        [demo_id],
+    )
 
 
 def write_ledger(province, new_cases, big_case_id, slots, org, rng, raw) -> int:
