@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import rfc8785
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
@@ -107,7 +106,9 @@ def _as_datetime(value) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-_ENTRY_COLUMNS = "log_id, seq, at, actor_id, action, object_kind, object_id, body, nodes"
+# Entry's concrete fields in their order (their attnames are their columns).
+_ENTRY_FIELDS = ["log_id", "seq", "at", "actor_id", "action", "object_kind", "object_id", "body", "nodes"]
+_ENTRY_COLUMNS = ", ".join(_ENTRY_FIELDS)
 _INSERT = f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _MOVE = "UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s WHERE agency_id = %s"
 # PostgreSQL, with a hint of where the log is: move the log on only if it is still there (the UPDATE takes the
@@ -180,7 +181,7 @@ def append(
     object_id = str(obj.pk) if obj is not None and obj.pk is not None else None
     actor_id = actor.pk if actor is not None else None
     record = {"actor": _actor_record(actor, agency), "files": _files(files), "payload": normalize(payload)}
-    record_bytes = rfc8785.dumps(record)  # outside the lock: keep the critical section short
+    record_bytes = encoding.canonical(record)  # outside the lock: keep the critical section short
     postgres = conn.vendor == "postgresql"
     hint_key = (conn.alias, conn.settings_dict["NAME"], agency.pk)
 
@@ -240,19 +241,10 @@ def append(
         if len(_hints) > 10_000:
             _hints.clear()
         _hints[hint_key] = (origin, seq + 1, frontier, leaf)
-    entry = Entry(
-        log_id=agency.pk,
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        object_kind=kind,
-        object_id=object_id,
-        body=body,
-        nodes=nodes,
+    # The row as written (``from_db``: the quick way Django builds an instance of a stored row).
+    entry = Entry.from_db(
+        conn.alias, _ENTRY_FIELDS, (agency.pk, seq, at, actor_id, action, kind, object_id, body, nodes)
     )
-    entry._state.adding = False
-    entry._state.db = conn.alias
     _checkpoint_on_commit(conn, agency, _as_datetime(last_signed))
     tracking.appended(conn, agency=agency, actor=actor, action=action, obj=obj, payload=payload, entry=entry)
     return entry

@@ -48,12 +48,15 @@ def encode_string(value: str) -> str:
 class HeadEncoder:
     """Writes the head of one log's entries; remembers the encoding of repeated strings (actions, kinds).
 
-    The verifier rebuilds every entry's head with it, so it is the one definition of the head's bytes.
+    The verifier rebuilds every entry's head with it, so it is the one definition of the head's bytes. The
+    constant stretches of a head (its opening and action, its kind and log) are kept per action and kind, so a
+    head costs one formatting of its few varying values.
     """
 
     def __init__(self, log: str) -> None:
         self._log = encode_string(log)
         self._strings: dict[str, str] = {}
+        self._parts: dict[tuple[str, str | None], tuple[str, str]] = {}
 
     def _string(self, value: str | None) -> str:
         if value is None:
@@ -64,6 +67,16 @@ class HeadEncoder:
             if len(self._strings) < 10_000:
                 self._strings[value] = encoded
         return encoded
+
+    def _constant_parts(self, action: str, kind: str | None) -> tuple[str, str]:
+        """The text before the actor, and the text from the time's closing quote to the object."""
+        parts = (
+            '{"head":{"action":' + self._string(action) + ',"actor":',
+            '","kind":' + self._string(kind) + ',"log":' + self._log + ',"object":',
+        )
+        if len(self._parts) < 10_000:
+            self._parts[(action, kind)] = parts
+        return parts
 
     def prefix(
         self,
@@ -77,32 +90,17 @@ class HeadEncoder:
     ) -> bytes:
         """``{"head":{...},"record":``. ``at`` is :func:`format_time`'s text (digits and ``-:.TZ``, so
         it needs no escaping)."""
+        parts = self._parts.get((action, kind)) or self._constant_parts(action, kind)
         if object_id is None:
             obj = "null"
         elif object_id.isdigit():
             obj = '"' + object_id + '"'  # digits need no escaping in any script
         else:
             obj = encode_string(object_id)
-        strings = self._strings
-        return (
-            '{"head":{"action":'
-            + (strings.get(action) or self._string(action))
-            + ',"actor":'
-            + ("null" if actor is None else str(actor))
-            + ',"at":"'
-            + at
-            + '","kind":'
-            + (strings.get(kind) or self._string(kind))  # type: ignore[arg-type]
-            + ',"log":'
-            + self._log
-            + ',"object":'
-            + obj
-            + ',"prev":'
-            + ("null" if prev is None else '"' + prev.hex() + '"')
-            + ',"seq":'
-            + str(seq)
-            + _TAIL
-        ).encode()
+        before, after = parts
+        who = "null" if actor is None else str(actor)
+        last = "null" if prev is None else '"' + prev.hex() + '"'
+        return f'{before}{who},"at":"{at}{after}{obj},"prev":{last},"seq":{seq}{_TAIL}'.encode()
 
 
 def head_prefix(
@@ -118,6 +116,41 @@ def head_prefix(
 ) -> bytes:
     """The first bytes of the entry: ``{"head":{...},"record":``. ``at`` is already :func:`format_time`-ed."""
     return HeadEncoder(log).prefix(action, actor, at, kind, object_id, prev, seq)
+
+
+_SAFE_INT = 2**53 - 1
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+
+
+def _plain(value: Any) -> bool:
+    """Does ``json`` write ``value`` exactly as RFC 8785 does? It does for None, booleans, integers in JSON's safe
+    range, strings (both escape the same characters the same way, and leave the rest as they are), lists, and
+    objects whose keys are ASCII (sorted by code point, as RFC 8785 sorts by UTF-16 unit only when they differ).
+    Not for floats (ECMAScript's number form) or anything else."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -_SAFE_INT <= value <= _SAFE_INT
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii() or not _plain(item):
+                return False
+        return True
+    if kind is list:
+        return all(_plain(item) for item in value)
+    return False
+
+
+def canonical(value: Any) -> bytes:
+    """RFC 8785 canonical JSON of ``value`` (already :func:`normalize`-d), the same bytes as ``rfc8785.dumps``:
+    through the C ``json`` encoder when that writes the same bytes (:func:`_plain`), which is most records."""
+    if _plain(value):
+        try:
+            return _dumps(value).encode("utf-8")
+        except (UnicodeEncodeError, ValueError):
+            pass  # a lone surrogate: rfc8785 refuses it with its own error
+    return rfc8785.dumps(value)
 
 
 def encode_entry(prefix: bytes, record: dict[str, Any]) -> bytes:

@@ -31,8 +31,11 @@ def leaf_hash(data: bytes) -> bytes:
     return h.digest()
 
 
+_sha256 = hashlib.sha256
+
+
 def node_hash(left: bytes, right: bytes) -> bytes:
-    return hashlib.sha256(b"\x01" + left + right).digest()
+    return _sha256(b"".join((b"\x01", left, right))).digest()  # one copy, not two concatenations
 
 
 def _split(n: int) -> int:
