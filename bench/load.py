@@ -365,6 +365,8 @@ def run_load(sessions: list, url: str, n: int, think: float = 0.0) -> tuple[list
         except Exception:  # noqa: BLE001 - an error of the warm-up is counted with the others below
             pass
         start.wait()
+        if think:  # users arrive on their own, not all in the same instant
+            time.sleep(think * random.uniform(0, 1))  # noqa: S311 - not cryptography
         mine, bad = [], 0
         for _ in range(per):
             t0 = time.perf_counter()
@@ -555,20 +557,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-migrate", action="store_true", help="do not run zhifa migrate on the database first"
     )
+    parser.add_argument("--table", nargs="+", help="print the table of earlier runs' --json files instead")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the server on the way out
     if args.prepare:
         print(json.dumps(prepare(args.prepare), default=str))
         return 0
-    dbs = args.db or ["zhifa_province", "zhifa_province_1k"]
     started = time.monotonic()
-    runs = [measure(db, args) for db in dbs]
+    if args.table:  # the figures of earlier runs (--json), the large database's first
+        runs = [run for path in args.table for run in json.loads(Path(path).read_text())]
+        dbs = [run["db"] for run in runs]
+    else:
+        dbs = args.db or ["zhifa_province", "zhifa_province_1k"]
+        runs = [measure(db, args) for db in dbs]
     levels = [int(u) for u in args.users.split(",")]
     if args.json:
         Path(args.json).write_text(json.dumps(runs, ensure_ascii=False, indent=1, default=str))
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    print(f"{when}; {', '.join(db for db in dbs)}; {time.monotonic() - started:.0f} s")
+    took = sum(run.get("seconds", 0) for run in runs) if args.table else time.monotonic() - started
+    print(f"{when}; {', '.join(db for db in dbs)}; {took:.0f} s")
     print(table(runs, levels, args.markdown))
     if args.explain:
         # one plan per row of the issue's table: the page of the group whose main query took longest in psql
