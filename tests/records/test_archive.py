@@ -131,12 +131,13 @@ def test_case_file_page(cw, case, client, django_capture_on_commit_callbacks):
     case.refresh_from_db()
     assert case.state != "archived"  # not closed
     case_actions.terminate(cw.head, case, reason="违法事实不能成立")
-    client.post(url)  # an officer may not archive
+    assert ">归档</button>" not in client.get(url).content.decode()  # an officer is not offered the button
+    client.post(url)  # and may not archive
     case.refresh_from_db()
     assert case.state != "archived"
     client.force_login(cw.head)
     page = client.get(url).content.decode()
-    assert "归档前尚需" in page and "缺少已定稿的《立案报告》" in page
+    assert "归档前尚需" in page and "缺少已定稿的《立案报告》" in page and ">归档</button>" in page
     client.post(url)  # the file is not complete
     case.refresh_from_db()
     assert case.state != "archived"

@@ -289,6 +289,8 @@ def case_file(request, case_id):
             messages.success(request, _("案卷已归档，案件转为只读。"))
         return redirect("records:case_file", case_id=case.pk)
     rows = archive.index(case)
+    from zhifa.cases import access as case_access
+
     archivable = case.state in ("closed", "not_filed", "revoked", "terminated")
     return render(
         request,
@@ -298,6 +300,8 @@ def case_file(request, case_id):
             "rows": rows,
             "retention": archive.retention_years(case),
             "archivable": archivable,
+            # the 归档 button only for who may archive (the case's head, the handling unit's head)
+            "may_archive": archivable and case_access.may(request.user, case, "archive_case"),
             "missing": archive.missing(case) if archivable else [],
         },
     )
