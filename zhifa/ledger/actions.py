@@ -113,12 +113,13 @@ _INSERT = f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) VALUES (%s, %s, %s, %s, 
 _MOVE = "UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s WHERE agency_id = %s"
 # PostgreSQL, with a hint of where the log is: move the log on only if it is still there (the UPDATE takes the
 # row lock, and re-reads the row if another transaction held it), and insert the entry only if it moved. In the
-# same round trip, a second statement locks the row and reads it, for when the hint was wrong.
+# same round trip, a second statement locks the row and reads it if the hint was wrong: if the log does not end
+# with the entry just written (whose leaf hash no other entry has).
 _MOVE_IF_UNCHANGED = (
     "WITH moved AS (UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s "
     "WHERE agency_id = %s AND size = %s AND last_leaf = %s RETURNING agency_id) "
     f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s FROM moved "
-    f"RETURNING {_LAST_SIGNED}; {_LOCK} FOR UPDATE OF ledger_log"
+    f"RETURNING {_LAST_SIGNED}; {_LOCK} AND last_leaf <> %s FOR UPDATE OF ledger_log"
 )
 
 # Where this process left each log it appended to: {(database, agency id): (origin, size, frontier, last leaf)}.
@@ -199,7 +200,7 @@ def append(
                 seq + 1, frontier, leaf, agency.pk, seq, last_leaf,
                 agency.pk, seq, at, actor_id, action, kind, object_id, body, nodes,
                 agency.pk,
-                agency.pk, agency.pk,
+                agency.pk, agency.pk, leaf,
             ])
             # fmt: on
             moved = cursor.fetchone()
