@@ -40,6 +40,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -49,9 +50,9 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/zhifa_province"
 PASSWORD = "Mingshan#2026"
-SEED_VERSION = "3"  # change when the seed step changes
+SEED_VERSION = "4"  # change when the seed step changes
 RECENT_DAYS = 180
-FINISHED = {"archived", "closed", "not_filed", "revoked"}
+FINISHED = {"archived", "closed", "not_filed", "revoked", "terminated"}
 DEMO_AGENCY = "mingshan-wjj"
 BIG_CODE = "bench-big"
 BIG_RECORDS, BIG_DOCUMENTS, BIG_EVIDENCE, BIG_ACCESS = 40, 30, 20, 60
@@ -206,6 +207,13 @@ def build_seed() -> None:
                 source="当事人提供",
             )
     tmp.unlink()
+    # 已终止 is a state the demo has no case in: one investigating case ends so (the real action, by the head).
+    from zhifa.cases import actions as case_actions
+    from zhifa.org.models import Person
+
+    head = Person.objects.filter(roles__role="agency_head", agency__code=DEMO_AGENCY).order_by("pk").first()
+    ending = Case.objects.filter(state="investigating").order_by("-pk").first()
+    case_actions.terminate(head, ending, reason="当事人已注销，无权利义务承受人")
     from zhifa.ledger import actions as ledger_actions
 
     ledger_actions.make_checkpoints(force=True)
@@ -808,37 +816,63 @@ class Cloner:
         return self.ts[n].columns.index("content_type_id")
 
     def flush(self, raw_cursor, force: bool = False) -> None:
+        """Send the buffered rows: in a thread of its own, so the next rows are built while the database takes
+        these (one batch in flight; the caller does not use the connection until ``wait``)."""
+        batch = []
         for n in self.names:
             buf = self.buffers[n]
             if not buf or (len(buf) < 20000 and not force):
                 continue
-            columns = self.ts[n].columns
-            t0 = time.perf_counter()
-            heavy = self.heavy.get(n)
-            if heavy:
-                light = [c for j, c in enumerate(columns) if j not in heavy]
-                stage = f"_stage_{n}"
-                if n not in self.staged:
-                    cols = ", ".join(f'"{c}"' for c in light)
-                    raw_cursor.execute(
-                        f"CREATE TEMP TABLE {stage} AS SELECT 0::bigint AS _tid, {cols} FROM {n} WITH NO DATA"
-                    )
-                    self.staged.add(n)
-                cols = ", ".join(["_tid"] + [f'"{c}"' for c in light])
-                with raw_cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-                    copy.write("\n".join(buf) + "\n")
-                target = ", ".join(f'"{c}"' for c in columns)
-                source = ", ".join(f't."{c}"' if j in heavy else f's."{c}"' for j, c in enumerate(columns))
-                raw_cursor.execute(
-                    f"INSERT INTO {n} ({target}) SELECT {source} FROM {stage} s JOIN {n} t ON t.id = s._tid"
-                )
-                raw_cursor.execute(f"TRUNCATE {stage}")
-            else:
-                cols = ", ".join(f'"{c}"' for c in columns)
-                with raw_cursor.copy(f"COPY {n} ({cols}) FROM STDIN") as copy:
-                    copy.write("\n".join(buf) + "\n")
-            self.copy_seconds[n] += time.perf_counter() - t0
+            batch.append((n, "\n".join(buf) + "\n"))
             buf.clear()
+        if not batch:
+            return
+        self.wait()
+        self._thread = threading.Thread(target=self._write_batch, args=(raw_cursor, batch))
+        self._thread.start()
+
+    def wait(self) -> None:
+        thread, self._thread = getattr(self, "_thread", None), None
+        if thread is not None:
+            thread.join()
+        error, self._error = getattr(self, "_error", None), None
+        if error is not None:
+            raise error
+
+    def _write_batch(self, raw_cursor, batch) -> None:
+        try:
+            for n, text in batch:
+                self._write(raw_cursor, n, text)
+        except BaseException as exc:  # raised in the caller's thread by wait()
+            self._error = exc
+
+    def _write(self, raw_cursor, n: str, text: str) -> None:
+        columns = self.ts[n].columns
+        t0 = time.perf_counter()
+        heavy = self.heavy.get(n)
+        if heavy:
+            light = [c for j, c in enumerate(columns) if j not in heavy]
+            stage = f"_stage_{n}"
+            if n not in self.staged:
+                cols = ", ".join(f'"{c}"' for c in light)
+                raw_cursor.execute(
+                    f"CREATE TEMP TABLE {stage} AS SELECT 0::bigint AS _tid, {cols} FROM {n} WITH NO DATA"
+                )
+                self.staged.add(n)
+            cols = ", ".join(["_tid"] + [f'"{c}"' for c in light])
+            with raw_cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+                copy.write(text)
+            target = ", ".join(f'"{c}"' for c in columns)
+            source = ", ".join(f't."{c}"' if j in heavy else f's."{c}"' for j, c in enumerate(columns))
+            raw_cursor.execute(
+                f"INSERT INTO {n} ({target}) SELECT {source} FROM {stage} s JOIN {n} t ON t.id = s._tid"
+            )
+            raw_cursor.execute(f"TRUNCATE {stage}")
+        else:
+            cols = ", ".join(f'"{c}"' for c in columns)
+            with raw_cursor.copy(f"COPY {n} ({cols}) FROM STDIN") as copy:
+                copy.write(text)
+        self.copy_seconds[n] += time.perf_counter() - t0
 
 
 YEAR_REF = re.compile(r"〔(\d{4})〕(\d+)号")
@@ -1061,6 +1095,7 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
             lambda n, i: True,
         )
     agency_cloner.flush(raw, force=True)
+    agency_cloner.wait()
 
     # 2. Cases.
     log("案件模板：演示单位的全部案件及其记录")
@@ -1292,6 +1327,7 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
         if a["cases"] > 20000 or a is province.agencies[-1]:
             log(f"  {a['code']}: {a['cases']:,} 件（累计 {made:,}，{time.perf_counter() - t_cases:.0f} 秒）")
     cloner.flush(raw, force=True)
+    cloner.wait()
     # Sequences past the copied keys.
     for n in CASE_TABLES + AGENCY_TABLES:
         if ts[n].model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
