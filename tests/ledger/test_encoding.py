@@ -63,3 +63,32 @@ def test_names_files():
     assert encoding.names_files(named, len(prefix))
     empty = encoding.encode_entry(prefix, {"actor": None, "files": [], "payload": {"files": ["x"]}})
     assert not encoding.names_files(empty, len(prefix))
+
+
+# Any JSON value the ledger may hold: the fast path (the C json encoder) must give RFC 8785's bytes, or step aside.
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+def test_canonical_gives_the_bytes_of_rfc8785_or_its_refusal(value):
+    try:
+        expected = rfc8785.dumps(value)
+    except (
+        Exception
+    ) as exc:  # rfc8785 refuses (a lone surrogate, an integer out of range…): so must canonical
+        try:
+            encoding.canonical(value)
+        except type(exc):
+            return
+        raise AssertionError(f"canonical accepted what rfc8785 refuses: {value!r}") from None
+    assert encoding.canonical(value) == expected
