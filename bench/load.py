@@ -508,7 +508,7 @@ def table(runs: list[dict], levels: list[int], markdown: bool) -> str:
     head = ["页面或调用", "用户", "目标 p95", *[f"{u}人 p50/p95/p99（错误）" for u in levels]]
     head += [f"{levels[-1]}人 请求/秒", "查询数", "主查询 psql", "p50÷psql"]
     if small:
-        head += [f"{small['scenario']['agency']['cases']:,} 件时 p95（{levels[0]}人）", "大÷小"]
+        head += [f"{small['db']} p95（{levels[0]}人）", "大÷小"]
     rows = []
     small_pages = {p["name"]: p for p in small["pages"]} if small else {}
     for p in big["pages"]:
