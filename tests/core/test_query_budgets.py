@@ -38,7 +38,7 @@ BUDGETS = {
     # issue 14 item 3: the other pages of the table measured at a million cases (bench/load.py)
     # the steps waiting on the user, one query per way a case can wait on them (cases.queries.tasks_for): 4 for a
     # head (as handler, hearing chair, head of the agency's states and of its extension requests), 2 for an officer
-    "workbench_head": 26,
+    "workbench_head": 27,  # the deadlines one is responsible for and those of the agencies one heads: two indexed reads
     "workbench_officer": 16,
     "deadlines": 9,
     "supervisor_list": 12,

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -255,11 +255,15 @@ def my_deadlines(user, today: dt.date | None = None, limit: int = 20) -> list[di
         return []
     today = today or timezone.localdate()
     heads_of = agency_ids_with(user, {Role.AGENCY_HEAD})
-    qs = (
+    watched = (
         Deadline.objects.filter(met_on__isnull=True, ended_on__isnull=True)
         .exclude(kind__binds_party=True, due__lt=today)
-        .filter(Q(responsible=user) | Q(agency_id__in=heads_of))
         .select_related("kind", "agency", "responsible")
-        .order_by("due", "id")[:limit]
+        .order_by("due", "id")
     )
-    return with_state(qs, today)
+    # Two queries, each served in due order from its own index (an OR of the two made PostgreSQL read every open
+    # deadline of the agency: 1.9 s at a million cases), merged here.
+    rows = {d.pk: d for d in watched.filter(responsible=user)[:limit]}
+    if heads_of:
+        rows.update((d.pk, d) for d in watched.filter(agency_id__in=heads_of)[:limit])
+    return with_state(sorted(rows.values(), key=lambda d: (d.due, d.pk))[:limit], today)
