@@ -133,20 +133,28 @@ def demo_site(_demo_once, settings):
 
 
 def log_in(page, base: str, username: str, password: str) -> None:
-    """Sign in afresh as ``username``. Every response renews the session cookie (SESSION_SAVE_EVERY_REQUEST), so a
-    form's response still on its way when the cookies are cleared brings the old session back and the login page
-    redirects to the 工作台: clear and go again until the login form is what the browser shows."""
-    for _ in range(5):
+    """Sign in afresh as ``username``. Every response renews the session and CSRF cookies
+    (SESSION_SAVE_EVERY_REQUEST), so a form's response still on its way when the cookies are cleared brings the old
+    ones back: the login page redirects to the 工作台, or the login form's token no longer matches the cookie (403).
+    The page is first taken off the site (about:blank), then: clear, open the form, sign in — again, up to three
+    times, while the browser is not signed in. A wrong password still fails (after the third try)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto("about:blank")
+    for attempt in range(3):
         page.context.clear_cookies()
         page.goto(f"{base}/login/")
-        if "/login/" in page.url:
-            break
-    else:
-        raise AssertionError(f"the login page kept redirecting to {page.url}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    signed_in(page)
+        if "/login/" not in page.url:
+            continue
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        try:
+            signed_in(page, timeout=30_000 if attempt < 2 else 60_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"could not sign in as {username}: the browser is at {page.url}")
 
 
 def signed_in(page, timeout: float = 60_000) -> None:
