@@ -210,16 +210,21 @@ def test_case_page(rw, av_listed, tmp_path, login, stage):  # noqa: F811
     assert_query_budget("case_detail", counts)
 
 
+def _as_cases_grow(world, client, url) -> dict:
+    """The queries of ``url`` with 1 case in the agency, then with MANY."""
+    world.new_case()
+    client.get(url)  # caches warm
+    counts = {1: queries_of(client, url)}
+    for _i in range(MANY - 1):
+        world.new_case()
+    counts[MANY] = queries_of(client, url)
+    return counts
+
+
 def test_case_list(cw, login):  # noqa: F811
     client = login(cw.officer)
     url = reverse("cases:list")
-    cw.new_case()
-    client.get(url)
-    counts = {1: queries_of(client, url)}
-    for _i in range(MANY - 1):
-        cw.new_case()
-    counts[MANY] = queries_of(client, url)
-    assert_query_budget("case_list", counts)
+    assert_query_budget("case_list", _as_cases_grow(cw, client, url))
 
 
 def test_review_queue(rw, login):  # noqa: F811
@@ -353,14 +358,8 @@ def test_workbench(cw, login):  # noqa: F811
 def test_deadlines(cw, login):  # noqa: F811
     """The agency's deadline dashboard (期限), the head's view across the agency."""
     url = reverse("workdays:deadlines")
-    cw.new_case()
     client = login(cw.head)
-    client.get(url)
-    counts = {1: queries_of(client, url)}
-    for _i in range(MANY - 1):
-        cw.new_case()
-    counts[MANY] = queries_of(client, url)
-    assert_query_budget("deadlines", counts)
+    assert_query_budget("deadlines", _as_cases_grow(cw, client, url))
 
 
 def test_case_list_filters_and_pages(cw, login):  # noqa: F811
@@ -404,13 +403,7 @@ def test_supervisor_list(cw, login):  # noqa: F811
     org_actions.grant_role(None, cw.supervisor, Role.SUPERVISOR, cw.b)
     url = reverse("cases:list")
     client = login(cw.supervisor)
-    cw.new_case()
-    client.get(url)
-    counts = {1: queries_of(client, url)}
-    for _i in range(MANY - 1):
-        cw.new_case()
-    counts[MANY] = queries_of(client, url)
-    assert_query_budget("supervisor_list", counts)
+    assert_query_budget("supervisor_list", _as_cases_grow(cw, client, url))
 
 
 def test_access_log_of_a_case(cw, login):  # noqa: F811

@@ -21,7 +21,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
@@ -64,10 +63,6 @@ def deployment(tmp_path):
     import redis
     from moto.server import ThreadedMotoServer
 
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the production-shaped run is PostgreSQL's: it runs once, in the PostgreSQL pass of make test"
-        )
     name = f"zhifa_prodrun_{uuid.uuid4().hex[:8]}"
     admin = "postgresql://postgres@127.0.0.1:5432/postgres"
     _psql(admin, f'CREATE DATABASE "{name}"')

@@ -2,7 +2,6 @@ import logging
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import autodiscover_modules
 
 
 class Command(BaseCommand):
@@ -28,7 +27,6 @@ class Command(BaseCommand):
     def handle(self, *args, threads, no_scheduler, once, **options):
         from zhifa.core import queue
 
-        autodiscover_modules("tasks")  # each app's tasks module registers its tasks and periodic jobs
         if once:
             for kind in queue.run_all_once():
                 self.stdout.write(kind)
