@@ -11,10 +11,11 @@ from rest_framework.decorators import action as drf_action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from zhifa.core.api import BoundedIntegerField, IdField
+from zhifa.core.api import BoundedIntegerField, IdField, KeysetPagination
 from zhifa.org.models import Certificate, EnforcementField, Person, Unit
 
 from . import actions, forms, queries
+from .choices import State
 from .models import Case, CaseRecord, Party, PartyConnection, Recusal, Service
 
 
@@ -101,7 +102,8 @@ class CaseSerializer(serializers.ModelSerializer):
         exclude = ["agency"]
 
     def get_officers(self, case) -> list[int]:
-        return list(case.officer_links.values_list("person_id", flat=True))
+        # from the list's prefetch when there is one (a page of cases is one query for all their officers)
+        return [link.person_id for link in sorted(case.officer_links.all(), key=lambda link: link.pk)]
 
 
 class DecisionBriefSerializer(serializers.Serializer):
@@ -246,17 +248,64 @@ def _simple_request():
     return serializer_for(ON_THE_SPOT)
 
 
+class CasePagination(KeysetPagination):
+    """The case list's pages: newest accepted first, then the higher id (the web list's order and index)."""
+
+    key = "accepted_on"
+    descending = True
+
+
+class CaseListQuery(serializers.Serializer):
+    """The case list's filters (the web list's, ``queries.filter_cases``); a value that is not one of these is a 400."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=str(_("案号、案由或当事人名称中的文字"))
+    )
+    state = serializers.ChoiceField(
+        choices=State.choices, required=False, allow_blank=True, help_text=str(_("案件状态"))
+    )
+    mine = serializers.BooleanField(required=False, default=False, help_text=str(_("只列出本人承办的案件")))
+    officer = IdField(required=False, help_text=str(_("只列出该执法人员（人员编号）承办的案件")))
+    officer_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text=str(_("只列出该姓名的执法人员承办的案件"))
+    )
+    item = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text=str(_("执法事项清单中的事项编码"))
+    )
+    due = serializers.ChoiceField(
+        choices=[("overdue", _("已超期")), ("soon", _("15日内到期"))],
+        required=False,
+        allow_blank=True,
+        help_text=str(_("办案期限：overdue 已超期，soon 15 日内到期（决定前的案件）")),
+    )
+
+
 @extend_schema_view(
-    list=extend_schema(summary=str(_("可见的案件"))),
+    list=extend_schema(
+        summary=str(_("可见的案件")),
+        description=str(
+            _(
+                "按受理日期从新到旧（同一日期按编号从大到小）分页，不统计总数：每页的 next、previous 是下一页、上一页的地址"
+                "（带 cursor 参数），没有时为 null。筛选条件与案件列表页面相同。"
+            )
+        ),
+        parameters=[CaseListQuery],
+    ),
     retrieve=extend_schema(summary=str(_("案件详情"))),
 )
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CaseSerializer
+    pagination_class = CasePagination
 
     def get_queryset(self):
-        qs = queries.visible_cases(self.request.user).order_by("-accepted_on", "-id")
-        state = self.request.query_params.get("state")
-        return qs.filter(state=state) if state else qs
+        qs = queries.visible_cases(self.request.user)
+        if self.action != "list":
+            return qs
+        filters = CaseListQuery(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return queries.filter_cases(qs, self.request.user, **filters.validated_data).prefetch_related(
+            "officer_links"
+        )
 
     def retrieve(self, request, *args, **kwargs):
         case = queries.access_case(request.user, kwargs["pk"])

@@ -3,7 +3,8 @@ query and page of the API follows so that no input can make a server error (docs
 
 - Pagination (:class:`Pagination`): ``limit`` is capped at :data:`MAX_LIMIT`; an ``offset`` above
   :data:`MAX_OFFSET` is refused (400); a ``limit``/``offset`` that is not a non-negative integer falls back to the
-  default (DRF's standard behaviour).
+  default (DRF's standard behaviour). Long lists use :class:`KeysetPagination` instead: an opaque ``cursor``, no
+  COUNT, no OFFSET; a cursor that does not decode is refused (400).
 - Bodies (:class:`JSONParser`, :class:`FormParser`, :class:`MultiPartParser`): a JSON body is an object; text may not contain NUL or other
   control characters (tab, line feed and carriage return excepted) nor the bidirectional embeddings, overrides and
   isolates (U+202A–U+202E, U+2066–U+2069) that disguise text; one text value is at most :data:`MAX_TEXT`
@@ -17,7 +18,11 @@ query and page of the API follows so that no input can make a server error (docs
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
 import logging
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied
@@ -26,8 +31,10 @@ from django.db import DataError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from rest_framework import exceptions, parsers, serializers, status
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.pagination import BasePagination, LimitOffsetPagination, _positive_int
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
@@ -182,6 +189,164 @@ class Pagination(LimitOffsetPagination):
             elif parameter["name"] == self.offset_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}
         return parameters
+
+
+class KeysetPagination(BasePagination):
+    """Cursor pagination by keyset, shaped like DRF's ``CursorPagination`` (an opaque ``cursor`` parameter, an answer
+    ``{"next", "previous", "results"}`` whose links carry the cursor and keep the other parameters), but ordered by
+    (:attr:`key`, id) — both descending, or both ascending — so that rows sharing a date never need an offset (DRF's
+    orders by one field and skips the rows sharing its value by an offset, capped at 1,000: a province accepts more
+    cases than that on one day).
+
+    A page is one query for its ids from the index range after (or before) the cursor's row, ``limit`` + 1 of them,
+    then its rows (``zhifa.cases.queries.keyset_page``, the web lists' keyset): no COUNT, no OFFSET; page 20,000
+    costs what page 1 costs. ``limit`` as :class:`Pagination` (default 50, at most :data:`MAX_LIMIT`; not a positive
+    integer: the default). A ``cursor`` that does not decode to a position is refused with 400 (the client should
+    start again from the first page); an empty ``cursor`` is the first page. The cursor names a row's place in the
+    order, not a permission: the view's queryset is scoped before it is cut. (A page left empty because its rows were
+    deleted meanwhile links back to the first page.)
+
+    Subclasses set :attr:`key` (a date field unless :meth:`parse_value` is overridden) and :attr:`descending`."""
+
+    cursor_query_param = "cursor"
+    limit_query_param = "limit"
+    default_limit = api_settings.PAGE_SIZE
+    max_limit = MAX_LIMIT
+    key = ""
+    descending = True
+    invalid_cursor_message = _l("分页游标（cursor）无效：请去掉 cursor，从第一页重新开始。")
+    _AFTER, _BEFORE = "n", "p"
+    _ALPHABET = re.compile(r"[A-Za-z0-9_-]{1,200}")
+
+    @staticmethod
+    def parse_value(text: str):
+        """The key's value from its text in a cursor (``isoformat()``)."""
+        return dt.date.fromisoformat(text)
+
+    def get_limit(self, request) -> int:
+        try:
+            return _positive_int(
+                request.query_params[self.limit_query_param], strict=True, cutoff=self.max_limit
+            )
+        except (KeyError, ValueError):
+            return self.default_limit
+
+    # The cursor: URL-safe base64 of "n<value>_<id>" (the page after that row) or "p<value>_<id>" (the page before it).
+
+    @classmethod
+    def encode_cursor(cls, direction: str, position: str) -> str:
+        return base64.urlsafe_b64encode(f"{direction}{position}".encode("ascii")).decode("ascii").rstrip("=")
+
+    def decode_cursor(self, request) -> tuple[str, str] | None:
+        """(direction, "<value>_<id>") from the request's cursor, None for none, or a 400."""
+        raw = request.query_params.get(self.cursor_query_param, "")
+        if raw == "":
+            return None
+        decoded = None
+        if self._ALPHABET.fullmatch(raw):
+            try:
+                text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
+            except (binascii.Error, ValueError):
+                text = ""
+            direction, position = text[:1], text[1:]
+            value, _sep, pk = position.rpartition("_")
+            try:
+                parsed = self.parse_value(value)
+            except (TypeError, ValueError):
+                parsed = None
+            if (
+                direction in (self._AFTER, self._BEFORE)
+                and parsed is not None
+                and parsed.isoformat() == value  # one spelling per position: an edited cursor does not pass
+                and pk.isdigit()
+                and str(int(pk)) == pk
+                and 1 <= int(pk) <= MAX_ID
+                and self.encode_cursor(direction, position) == raw
+            ):
+                decoded = (direction, position)
+        if decoded is None:
+            raise exceptions.ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]})
+        return decoded
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from zhifa.cases.queries import (
+            keyset_page,
+        )  # the one keyset implementation (the web lists use it too)
+
+        assert self.key, "KeysetPagination needs a key"
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        self.limit = self.get_limit(request)
+        cursor = self.decode_cursor(request)
+        direction, position = cursor or ("", "")
+        self.page = keyset_page(
+            queryset,
+            self.key,
+            descending=self.descending,
+            after=position if direction == self._AFTER else "",
+            before=position if direction == self._BEFORE else "",
+            size=self.limit,
+            parse=self.parse_value,
+        )
+        return list(self.page.object_list)
+
+    def _link(self, direction: str, position: str) -> str | None:
+        if not position:
+            return None
+        return replace_query_param(
+            self.base_url, self.cursor_query_param, self.encode_cursor(direction, position)
+        )
+
+    def get_next_link(self) -> str | None:
+        return self._link(self._AFTER, self.page.next_cursor)
+
+    def get_previous_link(self) -> str | None:
+        if self.page.has_previous and not self.page.previous_cursor:
+            return remove_query_param(self.base_url, self.cursor_query_param)  # an empty page past the end
+        return self._link(self._BEFORE, self.page.previous_cursor)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": _("下一页的地址；没有下一页时为 null"),
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": _("上一页的地址；第一页为 null"),
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": _("分页游标：取自上一次回答的 next 或 previous 链接；不带即第一页"),
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": _("每页条数，默认 %(default)s，最多 %(max)s")
+                % {"default": self.default_limit, "max": self.max_limit},
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_limit},
+            },
+        ]
 
 
 NUMBER_OUT_OF_RANGE = _l("数值超出允许范围。")
