@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from zhifa.core import memo
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
@@ -152,7 +153,45 @@ def access_party(user, party_id) -> Party:
 
 
 def case_officer_ids(case) -> set[int]:
-    return set(case.officer_links.values_list("person_id", flat=True))
+    from . import access
+
+    return set(access.officer_ids(case))  # read once per case object
+
+
+def case_records(case) -> list:
+    """The case's records in their order (started, id), each with its many-to-many values prefetched: read once
+    per page (``memo``) by everything on the case page that looks at records — the list, the review digest, which
+    documents can be generated, the AV check, the deadlines — and read afresh each time outside a page."""
+
+    def compute():
+        from .models import CaseRecord
+
+        many = [field.name for field in CaseRecord._meta.many_to_many]
+        return list(case.records.order_by("started_at", "id").prefetch_related(*many))
+
+    return memo.once(("cases.case_records", case.pk), compute)
+
+
+def officer_links(case) -> list:
+    """The case's officers (``CaseOfficer`` with the person, each one's certificates and their fields), the lead
+    first: read once per page by the officer list, the review digest and the capacities."""
+
+    def compute():
+        from .models import CaseOfficer
+
+        return list(
+            CaseOfficer.objects.filter(case=case)
+            .select_related("person")
+            .prefetch_related("person__certificates__fields")
+            .order_by("-lead", "person_id")
+        )
+
+    return memo.once(("cases.officer_links", case.pk), compute)
+
+
+def record_kinds(case) -> set[str]:
+    """The kinds of record the case has (from :func:`case_records`)."""
+    return {record.kind for record in case_records(case)}
 
 
 def _ready(case, step: str, today, *, documents: bool = True) -> bool:

@@ -178,8 +178,8 @@ def case_detail(request, pk):
     due = deadlines.decision_due(case)
     context = {
         "case": case,
-        "officers": case.officer_links.select_related("person"),
-        "records": case.records.prefetch_related("officers", "certificates_shown"),
+        "officers": queries.officer_links(case),
+        "records": queries.case_records(case),
         "services": case.services.all(),
         "payments": case.payments.all(),
         "next_actions": next_actions,

@@ -343,7 +343,9 @@ def av_flags(case) -> list[dict]:
     recorded = set(_recordings(case).filter(record__isnull=False).values_list("record_id", flat=True))
     in_force = _av_lists(case)
     acts = settings_for(case.agency_id).record_acts
-    for record in case.records.all().order_by("started_at", "id"):
+    from zhifa.cases.queries import case_records
+
+    for record in case_records(case):  # in (started, id) order
         act = act_of(record, acts)
         if not act or record.pk in recorded:
             continue

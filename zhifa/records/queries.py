@@ -87,14 +87,16 @@ def may_change(user, case) -> bool:
 def generation_options(case) -> list[dict]:
     """Every kind with whether it can be generated now and, if not, why (for the generate form)."""
     from zhifa.cases.choices import State
+    from zhifa.cases.queries import record_kinds
 
     out = []
+    have = record_kinds(case)  # once, not a query per kind
     for spec in kinds.KINDS.values():
         if case.state == State.ARCHIVED or case.state not in spec.states:
             problem = "state"
         else:
             problem = spec.applies(case) or ""
-            if not problem and spec.record_kind and not case.records.filter(kind=spec.record_kind).exists():
+            if not problem and spec.record_kind and spec.record_kind not in have:
                 problem = "record"
         out.append(
             {

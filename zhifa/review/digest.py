@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
-import rfc8785
-
 from zhifa.core import memo
 from zhifa.core.snapshot import snapshot
+from zhifa.ledger.encoding import canonical
 
 # Draft fields that make up the decision the head will sign.
 DRAFT_FIELDS = (
@@ -51,21 +50,24 @@ RECORD_KINDS = (
 
 
 def _sha(data) -> str:
-    return hashlib.sha256(rfc8785.dumps(data)).hexdigest()
+    # RFC 8785's bytes, through the C json encoder where it writes the same (the ledger's encoder)
+    return hashlib.sha256(canonical(data)).hexdigest()
 
 
 def draft_items(case) -> Iterable[tuple[str, str]]:
-    state = snapshot(case)
+    state = snapshot(case, many_to_many=False)  # the draft fields are all plain columns
     yield "draft", _sha({k: state.get(k) for k in DRAFT_FIELDS})
 
 
 def record_items(case) -> Iterable[tuple[str, str]]:
-    records = case.records.filter(kind__in=RECORD_KINDS).order_by("id")
-    many = [field.name for field in records.model._meta.many_to_many]
-    for record in records.prefetch_related(*many):  # three queries, however many records
-        # snapshot() reads each many-to-many with a query of its own; the same ids from the prefetch instead
+    from zhifa.cases.queries import case_records  # the page's records, with their many-to-many values
+
+    for record in sorted((r for r in case_records(case) if r.kind in RECORD_KINDS), key=lambda r: r.pk):
+        # snapshot() reads each many-to-many with a query of its own; the prefetched ids instead
         state = snapshot(record, many_to_many=False)
-        state.update({name: sorted(o.pk for o in getattr(record, name).all()) for name in many})
+        state.update(
+            {f.name: sorted(o.pk for o in getattr(record, f.name).all()) for f in record._meta.many_to_many}
+        )
         yield f"record:{record.pk}", _sha(state)
 
 
@@ -130,14 +132,9 @@ def evidence_items(case) -> Iterable[tuple[str, str]]:
 def officer_items(case) -> Iterable[tuple[str, str]]:
     """The acting officers (review point 2, 人员资格): who, who leads, and each one's certificates with their status
     and validity. Replacing an officer, or a certificate lapsing or being suspended, changes the digest."""
-    from zhifa.cases.models import CaseOfficer
+    from zhifa.cases.queries import officer_links
 
-    links = (
-        CaseOfficer.objects.filter(case=case)
-        .select_related("person")
-        .prefetch_related("person__certificates__fields")
-        .order_by("person_id")
-    )
+    links = sorted(officer_links(case), key=lambda link: link.person_id)
     for link in links:
         certificates = sorted(
             [

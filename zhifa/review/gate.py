@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from zhifa.core import memo
 from zhifa.core.errors import RuleViolation
 
 from . import digest, queries
@@ -12,6 +13,12 @@ from .choices import DiscussionOutcome, DiscussionState, SubmissionState
 
 
 def gate_problems(case) -> list[str]:
+    """Why the gate is shut (empty when open); once per page (the case page asks for the blockers and the review
+    panel), afresh every time in an action."""
+    return list(memo.once(("review.gate_problems", case.pk), lambda: _problems(case)))
+
+
+def _problems(case) -> list[str]:
     problems: list[str] = []
     current, _items = digest.case_digest(case)
     reasons = queries.review_reasons(case)

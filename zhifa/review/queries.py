@@ -71,14 +71,16 @@ def overdue(user, today) -> QuerySet[Submission]:
 
 
 def agency_rules(agency, applies_to: str = AppliesTo.REVIEW) -> list[rules.Rule]:
-    """The agency's criteria of one kind (review or collective discussion); read once per page."""
-    return memo.once(
-        ("review.agency_rules", agency.pk, applies_to),
+    """The agency's criteria of one kind (review or collective discussion); both kinds read in one query, once
+    per page."""
+    every = memo.once(
+        ("review.agency_rules", agency.pk),
         lambda: [
-            rules.Rule(c.kind, c.label, c.value, c.threshold_person, c.threshold_organisation)
-            for c in Criterion.objects.filter(agency=agency, applies_to=applies_to, active=True)
+            (c.applies_to, rules.Rule(c.kind, c.label, c.value, c.threshold_person, c.threshold_organisation))
+            for c in Criterion.objects.filter(agency=agency, active=True).order_by("pk")
         ],
     )
+    return [rule for kind, rule in every if kind == applies_to]
 
 
 def case_facts(case: Case) -> rules.CaseFacts:
@@ -91,7 +93,7 @@ def case_facts(case: Case) -> rules.CaseFacts:
         fine=case.fine_amount,
         confiscation=case.confiscation_amount,
         citizen=counts_as_citizen(case.party.kind),
-        hearing_held=case.records.filter(kind="hearing").exists(),
+        hearing_held="hearing" in case_queries.record_kinds(case),
         complex_case=case.complex_case,
         public_interest=case.public_interest,
         items=tuple(case.items or ()),
@@ -333,18 +335,17 @@ def responsibility(case) -> list[dict]:
     from zhifa.ledger.queries import present
 
     objects = [("cases.case", str(case.pk))]
-    objects += [("review.submission", str(pk)) for pk in case.submissions.values_list("pk", flat=True)]
-    objects += [
-        ("review.opinion", str(pk))
-        for pk in case.submissions.values_list("opinions__pk", flat=True)
-        if pk is not None
-    ]
+    rounds = case.submissions.values_list(
+        "pk", "opinions__pk", "coordination__pk"
+    )  # one query for the rounds
+    for submission, opinion, coordination in rounds:
+        objects.append(("review.submission", str(submission)))
+        if opinion is not None:
+            objects.append(("review.opinion", str(opinion)))
+        if coordination is not None:
+            objects.append(("review.coordination", str(coordination)))
+    objects = list(dict.fromkeys(objects))
     objects += [("review.discussion", str(pk)) for pk in case.discussions.values_list("pk", flat=True)]
-    objects += [
-        ("review.coordination", str(pk))
-        for pk in case.submissions.values_list("coordination__pk", flat=True)
-        if pk is not None
-    ]
     q = Q()
     for kind, object_id in objects:
         q |= Q(object_kind=kind, object_id=object_id)

@@ -46,6 +46,14 @@ def case_documents(case):
     return documents(case)
 
 
+@register.simple_tag
+def case_records(case) -> list:
+    """The case's records, read once per page (``cases.queries.case_records``)."""
+    from zhifa.cases.queries import case_records as records
+
+    return records(case)
+
+
 @register.simple_tag(takes_context=True)
 def may_change_documents(context, case) -> bool:
     from ..queries import may_change
