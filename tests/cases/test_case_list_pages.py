@@ -89,3 +89,68 @@ def test_too_many_officers_to_list_makes_the_filter_a_name(cw, login, monkeypatc
     found = references(client.get(reverse("cases:list"), {"officer_name": "甲执法二"}).content.decode())
     assert found == [case.reference]
     assert references(client.get(reverse("cases:list"), {"officer_name": "乙执法"}).content.decode()) == []
+
+
+def _file(cw, case):
+    from zhifa.cases import actions
+
+    actions.request_filing(cw.officer, case)
+    actions.approve_filing(cw.head, case, opinion="同意")
+
+
+def _overdue_order(cw):
+    """The open decision deadlines already past, earliest first, as the references of their cases."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhifa.workdays.models import Deadline
+
+    found = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case),
+        kind__code="decision",
+        met_on__isnull=True,
+        ended_on__isnull=True,
+        due__lt=cw.clock.today,
+    ).order_by("due", "id")
+    refs = dict(Case.objects.values_list("pk", "reference"))
+    return [refs[d.object_id] for d in found]
+
+
+@pytest.mark.parametrize("size", [1, 2, 4])
+def test_due_filters_list_the_earliest_due_first_on_pages_from_the_deadlines(cw, login, monkeypatch, size):
+    """已超期 / 15日内到期: read from the open decision deadlines in due order; each case once, forward and back;
+    with a filter that keeps few of them (one party's, or none) the pages come from the database's join instead."""
+    monkeypatch.setattr(views, "CASE_PAGE_SIZE", size)
+    zhang = []
+    for i in range(9):
+        case = cw.new_case() if i % 3 else cw.new_case(party=cw.person_party)
+        _file(cw, case)
+        if not i % 3:
+            zhang.append(case.reference)
+        cw.clock.move_to(cw.clock.today + dt.timedelta(days=1 + i % 2))
+    unfiled = cw.new_case()  # accepted, not filed: no decision deadline
+    cw.clock.move_to(cw.clock.today + dt.timedelta(days=200))
+    expected = _overdue_order(cw)
+    assert len(expected) == 9 and unfiled.reference not in expected
+
+    client = login(cw.head)
+    url = reverse("cases:list")
+    for query, want in (("due=overdue", expected), ("due=overdue&mine=1", [])):
+        seen, pages, q = [], [], query
+        while q is not None:
+            html = client.get(f"{url}?{q}").content.decode()
+            pages.append((q, references(html)))
+            seen += references(html)
+            q = link(html, "next")
+        assert seen == want
+        html = client.get(f"{url}?{pages[-1][0]}").content.decode()
+        for _q, refs in reversed(pages[:-1]):
+            html = client.get(f"{url}?{link(html, 'prev')}").content.decode()
+            assert references(html) == refs
+    # one party's cases: a third of the overdue ones, so the page is found by the database's join
+    seen, q = [], "due=overdue&q=%E5%BC%A0%E4%B8%89"  # 张三
+    while q is not None:
+        html = client.get(f"{url}?{q}").content.decode()
+        seen += references(html)
+        q = link(html, "next")
+    assert seen == [ref for ref in expected if ref in zhang]
+    assert references(client.get(url, {"due": "soon"}).content.decode()) == expected[:size]

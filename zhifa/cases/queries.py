@@ -66,13 +66,11 @@ def filter_cases(
 ):
     """The list's filters, each in the database: text in the reference, cause or party name; state; the user's own
     cases or one officer's; an item code of the 执法事项清单; the decision deadline overdue or due within 15 days."""
-    import datetime as dt
 
     from django.db import connection
     from django.db.models import Exists, OuterRef, Q
-    from django.utils import timezone
 
-    from . import deadlines, lifecycle
+    from . import lifecycle
     from .choices import State
     from .models import CaseOfficer
 
@@ -91,25 +89,87 @@ def filter_cases(
             cases = cases.filter(items__contains=[item])
         else:
             cases = cases.filter(items__icontains=f'"{item}"')
-    if due in ("overdue", "soon"):
-        from django.contrib.contenttypes.models import ContentType
-
-        from zhifa.workdays.models import Deadline
-
-        today = timezone.localdate()
-        limit = today if due == "overdue" else today + dt.timedelta(days=15)
-        open_deadlines = Deadline.objects.filter(
-            # the case's agency keeps its deadlines: the agency's open ones come from its index (agency, met_on, due)
-            agency_id=OuterRef("agency_id"),
-            content_type=ContentType.objects.get_for_model(Case),
-            object_id=OuterRef("pk"),
-            kind__code=deadlines.DECISION,
-            met_on__isnull=True,
-            ended_on__isnull=True,
-            due__lt=limit,
+    if due in DUE_FILTERS:
+        cases = cases.filter(
+            Exists(_due_deadlines(due).filter(agency_id=OuterRef("agency_id"), object_id=OuterRef("pk")))
         )
-        cases = cases.filter(Exists(open_deadlines), state__in=lifecycle.BEFORE_DECISION)
+        cases = cases.filter(state__in=lifecycle.BEFORE_DECISION)
     return cases
+
+
+# The list's deadline filters: the decision deadline (art. 60) already passed, or due within 15 days.
+DUE_FILTERS = ("overdue", "soon")
+DUE_SOON_DAYS = 15
+
+
+def _due_deadlines(due: str):
+    """The open decision deadlines of cases that ``due`` selects (any agency)."""
+    import datetime as dt
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from zhifa.workdays.models import Deadline
+
+    from . import deadlines
+
+    today = timezone.localdate()
+    limit = today if due == "overdue" else today + dt.timedelta(days=DUE_SOON_DAYS)
+    from zhifa.workdays.models import DeadlineKind
+
+    # the kind's id, not a join on its code: the database then reads that kind's open deadlines in due order from
+    # their index, instead of sorting all of them
+    kind = memo.once(
+        ("cases.decision_kind",),
+        lambda: DeadlineKind.objects.values_list("pk", flat=True).get(code=deadlines.DECISION),
+    )
+    return Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case),
+        kind_id=kind,
+        met_on__isnull=True,
+        ended_on__isnull=True,
+        due__lt=limit,
+    )
+
+
+def due_page(
+    cases: QuerySet[Case], agency_ids, due: str, *, after: str = "", before: str = "", size: int = 50
+):
+    """A page of the cases of ``cases`` whose decision deadline ``due`` selects, the earliest due first, read from
+    the deadlines' side: the open deadlines of the readable agencies in due order (an index on open deadlines by
+    due date), each kept if its case passes the list's other filters. Overdue cases are not rare (a tenth of a
+    province's open cases), but they are the oldest open ones: from the cases' side, newest first, the database
+    first walked every case of the last three months (735 ms for a supervisor at a million cases). Cut by keyset
+    on (due, deadline id); the page's rows are the cases, in the deadlines' order."""
+    from django.db.models import Exists, OuterRef
+
+    from . import lifecycle
+
+    wanted = cases.filter(state__in=lifecycle.BEFORE_DECISION).order_by()
+    deadlines = _due_deadlines(due).filter(agency_id__in=agency_ids).only("pk", "due", "object_id")
+    page = None
+    if not before:
+        # Most open decision deadlines belong to cases the list shows: take the next 4 pages' worth of deadlines in
+        # due order (no join) and keep those whose case passes the filters (one query). The database cannot know
+        # that, and joined all the agency's open deadlines with its cases before sorting (66 ms at the largest).
+        ahead = keyset_page(deadlines, "due", descending=False, after=after, size=size * 4)
+        shown = set(wanted.filter(pk__in=[d.object_id for d in ahead]).values_list("pk", flat=True))
+        kept = [d for d in ahead if d.object_id in shown]
+        if len(kept) > size or not ahead.has_next:
+            page = KeysetPage(
+                kept[:size],
+                has_next=len(kept) > size,
+                has_previous=not ahead.first,
+                key="due",
+                first=ahead.first,
+            )
+    if page is None:  # selective filters (few of the deadlines are shown): let the database join
+        found = deadlines.filter(Exists(wanted.filter(pk=OuterRef("object_id"))))
+        page = keyset_page(found, "due", descending=False, after=after, before=before, size=size)
+    ids = list(dict.fromkeys(d.object_id for d in page.object_list))
+    rows = {case.pk: case for case in cases.filter(pk__in=ids).order_by()}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 # Past this many officers (a supervisor over a whole city) the officer filter is a name to type, not a list.
