@@ -120,6 +120,12 @@ def register() -> None:
             "有所属执法主体的记录另以其序号和链哈希记入该主体的账本，由 verify 核对"
         ),
     )
+    registry.register_unrecorded(
+        "org.portalversion",
+        _(
+            "公示门户页面缓存的版本标记：随人员、执法证、角色、内设机构的每次写入在同一事务中更换，没有业务含义"
+        ),
+    )
     _register_infrastructure()
     registry.register_actions(
         {

@@ -287,3 +287,30 @@ class ApiToken(models.Model):
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
         ordering = ["-created_at"]
+
+
+class PortalVersion(models.Model):
+    """One row per agency whose token changes with every write to what the public portal shows of the agency's
+    people: its fields, its units, its people, their roles and certificates (with their fields). The key of the
+    cached portal pages that list them (``zhifa.publicity.views``); bumped by ``zhifa.org.portal_version``.
+
+    A random token rather than a counter, so a rolled-back change or a restored backup can never make a stale
+    cached page look fresh."""
+
+    agency = models.OneToOneField(
+        Agency,
+        verbose_name=_("执法主体"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="portal_version",
+    )
+    token = models.UUIDField(_("版本"))
+    changed_at = models.DateTimeField(_("变更时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公示人员信息版本")
+        verbose_name_plural = _("公示人员信息版本")
+
+
+# The receivers that bump PortalVersion in the transaction of every write it answers for.
+from . import portal_version  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from zhifa.catalog.models import ListVersion
 from zhifa.org import queries as org_queries
 from zhifa.org import rules as org_rules
 from zhifa.org.choices import Role
-from zhifa.org.models import Agency, Certificate, Person
+from zhifa.org.models import Agency, Certificate, Person, PortalVersion
 
 from . import rules
 from .models import Complaint
@@ -33,18 +34,31 @@ def portal_agencies() -> QuerySet[Agency]:
 
 def portal_agency(code: str | None) -> Agency:
     """The agency a portal page is about: ``?agency=<code>``, else ``settings.PORTAL_DEFAULT_AGENCY``,
-    else the first agency that has published anything, else the first agency."""
+    else the first agency that has published anything, else the first agency. Read with its portal version
+    (``portal_version``) in the same query, before anything the page shows."""
+    agencies = Agency.objects.select_related("portal_version")
     if code:
-        agency = Agency.objects.filter(code=code).first()
+        agency = agencies.filter(code=code).first()
         if agency is None:
             raise Http404
         return agency
     default = getattr(settings, "PORTAL_DEFAULT_AGENCY", "")
-    agency = (default and Agency.objects.filter(code=default).first()) or portal_agencies().first()
-    agency = agency or Agency.objects.order_by("code").first()
+    agency = (default and agencies.filter(code=default).first()) or portal_agencies().select_related(
+        "portal_version"
+    ).first()
+    agency = agency or agencies.order_by("code").first()
     if agency is None:
         raise Http404
     return agency
+
+
+def portal_version(agency: Agency) -> uuid.UUID | None:
+    """The token that changes with every write to what the portal shows of ``agency``'s people, units, roles and
+    certificates (``zhifa.org.portal_version``); None if the agency has no row (then nothing may be assumed)."""
+    try:
+        return agency.portal_version.token
+    except PortalVersion.DoesNotExist:
+        return None
 
 
 @dataclass(frozen=True)

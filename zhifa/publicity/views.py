@@ -6,6 +6,7 @@ unpublished, no inactive officer and no complainant's data ever reaches these pa
 
 from __future__ import annotations
 
+import functools
 import io
 
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -81,34 +82,50 @@ def _version_key(version) -> tuple | None:
     return (version.pk, version.number, version.digest) if version else None
 
 
-def _page(request, template: str, agency, key, build):
-    """The portal page ``template`` rendered from the context ``build(agencies)`` returns, or the same page from the
-    cache. The cache key holds everything the page shows — the agency's fields, the portal's agencies, and ``key``:
-    the list version's id (a published version never changes), the officers with their certificates, the units —
-    with the address, the language and the day. Any change makes a new key, so a cached page is never stale: the
-    reads that make the key still run, only the rendering (most of a portal page's time) is saved."""
+def cached_page(request, template: str, shown, build) -> HttpResponse:
+    """The page ``template`` rendered from the context ``build()`` returns, or the same page from the cache (Redis in
+    production, shared by every web worker). ``shown`` must name everything the page shows; the address, the
+    language and the day are added here. Any change makes a new key, so a cached page is never stale — provided
+    ``shown`` is read before the rows ``build`` renders (a change committed in between then lands under the newer
+    key, never a page older than its key)."""
     import hashlib
 
     from django.core.cache import cache
     from django.template.loader import render_to_string
     from django.utils.translation import get_language
 
-    agencies = list(queries.portal_agencies())
-    shown = (
-        template,
-        request.get_full_path(),
-        get_language(),
-        timezone.localdate(),
-        _fields(agency),
-        [(a.pk, a.code, a.name) for a in agencies],
-        key,
-    )
-    name = "portal:page:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    key = (template, request.get_full_path(), get_language(), timezone.localdate(), shown)
+    name = "portal:page:" + hashlib.sha256(repr(key).encode()).hexdigest()
     html = cache.get(name)
     if html is None:
-        html = render_to_string(template, build(agencies), request)
+        html = render_to_string(template, build(), request)
         cache.set(name, html, PORTAL_CACHE_SECONDS)
     return HttpResponse(html)
+
+
+def _page(request, template: str, agency, key, build):
+    """A portal page about ``agency`` through ``cached_page``: its key holds the agency's fields, the portal's
+    agencies and ``key`` — the list version's id (a published version never changes), or for the pages that list
+    people, units or certificates the agency's portal version (``_people_key``). A hit costs the agency (with its
+    portal version), the agencies and the list version: no officer is read and nothing rendered."""
+    agencies = list(queries.portal_agencies())
+    return cached_page(
+        request,
+        template,
+        (_fields(agency), [(a.pk, a.code, a.name) for a in agencies], key),
+        lambda: build(agencies),
+    )
+
+
+def _people_key(agency, *reads):
+    """The key part of a page that shows ``agency``'s people, roles, certificates or units: its portal version, a
+    token that changes in the same transaction as every write to those rows (``zhifa.org.portal_version``), read
+    with the agency before anything the page shows. An agency without one (it cannot happen through the actions)
+    falls back to the rows themselves: ``reads`` called, as the page will show them."""
+    token = queries.portal_version(agency)
+    if token is not None:
+        return ("portal-version", str(token))
+    return ("rows", [read() for read in reads])
 
 
 def _too_many(request, retry_after: int):
@@ -142,25 +159,27 @@ def home(request):
 
 def agency_page(request):
     agency = _agency(request)
-    units = list(agency.units.all())
+    units = functools.cache(lambda: list(agency.units.all()))
     return _page(
         request,
         "publicity/agency.html",
         agency,
-        [_fields(u) for u in units],
-        lambda agencies: _context(request, agency, agencies, units=units, rules=rules),
+        _people_key(
+            agency, lambda: [_fields(u) for u in units()], lambda: agency.parent and agency.parent.name
+        ),
+        lambda agencies: _context(request, agency, agencies, units=units(), rules=rules),
     )
 
 
 def people(request):
     agency = _agency(request)
-    officers = queries.active_officers(agency)
+    officers = functools.cache(lambda: queries.active_officers(agency))
     return _page(
         request,
         "publicity/people.html",
         agency,
-        officers,
-        lambda agencies: _context(request, agency, agencies, officers=officers),
+        _people_key(agency, officers),
+        lambda agencies: _context(request, agency, agencies, officers=officers()),
     )
 
 
@@ -396,28 +415,38 @@ def versions(request, slug):
 def posts(request):
     """岗位信息公示牌: staff and duties by unit, sample materials, progress look-up, consultation and complaints."""
     agency = _agency(request)
-    officers = queries.active_officers(agency)
-    by_unit: dict[str, list] = {}
-    for o in officers:
-        by_unit.setdefault(o.unit or _("其他"), []).append(o)
-    units = [
-        {"unit": u, "officers": by_unit.get(u.name, [])}
-        for u in agency.units.all()
-        if by_unit.get(u.name) or u.duties
-    ]
+
+    @functools.cache
+    def units():
+        by_unit: dict[str, list] = {}
+        for o in queries.active_officers(agency):
+            by_unit.setdefault(o.unit or _("其他"), []).append(o)
+        return [
+            {"unit": u, "officers": by_unit.get(u.name, [])}
+            for u in agency.units.all()
+            if by_unit.get(u.name) or u.duties
+        ]
+
     guides_version = catalog_queries.effective_version(agency, ListKind.GUIDES)
-    samples = [
-        {"guide": g, "material": m}
-        for g in (guides_version.data if guides_version else [])
-        for m in g["materials"]
-        if m["sample_name"]
-    ]
+
+    def build(agencies):
+        samples = [
+            {"guide": g, "material": m}
+            for g in (guides_version.data if guides_version else [])
+            for m in g["materials"]
+            if m["sample_name"]
+        ]
+        return _context(request, agency, agencies, units=units(), samples=samples)
+
     return _page(
         request,
         "publicity/posts.html",
         agency,
-        (officers, [_fields(u["unit"]) for u in units], _version_key(guides_version)),
-        lambda agencies: _context(request, agency, agencies, units=units, samples=samples),
+        (
+            _people_key(agency, lambda: [(_fields(u["unit"]), u["officers"]) for u in units()]),
+            _version_key(guides_version),
+        ),
+        build,
     )
 
 
