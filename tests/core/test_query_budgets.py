@@ -28,8 +28,9 @@ BUDGETS = {
     # with the review panel, the decision's blockers and gates, and the access entry it writes; +2 for the time-limits
     # panel (the decision period's events with their approvers, the agency's extension rule); +3 for the acting
     # officers and their certificates (with their fields) inside the review digest (review point 2), +1 for the
-    # remedies panel — fixed costs, the same with 1 and with 20 records
-    "case_detail": 72,
+    # remedies panel — fixed costs, the same with 1 and with 20 records. Issue 14: 72 → 52, the records and the
+    # officers read once per page and shared by the list, the digest and the panels (cases.queries.case_records)
+    "case_detail": 52,
     "case_list": 12,  # the page's ids by keyset, then its rows with their relations (zhifa.cases.queries.keyset_page)
     "review_queue": 16,
     "case_documents": 19,
@@ -42,6 +43,12 @@ BUDGETS = {
     "workbench_officer": 16,
     "deadlines": 9,
     "supervisor_list": 12,
+    # 已超期 / 15日内到期 from the deadlines' side (cases.queries.due_page): the decision kind's id, four pages' worth
+    # of deadlines (ids, rows), which of their cases pass the filters; when few pass, the database's join (ids, rows)
+    "case_list_due": 16,
+    # the steps and deadlines of the supervised agencies, the fixity alerts (ids from their partial index), the
+    # reviewers against officers of every agency in two queries: the same with one agency as with many
+    "workbench_supervisor": 19,
     "access_log_case": 12,
     "portal": 3,  # the agency, the portal's agencies, the page's list version (or units)
     "portal_people": 5,  # + the officers with their certificates and fields
@@ -402,6 +409,61 @@ def test_case_list_filters_and_pages(cw, login):  # noqa: F811
         assert count <= BUDGETS["case_list"]
     finally:
         views.CASE_PAGE_SIZE = size
+
+
+def test_case_list_due_filters(cw, login):  # noqa: F811
+    """已超期 with 1 and with MANY overdue cases, kept by the deadlines' side or by the join (another party's)."""
+    import datetime as dt
+
+    def overdue(n):
+        for i in range(n):
+            case = cw.new_case() if i % 4 else cw.new_case(party=cw.person_party)
+            case_actions.request_filing(cw.officer, case)
+            case_actions.approve_filing(cw.head, case, opinion="同意")
+
+    url = reverse("cases:list")
+    overdue(1)
+    cw.clock.move_to(cw.clock.today + dt.timedelta(days=200))
+    counts = {}
+    for n in (1, MANY):
+        if n == MANY:
+            cw.clock.move_to(cw.clock.today - dt.timedelta(days=200))
+            overdue(MANY - 1)
+            cw.clock.move_to(cw.clock.today + dt.timedelta(days=200))
+        client = login(cw.head)
+        client.get(url, {"due": "overdue"})
+        for params in ({"due": "overdue"}, {"due": "overdue", "q": "张三"}, {"due": "soon", "mine": "1"}):
+            counts[(n, *params.values())] = queries_of(client, url, **params)
+    from zhifa.cases import views
+
+    views.CASE_PAGE_SIZE, size = 2, views.CASE_PAGE_SIZE
+    try:  # two to a page: none of the first 8 deadlines is the head's own case: the join decides
+        counts["join"] = queries_of(client, url, due="overdue", mine="1")
+        assert any("EXISTS" in sql for sql in counts["join"][1])  # the database's join did decide
+    finally:
+        views.CASE_PAGE_SIZE = size
+    assert len(login(cw.head).get(url, {"due": "overdue"}).context["page"].object_list) == MANY
+    assert_query_budget("case_list_due", counts)
+
+
+def test_workbench_supervisor(cw, login):  # noqa: F811
+    """A supervisor's 工作台 costs the same over one agency as over several; each agency short of reviewers is
+    named (乙: one officer, no reviewer)."""
+    from zhifa.org import actions as org_actions
+    from zhifa.org.choices import Role
+
+    url = reverse("home")
+    cw.new_case()
+    client = login(cw.supervisor)
+    client.get(url)
+    counts = {1: queries_of(client, url)}
+    assert cw.b.name not in client.get(url).content.decode()
+    org_actions.grant_role(None, cw.supervisor, Role.SUPERVISOR, cw.b)
+    client.get(url)
+    counts[2] = queries_of(client, url)
+    page = client.get(url).content.decode()
+    assert f"{cw.b.name}法制审核人员0名，执法人员1名" in page
+    assert_query_budget("workbench_supervisor", counts)
 
 
 def test_supervisor_list(cw, login):  # noqa: F811

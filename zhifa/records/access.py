@@ -212,6 +212,7 @@ def tasks_for(user) -> list[dict]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
+    from .evidence import failed_files
     from .models import Document, Evidence
 
     agencies = supervised_agency_ids(user)
@@ -223,12 +224,12 @@ def tasks_for(user) -> list[dict]:
             % {"ref": e.case.reference, "what": e.description},
             "url": reverse("cases:detail", args=[e.case_id]),
         }
-        for e in Evidence.objects.filter(agency_id__in=agencies, fixity_ok=False).select_related("case")[:30]
+        for e in failed_files(Evidence, agencies, limit=30)
     ] + [
         {
             "label": _("%(ref)s 文书文件完整性校验失败：%(what)s")
             % {"ref": d.case.reference, "what": f"{d.get_kind_display()} {d.number}"},
             "url": reverse("records:document", args=[d.pk]),
         }
-        for d in Document.objects.filter(agency_id__in=agencies, fixity_ok=False).select_related("case")[:30]
+        for d in failed_files(Document, agencies, limit=30)
     ]

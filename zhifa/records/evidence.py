@@ -463,9 +463,19 @@ def check_document_fixity(limit: int) -> list[dict]:
     return results
 
 
+def failed_files(model, agency_ids, limit: int | None = None) -> list:
+    """Evidence or documents (``model``) of ``agency_ids`` whose last fixity check failed, with their cases. Their
+    ids first, from the partial index of failed files alone (usually empty), then the rows: asked for whole rows and
+    their cases at once, the database could not tell how few fail — files never checked yet leave it no
+    statistics — and read a province's documents (1.4 s for a supervisor of 100 agencies at a million cases)."""
+    ids = model.objects.filter(agency_id__in=agency_ids, fixity_ok=False).values_list("pk", flat=True)
+    ids = list(ids[:limit] if limit else ids)
+    return list(model.objects.filter(pk__in=ids).select_related("case")) if ids else []
+
+
 def fixity_alerts(agency_ids) -> list[Evidence]:
     """Evidence whose last fixity check failed, for the supervisors' page and the case page."""
-    return list(Evidence.objects.filter(agency_id__in=agency_ids, fixity_ok=False).select_related("case"))
+    return failed_files(Evidence, agency_ids)
 
 
 def cleanup_received(received: ingest.Received) -> None:

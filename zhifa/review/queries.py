@@ -206,16 +206,37 @@ def policy(agency) -> ReviewPolicy:
 
 def staffing(agency) -> dict:
     """Reviewers against enforcement officers (the plan's 5 % rule, a ratio the agency sets)."""
-    people = Person.objects.filter(is_active=True, roles__agency=agency)
-    reviewers = people.filter(roles__role=Role.LEGAL_REVIEWER).distinct().count()
-    officers = people.filter(roles__role=Role.OFFICER).distinct().count()
-    ratio = policy(agency).reviewer_ratio
-    return {
-        "reviewers": reviewers,
-        "officers": officers,
-        "ratio": ratio,
-        "shortfall": rules.staffing_shortfall(reviewers, officers, ratio),
+    return staffing_of([agency.pk])[agency.pk]
+
+
+def staffing_of(agency_ids) -> dict[int, dict]:
+    """:func:`staffing` of each agency of ``agency_ids``, in two queries however many (a supervisor's 工作台 over a
+    hundred agencies asked three per agency)."""
+    from django.db.models import Count
+
+    from zhifa.org.models import RoleAssignment
+
+    counts = {
+        (row["agency_id"], row["role"]): row["n"]
+        for row in RoleAssignment.objects.filter(
+            agency_id__in=agency_ids, role__in=[Role.LEGAL_REVIEWER, Role.OFFICER], person__is_active=True
+        )
+        .values("agency_id", "role")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
     }
+    policies = {p.agency_id: p for p in ReviewPolicy.objects.filter(agency_id__in=agency_ids)}
+    out = {}
+    for pk in agency_ids:
+        reviewers, officers = counts.get((pk, Role.LEGAL_REVIEWER), 0), counts.get((pk, Role.OFFICER), 0)
+        ratio = (policies.get(pk) or ReviewPolicy(agency_id=pk)).reviewer_ratio
+        out[pk] = {
+            "reviewers": reviewers,
+            "officers": officers,
+            "ratio": ratio,
+            "shortfall": rules.staffing_shortfall(reviewers, officers, ratio),
+        }
+    return out
 
 
 def first_time(person) -> bool:
@@ -392,10 +413,12 @@ def tasks_for(user) -> list[dict]:
     ]
     from zhifa.org.models import Agency
 
-    for agency in Agency.objects.filter(
-        pk__in=org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR})
-    ):
-        st = staffing(agency)
+    agencies = list(
+        Agency.objects.filter(pk__in=org_queries.agency_ids_with(user, {Role.AGENCY_HEAD, Role.SUPERVISOR}))
+    )
+    staff = staffing_of([agency.pk for agency in agencies])
+    for agency in agencies:
+        st = staff[agency.pk]
         if st["shortfall"]:
             tasks.append(
                 {

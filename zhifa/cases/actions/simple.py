@@ -432,15 +432,22 @@ def overdue_tasks(user, today: dt.date | None = None) -> list[dict]:
     agencies = [a for a, roles in held.items() if roles & {Role.AGENCY_HEAD, Role.UNIT_HEAD}]
     if not agencies:
         return []
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhifa.workdays.models import DeadlineKind
+
+    # the kinds by id and the content type from Django's cache: the database then reads each kind's open deadlines
+    # of the agency in due order from their index (joined on the codes, it read them all: 38 ms at the largest
+    # agency of a million-case province)
+    kinds = list(DeadlineKind.objects.filter(code__in=[SIMPLE_FILING, HAND_IN]).values_list("pk", flat=True))
     late = (
         Deadline.objects.filter(
             agency_id__in=agencies,
-            kind__code__in=[SIMPLE_FILING, HAND_IN],
+            kind_id__in=kinds,
             met_on__isnull=True,
             ended_on__isnull=True,
             due__lt=today,
-            content_type__app_label="cases",
-            content_type__model="case",
+            content_type=ContentType.objects.get_for_model(Case),
         )
         .filter(~Q(responsible=user) | Q(responsible__isnull=True))
         .select_related("kind")
