@@ -187,6 +187,7 @@ def pages(s: dict) -> list[dict]:
         ("case_page head", "head", reverse("cases:detail", args=[case])),
         ("workbench head", "head", reverse("home")),
         ("workbench officer", "officer", reverse("home")),
+        ("workbench supervisor", "supervisor", reverse("home")),
         ("review_queue reviewer", "reviewer", reverse("review:home")),
         ("review_queue head", "head", reverse("review:home")),
         ("deadlines head", "head", reverse("workdays:deadlines")),
