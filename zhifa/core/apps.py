@@ -12,6 +12,12 @@ class CoreConfig(AppConfig):
 
         # Every form field refuses control and direction characters, over-long text and out-of-range numbers.
         install_input_rules()
+        from django.apps import apps
+
+        from .display import install
+
+        # get_FOO_display() looks its label up instead of rebuilding (and translating) the choices each call.
+        install([config for config in apps.get_app_configs() if config.name.startswith("zhifa.")])
         from .cache import ensure_table
 
         # The embedded mode's shared cache lives in a table of its own (zhifa.core.cache).
