@@ -136,3 +136,15 @@ def test_the_library_loads_on_first_use(tmp_path, first_use, library):
     # The check above would pass if the detection were broken: the same report sees the library once it is used.
     script = "import django\ndjango.setup()\n" + first_use + "\n" + REPORT
     assert library in loaded(script, tmp_path)
+
+
+def test_web_worker_freezes_what_it_loaded_at_start(tmp_path):
+    """The WSGI module loads the URL conf and the catalogue, then freezes those objects out of the collector's
+    generations (a full collection paused a case page for 150 ms at a million cases)."""
+    script = """
+import gc, sys
+from zhifa.wsgi import application
+print(gc.get_freeze_count(), "zhifa.cases.views" in sys.modules)
+"""
+    frozen, views = output(script, tmp_path).split()
+    assert int(frozen) > 100_000 and views == "True"
