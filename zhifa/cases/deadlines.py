@@ -123,9 +123,9 @@ def of_case(case) -> list[dict]:
 
     ct_case = ContentType.objects.get_for_model(case)
     ct_record = ContentType.objects.get_for_model(CaseRecord)
-    from .queries import case_records
+    from .queries import record_ids as ids_of_records
 
-    record_ids = [record.pk for record in case_records(case)]
+    record_ids = ids_of_records(case)
     qs = Deadline.objects.filter(content_type=ct_case, object_id=case.pk) | Deadline.objects.filter(
         content_type=ct_record, object_id__in=record_ids
     )

@@ -37,6 +37,11 @@ def page(view: Callable) -> Callable:
     return wrapper
 
 
+def in_page() -> bool:
+    """Whether a page scope is open (values passed through ``once`` are shared for the rest of the page)."""
+    return _scope.get() is not None
+
+
 def once(key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, remembered under ``key`` for the rest of the page (computed every time outside a page)."""
     store = _scope.get()
