@@ -134,7 +134,8 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     _act(page, "出具审核意见")
     # The form starts blank: nothing pre-set; the reviewer answers each of the nine points herself.
     radios = page.locator('input[type="radio"][value="pass"]')
-    assert radios.count() == 9 and page.locator('input[type="radio"]:checked').count() == 0
+    expect(radios).to_have_count(9)  # waits for the opinion page: the click above only starts loading it
+    expect(page.locator('input[type="radio"]:checked')).to_have_count(0)
     for i in range(9):
         radios.nth(i).check()
     page.get_by_label("审核结论").select_option("agree")
