@@ -4,6 +4,7 @@ signature (seal.py), not in the picture."""
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 
@@ -13,17 +14,24 @@ SEAL_RED = (218, 37, 29, 255)
 SEAL_DIAMETER_MM = 42  # the usual size of an agency's round seal
 
 
-def _font(size: int):
+def _font(path: str, size: int):
     from PIL import ImageFont  # Pillow loads when a seal is drawn, not at start-up (docs/performance.md)
 
     try:
-        return ImageFont.truetype(conf.seal_font(), size)
+        return ImageFont.truetype(path, size)
     except OSError:
         return ImageFont.load_default(size)
 
 
 def seal_png(name: str, size: int = 480) -> bytes:
     """A round seal of ``size`` pixels with ``name`` around the top arc."""
+    return _drawn(name, size, str(conf.seal_font()))
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(name: str, size: int, font_path: str) -> bytes:
+    """The picture depends on the name, the size and the font alone: drawn once per process (about 80 ms each, and
+    every sealed document needs one), kept as immutable bytes."""
     from PIL import Image, ImageDraw
 
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
@@ -32,7 +40,7 @@ def seal_png(name: str, size: int = 480) -> bytes:
     draw.ellipse((ring, ring, size - ring, size - ring), outline=SEAL_RED, width=ring)
     chars = list(name.strip())[:16] or ["印"]
     glyph = int(size * (0.15 if len(chars) <= 10 else 0.12))
-    font = _font(glyph)
+    font = _font(font_path, glyph)
     span = min(250.0, 28.0 * len(chars) + 40)
     radius = size / 2 - ring * 2 - glyph * 0.62
     cell = int(glyph * 1.5)
