@@ -54,9 +54,13 @@ test-sqlite: $(VENV)/.installed-test
 	@echo "== 测试：SQLite =="
 	env -u ZHIFA_DATABASE_URL ZHIFA_VAR_DIR="$(CURDIR)/var/test-sqlite" $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
+# The PostgreSQL pass runs every test that reaches the database (--database-tests-only: the others cannot tell the two
+# apart and ran on SQLite) and, of the browser tests, the production-shaped walk (marked postgres); the other browser
+# walks drive the same pages as on SQLite, the embedded default a bureau starts with `make run`.
 test-postgres: $(VENV)/.installed-test
 	@echo "== 测试：PostgreSQL =="
-	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_VAR_DIR="$(CURDIR)/var/test-postgres" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-200} $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+	ZHIFA_DATABASE_URL="$(ZHIFA_TEST_DATABASE_URL)" ZHIFA_VAR_DIR="$(CURDIR)/var/test-postgres" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-200} \
+		$(BIN)/pytest $(XDIST) --database-tests-only -m "not e2e or postgres" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check zhifa tests bench

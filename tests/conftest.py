@@ -204,3 +204,34 @@ def _seed_reference_data():
         with unrecorded_writes():  # what the migrations seed, as they seed it
             for seed in _migration_seeds():
                 seed(apps, SimpleNamespace(connection=connection))
+
+
+# The fixtures through which a test reaches the database (pytest-django blocks it for every other test).
+_DATABASE_FIXTURES = {"django_db_setup", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="leave out the tests that cannot reach the database (make test's PostgreSQL pass: they ran on SQLite)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --database-tests-only, a test that cannot reach the database is deselected: pytest-django refuses it any
+    query, so on PostgreSQL it would run exactly what it ran on SQLite. Subprocess tests that reach the database
+    name it (the ``postgres`` mark, or a database fixture)."""
+    if not config.getoption("database_tests_only"):
+        return
+    keep, leave = [], []
+    for item in items:
+        reaches = (
+            item.get_closest_marker("django_db")
+            or item.get_closest_marker("postgres")
+            or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (keep if reaches else leave).append(item)
+    if leave:
+        config.hook.pytest_deselected(items=leave)
+        items[:] = keep
