@@ -17,7 +17,12 @@ class CoreConfig(AppConfig):
         from .display import install
 
         # get_FOO_display() looks its label up instead of rebuilding (and translating) the choices each call.
-        install([config for config in apps.get_app_configs() if config.name.startswith("zhifa.")])
+        ours = [config for config in apps.get_app_configs() if config.name.startswith("zhifa.")]
+        install(ours)
+        from .constraints import install as plain_checks
+
+        # full_clean() checks a plain CheckConstraint in Python instead of a query per constraint.
+        plain_checks(config.label for config in ours)
         from .cache import ensure_table
 
         # The embedded mode's shared cache lives in a table of its own (zhifa.core.cache).

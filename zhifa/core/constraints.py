@@ -1,0 +1,160 @@
+"""Check constraints validated in Python where the condition is plain, without a query each.
+
+``Model.full_clean()`` validates every ``CheckConstraint`` of the model, and Django does it by asking the database:
+one ``SELECT 1 WHERE <condition with the instance's values>`` per constraint, compiled each time. Every action that
+saves a case validates three of them (and a document three more): in the legal-review property test, a fifth of the
+time went to these queries. The database still enforces each constraint on save; this is the friendly error before it.
+
+A condition made only of AND, OR and NOT over ``field``, ``field__isnull``, ``__exact``, ``__gt``, ``__gte``,
+``__lt``, ``__lte`` and ``__in`` on the model's own concrete fields — compared with plain values or ``F("other_field")``
+— is evaluated here with SQL's three-valued logic (a comparison with NULL is unknown; Django, like the database,
+lets a constraint whose condition is unknown pass). Anything else (a function, a related field, a JSON path, ordering
+of text, whose order is the database's collation) goes to Django's query as before. tests/core/test_constraints.py
+checks that every check constraint of ours answers as Django's query does, for random values of its fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import CheckConstraint, F, Model, Q
+from django.db.models.constants import LOOKUP_SEP
+
+_ORDERED = (int, float, decimal.Decimal, dt.date, dt.datetime, dt.time, dt.timedelta)
+_COMPARE = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+
+class Unsupported(Exception):
+    """The condition is not one this module evaluates: ask the database."""
+
+
+class _Excluded(Exception):
+    """The condition names a field left out of the validation: Django skips such a constraint (FieldError)."""
+
+
+def _value(instance, meta, name: str, exclude):
+    try:
+        field = meta.get_field(name)
+    except FieldDoesNotExist as exc:
+        raise Unsupported(name) from exc
+    if not field.concrete or field.many_to_many:
+        raise Unsupported(name)
+    if exclude and (field.name in exclude or field.attname in exclude):
+        raise _Excluded(name)
+    if field.get_internal_type() == "JSONField":
+        value = getattr(instance, field.attname)
+        if value is not None:
+            raise Unsupported(name)  # JSON values compare as JSON in the database
+        return None
+    return getattr(instance, field.attname)
+
+
+def _leaf(instance, meta, lookup: str, expected, exclude) -> bool | None:
+    parts = lookup.split(LOOKUP_SEP)
+    if len(parts) == 1:
+        name, op = parts[0], "exact"
+    elif len(parts) == 2:
+        name, op = parts
+    else:
+        raise Unsupported(lookup)
+    actual = _value(instance, meta, name, exclude)
+    if isinstance(expected, F):
+        if LOOKUP_SEP in expected.name:
+            raise Unsupported(lookup)
+        expected = _value(instance, meta, expected.name, exclude)
+        if expected is None:
+            return None
+    elif isinstance(expected, Model) or hasattr(expected, "resolve_expression"):
+        raise Unsupported(lookup)
+    if op == "isnull":
+        if not isinstance(expected, bool):
+            raise Unsupported(lookup)
+        return (actual is None) is expected
+    if op == "exact" and expected is None:
+        return actual is None  # Django turns field=None into IS NULL
+    if op == "in":
+        if isinstance(expected, str) or not hasattr(expected, "__iter__"):
+            raise Unsupported(lookup)
+        values = list(expected)
+        if any(v is None or isinstance(v, Model) or hasattr(v, "resolve_expression") for v in values):
+            raise Unsupported(lookup)
+        return None if actual is None else _same_kind(actual, values) and actual in values
+    if actual is None:
+        return None
+    if op == "exact":
+        return _same_kind(actual, [expected]) and actual == expected
+    if op in _COMPARE:
+        if not (isinstance(actual, _ORDERED) and isinstance(expected, _ORDERED)):
+            raise Unsupported(lookup)  # text orders by the database's collation
+        if isinstance(actual, bool) or isinstance(expected, bool):
+            raise Unsupported(lookup)
+        try:
+            return _COMPARE[op](actual, expected)
+        except TypeError as exc:
+            raise Unsupported(lookup) from exc
+    raise Unsupported(lookup)
+
+
+def _same_kind(actual, values) -> bool:
+    """Only values of one kind are compared here (a number with a number, text with text)."""
+    for v in values:
+        if isinstance(actual, str) != isinstance(v, str) or isinstance(actual, bool) != isinstance(v, bool):
+            raise Unsupported(repr(v))
+    return True
+
+
+def evaluate(condition: Q, instance, meta, exclude=None) -> bool | None:
+    """True, False or None (unknown) for ``condition`` on ``instance``'s current values; raises Unsupported."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(evaluate(child, instance, meta, exclude))
+        elif isinstance(child, tuple) and len(child) == 2:
+            results.append(_leaf(instance, meta, child[0], child[1], exclude))
+        else:
+            raise Unsupported(repr(child))
+    if condition.connector == Q.AND:
+        result = False if False in results else (None if None in results else True)
+    elif condition.connector == Q.OR:
+        result = True if True in results else (None if None in results else False)
+    else:
+        raise Unsupported(condition.connector)
+    if condition.negated and result is not None:
+        result = not result
+    return result
+
+
+_by_database = CheckConstraint.validate
+
+
+def validate(self, model, instance, exclude=None, using=None, **kwargs):
+    """``CheckConstraint.validate`` evaluated here when the condition is plain (see above), else Django's own."""
+    if using is not None:
+        kwargs["using"] = using
+    if model._meta.app_label not in _APPS or not isinstance(self.condition, Q):
+        return _by_database(self, model, instance, exclude=exclude, **kwargs)
+    try:
+        result = evaluate(self.condition, instance, model._meta, exclude)
+    except _Excluded:
+        return None
+    except Unsupported:
+        return _by_database(self, model, instance, exclude=exclude, **kwargs)
+    if result is False:
+        raise ValidationError(self.get_violation_error_message(), code=self.violation_error_code)
+    return None
+
+
+_APPS: set[str] = set()
+
+
+def install(app_labels) -> None:
+    """Evaluate the check constraints of the models of ``app_labels`` here (once per process)."""
+    _APPS.update(app_labels)
+    CheckConstraint.validate = validate
