@@ -218,12 +218,17 @@ def pytest_addoption(parser):
     )
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected theirs: the shares are of what runs
 def pytest_collection_modifyitems(config, items):
     """With --database-tests-only, a test that cannot reach the database is deselected: pytest-django refuses it any
     query, so on PostgreSQL it would run exactly what it ran on SQLite. Subprocess tests that reach the database
     name it (the ``postgres`` mark, or a database fixture)."""
-    if not config.getoption("database_tests_only"):
-        return
+    if config.getoption("database_tests_only"):
+        _database_tests_only(config, items)
+    _spread_slow_tests(config, items)
+
+
+def _database_tests_only(config, items) -> None:
     keep, leave = [], []
     for item in items:
         reaches = (
@@ -235,3 +240,42 @@ def pytest_collection_modifyitems(config, items):
     if leave:
         config.hook.pytest_deselected(items=leave)
         items[:] = keep
+
+
+def _spread_slow_tests(config, items) -> None:
+    """Under pytest-xdist's worksteal, each process first gets a contiguous share of the tests and an idle one takes
+    the back half of a busy one's queue — by count, not time. A slow test (``@pytest.mark.slow(seconds=…)``) that
+    lands late in a share ends the run alone. So the slow tests are dealt out first, longest first, each to the share
+    with the fewest seconds so far, at the front of that share; the other tests fill the shares in their own order."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 0) or 0)
+    if workers < 2:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if not slow:
+        return
+    rest = [item for item in items if not item.get_closest_marker("slow")]
+    sizes, remaining = [], len(items)
+    for i in range(workers):  # as xdist's worksteal divides the pending tests among idle processes
+        sizes.append(remaining // (workers - i))
+        remaining -= sizes[-1]
+    shares: list[list] = [[] for _ in range(workers)]
+    load = [0.0] * workers
+
+    def seconds(item) -> float:
+        return float(item.get_closest_marker("slow").kwargs.get("seconds", 30))
+
+    for item in sorted(slow, key=seconds, reverse=True):
+        open_shares = [i for i in range(workers) if len(shares[i]) < sizes[i]] or list(range(workers))
+        target = min(open_shares, key=lambda i: load[i])
+        shares[target].append(item)
+        load[target] += seconds(item)
+    fill = iter(rest)
+    ordered = []
+    for i, share in enumerate(shares):
+        ordered += share
+        for _ in range(max(0, sizes[i] - len(share))):
+            nxt = next(fill, None)
+            if nxt is not None:
+                ordered.append(nxt)
+    ordered += list(fill)
+    items[:] = ordered

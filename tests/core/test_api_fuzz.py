@@ -80,6 +80,7 @@ def _validate(generated, method, path, data, media, response):
     generated.validate_response(answer, checks=CHECKS)
 
 
+@pytest.mark.slow(seconds=4 * EXAMPLES)
 @pytest.mark.django_db
 def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
     case = cw.investigate(cw.new_case())

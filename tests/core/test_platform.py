@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
 
@@ -13,7 +14,10 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Agency, Certificate, Person, RoleAssignment
 
 
-def test_demo_is_idempotent_and_complete(db, capsys):
+@pytest.mark.slow(seconds=16)
+def test_demo_is_idempotent_complete_and_verifies(db, capsys):
+    """Loading the demo twice adds nothing; the demo has its people and roles; and it verifies — the ledger, the files
+    it names, and every object's live row (one load for the three: it takes a quarter of a minute)."""
     call_command("demo")
     counts = (
         Agency.objects.count(),
@@ -41,6 +45,16 @@ def test_demo_is_idempotent_and_complete(db, capsys):
     assert RoleAssignment.objects.filter(person=supervisor, role=Role.SUPERVISOR, agency=bureau).exists()
     for admin_role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         assert RoleAssignment.objects.filter(role=admin_role, agency=bureau).count() == 1
+
+    from zhifa.ledger import actions as ledger_actions
+    from zhifa.ledger import checks
+    from zhifa.ledger.models import Log
+
+    ledger_actions.make_checkpoints(force=True)
+    report = checks.verify(state=True)
+    assert report.ok, [str(p) for p in report.problems[:5]]
+    assert report.entries > 50 and report.checkpoints >= 2 and report.objects > 20
+    assert Log.objects.count() >= 2
 
 
 def test_secret_key_is_generated_once_with_mode_600(tmp_path):

@@ -148,6 +148,7 @@ def _ready(base: str):
         return None
 
 
+@pytest.mark.slow(seconds=100)
 def test_a_case_walked_on_a_production_shaped_deployment(deployment, page):
     base, db = deployment["url"], deployment["db"]
     ready = _ready(base)

@@ -304,6 +304,7 @@ def _files(settings, tmp_path):
     settings.RECORDS_SEAL_DIR = tmp_path / "seal"
 
 
+@pytest.mark.slow(seconds=52)
 def test_every_page_fits_a_390px_screen(browser, live_server, rw, tmp_path):  # noqa: F811
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(_prepare, rw, tmp_path).result()

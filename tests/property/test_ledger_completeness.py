@@ -910,6 +910,7 @@ class Ledger(RuleBasedStateMachine):
         assert report.ok, [str(p) for p in report.problems[:5]]
 
 
+@pytest.mark.slow(seconds=4 * EXAMPLES)  # about 4 s a sequence on SQLite
 @pytest.mark.django_db
 def test_every_action_sequence_leaves_the_ledger_verifiable(rw, client):  # noqa: F811
     w = rw

@@ -50,6 +50,7 @@ def _refused(call) -> bool:
     return False
 
 
+@pytest.mark.slow(seconds=0.24 * EXAMPLES)  # about 0.24 s a sequence on SQLite
 @pytest.mark.django_db
 def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
     w = rw

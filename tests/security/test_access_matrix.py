@@ -67,6 +67,7 @@ def _files(settings, tmp_path):
     cache.clear()
 
 
+@pytest.mark.slow(seconds=50)
 def test_access_matrix(rw, tmp_path, _files, settings):  # noqa: F811
     people, a, b = world.build(rw, tmp_path)
     # The portal's rate limits are not the subject here.
