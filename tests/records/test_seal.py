@@ -202,6 +202,10 @@ def test_sealing_and_checking_inside_a_running_event_loop(sealed):
             seal.provider().seal(unsealed, agency=agency, box=None, reason="测试"),
         )
 
-    checked, result = asyncio.run(inside())
+    # In a thread of its own: a browser test run before in this process leaves Playwright's loop on the test thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checked, result = pool.submit(asyncio.run, inside()).result()
     assert checked.code == 0
     assert seal.verify_pdf(result.pdf).code == 0
