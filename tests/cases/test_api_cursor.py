@@ -26,6 +26,12 @@ URL = "/api/v1/cases/"
 PAGE_BUDGET = 9
 
 
+def _signed(text: bytes) -> str:
+    """A cursor carrying ``text`` with the site's true mark: what is refused then is the position itself."""
+    plain = text.decode()
+    return base64.urlsafe_b64encode(f"{plain}.{CasePagination._mark(plain)}".encode()).decode().rstrip("=")
+
+
 def _dates(cw, n: int, start: int = 0) -> list[dt.date]:
     """Acceptance dates for n cases, three to a day (ties the id must break), going back from today."""
     return [cw.clock.today - dt.timedelta(days=(start + i) // 3) for i in range(n)]
@@ -219,13 +225,15 @@ def test_a_page_costs_the_same_queries_whatever_the_cases_and_counts_nothing(cw,
     [
         "x",  # not base64 of a position
         "!!!!",  # not base64 at all
-        base64.urlsafe_b64encode(b"n2026-13-01_5").decode().rstrip("="),  # no such date
-        base64.urlsafe_b64encode(b"n2026-06-01_abc").decode().rstrip("="),  # no id
-        base64.urlsafe_b64encode(b"x2026-06-01_5").decode().rstrip("="),  # no direction
-        base64.urlsafe_b64encode(b"n2026-06-01_0").decode().rstrip("="),  # id out of range
-        base64.urlsafe_b64encode(f"n2026-06-01_{2**63}".encode()).decode().rstrip("="),
-        base64.urlsafe_b64encode(b"n20260601_5").decode().rstrip("="),  # another spelling of the date
-        base64.urlsafe_b64encode(b"n2026-06-01_05").decode().rstrip("="),  # another spelling of the id
+        base64.urlsafe_b64encode(b"n2026-06-01_5").decode().rstrip("="),  # a real position without its mark
+        base64.urlsafe_b64encode(b"n2026-06-01_5.00000000").decode().rstrip("="),  # with a made-up mark
+        _signed(b"n2026-13-01_5"),  # no such date
+        _signed(b"n2026-06-01_abc"),  # no id
+        _signed(b"x2026-06-01_5"),  # no direction
+        _signed(b"n2026-06-01_0"),  # id out of range
+        _signed(f"n2026-06-01_{2**63}".encode()),
+        _signed(b"n20260601_5"),  # another spelling of the date
+        _signed(b"n2026-06-01_05"),  # another spelling of the id
         "A" * 201,
     ],
 )
@@ -247,7 +255,7 @@ def test_a_cut_or_edited_real_cursor_is_refused_and_an_empty_one_is_the_first_pa
         assert client.get(URL, {"limit": 2, "cursor": bad}).status_code == 400, bad
     assert client.get(URL, {"limit": 2, "cursor": ""}).json() == first
     # a well-formed position past the end (its rows deleted meanwhile): an empty page that leads back to the first
-    past = base64.urlsafe_b64encode(b"n1900-01-01_1").decode().rstrip("=")
+    past = _signed(b"n1900-01-01_1")
     body = client.get(URL, {"limit": 2, "cursor": past}).json()
     assert body["results"] == [] and body["next"] is None
     assert client.get(_path(body["previous"])).json() == first

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from rest_framework import exceptions, parsers, serializers, status
@@ -231,11 +232,20 @@ class KeysetPagination(BasePagination):
         except (KeyError, ValueError):
             return self.default_limit
 
-    # The cursor: URL-safe base64 of "n<value>_<id>" (the page after that row) or "p<value>_<id>" (the page before it).
+    # The cursor: URL-safe base64 of "n<value>_<id>" (the page after that row) or "p<value>_<id>" (the page before it),
+    # then "." and 8 hex digits of an HMAC of it under the site's secret key. Without the mark a cursor cut by one
+    # character could still be another row's well-formed position ("…_123" → "…_12") and be served as if real.
+
+    @staticmethod
+    def _mark(text: str) -> str:
+        return salted_hmac("zhifa.core.api.cursor", text, algorithm="sha256").hexdigest()[:8]
 
     @classmethod
     def encode_cursor(cls, direction: str, position: str) -> str:
-        return base64.urlsafe_b64encode(f"{direction}{position}".encode("ascii")).decode("ascii").rstrip("=")
+        text = f"{direction}{position}"
+        return (
+            base64.urlsafe_b64encode(f"{text}.{cls._mark(text)}".encode("ascii")).decode("ascii").rstrip("=")
+        )
 
     def decode_cursor(self, request) -> tuple[str, str] | None:
         """(direction, "<value>_<id>") from the request's cursor, None for none, or a 400."""
@@ -245,8 +255,11 @@ class KeysetPagination(BasePagination):
         decoded = None
         if self._ALPHABET.fullmatch(raw):
             try:
-                text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
+                marked = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
             except (binascii.Error, ValueError):
+                marked = ""
+            text, _dot, mark = marked.rpartition(".")
+            if not constant_time_compare(mark, self._mark(text)):
                 text = ""
             direction, position = text[:1], text[1:]
             value, _sep, pk = position.rpartition("_")
