@@ -242,6 +242,14 @@ def _database_tests_only(config, items) -> None:
         items[:] = keep
 
 
+def share_sizes(n: int, workers: int) -> list[int]:
+    """How xdist's worksteal first divides ``n`` pending tests among ``workers`` idle processes."""
+    sizes = []
+    for i in range(workers):
+        sizes.append((n - sum(sizes)) // (workers - i))
+    return sizes
+
+
 def _spread_slow_tests(config, items) -> None:
     """Under pytest-xdist's worksteal, each process first gets a contiguous share of the tests and an idle one takes
     the back half of a busy one's queue — by count, not time. A slow test (``@pytest.mark.slow(seconds=…)``) that
@@ -254,10 +262,7 @@ def _spread_slow_tests(config, items) -> None:
     if not slow:
         return
     rest = [item for item in items if not item.get_closest_marker("slow")]
-    sizes, remaining = [], len(items)
-    for i in range(workers):  # as xdist's worksteal divides the pending tests among idle processes
-        sizes.append(remaining // (workers - i))
-        remaining -= sizes[-1]
+    sizes = share_sizes(len(items), workers)
     shares: list[list] = [[] for _ in range(workers)]
     load = [0.0] * workers
 

@@ -51,12 +51,8 @@ def test_slow_tests_are_dealt_first_longest_first_to_the_lightest_share(workers)
     conftest._spread_slow_tests(config, items)
     assert sorted(i.name for i in items) == sorted([f"t{i}" for i in range(20) if i not in (5, 12, 17, 19)]
                                                    + ["gate", "matrix", "walk", "screens"])  # fmt: skip
-    sizes, remaining = [], len(items)
-    for i in range(workers):
-        sizes.append(remaining // (workers - i))
-        remaining -= sizes[-1]
     shares, start = [], 0
-    for size in sizes:
+    for size in conftest.share_sizes(len(items), workers):
         shares.append([i.name for i in items[start : start + size]])
         start += size
     assert shares[0][0] == "gate"  # the longest goes first, at the front of a share

@@ -19,6 +19,7 @@ import datetime as dt
 import decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CheckConstraint, F, Model, Q
 from django.db.models.constants import LOOKUP_SEP
 
@@ -85,11 +86,15 @@ def _leaf(instance, meta, lookup: str, expected, exclude) -> bool | None:
         values = list(expected)
         if any(v is None or isinstance(v, Model) or hasattr(v, "resolve_expression") for v in values):
             raise Unsupported(lookup)
-        return None if actual is None else _same_kind(actual, values) and actual in values
+        if actual is None:
+            return None
+        _same_kind(actual, values)
+        return actual in values
     if actual is None:
         return None
     if op == "exact":
-        return _same_kind(actual, [expected]) and actual == expected
+        _same_kind(actual, [expected])
+        return actual == expected
     if op in _COMPARE:
         if not (isinstance(actual, _ORDERED) and isinstance(expected, _ORDERED)):
             raise Unsupported(lookup)  # text orders by the database's collation
@@ -102,12 +107,11 @@ def _leaf(instance, meta, lookup: str, expected, exclude) -> bool | None:
     raise Unsupported(lookup)
 
 
-def _same_kind(actual, values) -> bool:
-    """Only values of one kind are compared here (a number with a number, text with text)."""
+def _same_kind(actual, values) -> None:
+    """Only values of one kind are compared here (a number with a number, text with text): else Unsupported."""
     for v in values:
         if isinstance(actual, str) != isinstance(v, str) or isinstance(actual, bool) != isinstance(v, bool):
             raise Unsupported(repr(v))
-    return True
 
 
 def evaluate(condition: Q, instance, meta, exclude=None) -> bool | None:
@@ -134,18 +138,16 @@ def evaluate(condition: Q, instance, meta, exclude=None) -> bool | None:
 _by_database = CheckConstraint.validate
 
 
-def validate(self, model, instance, exclude=None, using=None, **kwargs):
+def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
     """``CheckConstraint.validate`` evaluated here when the condition is plain (see above), else Django's own."""
-    if using is not None:
-        kwargs["using"] = using
     if model._meta.app_label not in _APPS or not isinstance(self.condition, Q):
-        return _by_database(self, model, instance, exclude=exclude, **kwargs)
+        return _by_database(self, model, instance, exclude=exclude, using=using)
     try:
         result = evaluate(self.condition, instance, model._meta, exclude)
     except _Excluded:
         return None
     except Unsupported:
-        return _by_database(self, model, instance, exclude=exclude, **kwargs)
+        return _by_database(self, model, instance, exclude=exclude, using=using)
     if result is False:
         raise ValidationError(self.get_violation_error_message(), code=self.violation_error_code)
     return None
