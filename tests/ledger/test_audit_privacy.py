@@ -159,10 +159,17 @@ def test_audit_pages_show_no_content(story, login):
     entries = list(Entry.objects.filter(log_id=story.a.pk).order_by("seq"))
     newest = entries[-1]
     assert newest.leaf_hash.hex()[:16] in text
-    pages = -(-len(entries) // 50)
-    for number in range(2, pages + 1):
-        other = client.get(reverse("ledger:audit_log", args=["agency-a"]), {"page": number})
+    # every page, following its 下一页 link (keyset: after the last entry shown), shows each entry once
+    seen, after, number = [], "", 1
+    while True:
+        other = client.get(reverse("ledger:audit_log", args=["agency-a"]), {"after": after} if after else {})
         _assert_private(other.content, f"audit log page {number}")
+        seen += [view.entry.seq for view in other.context["entries"]]
+        after, number = other.context["page"].next_cursor, number + 1
+        if not after:
+            break
+        assert f"after={after}" in other.content.decode()
+    assert seen == [entry.seq for entry in reversed(entries)] and number - 1 == -(-len(entries) // 50)
     for entry in entries:
         response = client.get(reverse("ledger:entry_detail", args=["agency-a", entry.seq]))
         assert response.status_code == 200

@@ -40,6 +40,36 @@ def test_audit_records_are_for_the_audit_admin_only(login, world):
     assert login(world.auditor).get(url).status_code == 200
 
 
+def test_audit_records_page_by_keyset_and_keep_the_search(login, world):
+    """The records only grow: 100 to a page, newest first, 下一页 after the last one shown (zhifa.core.keyset)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhifa.ledger.tracking import unrecorded_writes
+    from zhifa.org.models import AuthEvent
+
+    start = timezone.now() - dt.timedelta(days=1)
+    with unrecorded_writes():  # rows to page through (the login action is tested elsewhere)
+        for i in range(130):
+            AuthEvent.objects.create(
+                kind="login", username="officer_a", agency=world.a, at=start + dt.timedelta(seconds=i // 2)
+            )
+    client = login(world.auditor)
+    url = reverse("org:auth_events")
+    first = client.get(url, {"q": "officer_a"})
+    second = client.get(url, {"q": "officer_a", "after": first.context["page"].next_cursor})
+    shown = [e.pk for page in (first, second) for e in page.context["page"]]
+    expected = list(
+        AuthEvent.objects.filter(username="officer_a", agency=world.a)
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert len(first.context["page"]) == 100 and shown == expected and not second.context["page"].has_next
+    assert "q=officer_a&amp;after=" in first.content.decode()
+    assert "q=officer_a&amp;before=" in second.content.decode()
+
+
 def test_audit_admin_does_not_read_master_data(login, world):
     client = login(world.auditor)
     assert client.get(reverse("org:person_detail", args=[world.officer.pk])).status_code == 404

@@ -2,6 +2,7 @@
 paginated, and the unusual patterns are found over the whole period however many entries there are."""
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.db import transaction
@@ -80,13 +81,24 @@ def test_filters_apply_before_the_page_is_cut(cw, case, client):  # noqa: F811
     assert client.get(url, {"since": today.isoformat(), "until": today.isoformat()}).context["total"] >= 121
     assert client.get(url, {"since": (today + dt.timedelta(days=1)).isoformat()}).context["total"] == 0
 
-    # pages of 50, newest first, and the page links keep the filters
-    response = client.get(url, {"person": "officer_a", "page": 3})
-    assert response.context["page"].number == 3 and len(response.context["rows"]) == 20
-    html = response.content.decode()
-    assert "person=officer_a&amp;page=2" in html
-    first = client.get(url, {"person": "officer_a"}).context["rows"]
-    assert [r["seq"] for r in first] == sorted((r["seq"] for r in first), reverse=True)
+    # pages of 50, newest first, cut by keyset: 下一页 twice reaches the last 20, 上一页 comes back; the links keep
+    # the filters
+    first = client.get(url, {"person": "officer_a"})
+    assert [r["seq"] for r in first.context["rows"]] == sorted(
+        (r["seq"] for r in first.context["rows"]), reverse=True
+    )
+    assert len(first.context["rows"]) == 50 and 'rel="prev"' not in first.content.decode()
+    second = client.get(url, {"person": "officer_a", "after": first.context["page"].next_cursor})
+    third = client.get(url, {"person": "officer_a", "after": second.context["page"].next_cursor})
+    shown = [r["seq"] for page in (first, second, third) for r in page.context["rows"]]
+    assert len(third.context["rows"]) == 20 and not third.context["page"].has_next
+    assert shown == sorted(set(shown), reverse=True) and len(shown) == 120
+    html = third.content.decode()
+    assert f"person=officer_a&amp;before={quote(third.context['page'].previous_cursor)}" in html
+    back = client.get(url, {"person": "officer_a", "before": third.context["page"].previous_cursor})
+    assert [r["seq"] for r in back.context["rows"]] == [r["seq"] for r in second.context["rows"]]
+    # a cursor edited by hand shows the first page; nothing fails
+    assert client.get(url, {"person": "officer_a", "after": "x_1_2"}).context["rows"] == first.context["rows"]
 
 
 def test_bursts_over_the_whole_period(cw, case, tmp_path):  # noqa: F811
@@ -97,3 +109,17 @@ def test_bursts_over_the_whole_period(cw, case, tmp_path):  # noqa: F811
     assert {(f["person"], f["what"], f["count"]) for f in access.flags({cw.a.pk})} >= {
         (str(cw.officer2), "burst", RECORDS_DEFAULTS.access_burst_count)
     }
+
+
+def test_the_count_stops_at_its_cap(cw, case, client, monkeypatch):  # noqa: F811
+    """A list that only grows is counted up to a cap ("超过 N 条"), never row by row to its end."""
+    from zhifa.records import evidence_views
+
+    _opened(cw.officer, case, 12)
+    client.force_login(cw.supervisor)
+    url = reverse("records:access_log")
+    assert "共 12 条" in client.get(url).content.decode()
+    monkeypatch.setattr(evidence_views, "COUNT_CAP", 10)
+    response = client.get(url)
+    assert response.context["total"] == 10 and response.context["more"]
+    assert "超过 10 条" in response.content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from zhifa.core import memo
+from zhifa.core import keyset, memo
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
@@ -408,90 +408,21 @@ def penalty_text(case) -> str:
     return rules.penalty_text(actions.draft_penalty(case), dict(PenaltyKind.choices))
 
 
-# Keyset pagination -------------------------------------------------------------------------------------------------
-# A long list is cut by where its last row stands, not by an offset: page 400 of an agency's 50,000 cases costs what
-# page 1 costs (an index range, LIMIT size + 1), where OFFSET 20,000 reads and drops 20,000 rows first.
+# Keyset pagination (zhifa.core.keyset): the case lists are ordered by (a date, id).
 
-
-class KeysetPage:
-    """One page of a list ordered by (a date or time, id): its rows and the cursors of the pages around it.
-
-    ``next_cursor``/``previous_cursor`` go in the links as ``?after=``/``?before=``; ``first`` says whether the page
-    is the list's first (no cursor asked for, or nothing before it)."""
-
-    def __init__(self, rows: list, *, has_next: bool, has_previous: bool, key, first: bool):
-        self.object_list = rows
-        self.has_next = has_next
-        self.has_previous = has_previous
-        self.next_cursor = _cursor(rows[-1], key) if has_next and rows else ""
-        self.previous_cursor = _cursor(rows[0], key) if has_previous and rows else ""
-        self.first = first
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self) -> int:
-        return len(self.object_list)
-
-
-def _cursor(row, key: str) -> str:
-    value = getattr(row, key)
-    return f"{value.isoformat()}_{row.pk}"
-
-
-def _parse_cursor(raw: str, parse):
-    """(value, id) from ``<value>_<id>``, or None when the link was tampered with (the first page is shown)."""
-    value, sep, pk = (raw or "").rpartition("_")
-    if not sep or not pk.isdigit():
-        return None
-    try:
-        return parse(value), int(pk)
-    except (TypeError, ValueError):
-        return None
+KeysetPage = keyset.KeysetPage
 
 
 def keyset_page(
     qs, key: str, *, descending: bool, after: str = "", before: str = "", size: int = 50, parse=None
 ):
-    """The page of ``qs`` ordered by (``key``, id), both descending or both ascending, that starts after the row
-    ``after`` names, or ends before the row ``before`` names, or the first page. One query of ``size`` + 1 rows;
-    served from an index on (… filters, ``key``, id) in the same direction. ``parse`` turns a cursor's value back
-    into the key's type (default: a date)."""
-    import datetime as dt
-
-    from django.db.models import Q
-
-    parse = parse or dt.date.fromisoformat
-    order = (f"-{key}", "-pk") if descending else (key, "pk")
-    back = (key, "pk") if descending else (f"-{key}", "-pk")
-    start = _parse_cursor(after, parse)
-    end = None if start else _parse_cursor(before, parse)
-
-    def beyond(cursor, forward: bool) -> Q:
-        value, pk = cursor
-        down = descending == forward  # toward smaller values
-        lt, lte = ("lt", "lte") if down else ("gt", "gte")
-        # the redundant bound on the key alone lets the database start the index scan at the cursor
-        return Q(**{f"{key}__{lte}": value}) & (
-            Q(**{f"{key}__{lt}": value}) | Q(**{key: value, f"pk__{lt}": pk})
-        )
-
-    def fetch(qs, order):
-        # The page's ids first, from the narrow index-ordered scan (no joins, no wide columns), then its rows with
-        # their relations: the database never joins or sorts the rows the filters leave before the cut.
-        ids = list(qs.order_by(*order).values_list("pk", flat=True)[: size + 1])
-        rows = {row.pk: row for row in qs.filter(pk__in=ids).order_by()}
-        return [rows[pk] for pk in ids if pk in rows]
-
-    if end:
-        rows = fetch(qs.filter(beyond(end, forward=False)), back)
-        has_previous = len(rows) > size
-        rows = rows[:size][::-1]
-        if not has_previous:  # the top of the list: show a full first page
-            return keyset_page(qs, key, descending=descending, size=size, parse=parse)
-        return KeysetPage(rows, has_next=True, has_previous=True, key=key, first=False)
-    if start:
-        qs = qs.filter(beyond(start, forward=True))
-    rows = fetch(qs, order)
-    has_next = len(rows) > size
-    return KeysetPage(rows[:size], has_next=has_next, has_previous=bool(start), key=key, first=not start)
+    """The page of ``qs`` ordered by (``key``, id), both descending or both ascending (``zhifa.core.keyset.page``);
+    ``parse`` turns a cursor's value back into the key's type (default: a date)."""
+    return keyset.page(
+        qs,
+        keyset.by_id(key, parse or keyset.DATE),
+        descending=descending,
+        after=after,
+        before=before,
+        size=size,
+    )

@@ -200,7 +200,7 @@ class KeysetPagination(BasePagination):
     cases than that on one day).
 
     A page is one query for its ids from the index range after (or before) the cursor's row, ``limit`` + 1 of them,
-    then its rows (``zhifa.cases.queries.keyset_page``, the web lists' keyset): no COUNT, no OFFSET; page 20,000
+    then its rows (``zhifa.core.keyset.page``, the web lists' keyset): no COUNT, no OFFSET; page 20,000
     costs what page 1 costs. ``limit`` as :class:`Pagination` (default 50, at most :data:`MAX_LIMIT`; not a positive
     integer: the default). A ``cursor`` that does not decode to a position is refused with 400 (the client should
     start again from the first page); an empty ``cursor`` is the first page. The cursor names a row's place in the
@@ -282,9 +282,7 @@ class KeysetPagination(BasePagination):
         return decoded
 
     def paginate_queryset(self, queryset, request, view=None):
-        from zhifa.cases.queries import (
-            keyset_page,
-        )  # the one keyset implementation (the web lists use it too)
+        from zhifa.core import keyset  # the one keyset implementation (the web lists use it too)
 
         assert self.key, "KeysetPagination needs a key"
         self.request = request
@@ -292,14 +290,13 @@ class KeysetPagination(BasePagination):
         self.limit = self.get_limit(request)
         cursor = self.decode_cursor(request)
         direction, position = cursor or ("", "")
-        self.page = keyset_page(
+        self.page = keyset.page(
             queryset,
-            self.key,
+            keyset.by_id(self.key, self.parse_value),
             descending=self.descending,
             after=position if direction == self._AFTER else "",
             before=position if direction == self._BEFORE else "",
             size=self.limit,
-            parse=self.parse_value,
         )
         return list(self.page.object_list)
 

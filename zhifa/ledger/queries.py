@@ -169,7 +169,7 @@ def object_entries(kind: str, object_id: str) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(object_kind=kind, object_id=object_id)
         .select_related("log__agency")
-        .order_by("at", "seq")
+        .order_by("at", "log_id", "seq")
     )
 
 

@@ -3,19 +3,26 @@ administrator and supervisors, the public portal page, and the public plain-text
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhifa.core import keyset
 from zhifa.org.choices import Role
 
 from . import actions, keys, queries, registry
 from .models import Entry
+
+# Both lists only grow: cut by keyset (zhifa.core.keyset), a log's entries by sequence number, newest first; an
+# object's history (entries in more than one log) by time, log and sequence number, oldest first.
+SEQ_ORDER = [("seq", keyset.ID)]
+HISTORY_ORDER = [("at", keyset.TIME), ("log_id", keyset.ID), ("seq", keyset.ID)]
 
 
 @login_required
@@ -38,16 +45,22 @@ def audit_log(request, code):
     kind = request.GET.get("kind", "").strip()
     object_id = request.GET.get("object", "").strip()
     entries = queries.audit_entries(log, action=action, kind=kind, object_id=object_id)
-    page = Paginator(
-        entries.only("log", "seq", "at", "action", "object_kind", "object_id", "body", "nodes"), 50
+    page = keyset.page(
+        entries.only("log", "seq", "at", "action", "object_kind", "object_id", "body", "nodes"),
+        SEQ_ORDER,
+        descending=True,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=50,
+        narrow=False,
     )
-    page = page.get_page(request.GET.get("page"))
     return render(
         request,
         "ledger/audit_log.html",
         {
             "log": log,
             "page": page,
+            "query": urlencode({"action": action, "kind": kind, "object": object_id}),
             "entries": queries.present(page.object_list, queries.ContentReader(request.user, objects=False)),
             "checkpoints": log.checkpoints.order_by("-size")[:20],
             "verification": queries.last_verification(log),
@@ -114,7 +127,15 @@ def checkpoint_now(request, code):
 def history(request, kind, object_id):
     """Who did what to one object, and when, rendered from its ledger entries."""
     entries, is_auditor = queries.access_history(request.user, kind, object_id)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page = keyset.page(
+        entries,
+        HISTORY_ORDER,
+        descending=False,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=100,
+        narrow=False,
+    )
     views = queries.present(page.object_list, queries.ContentReader(request.user))
     return render(
         request,

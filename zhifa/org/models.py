@@ -266,6 +266,8 @@ class AuthEvent(models.Model):
         indexes = [
             models.Index(fields=["username", "kind", "at"], name="authevent_user_kind_at"),
             models.Index(fields=["ip", "kind", "at"], name="authevent_ip_kind_at"),
+            # the audit administrator's list of an agency's records, newest first, by keyset (zhifa.core.keyset)
+            models.Index(fields=["agency", "at", "id"], name="authevent_agency_at"),
         ]
 
 

@@ -1,6 +1,7 @@
 """Pages for agencies, people, certificates and accounts. Reads go through queries, writes through actions."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhifa.core import keyset
 from zhifa.core.forms import run_action
 
 from . import actions, forms, queries, rules
@@ -406,8 +408,16 @@ def auth_events(request):
     q = request.GET.get("q", "").strip()
     if q:
         events = events.filter(username=q)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "org/auth_events.html", {"page": page, "q": q})
+    page = keyset.page(  # the records only grow: cut by keyset (zhifa.core.keyset), newest first
+        events,
+        keyset.by_id("at", keyset.TIME),
+        descending=True,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=100,
+    )
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "org/auth_events.html", {"page": page, "q": q, "query": query})
 
 
 @login_required

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 from django.utils import timezone
 
+from zhifa.core import keyset
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 
@@ -17,6 +18,9 @@ from .policy import settings_for
 
 ACCESS_ACTIONS = ("ledger.access", "records.access_refused")
 KINDS = ("cases.case", "records.document", "records.evidence")
+# The log's order, newest first: the time, then the log and sequence number (entries of two agencies can share a
+# time); the keyset of the page's links (``zhifa.core.keyset``).
+ORDER = [("at", keyset.TIME), ("log_id", keyset.ID), ("seq", keyset.ID)]
 # Unusual: ``access_burst_count`` openings of evidence by one person within ``access_burst_minutes`` — the
 # agency's settings (``records.policy.settings_for``; defaults ``rules.RECORDS_DEFAULTS``).
 
@@ -79,7 +83,7 @@ def query(
             | Q(object_kind="records.document", object_id__in=ids(Document))
             | Q(object_kind="records.evidence", object_id__in=ids(Evidence))
         )
-    return qs.select_related("actor", "log__agency").order_by("-at", "-seq")
+    return qs.select_related("actor", "log__agency").order_by("-at", "-log_id", "-seq")
 
 
 def rows(entries) -> list[dict]:
