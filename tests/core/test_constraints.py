@@ -101,10 +101,16 @@ def test_the_plain_constraints_are_evaluated_here():
     from zhifa.workdays.models import Deadline
 
     for model in (Case, Document, Deadline):
-        instance = model()
+        blank, filled = model(), model()
+        for (
+            field
+        ) in model._meta.concrete_fields:  # a JSON field holding a value: only whether it is NULL is asked
+            if field.get_internal_type() == "JSONField":
+                setattr(filled, field.attname, {"a": 1})
         for constraint in model._meta.constraints:
             if isinstance(constraint, CheckConstraint):
-                constraints.evaluate(constraint.condition, instance, model._meta)  # raises Unsupported if not
+                for instance in (blank, filled):  # each raises Unsupported if not plain
+                    constraints.evaluate(constraint.condition, instance, model._meta)
 
 
 def test_a_violation_is_refused_with_the_constraints_message_and_no_query(db):
@@ -122,3 +128,25 @@ def test_a_violation_is_refused_with_the_constraints_message_and_no_query(db):
     # a field left out of the validation skips the constraint, as Django does
     case.fine_amount = Decimal("-1")
     amounts.validate(Case, case, exclude={"fine_amount"})
+
+
+def test_a_foreign_key_held_as_a_row_read_is_not_asked_again(world):
+    """full_clean() asks the database whether a foreign key's row exists unless the instance holds that row, read
+    from the database; a bare id, an unsaved object or another id is still asked — and refused when missing."""
+    from zhifa.cases.models import Party
+    from zhifa.org.models import Agency
+
+    field = Party._meta.get_field("agency")
+    agency = Agency.objects.get(pk=world.a.pk)
+    held = Party(agency=agency)
+    with CaptureQueriesContext(connection) as queries:
+        field.validate(agency.pk, held)
+    assert len(queries) == 0
+    bare = Party(agency_id=agency.pk)  # an id alone: asked, and there
+    with CaptureQueriesContext(connection) as queries:
+        field.validate(agency.pk, bare)
+    assert len(queries) == 1
+    missing = Agency.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    for party in (Party(agency_id=missing), Party(agency=Agency(pk=missing, code="nowhere")), held):
+        with pytest.raises(ValidationError):
+            field.validate(missing, party)
