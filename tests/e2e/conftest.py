@@ -58,12 +58,20 @@ def page(browser):
 
 def _load_demo():
     """The demo data, loaded in a thread of its own: Playwright's sync API keeps an event loop running in the test
-    thread, and the PDF seal (pyHanko) runs one of its own."""
+    thread, and the PDF seal (pyHanko) runs one of its own.
+
+    On SQLite the first load of the day in a test process is kept (the database file, the documents and the ledger
+    keys) and later loads put that copy back instead of loading again (:func:`_restore`): the same rows, files and
+    keys, in half a second instead of 15–20 s each. The loader itself is tested by tests/core/test_platform.py."""
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection
 
     from zhifa.core import demo
+
+    key = _snapshot_key()
+    if key in _SNAPSHOTS:
+        return _restore(_SNAPSHOTS[key])
 
     def load():
         try:
@@ -72,7 +80,77 @@ def _load_demo():
             connection.close()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(load).result()
+        accounts = pool.submit(load).result()
+    if key is not None:
+        _SNAPSHOTS[key] = _keep(accounts)
+    return accounts
+
+
+_SNAPSHOTS: dict = {}
+
+
+def _snapshot_key():
+    """What the demo depends on: the database file (one per test process), the day (the demo's dates follow today;
+    a test on a frozen clock loads its own) and the password hashers. None where no copy is kept (PostgreSQL)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "sqlite":
+        return None
+    # the passwords' hashes are the hashers' of the load: a test with other hashers loads its own
+    return (connection.settings_dict["NAME"], timezone.localdate(), tuple(settings.PASSWORD_HASHERS))
+
+
+def _keep(accounts):
+    import atexit
+    import shutil
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from django.db import connection
+
+    root = Path(tempfile.mkdtemp(prefix="zhifa-demo-"))
+    atexit.register(shutil.rmtree, root, True)
+    snap = SimpleNamespace(db=root / "db.sqlite3", dirs={}, accounts=accounts)
+    source, target = sqlite3.connect(connection.settings_dict["NAME"]), sqlite3.connect(snap.db)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    for name in ("MEDIA_ROOT", "LEDGER_KEY_DIR"):
+        folder = Path(getattr(settings, name))
+        if folder.exists():
+            snap.dirs[name] = root / name
+            shutil.copytree(folder, snap.dirs[name])
+    return snap
+
+
+def _restore(snap):
+    """Put the kept demo back: every page of the database file (SQLite's backup, under its write lock; the other
+    connections see the new file on their next read) and the documents and keys into this test's folders."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    source, target = sqlite3.connect(snap.db), sqlite3.connect(connection.settings_dict["NAME"])
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    for name, folder in snap.dirs.items():
+        dest = Path(getattr(settings, name))
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(folder, dest)
+    return snap.accounts
 
 
 @pytest.fixture
