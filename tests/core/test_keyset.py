@@ -73,12 +73,16 @@ def test_the_links_walk_every_row_once_in_order(world, rows, size, descending, n
         transaction.set_rollback(True)
 
 
+def _events(n: int):
+    with unrecorded_writes():  # rows to page through, not an action under test
+        for minute in range(n):
+            AuthEvent.objects.create(kind="login", username="u", at=T0 + dt.timedelta(minutes=minute))
+    return AuthEvent.objects.filter(username="u")
+
+
 @pytest.mark.django_db
 def test_an_edited_cursor_shows_the_first_page(world):
-    with unrecorded_writes():
-        for minute in range(5):
-            AuthEvent.objects.create(kind="login", username="u", at=T0 + dt.timedelta(minutes=minute))
-    qs = AuthEvent.objects.filter(username="u")
+    qs = _events(5)
     order = keyset.by_id("at", keyset.TIME)
     first = [row.pk for row in keyset.page(qs, order, descending=True, size=2)]
     for bad in (
@@ -97,10 +101,7 @@ def test_an_edited_cursor_shows_the_first_page(world):
 
 @pytest.mark.django_db
 def test_the_count_is_capped(world):
-    with unrecorded_writes():
-        for minute in range(7):
-            AuthEvent.objects.create(kind="login", username="u", at=T0 + dt.timedelta(minutes=minute))
-    qs = AuthEvent.objects.filter(username="u")
+    qs = _events(7)
     assert keyset.capped_count(qs, 10) == (7, False)
     assert keyset.capped_count(qs, 7) == (7, False)
     assert keyset.capped_count(qs, 6) == (6, True)

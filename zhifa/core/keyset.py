@@ -143,6 +143,21 @@ def page(
     return KeysetPage(rows[:size], has_next=has_next, has_previous=bool(start), key=order, first=not start)
 
 
+def page_of(
+    request, qs, order: Order, *, descending: bool, size: int = 50, narrow: bool = True
+) -> KeysetPage:
+    """:func:`page` at the cursor the request's ``?after=`` or ``?before=`` names (a list page's links)."""
+    return page(
+        qs,
+        order,
+        descending=descending,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=size,
+        narrow=narrow,
+    )
+
+
 def by_id(key: str, parse: Callable[[str], Any] = DATE) -> list[tuple[str, Callable[[str], Any]]]:
     """The order (``key``, id): a date (or ``parse``'s type) made total by the row's id."""
     return [(key, parse), ("pk", ID)]

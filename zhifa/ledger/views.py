@@ -45,13 +45,11 @@ def audit_log(request, code):
     kind = request.GET.get("kind", "").strip()
     object_id = request.GET.get("object", "").strip()
     entries = queries.audit_entries(log, action=action, kind=kind, object_id=object_id)
-    page = keyset.page(
+    page = keyset.page_of(
+        request,
         entries.only("log", "seq", "at", "action", "object_kind", "object_id", "body", "nodes"),
         SEQ_ORDER,
         descending=True,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=50,
         narrow=False,
     )
     return render(
@@ -127,15 +125,7 @@ def checkpoint_now(request, code):
 def history(request, kind, object_id):
     """Who did what to one object, and when, rendered from its ledger entries."""
     entries, is_auditor = queries.access_history(request.user, kind, object_id)
-    page = keyset.page(
-        entries,
-        HISTORY_ORDER,
-        descending=False,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=100,
-        narrow=False,
-    )
+    page = keyset.page_of(request, entries, HISTORY_ORDER, descending=False, size=100, narrow=False)
     views = queries.present(page.object_list, queries.ContentReader(request.user))
     return render(
         request,

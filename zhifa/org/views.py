@@ -408,14 +408,8 @@ def auth_events(request):
     q = request.GET.get("q", "").strip()
     if q:
         events = events.filter(username=q)
-    page = keyset.page(  # the records only grow: cut by keyset (zhifa.core.keyset), newest first
-        events,
-        keyset.by_id("at", keyset.TIME),
-        descending=True,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=100,
-    )
+    # the records only grow: cut by keyset (zhifa.core.keyset), newest first
+    page = keyset.page_of(request, events, keyset.by_id("at", keyset.TIME), descending=True, size=100)
     query = urlencode({"q": q}) if q else ""
     return render(request, "org/auth_events.html", {"page": page, "q": q, "query": query})
 

@@ -224,15 +224,7 @@ def access_log(request):
     since = _date(filters["since"])
     until = _date(filters["until"])
     entries = access.query(agencies, person=filters["person"], case=filters["case"], since=since, until=until)
-    page = keyset.page(
-        entries,
-        access.ORDER,
-        descending=True,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-        narrow=False,
-    )
+    page = keyset.page_of(request, entries, access.ORDER, descending=True, size=PAGE_SIZE, narrow=False)
     total, more = keyset.capped_count(entries, COUNT_CAP)
     return render(
         request,
