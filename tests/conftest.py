@@ -254,7 +254,11 @@ def _spread_slow_tests(config, items) -> None:
     """Under pytest-xdist's worksteal, each process first gets a contiguous share of the tests and an idle one takes
     the back half of a busy one's queue — by count, not time. A slow test (``@pytest.mark.slow(seconds=…)``) that
     lands late in a share ends the run alone. So the slow tests are dealt out first, longest first, each to the share
-    with the fewest seconds so far, at the front of that share; the other tests fill the shares in their own order."""
+    with the fewest seconds so far, at the front of that share; the other tests fill the shares in their own order.
+
+    Slow tests marked with the same ``together`` (``@pytest.mark.slow(seconds=…, together="name")``) are dealt as one,
+    side by side in one share: tests that set up the same costly thing (the demo on the same frozen day) set it up
+    once per process."""
     workers = int(getattr(config, "workerinput", {}).get("workercount", 0) or 0)
     if workers < 2:
         return
@@ -269,11 +273,15 @@ def _spread_slow_tests(config, items) -> None:
     def seconds(item) -> float:
         return float(item.get_closest_marker("slow").kwargs.get("seconds", 30))
 
-    for item in sorted(slow, key=seconds, reverse=True):
+    units: dict = {}
+    for item in slow:
+        together = item.get_closest_marker("slow").kwargs.get("together")
+        units.setdefault(together if together else id(item), []).append(item)
+    for unit in sorted(units.values(), key=lambda unit: sum(map(seconds, unit)), reverse=True):
         open_shares = [i for i in range(workers) if len(shares[i]) < sizes[i]] or list(range(workers))
         target = min(open_shares, key=lambda i: load[i])
-        shares[target].append(item)
-        load[target] += seconds(item)
+        shares[target] += unit
+        load[target] += sum(map(seconds, unit))
     fill = iter(rest)
     ordered = []
     for i, share in enumerate(shares):

@@ -33,8 +33,9 @@ def test_the_postgresql_pass_leaves_out_exactly_the_tests_that_cannot_reach_the_
     assert {n for n in everything if "test_actions.py" in n} <= on_postgresql
 
 
-def _item(name, seconds=None):
-    marks = {"slow": SimpleNamespace(kwargs={"seconds": seconds})} if seconds is not None else {}
+def _item(name, seconds=None, together=None):
+    kwargs = {"seconds": seconds, **({"together": together} if together else {})}
+    marks = {"slow": SimpleNamespace(kwargs=kwargs)} if seconds is not None else {}
     return SimpleNamespace(name=name, get_closest_marker=marks.get)
 
 
@@ -68,3 +69,22 @@ def test_without_parallel_processes_the_order_is_kept():
     items = [_item("a"), _item("gate", 240), _item("b")]
     conftest._spread_slow_tests(SimpleNamespace(), items)
     assert [i.name for i in items] == ["a", "gate", "b"]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_slow_tests_marked_together_share_a_process_side_by_side(workers):
+    items = [_item(f"t{i}") for i in range(20)]
+    items[2], items[8], items[11], items[15] = (
+        _item("gate", 240),
+        _item("walk-a", 60, together="frozen-demo"),
+        _item("screens", 52),
+        _item("walk-b", 60, together="frozen-demo"),
+    )
+    conftest._spread_slow_tests(SimpleNamespace(workerinput={"workercount": workers}), items)
+    shares, start = [], 0
+    for size in conftest.share_sizes(len(items), workers):
+        shares.append([i.name for i in items[start : start + size]])
+        start += size
+    (with_walks,) = [share for share in shares if "walk-a" in share]
+    at = with_walks.index("walk-a")
+    assert with_walks[at : at + 2] == ["walk-a", "walk-b"] and "gate" not in with_walks

@@ -299,7 +299,7 @@ def _serve_pay_close_archive(page, live_server, case):
     return manifest
 
 
-@pytest.mark.slow(seconds=60)
+@pytest.mark.slow(seconds=60, together="frozen-day demo")  # one demo load for both (same frozen day)
 def test_a_hearing_waiver_case_from_intake_to_archive(page, live_server, clock, demo):  # noqa: F811
     case = _accept(page, live_server, "明山区放弃听证诊所")
     _investigate(page, live_server, case)
@@ -334,7 +334,7 @@ def test_a_hearing_waiver_case_from_intake_to_archive(page, live_server, clock, 
         assert title in titles, title
 
 
-@pytest.mark.slow(seconds=60)
+@pytest.mark.slow(seconds=60, together="frozen-day demo")  # one demo load for both (same frozen day)
 def test_a_hearing_case_from_intake_to_archive(page, live_server, clock, demo):  # noqa: F811
     case = _accept(page, live_server, "明山区听证诊所")
     _investigate(page, live_server, case)
