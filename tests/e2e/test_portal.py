@@ -116,7 +116,8 @@ def test_certificate_check(page, demo_site):
     expect(result).to_contain_text("明山区卫生健康局")
     qr = page.get_by_role("img", name=re.compile(f"执法证{ACTIVE}的查询二维码"))
     expect(qr).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", qr.element_handle()) > 0
+    # the image is laid out (width, height) before its file arrives: wait until it has loaded and has pixels
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
     _assert_accessible_basics(page)
     _shot(page, "verify-valid")
 
