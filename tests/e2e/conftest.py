@@ -105,7 +105,6 @@ def _snapshot_key():
 def _keep(accounts):
     import atexit
     import shutil
-    import sqlite3
     import tempfile
     from pathlib import Path
     from types import SimpleNamespace
@@ -116,12 +115,7 @@ def _keep(accounts):
     root = Path(tempfile.mkdtemp(prefix="zhifa-demo-"))
     atexit.register(shutil.rmtree, root, True)
     snap = SimpleNamespace(db=root / "db.sqlite3", dirs={}, accounts=accounts)
-    source, target = sqlite3.connect(connection.settings_dict["NAME"]), sqlite3.connect(snap.db)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    _copy_database(connection.settings_dict["NAME"], snap.db)
     for name in ("MEDIA_ROOT", "LEDGER_KEY_DIR"):
         folder = Path(getattr(settings, name))
         if folder.exists():
@@ -130,22 +124,28 @@ def _keep(accounts):
     return snap
 
 
-def _restore(snap):
-    """Put the kept demo back: every page of the database file (SQLite's backup, under its write lock; the other
-    connections see the new file on their next read) and the documents and keys into this test's folders."""
-    import shutil
+def _copy_database(source_path, target_path) -> None:
+    """Every page of one SQLite file into another, by SQLite's backup API (under the target's write lock)."""
     import sqlite3
-    from pathlib import Path
 
-    from django.conf import settings
-    from django.db import connection
-
-    source, target = sqlite3.connect(snap.db), sqlite3.connect(connection.settings_dict["NAME"])
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
     try:
         source.backup(target)
     finally:
         source.close()
         target.close()
+
+
+def _restore(snap):
+    """Put the kept demo back: every page of the database file (SQLite's backup, under its write lock; the other
+    connections see the new file on their next read) and the documents and keys into this test's folders."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    _copy_database(snap.db, connection.settings_dict["NAME"])
     for name, folder in snap.dirs.items():
         dest = Path(getattr(settings, name))
         shutil.rmtree(dest, ignore_errors=True)

@@ -156,11 +156,11 @@ def due_page(
         shown = set(wanted.filter(pk__in=[d.object_id for d in ahead]).values_list("pk", flat=True))
         kept = [d for d in ahead if d.object_id in shown]
         if len(kept) > size or not ahead.has_next:
-            page = KeysetPage(
+            page = keyset.KeysetPage(
                 kept[:size],
                 has_next=len(kept) > size,
                 has_previous=not ahead.first,
-                key="due",
+                key=keyset.by_id("due"),
                 first=ahead.first,
             )
     if page is None:  # selective filters (few of the deadlines are shown): let the database join
@@ -409,8 +409,6 @@ def penalty_text(case) -> str:
 
 
 # Keyset pagination (zhifa.core.keyset): the case lists are ordered by (a date, id).
-
-KeysetPage = keyset.KeysetPage
 
 
 def keyset_page(

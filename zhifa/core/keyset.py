@@ -46,8 +46,8 @@ class KeysetPage:
     ``next_cursor``/``previous_cursor`` go in the links as ``?after=``/``?before=``; ``first`` says whether the page
     is the list's first (no cursor asked for, or nothing before it)."""
 
-    def __init__(self, rows: list, *, has_next: bool, has_previous: bool, key, first: bool):
-        fields = _fields(key)
+    def __init__(self, rows: list, *, has_next: bool, has_previous: bool, key: Order, first: bool):
+        fields = [name for name, _parse in key]
         self.object_list = rows
         self.has_next = has_next
         self.has_previous = has_previous
@@ -60,13 +60,6 @@ class KeysetPage:
 
     def __len__(self) -> int:
         return len(self.object_list)
-
-
-def _fields(key) -> list[str]:
-    """The order's field names: ``key`` is an :data:`Order`, or one field name followed by the id."""
-    if isinstance(key, str):
-        return [key, "pk"]
-    return [name for name, _parse in key]
 
 
 def _text(value) -> str:
