@@ -12,6 +12,10 @@ XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 PG_TEST_WORKERS ?= 2
 PG_XDIST = $(if $(filter 0,$(PG_TEST_WORKERS)),,-n $(PG_TEST_WORKERS) --dist worksteal)
 
+# Compiled modules are kept (in __pycache__/, which git ignores): where the environment sets PYTHONDONTWRITEBYTECODE,
+# every test process and every process a test starts compiled the project and rewrote the test modules again.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test check test-sqlite test-postgres test-production lint bench soak messages clean
 
 $(BIN)/python:

@@ -155,6 +155,31 @@ def login(client):
     return _login
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Each test process (pytest-xdist) copies one migrated template instead of migrating its own database
+    (tests/dbtemplate.py); a run in one process sets up as pytest-django does."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests import dbtemplate
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if worker:
+            original_name = connection.settings_dict["NAME"]
+            dbtemplate.setup(connection, connection.creation._get_test_db_name())
+        else:
+            config = setup_databases(verbosity=verbosity, interactive=False)
+    yield
+    with django_db_blocker.unblock():
+        if worker:
+            dbtemplate.teardown(connection, original_name)
+        else:
+            teardown_databases(config, verbosity=verbosity)
+
+
 def _migration_seeds():
     """The data-seeding steps of every migration (RunPython), in migration order."""
     from django.db import connection

@@ -3,7 +3,7 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from zhifa.cases import api as cases_api
@@ -11,6 +11,7 @@ from zhifa.cases import policy_views as cases_policy_views
 from zhifa.cases import time_limits as cases_time_limits
 from zhifa.catalog import api as catalog_api
 from zhifa.core import jobs_api
+from zhifa.core.api_schema import SchemaView
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
@@ -51,7 +52,7 @@ router.register("access-log", evidence_api.AccessLogViewSet, basename="access-lo
 router.register("records-policy", records_policy.RecordsPolicyViewSet, basename="records-policy")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script as a file (no inline script); the page's own <style> block and
     # Swagger UI's generated styles need inline styles, allowed on this page only (Content-Security-Policy).
     path(

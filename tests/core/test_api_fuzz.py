@@ -21,7 +21,7 @@ from schemathesis.core.transport import Response as SchemathesisResponse
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from tests.cases.conftest import clock, cw  # noqa: F401 (fixtures)
-from tests.property.test_ledger_completeness import _fingerprint
+from tests.fingerprint import fingerprint
 from zhifa.ledger import checks
 from zhifa.org import actions as org_actions
 
@@ -116,7 +116,7 @@ def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
                 data, media = b"", "application/json"
             else:
                 data, media = json.dumps(body, default=str), "application/json"
-            before = _fingerprint()
+            before = fingerprint()
             response = client.generic(
                 generated.method.upper(),
                 path,
@@ -128,7 +128,7 @@ def test_api_fuzzing_leaves_the_ledger_verifiable(cw, client):  # noqa: F811
             assert response.status_code < 500, f"{generated.method} {path} ({role}): server error"
             _validate(generated, generated.method.upper(), path, data, media, response)
             if response.status_code >= 400:
-                assert _fingerprint() == before, f"refused {generated.method} {path} changed something"
+                assert fingerprint() == before, f"refused {generated.method} {path} changed something"
 
         send()
 

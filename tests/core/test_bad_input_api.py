@@ -16,7 +16,7 @@ from django.db import connection
 
 from tests.cases.conftest import clock, cw  # noqa: F401
 from tests.conftest import _credit
-from tests.property.test_ledger_completeness import _fingerprint
+from tests.fingerprint import fingerprint
 from tests.review.conftest import all_pass, rw  # noqa: F401
 from zhifa.cases.models import Case, Party
 from zhifa.core import api as core_api
@@ -46,14 +46,14 @@ def send(client, method, url, body, content_type="application/json"):
 
 def refused(client, url, body, expect=None, *, status=400, method="POST", content_type="application/json"):
     """Send ``body``: answered ``status`` with a Chinese message (containing ``expect`` when given); nothing stored."""
-    before = _fingerprint()
+    before = fingerprint()
     response = send(client, method, url, body, content_type)
     text = response.content.decode()
     assert response.status_code == status, (url, response.status_code, text[:300])
     assert CHINESE.search(text), text[:300]
     if expect:
         assert expect in text, (expect, text[:300])
-    assert _fingerprint() == before, f"refused {url} changed something"
+    assert fingerprint() == before, f"refused {url} changed something"
     return response
 
 

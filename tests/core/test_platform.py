@@ -83,7 +83,10 @@ def test_embedded_defaults():
     import zhifa.settings as module
 
     assert module.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert module.SESSION_COOKIE_AGE == 30 * 60 and module.SESSION_SAVE_EVERY_REQUEST
+    assert (
+        module.SESSION_COOKIE_AGE == 30 * 60
+        and "zhifa.org.middleware.SessionRenewalMiddleware" in module.MIDDLEWARE
+    )
 
 
 def test_console_script_wraps_management(tmp_path):

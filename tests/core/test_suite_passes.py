@@ -88,3 +88,15 @@ def test_slow_tests_marked_together_share_a_process_side_by_side(workers):
     (with_walks,) = [share for share in shares if "walk-a" in share]
     at = with_walks.index("walk-a")
     assert with_walks[at : at + 2] == ["walk-a", "walk-b"] and "gate" not in with_walks
+
+
+@pytest.mark.django_db
+def test_the_test_database_has_every_migration_applied():
+    """Test processes copy a migrated template kept between runs (tests/dbtemplate.py, keyed by a digest of the
+    migrations): the copy must hold exactly the project's migrations, none missing or stale."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    assert set(loader.applied_migrations) == set(loader.graph.nodes)
+    assert not loader.detect_conflicts()

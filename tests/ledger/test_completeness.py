@@ -234,3 +234,18 @@ def test_an_entry_describing_a_change_never_saved_is_corrected(world):
     assert _payload(latest)["state"]["address"] != "从未保存的地址"
     assert _payload(latest)["state"]["phone"] == "0591-7654321"
     _state_ok()
+
+
+def test_the_refusal_fingerprint_counts_what_the_orm_counts(cw):  # noqa: F811
+    """The tests that check a refused request changed nothing (tests/fingerprint.py) count every recorded table in
+    one query: the same numbers as the ORM's, and a new row or ledger entry shows."""
+    from tests.fingerprint import ACCESS_ACTIONS, fingerprint
+
+    cw.investigate(cw.new_case())
+    expected = {label: m._base_manager.count() for label, m in tracking.recorded_models().items()}
+    expected["ledger entries"] = Entry.objects.exclude(action__in=ACCESS_ACTIONS).count()
+    before = fingerprint()
+    assert before == expected and before["cases.case"] == 1 and before["ledger entries"] > 0
+    cw.new_case()
+    after = fingerprint()
+    assert after["cases.case"] == 2 and after["ledger entries"] > before["ledger entries"]

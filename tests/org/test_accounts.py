@@ -89,6 +89,32 @@ def test_idle_session_times_out(client, world):
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
+def test_a_session_is_renewed_at_most_once_a_minute(client, world):
+    """Renewal writes the session row: not on every page (a write per page view), but at most once a minute, so a
+    session ends within SESSION_IDLE_MINUTES of its last request."""
+    from django.contrib.sessions.models import Session
+
+    now = timezone.now().replace(microsecond=0)
+    with time_machine.travel(now, tick=False):
+        _login(client, "officer_a", PASSWORD)
+        client.get(reverse("home"))
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+    with time_machine.travel(now + dt.timedelta(seconds=30), tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == expiry  # not written again
+    last = now + dt.timedelta(seconds=61)
+    with time_machine.travel(last, tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed == last + dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    with time_machine.travel(last + dt.timedelta(seconds=59), tick=False):
+        assert client.get(reverse("home")).status_code == 200  # within the minute: not renewed
+    with time_machine.travel(renewed, tick=False):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
 def test_new_account_must_change_password_first(client, world):
     from zhifa.org import actions
 

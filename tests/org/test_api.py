@@ -106,6 +106,29 @@ def test_schema_and_offline_docs(client, db):
     assert "https://" not in docs and "http://" not in docs
 
 
+def test_the_schema_is_generated_once_per_language(client, db, monkeypatch):
+    """Generating the schema walks every serializer (a third of a second) on an address anyone may open: each process
+    generates it once per language and serves that copy afterwards."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from zhifa.core import api_schema
+
+    monkeypatch.setattr(api_schema, "_SCHEMAS", {})
+    calls = []
+    real = SchemaGenerator.get_schema
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    first = client.get("/api/v1/schema/").content
+    assert client.get("/api/v1/schema/").content == first and len(calls) == 1
+    english = client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert len(calls) == 2 and english != first
+    assert client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="en").content == english and len(calls) == 2
+
+
 def test_the_schema_generates_without_a_warning(tmp_path, db):
     """Seen: two components named ReasonRequest, colliding enums, untyped path ids, an authenticator without its
     scheme. A new warning fails here."""

@@ -33,6 +33,7 @@ from hypothesis.stateful import (
 )
 
 from tests.cases.conftest import clock, cw  # noqa: F401 (fixtures)
+from tests.fingerprint import ACCESS_ACTIONS, fingerprint
 from tests.records.conftest import signature_png
 from tests.review.conftest import rw  # noqa: F401 (fixture)
 from zhifa.cases import actions as case_actions
@@ -53,7 +54,6 @@ from zhifa.review.rules import POINT_CODES
 
 EXAMPLES = int(os.environ.get("ZHIFA_LEDGER_EXAMPLES", "12"))
 STEPS = int(os.environ.get("ZHIFA_LEDGER_STEPS", "25"))
-ACCESS_ACTIONS = ("ledger.access", "records.access_refused")
 
 # Which rule takes each ledger action (prefixes cases, records, review, org). Sub-entries an action writes beside
 # its own (the hearing record of record_hearing, the service record of serve_decision) are named with it.
@@ -185,16 +185,6 @@ def _value(f, w, today):
     raise AssertionError(f"no strategy for field kind {k}")
 
 
-def _fingerprint():
-    """What a refused request must leave as it was: the number of rows of every recorded model, and of entries
-    other than access records (a refusal to open a secret record is itself recorded, by design)."""
-    counts = {
-        label: model._base_manager.count() for label, model in sorted(tracking.recorded_models().items())
-    }
-    counts["ledger entries"] = Entry.objects.exclude(action__in=ACCESS_ACTIONS).count()
-    return counts
-
-
 class Ledger(RuleBasedStateMachine):
     """The world (``w``), the test client and the first case are set by the test before it runs."""
 
@@ -218,14 +208,14 @@ class Ledger(RuleBasedStateMachine):
 
     def _call(self, actor, method, url, data=None, **extra):
         c = self._as(actor)  # logging in is itself recorded (org.auth_event): before the fingerprint
-        before = _fingerprint()
+        before = fingerprint()
         if method == "put":  # a piece of a resumable upload, as the browser sends it
             response = c.put(url, data=data, content_type="application/octet-stream", **extra)
         else:
             response = getattr(c, method)(url, data=data or {}, content_type="application/json", **extra)
         assert response.status_code < 500, (url, response.status_code, response.content[:500])
         if response.status_code >= 400:
-            assert _fingerprint() == before, f"refused {url} ({response.status_code}) changed something"
+            assert fingerprint() == before, f"refused {url} ({response.status_code}) changed something"
         else:
             self._taken()
         return response
@@ -237,13 +227,13 @@ class Ledger(RuleBasedStateMachine):
 
     def _direct(self, call):
         """An action without an endpoint, as its page calls it; a refusal must change nothing."""
-        before = _fingerprint()
+        before = fingerprint()
         try:
             call()
         except (ValueError, TypeError, LookupError, tracking.LedgerIncomplete):
             raise
         except Exception:  # ActionDenied, RuleViolation, ValidationError: the refusals a person sees
-            assert _fingerprint() == before, "a refused action changed something"
+            assert fingerprint() == before, "a refused action changed something"
             return False
         self._taken()
         return True

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.test import Client
 from django.urls import reverse
 
+from tests.fingerprint import fingerprint
+
 from .params import fill
 from .urlwalk import UNSAFE, Route
 
@@ -16,7 +18,6 @@ ALLOWED, DENIED, NO_METHOD, ERROR = "allowed", "denied", "no such method", "erro
 # A redirect that is not to the login page (a form view sending the user back with its error message) counts as a
 # refusal too: what makes it one is that nothing changed, which the fingerprint checks.
 REFUSED = {400, 401, 403, 404, 405}
-ACCESS_ACTIONS = ("ledger.access", "records.access_refused")
 # The query string a GET needs to be a meaningful request (the view answers 400 without it).
 QUERY = {
     "calendar-between": "?start=2026-06-01&end=2026-06-30",
@@ -61,17 +62,6 @@ def outcome(response) -> str:
     if 200 <= status < 300:
         return ALLOWED
     return DENIED
-
-
-def fingerprint():
-    """What a refused request must leave as it was (tests/property/test_ledger_completeness.py): the rows of every
-    recorded model, and the ledger entries other than access records (a refusal is itself recorded, by design)."""
-    from zhifa.ledger import tracking
-    from zhifa.ledger.models import Entry
-
-    counts = {label: m._base_manager.count() for label, m in sorted(tracking.recorded_models().items())}
-    counts["ledger entries"] = Entry.objects.exclude(action__in=ACCESS_ACTIONS).count()
-    return counts
 
 
 @dataclass
