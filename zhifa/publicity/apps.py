@@ -36,5 +36,18 @@ class PublicityConfig(AppConfig):
                 "publicity.attach_complaint_file": _("上传投诉举报附件"),
                 "publicity.complaint_event": _("投诉举报办理记录"),
                 "publicity.handle_complaint": _("办理投诉举报"),
+                "publicity.open_publication": _("决定作出，建立公开记录"),
             }
         )
+        registry.register_kind(
+            "publicity.publication",
+            label=_("决定公开"),
+            access=queries.access_publication,
+            agency=lambda p: p.agency,
+        )
+        from zhifa.cases import actions as case_actions
+
+        from . import publication
+
+        if publication.open_for_decision not in case_actions.DECIDED_HOOKS:
+            case_actions.DECIDED_HOOKS.append(publication.open_for_decision)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.org.models import Agency, Person
 
-from .choices import ComplaintKind, ComplaintStatus
+from .choices import ComplaintKind, ComplaintStatus, PublicationKind, PublicationState
 
 
 class Complaint(models.Model):
@@ -81,3 +81,29 @@ class ComplaintEvent(models.Model):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["complaint", "at", "id"]
+
+
+class Publication(models.Model):
+    """事后公开 of one decision: opened by the decision itself (``publicity.publication.open_for_decision``, in the
+    decision's transaction), due by the deadline of its kind (a workdays Deadline whose target is this row)."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="publication"
+    )
+    kind = models.CharField(_("公开类别"), max_length=20, choices=PublicationKind.choices)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=PublicationState.choices, default=PublicationState.DRAFT
+    )
+    decided_on = models.DateField(_("决定日期"))
+    due_on = models.DateField(_("公开期限"))
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("决定公开")
+        verbose_name_plural = _("决定公开")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["agency", "state", "due_on"], name="publication_agency_state_due")]
+
+    def __str__(self) -> str:
+        return self.case.reference

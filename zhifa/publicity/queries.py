@@ -217,3 +217,17 @@ def access_by_complaint(related: str):
             raise Http404 from None
 
     return access
+
+
+def access_publication(user, pk):
+    """The ledger's fetch for a publication: whoever may read its case."""
+    from zhifa.cases.access import access_case
+
+    from .models import Publication
+
+    try:
+        publication = Publication.objects.get(pk=pk)
+    except (Publication.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_case(user, publication.case_id)
+    return publication

@@ -26,6 +26,7 @@ from .closing import (
 from .common import (
     APPROVED_RECORDS,
     DECIDE_PARTS,
+    DECIDED_HOOKS,
     DECISION_GATES,
     NOTICE_GATES,
     ONSITE_RECORDS,
@@ -124,6 +125,7 @@ __all__ = [
     "_save",
     "NOTICE_GATES",
     "DECIDE_PARTS",
+    "DECIDED_HOOKS",
     "DECISION_GATES",
     "RECORD_CHECKS",
     "_PARTY_ID_MESSAGES",

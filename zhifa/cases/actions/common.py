@@ -87,6 +87,9 @@ DECISION_GATES: list = []
 # Parts other apps add to the decision snapshot when the head decides: part(case) -> dict (the records app binds
 # the decision document's reviewed draft).
 DECIDE_PARTS: list = []
+# What other apps do when a decision is made, called as hook(actor, case) at the end of decide's transaction (the
+# publicity app opens the decision's publication and its deadline: 事后公开).
+DECIDED_HOOKS: list = []
 # Checks other apps add on a new investigation record, called as check(actor, case, record) inside add_record's
 # transaction after the record is made: raising RuleViolation refuses (and undoes) it.
 RECORD_CHECKS: list = []

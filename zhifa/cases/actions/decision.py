@@ -13,7 +13,7 @@ from zhifa.org.models import Person
 from .. import access, deadlines, rules
 from ..choices import Outcome, PenaltyKind, RecordKind, State
 from ..models import Case
-from .common import DECIDE_PARTS, DECISION_GATES, _move, _not_future, _save, _today
+from .common import DECIDE_PARTS, DECIDED_HOOKS, DECISION_GATES, _move, _not_future, _save, _today
 from .investigation import _PENALTY_MESSAGES, draft_penalty
 
 # Decision ---------------------------------------------------------------------------------------------------------
@@ -164,4 +164,6 @@ def decide(actor: Person, case: Case, *, decided_on: dt.date | None = None, seen
         deadlines.meet(actor, case, party_period, decided_on)
     if case.outcome != Outcome.TRANSFER:
         deadlines.open_(actor, case, deadlines.SERVICE, decided_on)
+    for hook in DECIDED_HOOKS:
+        hook(actor, case)
     return case

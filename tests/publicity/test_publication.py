@@ -1,0 +1,83 @@
+"""事后公开 (issue 15): a decision opens its publication and the publication's deadline in its own transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.cases.conftest import clock, cw  # noqa: F401 (fixtures)
+from zhifa.cases import actions
+from zhifa.cases.choices import Outcome
+from zhifa.core.errors import RuleViolation
+from zhifa.ledger import checks
+from zhifa.ledger.models import Entry
+from zhifa.publicity import publication
+from zhifa.publicity.choices import PublicationKind, PublicationState
+from zhifa.publicity.models import Publication
+from zhifa.workdays import queries as wd_queries
+from zhifa.workdays.models import Deadline
+
+pytestmark = pytest.mark.django_db
+
+
+def _decided(cw):  # noqa: F811
+    case = cw.investigate(cw.new_case())
+    cw.notice(case)
+    actions.waive_statement(cw.officer, case, signer="李康宁")
+    return cw.decide(case)
+
+
+def _working_days_after(start, n):
+    """Counted here day by day on the calendar (the start day not counted; 行政处罚法 art. 85)."""
+    calendar, day, counted = wd_queries.current_calendar(), start, 0
+    while counted < n:
+        day = day.fromordinal(day.toordinal() + 1)
+        counted += calendar.is_working_day(day)
+    return day
+
+
+def test_a_penalty_decision_opens_its_publication_due_in_seven_working_days(cw, login):  # noqa: F811
+    case = _decided(cw)
+    pub = Publication.objects.get(case=case)
+    assert (pub.kind, pub.state, pub.agency, pub.decided_on) == (
+        PublicationKind.PENALTY,
+        PublicationState.DRAFT,
+        case.agency,
+        case.decided_on,
+    )
+    assert pub.due_on == _working_days_after(case.decided_on, 7)
+    deadline = Deadline.objects.get(kind__code="publication_penalty", object_id=pub.pk)
+    assert deadline.due == pub.due_on and deadline.met_on is None
+    # On the agency's deadline list at once, for the officer who handles the case.
+    page = login(cw.officer).get(reverse("workdays:deadlines")).content.decode()
+    assert case.reference in page and "行政处罚、行政许可决定公示期限" in page
+    # In the ledger with the decision, and the ledger verifies.
+    decide_entry = Entry.objects.filter(action="cases.decide", object_id=str(case.pk)).get()
+    opened = Entry.objects.filter(action="publicity.open_publication", object_id=str(pub.pk)).get()
+    assert opened.seq > decide_entry.seq
+    report = checks.verify(state=True, files=False)
+    assert report.ok, [str(p) for p in report.problems]
+
+
+def test_each_outcome_has_its_period_and_a_transfer_publishes_nothing():
+    class Decided:
+        def __init__(self, outcome):
+            self.outcome = outcome
+
+    assert publication.kind_for(Decided(Outcome.PENALTY)) == PublicationKind.PENALTY
+    assert publication.kind_for(Decided(Outcome.NO_PENALTY_MINOR)) == PublicationKind.OTHER
+    assert publication.kind_for(Decided(Outcome.NO_PENALTY_UNPROVEN)) == PublicationKind.OTHER
+    assert publication.kind_for(Decided(Outcome.TRANSFER)) is None
+    assert publication.DEADLINE_KINDS == {
+        PublicationKind.PENALTY: "publication_penalty",
+        PublicationKind.OTHER: "publication_other",
+    }
+    lengths = {code: wd_queries.kind_by_code(code).length for code in publication.DEADLINE_KINDS.values()}
+    assert lengths == {"publication_penalty": 7, "publication_other": 20}
+
+
+def test_a_refused_decision_opens_no_publication(cw):  # noqa: F811
+    case = cw.investigate(cw.new_case())
+    with pytest.raises(RuleViolation):  # no notice yet: the decision is refused
+        actions.decide(cw.head, case)
+    assert not Publication.objects.exists()

@@ -1,0 +1,62 @@
+"""事后公开 of decisions (issue 15): the publication a decision opens, with its deadline.
+
+国办发〔2018〕118号 (law-facts.md §2.1): a penalty decision is published within 7 working days of the decision, other
+enforcement decisions within 20; the periods are the agency-settable deadline kinds ``publication_penalty`` and
+``publication_other`` (zhifa.workdays), counted on the working-day engine from the decision date. A case sent to the
+judicial organs (移送) has no decision of its own to publish.
+"""
+
+from __future__ import annotations
+
+from zhifa.catalog.actions import state
+from zhifa.ledger import actions as ledger
+from zhifa.workdays import actions as wd_actions
+
+from .choices import PublicationKind
+from .models import Publication
+
+DEADLINE_KINDS = {PublicationKind.PENALTY: "publication_penalty", PublicationKind.OTHER: "publication_other"}
+
+
+def kind_for(case) -> str | None:
+    """Which publication a decided case needs: none for a transfer (移送司法机关 is not a decision on the case)."""
+    from zhifa.cases.choices import Outcome
+
+    if case.outcome == Outcome.TRANSFER:
+        return None
+    return PublicationKind.PENALTY if case.outcome == Outcome.PENALTY else PublicationKind.OTHER
+
+
+def open_for_decision(actor, case) -> Publication | None:
+    """Called by ``cases.actions.decide`` inside its transaction (``DECIDED_HOOKS``): the publication, 待编辑, and its
+    deadline from the decision date, both in the ledger with the decision."""
+    kind = kind_for(case)
+    if kind is None:
+        return None
+    lead = case.officer_links.filter(lead=True).select_related("person").first()
+    publication = Publication(agency=case.agency, case=case, kind=kind, decided_on=case.decided_on)
+    deadline_kind = DEADLINE_KINDS[kind]
+    from zhifa.workdays import queries as wd_queries
+
+    publication.due_on = wd_queries.compute_due(
+        wd_queries.kind_by_code(deadline_kind), case.decided_on, case.agency
+    ).date
+    publication.full_clean()
+    publication.save()
+    ledger.append(
+        agency=case.agency,
+        actor=actor,
+        action="publicity.open_publication",
+        obj=publication,
+        payload={"state": state(publication)},
+    )
+    wd_actions.open_deadline(
+        actor,
+        agency=case.agency,
+        kind=deadline_kind,
+        target=publication,
+        start=case.decided_on,
+        label=case.reference,
+        responsible=lead.person if lead else None,
+    )
+    return publication
