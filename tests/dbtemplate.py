@@ -103,15 +103,20 @@ def _build(connection, template: str, base: str) -> None:
         cursor.execute(f"ALTER DATABASE {q(building)} RENAME TO {q(template)}")
 
 
+def copy_sqlite(source_path, target_path) -> None:
+    """Every page of one SQLite file into another, by SQLite's backup API (under the target's write lock)."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 def _copy(connection, template: str, target: str) -> None:
     if connection.vendor == "sqlite":
         Path(target).unlink(missing_ok=True)
-        source, dest = sqlite3.connect(template), sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            source.close()
-            dest.close()
+        copy_sqlite(template, target)
         return
     q = connection.ops.quote_name
     with connection.creation._nodb_cursor() as cursor:

@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
+from tests.dbtemplate import copy_sqlite
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -115,25 +117,13 @@ def _keep(accounts):
     root = Path(tempfile.mkdtemp(prefix="zhifa-demo-"))
     atexit.register(shutil.rmtree, root, True)
     snap = SimpleNamespace(db=root / "db.sqlite3", dirs={}, accounts=accounts)
-    _copy_database(connection.settings_dict["NAME"], snap.db)
+    copy_sqlite(connection.settings_dict["NAME"], snap.db)
     for name in ("MEDIA_ROOT", "LEDGER_KEY_DIR"):
         folder = Path(getattr(settings, name))
         if folder.exists():
             snap.dirs[name] = root / name
             shutil.copytree(folder, snap.dirs[name])
     return snap
-
-
-def _copy_database(source_path, target_path) -> None:
-    """Every page of one SQLite file into another, by SQLite's backup API (under the target's write lock)."""
-    import sqlite3
-
-    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
 
 
 def _restore(snap):
@@ -145,7 +135,7 @@ def _restore(snap):
     from django.conf import settings
     from django.db import connection
 
-    _copy_database(snap.db, connection.settings_dict["NAME"])
+    copy_sqlite(snap.db, connection.settings_dict["NAME"])
     for name, folder in snap.dirs.items():
         dest = Path(getattr(settings, name))
         shutil.rmtree(dest, ignore_errors=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from zhifa.catalog.actions import state
 from zhifa.ledger import actions as ledger
-from zhifa.workdays import actions as wd_actions
 
 from .choices import PublicationKind
 from .models import Publication
@@ -33,14 +32,16 @@ def open_for_decision(actor, case) -> Publication | None:
     kind = kind_for(case)
     if kind is None:
         return None
-    lead = case.officer_links.filter(lead=True).select_related("person").first()
-    publication = Publication(agency=case.agency, case=case, kind=kind, decided_on=case.decided_on)
-    deadline_kind = DEADLINE_KINDS[kind]
-    from zhifa.workdays import queries as wd_queries
+    from zhifa.cases import deadlines
 
-    publication.due_on = wd_queries.compute_due(
-        wd_queries.kind_by_code(deadline_kind), case.decided_on, case.agency
-    ).date
+    deadline_kind = DEADLINE_KINDS[kind]
+    publication = Publication(
+        agency=case.agency,
+        case=case,
+        kind=kind,
+        decided_on=case.decided_on,
+        due_on=deadlines.due_on(case.agency, deadline_kind, case.decided_on),
+    )
     publication.full_clean()
     publication.save()
     ledger.append(
@@ -50,13 +51,5 @@ def open_for_decision(actor, case) -> Publication | None:
         obj=publication,
         payload={"state": state(publication)},
     )
-    wd_actions.open_deadline(
-        actor,
-        agency=case.agency,
-        kind=deadline_kind,
-        target=publication,
-        start=case.decided_on,
-        label=case.reference,
-        responsible=lead.person if lead else None,
-    )
+    deadlines.open_(actor, case, deadline_kind, case.decided_on, target=publication)
     return publication
