@@ -154,6 +154,11 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     expect(page.locator(".timeline")).to_contain_text("作出决定")
     case.refresh_from_db()
     assert case.decided_by.username == "juzhang" and case.decision_snapshot["kinds"] == ["warning"]
+    # 事后公开: the decision is on the agency's deadline list at once, due in 7 working days.
+    page.goto(f"{live_server.url}/workdays/deadlines/")
+    row = page.locator("tr", has_text="行政处罚、行政许可决定公示期限").filter(has_text=case.reference)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(f"{case.publication.due_on:%Y-%m-%d}")
 
     # The head finalises the reviewed draft the decision bound: his signature, then the numbered, sealed PDF.
     from zhifa.records.decision_draft import current_draft
