@@ -50,6 +50,7 @@ BUDGETS = {
     # reviewers against officers of every agency in two queries: the same with one agency as with many
     "workbench_supervisor": 19,
     "access_log_case": 12,
+    "publications": 8,  # 事后公开: the agencies one reads, the page's count and rows with their cases and parties
     "portal": 3,  # the agency, the portal's agencies, the page's list version (or units)
     "portal_people": 5,  # + the officers with their certificates and fields
     "portal_posts": 7,  # + the officers, the units and the guides
@@ -554,3 +555,19 @@ def test_portal_pages(cw, client, settings):  # noqa: F811
         assert_query_budget("portal_people_cached", cached[name])
     assert_query_budget("portal_posts_cached", cached["publicity:posts"])
     assert_query_budget("portal_ledger_cached", cached["portal_ledger"])
+
+
+def test_publications(cw, login):  # noqa: F811
+    """决定公开: the agency's publications by due date, one row per decision."""
+    from tests.publicity.test_publication import _decided
+
+    url = reverse("catalog:publications")
+    client = login(cw.head)
+    _decided(cw)
+    client.get(url)
+    counts = {1: queries_of(client, url)}
+    for _i in range(MANY - 1):
+        _decided(cw)
+    counts[MANY] = queries_of(client, url)
+    assert client.get(url).content.decode().count("行政处罚决定</td>") == MANY
+    assert_query_budget("publications", counts)

@@ -81,3 +81,31 @@ def test_a_refused_decision_opens_no_publication(cw):  # noqa: F811
     with pytest.raises(RuleViolation):  # no notice yet: the decision is refused
         actions.decide(cw.head, case)
     assert not Publication.objects.exists()
+
+
+def test_the_publication_list_shows_due_and_late_decisions_to_their_readers(cw, clock, login):  # noqa: F811
+    case = _decided(cw)
+    pub = case.publication
+    page = login(cw.officer).get(reverse("catalog:publications")).content.decode()
+    assert (
+        case.reference in page
+        and "待编辑" in page
+        and f"{pub.due_on:%Y-%m-%d}" in page
+        and '<strong class="late">' not in page
+    )
+    assert (
+        case.reference
+        not in login(cw.officer).get(reverse("catalog:publications") + "?late=1").content.decode()
+    )
+    # Past the due date and still not published: 已逾期 (in words, not by colour alone), and in the late filter.
+    clock.move_to(pub.due_on.fromordinal(pub.due_on.toordinal() + 1))
+    client = login(cw.officer)
+    late = client.get(reverse("catalog:publications") + "?late=1").content.decode()
+    assert case.reference in late and '<strong class="late">已逾期</strong>' in late
+    assert (
+        case.reference
+        not in client.get(reverse("catalog:publications") + "?state=published").content.decode()
+    )
+    # Another agency's officer sees none of it; someone who reads no agency's cases is refused.
+    assert case.reference not in login(cw.officer_b).get(reverse("catalog:publications")).content.decode()
+    assert login(cw.sysadmin).get(reverse("catalog:publications")).status_code == 403

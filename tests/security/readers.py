@@ -182,6 +182,7 @@ READERS: dict[str, frozenset[str]] = {
     # Complaints from the portal (the complainant's name and phone): the agency's officers and head and its
     # supervisor (not the platform administrator); the list is filtered to one's agencies.
     "catalog:complaints": OFFICERS_A | {"head_a", "supervisor_a", "officer_b"},
+    "catalog:publications": CASE_READERS | {"officer_b"},
     "catalog:complaint_detail": OFFICERS_A | {"head_a", "supervisor_a"},
     "catalog:complaint_attachment": OFFICERS_A | {"head_a", "supervisor_a"},
     # Documents and evidence: who reads the case; who handles it acts.

@@ -53,6 +53,7 @@ urlpatterns = [
     path(A + "<str:table>/import/", views.import_table, name="import"),
     path(A + "<str:table>/export.<str:fmt>", views.export, name="export"),
     path("complaints/", staff_views.complaint_list, name="complaints"),
+    path("publications/", staff_views.publication_list, name="publications"),
     path("complaints/<int:pk>/", staff_views.complaint_detail, name="complaint_detail"),
     path(
         "complaints/<int:pk>/attachments/<int:attachment>/",

@@ -231,3 +231,28 @@ def access_publication(user, pk):
         raise Http404 from None
     access_case(user, publication.case_id)
     return publication
+
+
+def publication_agencies(user) -> set[int]:
+    """The agencies whose publications ``user`` may read: those whose cases they read (the publication is of a
+    case's decision)."""
+    from zhifa.cases.queries import readable_agency_ids
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return readable_agency_ids(user)
+
+
+def visible_publications(user):
+    from .models import Publication
+
+    return Publication.objects.filter(agency_id__in=publication_agencies(user)).select_related(
+        "agency", "case", "case__party"
+    )
+
+
+def late(publications, today):
+    """Not yet published (待编辑 or 待审核) and past the due date."""
+    from .choices import PublicationState
+
+    return publications.filter(state__in=[PublicationState.DRAFT, PublicationState.PENDING], due_on__lt=today)

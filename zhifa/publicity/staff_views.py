@@ -1,4 +1,5 @@
-"""Staff pages for 投诉举报 received on the portal: the agency's business roles handle them, supervisors read."""
+"""Staff pages for 投诉举报 received on the portal (the agency's business roles handle them, supervisors read) and for
+the publication of decisions (事后公开)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,12 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core.forms import run_action
 
 from . import actions, forms, queries
-from .choices import ComplaintStatus
+from .choices import ComplaintStatus, PublicationState
 
 
 @login_required
@@ -73,4 +75,28 @@ def attachment(request, pk, attachment):
     att = get_object_or_404(complaint.attachments, pk=attachment)
     return FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
+    )
+
+
+@login_required
+def publication_list(request):
+    """决定公开: every decision's publication in the agencies whose cases one reads, by due date; 已逾期 filters
+    those past their due date and not yet published."""
+    if not queries.publication_agencies(request.user):
+        raise PermissionDenied(_("决定公开由本执法主体的执法人员、法制审核人员、负责人和监督人员查看。"))
+    today = timezone.localdate()
+    publications = queries.visible_publications(request.user)
+    state = request.GET.get("state", "")
+    if state in PublicationState.values:
+        publications = publications.filter(state=state)
+    only_late = request.GET.get("late") == "1"
+    if only_late:
+        publications = queries.late(publications, today)
+    page = Paginator(publications.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    open_states = {PublicationState.DRAFT, PublicationState.PENDING}
+    rows = [{"p": p, "late": p.state in open_states and p.due_on < today} for p in page.object_list]
+    return render(
+        request,
+        "publicity/staff/publication_list.html",
+        {"page": page, "rows": rows, "state": state, "states": PublicationState.choices, "late": only_late},
     )
