@@ -14,14 +14,15 @@ from zhifa.ledger.models import Entry
 from zhifa.publicity import publication
 from zhifa.publicity.choices import PublicationKind, PublicationState
 from zhifa.publicity.models import Publication
+from zhifa.publicity.redaction import case_context
 from zhifa.workdays import queries as wd_queries
 from zhifa.workdays.models import Deadline
 
 pytestmark = pytest.mark.django_db
 
 
-def _decided(cw):  # noqa: F811
-    case = cw.investigate(cw.new_case())
+def _decided(cw, party=None):  # noqa: F811
+    case = cw.investigate(cw.new_case(party))
     cw.notice(case)
     actions.waive_statement(cw.officer, case, signer="李康宁")
     return cw.decide(case)
@@ -109,3 +110,30 @@ def test_the_publication_list_shows_due_and_late_decisions_to_their_readers(cw, 
     # Another agency's officer sees none of it; someone who reads no agency's cases is refused.
     assert case.reference not in login(cw.officer_b).get(reverse("catalog:publications")).content.decode()
     assert login(cw.sysadmin).get(reverse("catalog:publications")).status_code == 403
+
+
+def test_the_public_text_of_a_real_decision(cw):  # noqa: F811
+    """The decision document the decision bound, as text, through the redaction with what the case knows: an
+    organisation's decision loses nothing (its name, code, legal representative and address are public; the
+    amount 伍仟元整 is not a name); a natural person's loses the identity number and address, the name is masked, and
+    the other people the case's records name (here the signer of the waiver) are in the context to be removed."""
+    org = _decided(cw)
+    text = publication.decision_text(org)
+    assert "行政处罚决定书" in text and org.party.name in text and "伍仟元整" in text
+    assert publication.public_text(org).text == text
+
+    person = _decided(cw, cw.person_party)
+    text = publication.decision_text(person)
+    assert "11010519491231002X" in text and "甲区平安街2号" in text and "张三" in text
+    public = publication.public_text(person)
+    assert "11010519491231002X" not in public.text and "甲区平安街2号" not in public.text
+    assert "张三" not in public.text and "张某" in public.text
+    assert (
+        "甲区卫生健康局" in public.text
+        and "《医疗机构管理条例》第十四条" in public.text
+        and "伍仟元整" in public.text
+    )
+    context = case_context.context_for(person)
+    assert context.remove["11010519491231002X"] == "id_number" and context.party_kind == "person"
+    assert context.remove["李康宁"] == "name"  # signed the statement waiver (tests above: waive_statement)
+    assert {link.person.full_name for link in person.officer_links.all()} <= context.keep

@@ -53,3 +53,32 @@ def open_for_decision(actor, case) -> Publication | None:
     )
     deadlines.open_(actor, case, deadline_kind, case.decided_on, target=publication)
     return publication
+
+
+def decision_text(case) -> str:
+    """The full text of the decision the case's decision bound (its decision document: the finalised one when
+    finalised, else the bound draft), as plain text, one paragraph a line."""
+    import html as html_lib
+    import re
+
+    from django.utils.html import strip_tags
+
+    from zhifa.records import render
+    from zhifa.records.decision_draft import current_draft
+
+    document = current_draft(case)
+    if document is None:
+        return ""
+    ctx = render.final_context(document) if document.number else render.draft_context(document)[1]
+    markup = render.html(document, ctx)
+    markup = re.sub(r"(?is)<(style|script|head)\b.*?</\1>", "", markup)
+    markup = re.sub(r"(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr|table|section)>", "\n", markup)
+    lines = (re.sub(r"\s+", " ", line).strip() for line in html_lib.unescape(strip_tags(markup)).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def public_text(case, *, using=None):
+    """The decision's text with personal information removed (zhifa.publicity.redaction), from what the case knows."""
+    from .redaction import case_context, redact
+
+    return redact(decision_text(case), case_context.context_for(case), using=using)
