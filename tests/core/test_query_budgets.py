@@ -50,7 +50,10 @@ BUDGETS = {
     # reviewers against officers of every agency in two queries: the same with one agency as with many
     "workbench_supervisor": 19,
     "access_log_case": 12,
-    "publications": 8,  # 事后公开: the agencies one reads, the page's count and rows with their cases and parties
+    "publications": 8,
+    # the publication, its case's decision document rendered as the document page renders it, and what the case
+    # knows (records, services, officers) for the redaction preview
+    "publication_detail": 33,  # 事后公开: the agencies one reads, the page's count and rows with their cases and parties
     "portal": 3,  # the agency, the portal's agencies, the page's list version (or units)
     "portal_people": 5,  # + the officers with their certificates and fields
     "portal_posts": 7,  # + the officers, the units and the guides
@@ -571,3 +574,18 @@ def test_publications(cw, login):  # noqa: F811
     counts[MANY] = queries_of(client, url)
     assert client.get(url).content.decode().count("行政处罚决定</td>") == MANY
     assert_query_budget("publications", counts)
+
+
+def test_publication_detail(cw, login):  # noqa: F811
+    """One decision's publication: the same queries whatever the number of decisions in the agency."""
+    from tests.publicity.test_publication import _decided
+
+    client = login(cw.head)
+    first = _decided(cw).publication
+    url = reverse("catalog:publication_detail", args=[first.pk])
+    client.get(url)
+    counts = {1: queries_of(client, url)}
+    for _i in range(3):
+        _decided(cw)
+    counts[4] = queries_of(client, url)
+    assert_query_budget("publication_detail", counts)

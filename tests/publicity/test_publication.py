@@ -137,3 +137,44 @@ def test_the_public_text_of_a_real_decision(cw):  # noqa: F811
     assert context.remove["11010519491231002X"] == "id_number" and context.party_kind == "person"
     assert context.remove["李康宁"] == "name"  # signed the statement waiver (tests above: waive_statement)
     assert {link.person.full_name for link in person.officer_links.all()} <= context.keep
+
+
+def test_submitted_by_one_released_by_another_with_the_text_hash_in_the_ledger(cw, login):  # noqa: F811
+    """待编辑 → 待审核 (the officer: the public text, its removals and SHA-256 kept) → 已公开 (a second person: the
+    head); the submitter may not release, the buttons shown are the ones the person may press, the deadline is met."""
+    import hashlib
+    import json
+
+    case = _decided(cw, cw.person_party)
+    pub = case.publication
+    url = reverse("catalog:publication_detail", args=[pub.pk])
+    officer = login(cw.officer)
+    page = officer.get(url).content.decode()
+    assert 'value="submit"' in page and 'value="release"' not in page
+    assert "<mark" in page and "11010519491231002X" in page  # the original beside the public text
+    assert (
+        officer.post(url, {"step": "release"}).status_code == 403
+    )  # not pending, and not the officer's to release
+    officer.post(url, {"step": "submit"})
+    pub.refresh_from_db()
+    assert pub.state == PublicationState.PENDING and pub.submitted_by == cw.officer
+    assert "11010519491231002X" not in pub.text and "张某" in pub.text
+    assert pub.text_sha256 == hashlib.sha256(pub.text.encode()).hexdigest()
+    assert any(r["kind"] == "id_number" and r["reason"] for r in pub.removals)
+    entry = Entry.objects.get(action="publicity.submit_publication", object_id=str(pub.pk))
+    assert json.loads(bytes(entry.body))["record"]["payload"]["state"]["text_sha256"] == pub.text_sha256
+    # The submitter sees no release button; the head does.
+    assert 'value="release"' not in login(cw.officer).get(url).content.decode()
+    with pytest.raises(RuleViolation, match="两人规则"):
+        publication.release(cw.officer, pub)
+    assert 'value="release"' in login(cw.head).get(url).content.decode()
+    assert login(cw.officer_b).get(url).status_code == 404
+    login(cw.head).post(url, {"step": "release"})
+    pub.refresh_from_db()
+    assert pub.state == PublicationState.PUBLISHED and pub.released_by == cw.head
+    deadline = Deadline.objects.get(kind__code="publication_penalty", object_id=pub.pk)
+    assert deadline.met_on is not None
+    page = login(cw.head).get(url).content.decode()
+    assert 'name="step"' not in page and pub.text_sha256 in page  # nothing left to press
+    report = checks.verify(state=True, files=False)
+    assert report.ok, [str(p) for p in report.problems]

@@ -27,6 +27,7 @@ PK_OBJECT = {
     "catalog:material_": "material",
     "catalog:flowchart_": "flowchart",
     "catalog:complaint_": "complaint",
+    "catalog:publication_": "publication",
     "records:": "document",
     "records:signature_file": "signature",
     "records:evidence": "evidence",

@@ -183,6 +183,7 @@ READERS: dict[str, frozenset[str]] = {
     # supervisor (not the platform administrator); the list is filtered to one's agencies.
     "catalog:complaints": OFFICERS_A | {"head_a", "supervisor_a", "officer_b"},
     "catalog:publications": CASE_READERS | {"officer_b"},
+    "catalog:publication_detail": CASE_READERS,
     "catalog:complaint_detail": OFFICERS_A | {"head_a", "supervisor_a"},
     "catalog:complaint_attachment": OFFICERS_A | {"head_a", "supervisor_a"},
     # Documents and evidence: who reads the case; who handles it acts.
@@ -435,6 +436,8 @@ ACTORS: dict[str, frozenset[str]] = {
     # Signing out and the language switch: anyone; the public forms: anyone.
     "logout": EVERYONE,
     "org:token_revoke": SIGNED_IN,
+    # 事后公开: the case's side submits, the legal reviewer or head releases (the view refuses the rest).
+    "catalog:publication_detail": OFFICERS_A | {"head_a", "reviewer_a"},
     # Account administration: the security administrator (roles, activation); certificates: the system
     # administrator; the platform administrator in each.
     "org:role_grant": frozenset({"secadmin_a", "platform_admin"}),

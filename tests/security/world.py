@@ -161,6 +161,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         case=case,
         reviewed_case=reviewed,
         served_case=served,
+        publication=served.publication,  # opened by the decision (事后公开)
         party=w.person_party,  # a natural person: their ID number and address are what must not leak
         person=w.officer,
         assignment=RoleAssignment.objects.filter(person=w.officer).order_by("pk").first(),

@@ -54,6 +54,7 @@ urlpatterns = [
     path(A + "<str:table>/export.<str:fmt>", views.export, name="export"),
     path("complaints/", staff_views.complaint_list, name="complaints"),
     path("publications/", staff_views.publication_list, name="publications"),
+    path("publications/<int:pk>/", staff_views.publication_detail, name="publication_detail"),
     path("complaints/<int:pk>/", staff_views.complaint_detail, name="complaint_detail"),
     path(
         "complaints/<int:pk>/attachments/<int:attachment>/",

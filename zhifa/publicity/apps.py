@@ -37,6 +37,8 @@ class PublicityConfig(AppConfig):
                 "publicity.complaint_event": _("投诉举报办理记录"),
                 "publicity.handle_complaint": _("办理投诉举报"),
                 "publicity.open_publication": _("决定作出，建立公开记录"),
+                "publicity.submit_publication": _("提交公开文本审核"),
+                "publicity.release_publication": _("批准公开决定"),
             }
         )
         registry.register_kind(

@@ -98,6 +98,19 @@ class Publication(models.Model):
     decided_on = models.DateField(_("决定日期"))
     due_on = models.DateField(_("公开期限"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # The public text as submitted for review (the decision's text with personal information removed), the
+    # removals the reviewer checks, and the text's SHA-256 (in the ledger with each step).
+    text = models.TextField(_("公开文本"), blank=True)
+    removals = models.JSONField(_("去除的内容"), default=list, blank=True)
+    text_sha256 = models.CharField(_("公开文本 SHA-256"), max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        Person, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        Person, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("决定公开")

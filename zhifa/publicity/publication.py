@@ -8,10 +8,19 @@ judicial organs (移送) has no decision of its own to publish.
 
 from __future__ import annotations
 
-from zhifa.catalog.actions import state
-from zhifa.ledger import actions as ledger
+import hashlib
 
-from .choices import PublicationKind
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.catalog.actions import state
+from zhifa.core.errors import ActionDenied, RuleViolation
+from zhifa.ledger import actions as ledger
+from zhifa.org import queries as org_queries
+from zhifa.org.choices import Role
+
+from .choices import PublicationKind, PublicationState
 from .models import Publication
 
 DEADLINE_KINDS = {PublicationKind.PENALTY: "publication_penalty", PublicationKind.OTHER: "publication_other"}
@@ -82,3 +91,82 @@ def public_text(case, *, using=None):
     from .redaction import case_context, redact
 
     return redact(decision_text(case), case_context.context_for(case), using=using)
+
+
+# Who prepares the public text (the case's side) and who releases it (a second person: the legal reviewer or the
+# head — the two-person rule of issue 15).
+SUBMITTER_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
+RELEASER_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.AGENCY_HEAD})
+
+
+def may_submit(user, publication) -> bool:
+    return (
+        publication.state == PublicationState.DRAFT
+        and publication.agency_id in org_queries.agency_ids_with(user, SUBMITTER_ROLES)
+    )
+
+
+def may_release(user, publication) -> bool:
+    return (
+        publication.state == PublicationState.PENDING
+        and publication.submitted_by_id != user.pk
+        and publication.agency_id in org_queries.agency_ids_with(user, RELEASER_ROLES)
+    )
+
+
+def _lock(publication) -> Publication:
+    return Publication.objects.select_for_update().select_related("agency", "case").get(pk=publication.pk)
+
+
+def _record(actor, publication, action: str) -> None:
+    ledger.append(
+        agency=publication.agency,
+        actor=actor,
+        action=action,
+        obj=publication,
+        payload={"state": state(publication)},
+    )
+
+
+@transaction.atomic
+def submit(actor, publication) -> Publication:
+    """待编辑 → 待审核: the decision's text with personal information removed, its removals and its SHA-256 kept for
+    the reviewer; the hash goes in the ledger."""
+    publication = _lock(publication)
+    if publication.state != PublicationState.DRAFT:
+        raise RuleViolation(_("只有待编辑的公开记录可以提交审核。"))
+    if not may_submit(actor, publication):
+        raise ActionDenied(_("公开文本由本执法主体的执法人员、承办机构负责人或负责人提交审核。"))
+    result = public_text(publication.case)
+    if not result.text.strip():
+        raise RuleViolation(_("决定书没有正文，无法生成公开文本。"))
+    publication.text = result.text
+    publication.removals = result.as_json()
+    publication.text_sha256 = hashlib.sha256(result.text.encode()).hexdigest()
+    publication.state = PublicationState.PENDING
+    publication.submitted_by, publication.submitted_at = actor, timezone.now()
+    publication.full_clean()
+    publication.save()
+    _record(actor, publication, "publicity.submit_publication")
+    return publication
+
+
+@transaction.atomic
+def release(actor, publication) -> Publication:
+    """待审核 → 已公开, by a second person (not the one who submitted it); the publication's deadline is met."""
+    from zhifa.cases import deadlines
+
+    publication = _lock(publication)
+    if publication.state != PublicationState.PENDING:
+        raise RuleViolation(_("只有待审核的公开记录可以批准公开。"))
+    if publication.submitted_by_id == actor.pk:
+        raise RuleViolation(_("提交审核的人不能批准自己提交的公开文本（两人规则）。"))
+    if not may_release(actor, publication):
+        raise ActionDenied(_("公开文本由本执法主体的法制审核人员或负责人批准公开。"))
+    publication.state = PublicationState.PUBLISHED
+    publication.released_by, publication.released_at = actor, timezone.now()
+    publication.full_clean()
+    publication.save()
+    _record(actor, publication, "publicity.release_publication")
+    deadlines.meet(actor, publication, DEADLINE_KINDS[publication.kind], timezone.localdate())
+    return publication

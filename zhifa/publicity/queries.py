@@ -256,3 +256,13 @@ def late(publications, today):
     from .choices import PublicationState
 
     return publications.filter(state__in=[PublicationState.DRAFT, PublicationState.PENDING], due_on__lt=today)
+
+
+def access_visible_publication(user, pk):
+    """A publication of an agency whose cases ``user`` reads (Http404 otherwise)."""
+    from .models import Publication
+
+    try:
+        return visible_publications(user).get(pk=pk)
+    except (Publication.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

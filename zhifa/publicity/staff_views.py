@@ -3,7 +3,7 @@ the publication of decisions (事后公开)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -99,4 +99,62 @@ def publication_list(request):
         request,
         "publicity/staff/publication_list.html",
         {"page": page, "rows": rows, "state": state, "states": PublicationState.choices, "late": only_late},
+    )
+
+
+def _marked(text: str, removals: list[dict], *, original: bool):
+    """The text in pieces for the side-by-side view: (piece, removal or None); ``original``: the removed text, else
+    its replacement (offsets are the original's)."""
+    pieces, at = [], 0
+    for r in removals:
+        pieces.append((text[at : r["start"]], None))
+        pieces.append((r["text"] if original else r["replacement"], r))
+        at = r["end"]
+    pieces.append((text[at:], None))
+    return pieces
+
+
+@login_required
+def publication_detail(request, pk):
+    """One decision's publication: the original text and the public text side by side, each removal marked with its
+    reason; 提交审核 for the case's side, 批准公开 for a second person."""
+    from . import publication as publication_actions
+
+    pub = queries.access_visible_publication(request.user, pk)
+    if request.method == "POST":
+        step = request.POST.get("step")
+        steps = {"submit": publication_actions.submit, "release": publication_actions.release}
+        if step not in steps:
+            raise PermissionDenied(_("没有这个操作。"))
+        allowed = (publication_actions.may_submit if step == "submit" else publication_actions.may_release)(
+            request.user, pub
+        )
+        if not allowed:
+            raise PermissionDenied(_("您不能对这条公开记录进行此操作。"))
+        try:
+            steps[step](request.user, pub)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("已提交审核。") if step == "submit" else _("已批准公开。"))
+        return redirect("catalog:publication_detail", pub.pk)
+    original = publication_actions.decision_text(pub.case)
+    if pub.state == PublicationState.DRAFT:
+        preview = publication_actions.public_text(pub.case)
+        removals = preview.as_json()
+    else:
+        removals = pub.removals
+    return render(
+        request,
+        "publicity/staff/publication_detail.html",
+        {
+            "p": pub,
+            "original": _marked(original, removals, original=True),
+            "public": _marked(original, removals, original=False),
+            "removals": removals,
+            "may_submit": publication_actions.may_submit(request.user, pub),
+            "may_release": publication_actions.may_release(request.user, pub),
+            "late": pub.state in (PublicationState.DRAFT, PublicationState.PENDING)
+            and pub.due_on < timezone.localdate(),
+        },
     )
