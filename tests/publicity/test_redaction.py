@@ -185,3 +185,13 @@ def test_the_console_script_reads_standard_input_and_exits_zero(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "当事人康宁诊所。投诉人陈某某（电话■■■■■■■■■■■■）举报。"
+
+
+def test_the_model_never_takes_a_line_break_with_a_name():
+    """Seen on a demo decision: LAC returned 周康宁 with the line break after it, so the kept legal representative
+    was removed (the finding was not wholly inside the kept name) and the next line joined this one."""
+    text = "当事人：明山区康宁口腔诊所\n法定代表人（负责人）：周康宁\n统一社会信用代码：91440300MA5D000103"
+    context = Context(party_name="明山区康宁口腔诊所", party_kind="org", keep={"周康宁"})
+    assert redaction.redact(text, context, using=redaction.detectors(model=True)).text == text
+    unknown = redaction.redact("法定代表人（负责人）：周康宁\n下一行", using=redaction.detectors(model=True))
+    assert unknown.text == "法定代表人（负责人）：周某某\n下一行"

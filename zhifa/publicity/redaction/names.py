@@ -119,7 +119,8 @@ class Lac:
     """Baidu LAC: persons (PER) and places with a house number (LOC), sentence by sentence."""
 
     name = "lac"
-    _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；\n]?")
+    # Sentences, without the line breaks between them (the model returns a break glued to the word before it).
+    _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 
     def detect(self, text: str, context: Context) -> Iterator[Span]:
         lac = _lac()
@@ -129,7 +130,10 @@ class Lac:
         results = lac.run([p for _, p in pieces])
         for (offset, _), tagged in zip(pieces, results, strict=True):
             at = offset
-            for word, tag in tagged:
+            for raw, tag in tagged:
+                word = raw.strip()
+                if not word:
+                    continue
                 start = text.find(word, at)
                 if start < 0:
                     continue
