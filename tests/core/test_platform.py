@@ -55,6 +55,14 @@ def test_demo_is_idempotent_complete_and_verifies(db, capsys):
     assert report.ok, [str(p) for p in report.problems[:5]]
     assert report.entries > 50 and report.checkpoints >= 2 and report.objects > 20
     assert Log.objects.count() >= 2
+    # 事后公开: every decision of the demo has its publication, in more than one state (zhifa/publicity/demo.py).
+    from zhifa.cases.models import Case
+    from zhifa.publicity.models import Publication
+
+    states = list(Publication.objects.order_by("decided_on", "id").values_list("state", flat=True))
+    general = Case.objects.filter(decided_on__isnull=False, procedure="general").exclude(outcome="transfer")
+    assert len(states) == general.count() > 3  # (当场处罚 decisions open none yet: docs/publication.md)
+    assert states[:3] == ["published", "published", "pending"] and set(states[3:]) == {"draft"}
 
 
 def test_secret_key_is_generated_once_with_mode_600(tmp_path):

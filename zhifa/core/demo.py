@@ -7,6 +7,7 @@ def load_all() -> list[tuple[str, str, str]]:
     from zhifa.cases import demo as cases_demo
     from zhifa.catalog import demo as catalog_demo
     from zhifa.org import demo as org_demo
+    from zhifa.publicity import demo as publicity_demo
     from zhifa.review import demo as review_demo
 
     with transaction.atomic():
@@ -17,6 +18,8 @@ def load_all() -> list[tuple[str, str, str]]:
         review_demo.load()
     with transaction.atomic():
         cases_demo.load()
+    with transaction.atomic():
+        publicity_demo.load()
     from zhifa.ledger import actions as ledger_actions
 
     ledger_actions.make_checkpoints(force=True)  # the demo starts with signed tree heads to verify against
