@@ -147,6 +147,10 @@ def _prepare(w, tmp_path):
         case_actions.waive_statement(w.officer, case, signer="李康宁")
         submission = w.submit(case)
         review_actions.assign(w.head, submission, reviewers=[w.reviewer])
+        decided = w.investigate(w.new_case(w.person_party))  # a decision, for its publication page (事后公开)
+        w.notice(decided)
+        case_actions.waive_statement(w.officer, decided, signer="李康宁")
+        w.decide(decided)
         ledger_actions.make_checkpoints(force=True)
     finally:
         connection.close()
@@ -164,7 +168,7 @@ def _objects():
         ServiceGuide,
     )
     from zhifa.org.models import Agency, Person
-    from zhifa.publicity.models import Complaint
+    from zhifa.publicity.models import Complaint, Publication
     from zhifa.records.models import Document, Evidence
     from zhifa.review.models import Discussion, Submission
     from zhifa.workdays.models import Deadline, DeadlineKind
@@ -201,6 +205,7 @@ def _objects():
         "guide": guide,
         "flowchart": Flowchart.objects.filter(agency=agency).order_by("pk").first(),
         "complaint": Complaint.objects.filter(agency=agency).order_by("pk").first(),
+        "publication": Publication.objects.filter(agency=agency).order_by("pk").first(),
         "version": version,
     }
     # name: (roles to open it as, args)
@@ -258,6 +263,7 @@ def _objects():
             ("officer", "supervisor"),
             [o["complaint"].pk] if o["complaint"] else None,
         ),
+        "catalog:publication_detail": (("officer", "head", "supervisor"), [o["publication"].pk]),
         "records:case_documents": (("officer", "head"), [case.pk]),
         "records:document": (("officer", "head", "supervisor"), [document.pk] if document else None),
         "records:party_signature": (("officer",), [document.pk] if document else None),
