@@ -50,10 +50,10 @@ BUDGETS = {
     # reviewers against officers of every agency in two queries: the same with one agency as with many
     "workbench_supervisor": 19,
     "access_log_case": 12,
-    "publications": 8,
-    # the publication, its case's decision document rendered as the document page renders it, and what the case
-    # knows (records, services, officers) for the redaction preview
-    "publication_detail": 33,  # 事后公开: the agencies one reads, the page's count and rows with their cases and parties
+    "publications": 8,  # 事后公开: the agencies one reads, the page's count and rows with their cases and parties
+    # the publication, its case's decision document rendered once (as the document page renders it), and what the
+    # case knows (records, services, officers) for the redaction preview
+    "publication_detail": 33,
     "portal": 3,  # the agency, the portal's agencies, the page's list version (or units)
     "portal_people": 5,  # + the officers with their certificates and fields
     "portal_posts": 7,  # + the officers, the units and the guides

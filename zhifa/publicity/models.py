@@ -120,3 +120,9 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.case.reference
+
+    # Not yet published: the states in which a publication can be late.
+    OPEN_STATES = (PublicationState.DRAFT, PublicationState.PENDING)
+
+    def is_late(self, today) -> bool:
+        return self.state in self.OPEN_STATES and self.due_on < today

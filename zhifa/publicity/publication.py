@@ -86,11 +86,12 @@ def decision_text(case) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def public_text(case, *, using=None):
-    """The decision's text with personal information removed (zhifa.publicity.redaction), from what the case knows."""
+def public_text(case, *, text: str | None = None, using=None):
+    """The decision's text (``text`` when the caller has it already) with personal information removed
+    (zhifa.publicity.redaction), from what the case knows."""
     from .redaction import case_context, redact
 
-    return redact(decision_text(case), case_context.context_for(case), using=using)
+    return redact(decision_text(case) if text is None else text, case_context.context_for(case), using=using)
 
 
 # Who prepares the public text (the case's side) and who releases it (a second person: the legal reviewer or the

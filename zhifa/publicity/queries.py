@@ -252,10 +252,10 @@ def visible_publications(user):
 
 
 def late(publications, today):
-    """Not yet published (待编辑 or 待审核) and past the due date."""
-    from .choices import PublicationState
+    """Not yet published (待编辑 or 待审核) and past the due date (``Publication.is_late`` in the database)."""
+    from .models import Publication
 
-    return publications.filter(state__in=[PublicationState.DRAFT, PublicationState.PENDING], due_on__lt=today)
+    return publications.filter(state__in=Publication.OPEN_STATES, due_on__lt=today)
 
 
 def access_visible_publication(user, pk):

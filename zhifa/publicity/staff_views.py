@@ -93,8 +93,7 @@ def publication_list(request):
     if only_late:
         publications = queries.late(publications, today)
     page = Paginator(publications.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
-    open_states = {PublicationState.DRAFT, PublicationState.PENDING}
-    rows = [{"p": p, "late": p.state in open_states and p.due_on < today} for p in page.object_list]
+    rows = [{"p": p, "late": p.is_late(today)} for p in page.object_list]
     return render(
         request,
         "publicity/staff/publication_list.html",
@@ -140,7 +139,7 @@ def publication_detail(request, pk):
         return redirect("catalog:publication_detail", pub.pk)
     original = publication_actions.decision_text(pub.case)
     if pub.state == PublicationState.DRAFT:
-        preview = publication_actions.public_text(pub.case)
+        preview = publication_actions.public_text(pub.case, text=original)
         removals = preview.as_json()
     else:
         removals = pub.removals
@@ -154,7 +153,6 @@ def publication_detail(request, pk):
             "removals": removals,
             "may_submit": publication_actions.may_submit(request.user, pub),
             "may_release": publication_actions.may_release(request.user, pub),
-            "late": pub.state in (PublicationState.DRAFT, PublicationState.PENDING)
-            and pub.due_on < timezone.localdate(),
+            "late": pub.is_late(timezone.localdate()),
         },
     )
