@@ -24,10 +24,16 @@ import django
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Code that runs after the migrations (post_migrate) and shapes the schema too: the SQLite search triggers.
+AFTER_MIGRATE = ("zhifa/publicity/search.py",)
+
+
 def migrations_digest() -> str:
-    """Of every migration file of the project and of Django's version: what the migrated schema depends on."""
+    """Of every migration file of the project, the code run after them (``AFTER_MIGRATE``) and Django's version:
+    what the migrated schema depends on."""
     h = hashlib.sha256(django.get_version().encode())
-    for path in sorted((ROOT / "zhifa").glob("*/migrations/*.py")):
+    paths = [*(ROOT / "zhifa").glob("*/migrations/*.py"), *(ROOT / p for p in AFTER_MIGRATE)]
+    for path in sorted(paths):
         h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]
 

@@ -62,7 +62,17 @@ def test_demo_is_idempotent_complete_and_verifies(db, capsys):
     states = list(Publication.objects.order_by("decided_on", "id").values_list("state", flat=True))
     general = Case.objects.filter(decided_on__isnull=False, procedure="general").exclude(outcome="transfer")
     assert len(states) == general.count() > 3  # (当场处罚 decisions open none yet: docs/publication.md)
-    assert states[:3] == ["published", "published", "pending"] and set(states[3:]) == {"draft"}
+    counts = {state: states.count(state) for state in set(states)}
+    assert counts == {
+        "published": 3,
+        "pending": 1,
+        "withdrawn": 1,
+        "not_published": 1,
+        "draft": len(states) - 6,
+    }
+    withdrawn = Publication.objects.get(state="withdrawn")
+    assert withdrawn.public_reason and withdrawn.withdrawn_by.username == "juzhang"
+    assert "撤销" in Publication.objects.get(state="not_published").public_reason
 
 
 def test_secret_key_is_generated_once_with_mode_600(tmp_path):

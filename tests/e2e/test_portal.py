@@ -143,6 +143,8 @@ def test_portal_fits_a_phone(browser, demo_site):
         "/portal/flowcharts/",
         "/portal/agency/",
         "/portal/complaints/new/",
+        "/portal/decisions/",
+        _decision_path(),
     ):
         page.goto(f"{demo_site.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -167,3 +169,44 @@ def test_complaint_by_keyboard_and_status(page, demo_site):
     page.get_by_label("查询码").fill(code)
     page.get_by_role("button", name="查询").click()
     expect(page.locator(".result")).to_contain_text("已登记")
+
+
+def _decision_path(state="published"):
+    from zhifa.publicity.models import Publication
+
+    return f"/portal/decisions/{Publication.objects.filter(state=state).order_by('id').first().pk}/"
+
+
+def test_a_member_of_the_public_finds_a_decision_and_verifies_it(page, demo_site):
+    """事后公开 as the public meets it: the decisions page, a search by the party's published name, the decision's
+    page with its public text, and the check in the browser against the agency's signed checkpoint."""
+    from zhifa.publicity.models import Publication
+
+    published = Publication.objects.filter(state="published").order_by("id").first()
+    page.goto(f"{demo_site.url}/portal/")
+    page.get_by_role("link", name="执法决定").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("行政执法决定公开")
+    _assert_accessible_basics(page)
+    page.get_by_label("关键词").fill(published.summary["party"])
+    page.get_by_role("button", name="检索").click()
+    link = page.get_by_role("link", name=re.compile(re.escape(published.summary["party"]))).first
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator("#decision-text")).to_contain_text(published.text.splitlines()[0])
+    _assert_accessible_basics(page)
+    page.get_by_role("button", name="核验").click()
+    result = page.locator("#publication-result")
+    expect(result).to_contain_text("核验通过", timeout=20_000)
+    expect(result).to_contain_text("页面上的公开文本与账本中批准公开时记下的文本一致")
+    _shot(page, "decision-verified")
+    # A page whose text was changed after it left the server fails the check.
+    page.evaluate("document.getElementById('decision-text').textContent += '（篡改）'")
+    page.get_by_role("button", name="核验").click()
+    expect(result).to_contain_text("核验未通过", timeout=20_000)
+    expect(result).to_contain_text("页面被改动")
+    # The withdrawn decision keeps its page with the reason; it is no longer listed.
+    withdrawn = Publication.objects.get(state="withdrawn")
+    page.goto(f"{demo_site.url}{_decision_path('withdrawn')}")
+    expect(page.get_by_role("alert")).to_contain_text("本决定已撤回")
+    expect(page.get_by_role("alert")).to_contain_text(withdrawn.public_reason)
+    assert page.locator("#decision-text").count() == 0

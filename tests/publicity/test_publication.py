@@ -21,11 +21,17 @@ from zhifa.workdays.models import Deadline
 pytestmark = pytest.mark.django_db
 
 
-def _decided(cw, party=None):  # noqa: F811
+def _decided(cw, party=None, *, finalise=True):  # noqa: F811
     case = cw.investigate(cw.new_case(party))
     cw.notice(case)
     actions.waive_statement(cw.officer, case, signer="李康宁")
-    return cw.decide(case)
+    case = cw.decide(case)
+    if finalise:  # the decision document numbered (文号), as before it is served
+        from zhifa.records import decision_draft
+
+        cw.finalise(case, decision_draft.kind_for(case))
+        case.refresh_from_db()
+    return case
 
 
 def _working_days_after(start, n):
@@ -175,6 +181,10 @@ def test_submitted_by_one_released_by_another_with_the_text_hash_in_the_ledger(c
     deadline = Deadline.objects.get(kind__code="publication_penalty", object_id=pub.pk)
     assert deadline.met_on is not None
     page = login(cw.head).get(url).content.decode()
-    assert 'name="step"' not in page and pub.text_sha256 in page  # nothing left to press
+    # nothing left to press but 撤回, the head's
+    assert 'value="submit"' not in page and 'value="release"' not in page and pub.text_sha256 in page
+    assert (
+        'value="withdraw"' in page and 'value="withdraw"' not in login(cw.officer).get(url).content.decode()
+    )
     report = checks.verify(state=True, files=False)
     assert report.ok, [str(p) for p in report.problems]

@@ -33,6 +33,7 @@ PK_OBJECT = {
     "records:evidence": "evidence",
     "records:party_records": "party",
     "publicity:material_sample": "material",
+    "publicity:decision": "publication",
     "cases:party": "party",
     "cases:detail": "case",
     "cases:action": "case",

@@ -231,6 +231,14 @@ READERS: dict[str, frozenset[str]] = {
     "publicity:complaint_new": EVERYONE,
     "publicity:complaint_status": EVERYONE,
     "publicity:feed": EVERYONE,
+    "publicity:decisions": EVERYONE,
+    "publicity:decisions_export": EVERYONE,
+    "publicity:decisions_feed": EVERYONE,
+    # The world's publication is 待编辑: not on the portal for anyone, staff included (a published one is opened by
+    # everyone in tests/publicity/test_decisions.py).
+    "publicity:decision": NOBODY,
+    "publicity:decision_proof": NOBODY,
+    "publicity:decision_pdf": NOBODY,
     # Cases.
     "cases:list": STAFF - {"sysadmin_a", "secadmin_a", "auditor_a"},
     "cases:create": OFFICERS_A | {"head_a", "officer_b"},
@@ -437,6 +445,10 @@ ACTORS: dict[str, frozenset[str]] = {
     "logout": EVERYONE,
     "org:token_revoke": SIGNED_IN,
     # 事后公开: the case's side submits, the legal reviewer or head releases (the view refuses the rest).
+    # The portal's decision pages answer GET only (405 to a POST); the world's publication is not public anyway.
+    "publicity:decision": NOBODY,
+    "publicity:decision_proof": NOBODY,
+    "publicity:decision_pdf": NOBODY,
     "catalog:publication_detail": OFFICERS_A | {"head_a", "reviewer_a"},
     # Account administration: the security administrator (roles, activation); certificates: the system
     # administrator; the platform administrator in each.

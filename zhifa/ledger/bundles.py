@@ -34,9 +34,10 @@ def logs_recording(kind: str, object_id: str) -> list[Log]:
     return list(Log.objects.filter(pk__in=ids).select_related("agency").order_by("origin"))
 
 
-def build(kind: str, object_id: str, *, agency=None, reader=None) -> dict[str, Any]:
+def build(kind: str, object_id: str, *, agency=None, reader=None, sign: bool = True) -> dict[str, Any]:
     """The bundle for one object in one log. Signs a fresh checkpoint first if the latest does not cover
-    the object's newest entry.
+    the object's newest entry; with ``sign=False`` (a public page) it signs nothing and leaves out the entries the
+    latest checkpoint does not cover yet (their seqs under ``pending``).
 
     A bundle carries the entries' exact bytes, so their content: built for a person (``reader``), it is
     refused unless they may read the object itself (``queries.may_read_object``) — an auditor gets hashes
@@ -60,9 +61,12 @@ def build(kind: str, object_id: str, *, agency=None, reader=None) -> dict[str, A
     log = logs[0]
     entries = list(Entry.objects.filter(log=log, object_kind=kind, object_id=object_id).order_by("seq"))
     checkpoint = queries.latest_checkpoint(log)
-    if checkpoint is None or checkpoint.size <= entries[-1].seq:
+    if sign and (checkpoint is None or checkpoint.size <= entries[-1].seq):
         actions.make_checkpoint(log.agency, force=True)
         checkpoint = queries.latest_checkpoint(log)
+    size = checkpoint.size if checkpoint is not None else 0
+    pending = [entry.seq for entry in entries if entry.seq >= size]
+    entries = [entry for entry in entries if entry.seq < size]
     fetch = queries.node_fetcher(log.pk)
     from . import merkle
 
@@ -73,7 +77,7 @@ def build(kind: str, object_id: str, *, agency=None, reader=None) -> dict[str, A
         "agency": {"code": log.agency.code, "name": log.agency.name},
         "object": {"kind": kind, "id": object_id},
         "public_key": keys.public_key(log).vkey(),
-        "checkpoint": checkpoint.note,
+        "checkpoint": checkpoint.note if checkpoint is not None else "",
         "entries": [
             {
                 "seq": entry.seq,
@@ -85,4 +89,5 @@ def build(kind: str, object_id: str, *, agency=None, reader=None) -> dict[str, A
             }
             for entry in entries
         ],
+        **({"pending": pending} if pending else {}),
     }

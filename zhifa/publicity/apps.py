@@ -39,6 +39,10 @@ class PublicityConfig(AppConfig):
                 "publicity.open_publication": _("决定作出，建立公开记录"),
                 "publicity.submit_publication": _("提交公开文本审核"),
                 "publicity.release_publication": _("批准公开决定"),
+                "publicity.revise_publication": _("修改公开文本的去除项"),
+                "publicity.withdrawal_due": _("决定被变更或撤销，须撤回公开"),
+                "publicity.not_published": _("决定不予公开"),
+                "publicity.withdraw_publication": _("撤回已公开的决定"),
             }
         )
         registry.register_kind(
@@ -53,3 +57,12 @@ class PublicityConfig(AppConfig):
 
         if publication.open_for_decision not in case_actions.DECIDED_HOOKS:
             case_actions.DECIDED_HOOKS.append(publication.open_for_decision)
+        from django.db.models.signals import post_migrate
+
+        from . import search
+
+        post_migrate.connect(search.ensure_index, sender=self, dispatch_uid="publicity-search-index")
+        from zhifa.remedies import actions as remedy_actions
+
+        if publication.decision_changed not in remedy_actions.OUTCOME_HOOKS:
+            remedy_actions.OUTCOME_HOOKS.append(publication.decision_changed)

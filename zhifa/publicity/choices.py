@@ -30,3 +30,20 @@ class PublicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
     OFFLINE = "offline", _("已到期下线")
     NOT_PUBLISHED = "not_published", _("不予公开")
+
+
+class NotPublishedGround(models.TextChoices):
+    """Why a decision is not published (issue 15 item 1; law-facts.md §6): 《政府信息公开条例》第十四条 (state secrets;
+    information whose disclosure would endanger national, public or economic security or social stability), 第十五条
+    (trade secrets and personal privacy whose disclosure would harm third parties), 《未成年人保护法》第四条、第一百零三条
+    (a minor's identity is protected), the agency's own policy on kinds of decisions, and a decision changed or annulled
+    before it was published (《行政处罚法》第四十八条; recorded by the outcome itself)."""
+
+    MINOR = "minor", _("当事人是未成年人（《未成年人保护法》第一百零三条）")
+    SECRET = "secret", _("涉及国家秘密、商业秘密（《政府信息公开条例》第十四条、第十五条）")
+    SECURITY = (
+        "security",
+        _("公开后可能危及国家安全、公共安全、经济安全、社会稳定（《政府信息公开条例》第十四条）"),
+    )
+    POLICY = "policy", _("属于本执法主体规定不公开的决定类别")
+    CHANGED = "changed", _("决定在公开前被变更、撤销或者确认违法、无效（《行政处罚法》第四十八条）")

@@ -75,3 +75,48 @@ class ListChangesFeed(Feed):
 
     def item_updateddate(self, version):
         return timezone.make_aware(dt.datetime.combine(version.effective_on, dt.time()))
+
+
+class DecisionsFeed(Feed):
+    """The newest published decisions (the portal's list with its filters), newest release first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        from .decision_views import filtered
+
+        qs, _f, _problems = filtered(request.GET)
+        return qs.order_by("-released_at", "-id")[:50]
+
+    def title(self, obj):
+        return _("行政执法决定公开")
+
+    def link(self, obj):
+        return reverse("publicity:decisions")
+
+    def feed_url(self, obj):
+        return reverse("publicity:decisions_feed")
+
+    def items(self, obj):
+        return obj
+
+    def item_title(self, p):
+        s = p.summary or {}
+        return f"{s.get('party', '')}：{s.get('cause', '')}" if s.get("cause") else s.get("party", "")
+
+    def item_description(self, p):
+        s = p.summary or {}
+        return " · ".join(
+            x for x in (s.get("number", ""), s.get("agency", ""), p.decided_on.isoformat()) if x
+        )
+
+    def item_link(self, p):
+        return reverse("publicity:decision", args=[p.pk])
+
+    def item_guid(self, p):
+        return f"urn:zhifa:decision:{p.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, p):
+        return p.released_at

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.org.models import Agency, Person
 
-from .choices import ComplaintKind, ComplaintStatus, PublicationKind, PublicationState
+from .choices import ComplaintKind, ComplaintStatus, NotPublishedGround, PublicationKind, PublicationState
+from .search import SearchTextField
 
 
 class Complaint(models.Model):
@@ -111,12 +112,44 @@ class Publication(models.Model):
         Person, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     released_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # The SHA-256 of the decision's original text the removals' offsets refer to (the removals keep no removed
+    # text: what is in this row, and so in the ledger's public entries, is what the public may read).
+    source_sha256 = models.CharField(_("决定书原文 SHA-256"), max_length=64, blank=True)
+    # What the portal shows above the text (决定书文号, the party as published, 执法类别, 执法结论, basis, agency,
+    # date), taken from the case when the text is submitted.
+    summary = models.JSONField(_("公开摘要"), default=dict, blank=True)
+    # The search tokens of the published summary and text (jieba, ``publicity.search``), indexed by SQLite FTS5 or
+    # PostgreSQL full-text search.
+    search_text = SearchTextField(_("检索词"), blank=True)
+    # 撤回 (行政处罚法 art. 48): due 3 working days after the decision was changed or annulled; the reason is public.
+    withdrawal_due_on = models.DateField(_("撤回期限"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        Person, verbose_name=_("撤回人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    public_reason = models.TextField(_("撤回或不予公开的理由（公开）"), blank=True)
+    not_published_ground = models.CharField(
+        _("不予公开的依据"), max_length=20, choices=NotPublishedGround.choices, blank=True
+    )
+    not_published_by = models.ForeignKey(
+        Person,
+        verbose_name=_("批准不予公开的负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("决定公开")
         verbose_name_plural = _("决定公开")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["agency", "state", "due_on"], name="publication_agency_state_due")]
+        indexes = [
+            models.Index(fields=["agency", "state", "due_on"], name="publication_agency_state_due"),
+            # The portal's list: what is public, newest decision first, across agencies or in one.
+            models.Index(fields=["state", "decided_on", "id"], name="publication_public"),
+            models.Index(fields=["agency", "state", "decided_on", "id"], name="publication_agency_public"),
+        ]
 
     def __str__(self) -> str:
         return self.case.reference
@@ -124,5 +157,15 @@ class Publication(models.Model):
     # Not yet published: the states in which a publication can be late.
     OPEN_STATES = (PublicationState.DRAFT, PublicationState.PENDING)
 
+    # On the portal: published, or withdrawn (shown with its notice).
+    PUBLIC_STATES = (PublicationState.PUBLISHED, PublicationState.WITHDRAWN)
+
     def is_late(self, today) -> bool:
         return self.state in self.OPEN_STATES and self.due_on < today
+
+    def withdrawal_late(self, today) -> bool:
+        return (
+            self.state == PublicationState.PUBLISHED
+            and self.withdrawal_due_on is not None
+            and self.withdrawal_due_on < today
+        )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zhifa.core.forms import run_action
 
 from . import actions, forms, queries
-from .choices import ComplaintStatus, PublicationState
+from .choices import ComplaintStatus, NotPublishedGround, PublicationState
 
 
 @login_required
@@ -92,12 +92,25 @@ def publication_list(request):
     only_late = request.GET.get("late") == "1"
     if only_late:
         publications = queries.late(publications, today)
+    to_withdraw = request.GET.get("withdraw") == "1"
+    if to_withdraw:
+        publications = publications.filter(state=PublicationState.PUBLISHED, withdrawal_due_on__isnull=False)
     page = Paginator(publications.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
-    rows = [{"p": p, "late": p.is_late(today)} for p in page.object_list]
+    rows = [
+        {"p": p, "late": p.is_late(today), "withdrawal_late": p.withdrawal_late(today)}
+        for p in page.object_list
+    ]
     return render(
         request,
         "publicity/staff/publication_list.html",
-        {"page": page, "rows": rows, "state": state, "states": PublicationState.choices, "late": only_late},
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "states": PublicationState.choices,
+            "late": only_late,
+            "withdraw": to_withdraw,
+        },
     )
 
 
@@ -107,52 +120,92 @@ def _marked(text: str, removals: list[dict], *, original: bool):
     pieces, at = [], 0
     for r in removals:
         pieces.append((text[at : r["start"]], None))
-        pieces.append((r["text"] if original else r["replacement"], r))
+        pieces.append((text[r["start"] : r["end"]] if original else r["replacement"], r))
         at = r["end"]
     pieces.append((text[at:], None))
     return pieces
 
 
+def _publication_step(request, pub):
+    """One POSTed step on a publication: 提交审核, 修改去除项, 批准公开, 撤回 — each offered only to whom may take it."""
+    from . import publication as p
+
+    step = request.POST.get("step")
+    steps = {
+        "submit": (p.may_submit, lambda: p.submit(request.user, pub), _("已提交审核。")),
+        "revise": (
+            p.may_release,
+            lambda: p.revise(
+                request.user,
+                pub,
+                undo=[i for i in request.POST.getlist("undo") if i.isdigit()],
+                add=request.POST.get("add", "").splitlines(),
+            ),
+            _("去除的内容已修改，公开文本已重新生成。"),
+        ),
+        "release": (p.may_release, lambda: p.release(request.user, pub), _("已批准公开。")),
+        "not_publish": (
+            p.may_decide_not_to_publish,
+            lambda: p.decide_not_to_publish(
+                request.user,
+                pub,
+                ground=request.POST.get("ground", ""),
+                explanation=request.POST.get("explanation", ""),
+            ),
+            _("已决定不予公开。"),
+        ),
+        "withdraw": (
+            p.may_withdraw,
+            lambda: p.withdraw(request.user, pub, reason=request.POST.get("reason", "")),
+            _("已撤回，公开网站上显示撤回说明。"),
+        ),
+    }
+    if step not in steps:
+        raise PermissionDenied(_("没有这个操作。"))
+    allowed, run, done = steps[step]
+    if not allowed(request.user, pub):
+        raise PermissionDenied(_("您不能对这条公开记录进行此操作。"))
+    try:
+        run()
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, done)
+    return redirect("catalog:publication_detail", pub.pk)
+
+
 @login_required
 def publication_detail(request, pk):
     """One decision's publication: the original text and the public text side by side, each removal marked with its
-    reason; 提交审核 for the case's side, 批准公开 for a second person."""
+    reason; 提交审核 for the case's side; the reviewer's corrections and 批准公开 for a second person; 撤回."""
     from . import publication as publication_actions
 
     pub = queries.access_visible_publication(request.user, pk)
     if request.method == "POST":
-        step = request.POST.get("step")
-        steps = {"submit": publication_actions.submit, "release": publication_actions.release}
-        if step not in steps:
-            raise PermissionDenied(_("没有这个操作。"))
-        allowed = (publication_actions.may_submit if step == "submit" else publication_actions.may_release)(
-            request.user, pub
-        )
-        if not allowed:
-            raise PermissionDenied(_("您不能对这条公开记录进行此操作。"))
-        try:
-            steps[step](request.user, pub)
-        except ValidationError as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            messages.success(request, _("已提交审核。") if step == "submit" else _("已批准公开。"))
-        return redirect("catalog:publication_detail", pub.pk)
-    original = publication_actions.decision_text(pub.case)
+        return _publication_step(request, pub)
+    original, unchanged = publication_actions.original_text(pub)
     if pub.state == PublicationState.DRAFT:
         preview = publication_actions.public_text(pub.case, text=original)
-        removals = preview.as_json()
+        removals = publication_actions.stored_removals(preview)
     else:
-        removals = pub.removals
+        removals = pub.removals if unchanged else []
+    removals = [{**r, "text": original[r["start"] : r["end"]], "reason": _(r["reason"])} for r in removals]
+    today = timezone.localdate()
     return render(
         request,
         "publicity/staff/publication_detail.html",
         {
             "p": pub,
             "original": _marked(original, removals, original=True),
-            "public": _marked(original, removals, original=False),
+            "public": _marked(original, removals, original=False) if unchanged else [(pub.text, None)],
+            "unchanged": unchanged,
             "removals": removals,
             "may_submit": publication_actions.may_submit(request.user, pub),
             "may_release": publication_actions.may_release(request.user, pub),
-            "late": pub.is_late(timezone.localdate()),
+            "may_withdraw": publication_actions.may_withdraw(request.user, pub),
+            "may_not_publish": publication_actions.may_decide_not_to_publish(request.user, pub),
+            "grounds": [(g, NotPublishedGround(g).label) for g in publication_actions.NOT_PUBLISHED_BY_HEAD],
+            "late": pub.is_late(today),
+            "withdrawal_late": pub.withdrawal_late(today),
         },
     )

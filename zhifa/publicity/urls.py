@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from . import views
-from .feeds import ListChangesFeed
+from . import decision_views, views
+from .feeds import DecisionsFeed, ListChangesFeed
 
 app_name = "publicity"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("decisions/", decision_views.decisions, name="decisions"),
+    path("decisions/feed.atom", DecisionsFeed(), name="decisions_feed"),
+    path("decisions/export.<str:fmt>", decision_views.decisions_export, name="decisions_export"),
+    path("decisions/<int:pk>/", decision_views.decision, name="decision"),
+    path("decisions/<int:pk>/public.pdf", decision_views.decision_pdf, name="decision_pdf"),
+    path("decisions/<int:pk>/proof.json", decision_views.decision_proof, name="decision_proof"),
     # Before the item and guide pages, whose codes would otherwise swallow "versions".
     path("<str:slug>/versions/", views.versions, name="versions"),
     path("<str:slug>/export.<str:fmt>", views.export, name="export"),

@@ -152,7 +152,11 @@ def apply(text: str, context: Context, detectors: Sequence[Detector]) -> Redacti
     for detector in detectors:
         found.extend(detector.detect(text, context))
     keep = keep_ranges(text, context)
-    spans = merge(s for s in found if s.end > s.start and not _inside(s, keep))
+    return rebuild(text, merge(s for s in found if s.end > s.start and not _inside(s, keep)))
+
+
+def rebuild(text: str, spans: Sequence[Span]) -> Redaction:
+    """The public text of ``text`` with ``spans`` (sorted, not overlapping: ``merge``) masked."""
     parts, replacements, at = [], [], 0
     for s in spans:
         replacement = mask(text, s)

@@ -4,8 +4,7 @@
    No library, no network beyond this site's public ledger API. */
 (function () {
   "use strict";
-  var root = document.getElementById("ledger-check");
-  if (!root) return;
+  if (!document.getElementById("ledger-words")) return;
   var W = JSON.parse(document.getElementById("ledger-words").textContent);
   var LOGS = JSON.parse(document.getElementById("ledger-logs").textContent);
   var enc = new TextEncoder();
@@ -191,7 +190,7 @@
 
   var bundleForm = document.getElementById("check-bundle");
   var bundleBox = document.getElementById("bundle-result");
-  bundleForm.addEventListener("submit", async function (ev) {
+  if (bundleForm) bundleForm.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     var file = bundleForm.querySelector("input[type=file]").files[0];
     var text = file ? await file.text() : bundleForm.querySelector("textarea").value;
@@ -201,7 +200,7 @@
 
   var entryForm = document.getElementById("check-entry");
   var entryBox = document.getElementById("entry-result");
-  entryForm.addEventListener("submit", async function (ev) {
+  if (entryForm) entryForm.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     var code = entryForm.elements.log.value, log = LOGS.filter(function (l) { return l.code === code; })[0];
     var index = parseInt(entryForm.elements.index.value, 10), steps = [];
@@ -243,4 +242,41 @@
       report(entryBox, steps, false);
     }
   });
+
+  // A published decision's page: its publication's proof bundle, then the page's text against the text the
+  // release entry recorded (payload.state.text and its SHA-256).
+  var pub = document.getElementById("publication-check");
+  if (pub) {
+    var pubButton = document.getElementById("check-publication");
+    var pubBox = document.getElementById("publication-result");
+    pubButton.addEventListener("click", async function () {
+      var steps, ok;
+      try {
+        var bundle = await (await fetch(pub.getAttribute("data-proof-url"))).text();
+        var r = await checkBundle(bundle.trim());
+        steps = r[0]; ok = r[1];
+        var parsed = JSON.parse(bundle), release = null;
+        (parsed.entries || []).forEach(function (item) {
+          var entry = JSON.parse(new TextDecoder().decode(unb64(item.body)));
+          if (entry.head.action === "publicity.release_publication" && entry.head.object === pub.getAttribute("data-publication")) release = entry;
+        });
+        if (!release) {
+          steps.push([false, (parsed.pending || []).length ? W.not_yet : W.no_release]);
+          ok = false;
+        } else {
+          var textBox = document.getElementById("decision-text");
+          var recorded = release.record.payload.state;
+          if (textBox) {
+            var digest = hex(await sha256(enc.encode(textBox.textContent)));
+            var same = digest === recorded.text_sha256 && textBox.textContent === recorded.text;
+            steps.push([same, same ? fmt(W.text_matches, { hash: digest.slice(0, 16) }) : W.text_differs]);
+            if (!same) ok = false;
+          }
+        }
+      } catch (e) {
+        steps = [[false, W.fetch_failed]]; ok = false;
+      }
+      report(pubBox, steps, ok === true ? true : (ok === null ? null : false));
+    });
+  }
 })();

@@ -1,0 +1,298 @@
+"""The portal's published decisions (事后公开, issue 15 item 5): search and filters, each decision's page with its
+summary, public text and ledger proof, the proof bundle for the offline check, and the list as open data.
+
+Public: no login; only publications 已公开 are listed, and a 已撤回 one keeps its page with the withdrawal notice.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from zhifa.cases.choices import Outcome, PenaltyKind
+from zhifa.org.models import Agency
+
+from . import queries, search
+from .choices import PublicationKind, PublicationState
+from .models import Publication
+
+PAGE_SIZE = 20
+OPEN_DATA_LIMIT = 1000
+SORTS = {"new": ("-decided_on", "-id"), "old": ("decided_on", "id")}
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filtered(params) -> tuple[object, dict, list[str]]:
+    """The published decisions the query and filters select (in the database, from the index), the filters as
+    read, and the problems with them (shown to the visitor; a bad filter is dropped, never an error page)."""
+    problems: list[str] = []
+    f = {
+        "q": (params.get("q") or "").strip()[:200],
+        "agency": params.get("org") or "",
+        "kind": params.get("kind") or "",
+        "penalty": params.get("penalty") or "",
+        "item": (params.get("item") or "").strip()[:60],
+        "from": params.get("from") or "",
+        "to": params.get("to") or "",
+        "sort": params.get("sort") if params.get("sort") in SORTS else "new",
+    }
+    qs = Publication.objects.filter(state=PublicationState.PUBLISHED)
+    if f["agency"]:
+        agency = Agency.objects.filter(code=f["agency"]).first()
+        if agency is None:
+            problems.append(_("没有这个执法主体。"))
+            f["agency"] = ""
+        else:
+            qs = qs.filter(agency=agency)
+    words = search.query_words(f["q"]) if f["q"] else []
+    if f["q"] and not words:
+        problems.append(_("检索词中没有可以检索的文字。"))
+    if f["kind"] in PublicationKind.values:
+        words.append(search.tag("kind", f["kind"]))
+    else:
+        f["kind"] = ""
+    if f["penalty"] in PenaltyKind.values:
+        words.append(search.tag("pk", f["penalty"]))
+    else:
+        f["penalty"] = ""
+    if f["item"]:
+        words.append(search.tag("item", f["item"]))
+    for key, op in (("from", "gte"), ("to", "lte")):
+        if f[key]:
+            day = _date(f[key])
+            if day is None:
+                problems.append(_("日期格式应为 年-月-日，如 2026-01-31。"))
+                f[key] = ""
+            else:
+                qs = qs.filter(**{f"decided_on__{op}": day})
+    if words:
+        qs = qs.filter(search_text__matches=words)
+    return qs.order_by(*SORTS[f["sort"]]), f, problems
+
+
+def _context(request, **extra):
+    from .views import _context as portal_context
+
+    agency = queries.portal_agency(request.GET.get("agency"))
+    return portal_context(request, agency, **extra)
+
+
+def _rows(publications):
+    return [{"p": p, "s": p.summary or {}} for p in publications]
+
+
+@require_safe
+def decisions(request):
+    qs, f, problems = filtered(request.GET)
+    page = Paginator(qs.only("id", "agency_id", "kind", "decided_on", "summary", "released_at"), PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "publicity/decisions.html",
+        _context(
+            request,
+            page=page,
+            rows=_rows(page.object_list),
+            f=f,
+            problems=problems,
+            query=query.urlencode(),
+            agencies_all=list(Agency.objects.order_by("code").only("code", "name")),
+            kinds=PublicationKind.choices,
+            penalties=PenaltyKind.choices,
+        ),
+    )
+
+
+def _public(pk: int) -> Publication:
+    publication = (
+        Publication.objects.filter(pk=pk, state__in=Publication.PUBLIC_STATES)
+        .select_related("agency")
+        .first()
+    )
+    if publication is None:
+        raise Http404
+    return publication
+
+
+def _labels(summary: dict) -> dict:
+    return {
+        "outcome": dict(Outcome.choices).get(summary.get("outcome", ""), ""),
+        "penalties": [dict(PenaltyKind.choices).get(k, k) for k in summary.get("penalty_kinds", [])],
+    }
+
+
+def _log_for_script(agency) -> list[dict]:
+    from zhifa.ledger import keys
+    from zhifa.ledger import queries as ledger_queries
+
+    log = ledger_queries.public_logs().filter(agency=agency).first()
+    if log is None:
+        return []
+    return [
+        {
+            "code": agency.code,
+            "agency": agency.name,
+            "origin": log.origin,
+            "vkey": keys.public_key(log).vkey(),
+            "checkpoint_url": reverse("ledger:public_checkpoint", args=[agency.code]),
+            "proof_url": reverse("ledger-log-inclusion-proof", args=[agency.code]),
+        }
+    ]
+
+
+@require_safe
+def decision(request, pk):
+    from zhifa.ledger.views import _check_words
+
+    publication = _public(pk)
+    summary = publication.summary or {}
+    words = {
+        **_check_words(),
+        "text_matches": _("页面上的公开文本与账本中批准公开时记下的文本一致（SHA-256 %(hash)s…）。"),
+        "text_differs": _("页面上的公开文本与账本中批准公开时记下的文本不一致：页面被改动。"),
+        "no_release": _("证明包中没有批准公开的记录。"),
+        "not_yet": _("批准公开的记录还没有被签入检查点（系统定期签署），请稍后再核验。"),
+    }
+    return render(
+        request,
+        "publicity/decision.html",
+        _context(
+            request,
+            p=publication,
+            s=summary,
+            labels=_labels(summary),
+            withdrawn=publication.state == PublicationState.WITHDRAWN,
+            words=words,
+            logs_json=_log_for_script(publication.agency),
+            check={"id": publication.pk, "proof_url": reverse("publicity:decision_proof", args=[pk])},
+        ),
+    )
+
+
+@require_safe
+def decision_proof(request, pk):
+    """The publication's ledger entries with their inclusion proofs and the agency's signed checkpoint (the
+    offline verifier's bundle format). Every entry of a publication holds only public text (the removals are
+    offsets, the text is the public one), so the bundle may be public. An entry not yet under a signed checkpoint
+    is left out (``pending``); the periodic checkpoint covers it within minutes."""
+    from zhifa.ledger import bundles
+
+    publication = _public(pk)
+    bundle = bundles.build(
+        "publicity.publication", str(publication.pk), agency=publication.agency, sign=False
+    )
+    response = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="decision-{publication.pk}-proof.json"'
+    return response
+
+
+PDF_CACHE_SECONDS = 30 * 24 * 3600
+
+
+@require_safe
+def decision_pdf(request, pk):
+    """The public text as a PDF marked 公开版 (never the sealed original, which holds what was removed). Rendered
+    once per public text and kept in the shared cache under the text's SHA-256."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    from zhifa.records import render as records_render
+
+    publication = _public(pk)
+    if publication.state != PublicationState.PUBLISHED:
+        raise Http404
+    name = f"portal:decision-pdf:{publication.pk}:{publication.text_sha256}"
+    data = cache.get(name)
+    if data is None:
+        html_text = render_to_string(
+            "publicity/public_decision_pdf.html",
+            {
+                "p": publication,
+                "s": publication.summary or {},
+                "lines": publication.text.splitlines(),
+                "url": request.build_absolute_uri(reverse("publicity:decision", args=[pk])),
+            },
+        )
+        data, _box = records_render.pdf(html_text)
+        cache.set(name, data, PDF_CACHE_SECONDS)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{publication.pk}-public.pdf"'
+    return response
+
+
+OPEN_DATA_FIELDS = (
+    "id",
+    "number",
+    "agency",
+    "party",
+    "credit_code",
+    "cause",
+    "outcome",
+    "penalty_kinds",
+    "fine",
+    "confiscation",
+    "basis",
+    "decided_on",
+    "released_at",
+    "url",
+)
+
+
+def _open_rows(request, qs):
+    for p in qs[:OPEN_DATA_LIMIT]:
+        s = p.summary or {}
+        yield {
+            "id": p.pk,
+            "number": s.get("number", ""),
+            "agency": s.get("agency", ""),
+            "party": s.get("party", ""),
+            "credit_code": s.get("credit_code", ""),
+            "cause": s.get("cause", ""),
+            "outcome": s.get("outcome", ""),
+            "penalty_kinds": s.get("penalty_kinds", []),
+            "fine": s.get("fine", ""),
+            "confiscation": s.get("confiscation", ""),
+            "basis": s.get("basis", ""),
+            "decided_on": p.decided_on.isoformat(),
+            "released_at": p.released_at.isoformat() if p.released_at else "",
+            "url": request.build_absolute_uri(reverse("publicity:decision", args=[p.pk])),
+        }
+
+
+@require_safe
+def decisions_export(request, fmt):
+    """The selected decisions (at most ``OPEN_DATA_LIMIT``, newest first) as CSV or JSON open data: the summary
+    fields, without the text (each row links to its page)."""
+    if fmt not in ("csv", "json"):
+        raise Http404
+    qs, _f, _problems = filtered(request.GET)
+    rows = list(_open_rows(request, qs.only("id", "decided_on", "released_at", "summary")))
+    if fmt == "json":
+        response = JsonResponse(
+            {"count": len(rows), "results": rows}, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=OPEN_DATA_FIELDS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "penalty_kinds": "、".join(row["penalty_kinds"])})
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="decisions.{fmt}"'
+    return response
