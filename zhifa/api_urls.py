@@ -15,6 +15,7 @@ from zhifa.core.api_schema import SchemaView
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
+from zhifa.publicity import policy as publication_policy
 from zhifa.records import api as records_api
 from zhifa.records import evidence_api
 from zhifa.records import policy as records_policy
@@ -50,6 +51,9 @@ router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")
 router.register("evidence-uploads", evidence_api.UploadViewSet, basename="evidence-upload")
 router.register("access-log", evidence_api.AccessLogViewSet, basename="access-log")
 router.register("records-policy", records_policy.RecordsPolicyViewSet, basename="records-policy")
+router.register(
+    "publication-policy", publication_policy.PublicationPolicyViewSet, basename="publication-policy"
+)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -107,7 +107,7 @@ def test_a_failing_periodic_job_is_recorded_and_does_not_stop_the_next_period():
 
 
 def test_every_periodic_job_of_the_platform_is_registered_with_huey():
-    """Ledger checkpoints, fixity, the upload sweep and the queue's recovery: each a Huey periodic task."""
+    """Ledger checkpoints, fixity, the upload sweep, publications taken offline and the queue's recovery: each a\n    Huey periodic task."""
     from huey.contrib.djhuey import HUEY
 
     names = {task.name for task in HUEY._registry.periodic_tasks}
@@ -115,6 +115,7 @@ def test_every_periodic_job_of_the_platform_is_registered_with_huey():
         "zhifa.ledger.tasks.checkpoints",
         "zhifa.records.tasks.fixity",
         "zhifa.records.tasks.sweep_uploads",
+        "zhifa.publicity.tasks.take_offline",
         "zhifa.core.tasks.recover",
     ):
         assert kind in queue.PERIODIC and kind in names, kind

@@ -210,3 +210,38 @@ def test_a_member_of_the_public_finds_a_decision_and_verifies_it(page, demo_site
     expect(page.get_by_role("alert")).to_contain_text("本决定已撤回")
     expect(page.get_by_role("alert")).to_contain_text(withdrawn.public_reason)
     assert page.locator("#decision-text").count() == 0
+
+
+def test_the_reviewer_removes_more_text_with_the_mouse_and_releases(page, demo_site):
+    """The legal reviewer opens the publication awaiting review, selects a piece of the original with the mouse,
+    has it removed, and approves; the decision is then on the portal without it."""
+    from tests.e2e.conftest import log_in
+    from zhifa.org.demo import DEMO_PASSWORD
+    from zhifa.publicity.models import Publication
+
+    pending = Publication.objects.get(state="pending")
+    log_in(page, demo_site.url, "fagui1", DEMO_PASSWORD)
+    page.goto(f"{demo_site.url}/catalog/publications/{pending.pk}/")
+    page.get_by_role("button", name="去除所选文字").wait_for()
+    # Select the first occurrence of the case's cause in the original text, as a mouse drag would.
+    piece = pending.summary["cause"][:6]
+    page.evaluate(
+        """(piece) => { const pre = document.getElementById('original-text');
+          const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+          let node; while ((node = walker.nextNode())) { const at = node.data.indexOf(piece);
+            if (at >= 0) { const r = document.createRange(); r.setStart(node, at); r.setEnd(node, at + piece.length);
+              const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); return; } }
+          throw new Error('not found'); }""",
+        piece,
+    )
+    page.get_by_role("button", name="去除所选文字").click()
+    expect(page.get_by_label("另外去除的文字（每行一处；原文中出现的每一处都将去除）")).to_have_value(piece)
+    page.get_by_role("button", name="修改去除的内容").click()
+    expect(page.get_by_text("去除的内容已修改，公开文本已重新生成。")).to_be_visible()
+    pending.refresh_from_db()
+    assert piece not in pending.text and "■" * len(piece) in pending.text
+    page.get_by_role("button", name="批准公开").click()
+    expect(page.get_by_text("已批准公开。")).to_be_visible()
+    page.goto(f"{demo_site.url}/portal/decisions/{pending.pk}/")
+    expect(page.locator("#decision-text")).not_to_contain_text(piece)
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text(piece)  # nor in the summary

@@ -46,7 +46,7 @@ def _state_ok():
     assert report.ok, [str(p) for p in report.problems]
 
 
-def test_a_released_decision_is_found_by_search_and_filters(cw, client):  # noqa: F811
+def test_a_released_decision_is_found_by_search_and_filters(cw, client, monkeypatch):  # noqa: F811
     person = _released(cw, cw.person_party)
     org = _released(cw)
     draft = _decided(cw).publication  # not released: never on the portal
@@ -79,6 +79,13 @@ def test_a_released_decision_is_found_by_search_and_filters(cw, client):  # noqa
     page = client.get(url, {"from": "31/12/2026", "org": "nowhere"}).content.decode()
     assert "日期格式应为" in page and "没有这个执法主体" in page
     assert draft.pk not in found()
+    # The count is bounded: past the cap the page says "more than" instead of counting every match.
+    from zhifa.publicity import decision_views
+
+    monkeypatch.setattr(decision_views, "COUNT_CAP", 1)
+    page = client.get(url)
+    assert "超过 1 件决定" in page.content.decode() and len(page.context["rows"]) == 2
+    monkeypatch.undo()
     # Sorted newest first by default; oldest first on request.
     assert [r["p"].pk for r in client.get(url, {"sort": "old"}).context["rows"]][0] == person.pk
     # Open data and the feed select the same decisions.

@@ -65,6 +65,7 @@ PK_OBJECT = {
     "evidence-": "evidence",
     "evidence-upload-": "upload",
     "records-policy-": "agency",
+    "publication-policy-": "agency",
     "job-": "job",
 }
 

@@ -210,6 +210,7 @@ READERS: dict[str, frozenset[str]] = {
     "records:case_file": CASE_READERS,
     "records:access_log": frozenset({"head_a", "supervisor_a"}),
     "records:policy": STAFF - {"secadmin_a", "auditor_a"},
+    "catalog:publication_policy": STAFF - {"secadmin_a", "auditor_a"},
     # The public portal.
     "publicity:home": EVERYONE,
     "publicity:versions": EVERYONE,
@@ -382,6 +383,8 @@ READERS: dict[str, frozenset[str]] = {
     "access-log-list": frozenset({"head_a", "supervisor_a"}),
     "records-policy-list": SIGNED_IN,
     "records-policy-detail": SETTINGS_READERS,
+    "publication-policy-list": SIGNED_IN,
+    "publication-policy-detail": SETTINGS_READERS,
 }
 
 # Who may send unsafe methods (POST/PUT/PATCH/DELETE) where it is not who may GET. The matrix posts an empty body
@@ -482,6 +485,7 @@ ACTORS: dict[str, frozenset[str]] = {
     "review-policy-detail": frozenset({"sysadmin_a"}),
     "hearing-policy-detail": frozenset({"sysadmin_a"}),
     "records-policy-detail": frozenset({"sysadmin_a"}),
+    "publication-policy-detail": frozenset({"sysadmin_a"}),
     "case-simple_filing_period": frozenset({"sysadmin_a"}),
     "extension_policy": frozenset({"sysadmin_a"}),
     # Creating cases, parties, submissions, discussions, documents, remedies through the API: agency staff.

@@ -13,32 +13,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
 
 from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
-from zhifa.org.models import Agency
 
-from . import actions, queries, rules
+from . import actions, agency_settings, rules
 from .choices import PenaltyKind
 
 HEAVIER_CHOICES = tuple((k, lbl) for k, lbl in PenaltyKind.choices if k not in rules.NOT_HEAVIER_KINDS)
-
-
-def _readable(user) -> set[int]:
-    return queries.settings_agency_ids(user)
-
-
-def _agency_of(user, agency_id: int | None = None) -> Agency:
-    ids = _readable(user)
-    if agency_id is None:
-        agency_id = user.agency_id if user.agency_id in ids else (min(ids) if ids else None)
-    if agency_id is None or agency_id not in ids:
-        raise PermissionDenied(_("您没有查看本机关听证标准的权限。"))
-    return Agency.objects.get(pk=agency_id)
 
 
 class HearingPolicyForm(forms.Form):
@@ -65,9 +50,7 @@ class HearingPolicyForm(forms.Form):
 
 @login_required
 def hearing_policy(request):
-    agency = _agency_of(
-        request.user, int(request.GET["agency"]) if request.GET.get("agency", "").isdigit() else None
-    )
+    agency = agency_settings.page_agency(request, _("您没有查看本机关听证标准的权限。"))
     may_edit = org_queries.has_role(request.user, Role.SYSTEM_ADMIN, agency.pk)
     view = actions.hearing_policy_view(agency)
     form = None
@@ -111,33 +94,22 @@ class HearingPolicySerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class HearingPolicyViewSet(viewsets.ViewSet):
+@extend_schema_view(
+    **agency_settings.schema(
+        HearingPolicySerializer,
+        gettext_lazy("听证标准"),
+        gettext_lazy("本机关的听证标准"),
+        gettext_lazy("设置听证标准（系统管理员）"),
+    )
+)
+class HearingPolicyViewSet(agency_settings.AgencySettingsViewSet):
     """GET /api/v1/hearing-policy/ (the agencies the user may see), GET and PUT /api/v1/hearing-policy/{agency}/."""
 
     serializer_class = HearingPolicySerializer
-    queryset = Agency.objects.none()  # the {id} in the path is an agency's (typed in the schema)
 
-    def _agency(self, request, pk) -> Agency:
-        return queries.settings_agency(request.user, pk)
+    def view(self, agency):
+        return actions.hearing_policy_view(agency)
 
-    @extend_schema(responses=HearingPolicySerializer(many=True), summary=str(gettext_lazy("听证标准")))
-    def list(self, request):
-        agencies = Agency.objects.filter(pk__in=_readable(request.user)).order_by("pk")
-        return Response([HearingPolicySerializer(actions.hearing_policy_view(a)).data for a in agencies])
-
-    @extend_schema(responses=HearingPolicySerializer, summary=str(gettext_lazy("本机关的听证标准")))
-    def retrieve(self, request, pk=None):
-        return Response(HearingPolicySerializer(actions.hearing_policy_view(self._agency(request, pk))).data)
-
-    @extend_schema(
-        request=HearingPolicySerializer,
-        responses=HearingPolicySerializer,
-        summary=str(gettext_lazy("设置听证标准（系统管理员）")),
-    )
-    def update(self, request, pk=None):
-        agency = self._agency(request, pk)
-        ser = HearingPolicySerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = {k: v for k, v in ser.validated_data.items() if k in HearingPolicyForm.base_fields}
-        actions.set_hearing_policy(request.user, agency, **data)
-        return Response(HearingPolicySerializer(actions.hearing_policy_view(agency)).data)
+    def save(self, user, agency, data):
+        data = {k: v for k, v in data.items() if k in HearingPolicyForm.base_fields}
+        actions.set_hearing_policy(user, agency, **data)

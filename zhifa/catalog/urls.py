@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from zhifa.publicity import policy as publication_policy
 from zhifa.publicity import staff_views
 
 from . import views
@@ -54,6 +55,7 @@ urlpatterns = [
     path(A + "<str:table>/export.<str:fmt>", views.export, name="export"),
     path("complaints/", staff_views.complaint_list, name="complaints"),
     path("publications/", staff_views.publication_list, name="publications"),
+    path("publications/policy/", publication_policy.policy_page, name="publication_policy"),
     path("publications/<int:pk>/", staff_views.publication_detail, name="publication_detail"),
     path("complaints/<int:pk>/", staff_views.complaint_detail, name="complaint_detail"),
     path(

@@ -43,6 +43,8 @@ class PublicityConfig(AppConfig):
                 "publicity.withdrawal_due": _("决定被变更或撤销，须撤回公开"),
                 "publicity.not_published": _("决定不予公开"),
                 "publicity.withdraw_publication": _("撤回已公开的决定"),
+                "publicity.take_offline": _("公开期满，决定下线"),
+                "publicity.set_publication_policy": _("设置决定公开"),
             }
         )
         registry.register_kind(

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -25,6 +26,9 @@ from .choices import PublicationKind, PublicationState
 from .models import Publication
 
 PAGE_SIZE = 20
+# The list counts at most this many matches (a word every decision holds would otherwise count a million rows on
+# every page); beyond it the page says "more than" and the visitor narrows the search.
+COUNT_CAP = 10_000
 OPEN_DATA_LIMIT = 1000
 SORTS = {"new": ("-decided_on", "-id"), "old": ("decided_on", "id")}
 
@@ -84,6 +88,18 @@ def filtered(params) -> tuple[object, dict, list[str]]:
     return qs.order_by(*SORTS[f["sort"]]), f, problems
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP + 1`` rows (a bounded subquery), so no page costs a full count."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
 def _context(request, **extra):
     from .views import _context as portal_context
 
@@ -98,7 +114,9 @@ def _rows(publications):
 @require_safe
 def decisions(request):
     qs, f, problems = filtered(request.GET)
-    page = Paginator(qs.only("id", "agency_id", "kind", "decided_on", "summary", "released_at"), PAGE_SIZE)
+    page = CappedPaginator(
+        qs.only("id", "agency_id", "kind", "decided_on", "summary", "released_at"), PAGE_SIZE
+    )
     page = page.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -113,6 +131,8 @@ def decisions(request):
             problems=problems,
             query=query.urlencode(),
             agencies_all=list(Agency.objects.order_by("code").only("code", "name")),
+            capped=page.paginator.capped,
+            cap=COUNT_CAP,
             kinds=PublicationKind.choices,
             penalties=PenaltyKind.choices,
         ),

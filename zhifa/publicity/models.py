@@ -128,6 +128,10 @@ class Publication(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     public_reason = models.TextField(_("撤回或不予公开的理由（公开）"), blank=True)
+    # 到期下线: the day the published decision comes off the portal (the agency's retention period for its penalty
+    # kinds, from the release date), set when it is released; taken offline by the periodic task.
+    offline_on = models.DateField(_("下线日期"), null=True, blank=True)
+    offline_at = models.DateTimeField(_("下线时间"), null=True, blank=True)
     not_published_ground = models.CharField(
         _("不予公开的依据"), max_length=20, choices=NotPublishedGround.choices, blank=True
     )
@@ -149,6 +153,7 @@ class Publication(models.Model):
             # The portal's list: what is public, newest decision first, across agencies or in one.
             models.Index(fields=["state", "decided_on", "id"], name="publication_public"),
             models.Index(fields=["agency", "state", "decided_on", "id"], name="publication_agency_public"),
+            models.Index(fields=["state", "offline_on"], name="publication_offline"),
         ]
 
     def __str__(self) -> str:
@@ -169,3 +174,25 @@ class Publication(models.Model):
             and self.withdrawal_due_on is not None
             and self.withdrawal_due_on < today
         )
+
+
+class PublicationPolicy(models.Model):
+    """The agency's 事后公开 settings (data the agency sets; defaults in ``rules.PUBLICATION_DEFAULTS``): how a
+    natural person is named in what is published, and how long a decision stays online. Changed only through
+    ``publicity.policy.set_publication_policy``."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="publication_policy")
+    person_name = models.CharField(_("自然人当事人姓名"), max_length=20)
+    retention_months = models.PositiveSmallIntegerField(_("公开期限（月）"))
+    short_retention_months = models.PositiveSmallIntegerField(_("较轻处罚的公开期限（月）"))
+    short_kinds = models.JSONField(_("适用较短公开期限的处罚种类"), default=list)
+    small_fine_limit = models.DecimalField(_("较低数额罚款（元，不超过）"), max_digits=14, decimal_places=2)
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("决定公开设置")
+        verbose_name_plural = _("决定公开设置")
+
+    def __str__(self) -> str:
+        return str(self.agency)

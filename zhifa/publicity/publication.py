@@ -89,12 +89,25 @@ def decision_text(case) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _person_policy(agency) -> str:
+    from . import policy
+
+    return policy.settings_for(agency).person_name
+
+
+def redact_with(text: str, context, using=None):
+    from .redaction import redact
+
+    return redact(text, context, using=using)
+
+
 def public_text(case, *, text: str | None = None, using=None):
     """The decision's text (``text`` when the caller has it already) with personal information removed
-    (zhifa.publicity.redaction), from what the case knows."""
-    from .redaction import case_context, redact
+    (zhifa.publicity.redaction), from what the case knows and the agency's naming policy."""
+    from .redaction import case_context
 
-    return redact(decision_text(case) if text is None else text, case_context.context_for(case), using=using)
+    context = case_context.context_for(case, person_policy=_person_policy(case.agency))
+    return redact_with(decision_text(case) if text is None else text, context, using=using)
 
 
 # Who prepares the public text (the case's side) and who releases it (a second person: the legal reviewer or the
@@ -226,8 +239,8 @@ def submit(actor, publication) -> Publication:
     original = decision_text(publication.case)
     if not original.strip():
         raise RuleViolation(_("决定书没有正文，无法生成公开文本。"))
-    context = case_context.context_for(publication.case)
-    result = public_text(publication.case, text=original)
+    context = case_context.context_for(publication.case, person_policy=_person_policy(publication.agency))
+    result = redact_with(original, context)
     publication.text = result.text
     publication.removals = stored_removals(result)
     publication.source_sha256 = _sha256(original)
@@ -286,6 +299,13 @@ def revise(actor, publication, *, undo=(), add=()) -> Publication:
     if not undo and not added:
         raise RuleViolation(_("没有要修改的去除项。"))
     result = redaction_base.rebuild(original, redaction_base.merge(spans))
+    # What the reviewer removes from the text goes from the summary's free text too (案由, 处罚依据).
+    summary = dict(publication.summary or {})
+    for piece in (p.strip() for p in add):
+        for key in ("cause", "basis"):
+            if piece and isinstance(summary.get(key), str):
+                summary[key] = summary[key].replace(piece, redaction_base.MASK * len(piece))
+    publication.summary = summary
     publication.text = result.text
     publication.removals = stored_removals(result)
     publication.text_sha256 = _sha256(result.text)
@@ -308,9 +328,16 @@ def release(actor, publication) -> Publication:
         raise RuleViolation(_("提交审核的人不能批准自己提交的公开文本（两人规则）。"))
     if not may_release(actor, publication):
         raise ActionDenied(_("公开文本由本执法主体的法制审核人员或负责人批准公开。"))
+    from . import policy, rules
+
     publication.state = PublicationState.PUBLISHED
     publication.released_by, publication.released_at = actor, timezone.now()
     publication.search_text = _search_text(publication)
+    summary = publication.summary or {}
+    months = rules.retention_months(
+        policy.settings_for(publication.agency), summary.get("penalty_kinds"), summary.get("fine")
+    )
+    publication.offline_on = rules.add_months(timezone.localdate(), months)
     publication.full_clean()
     publication.save()
     _record(actor, publication, "publicity.release_publication")
@@ -430,3 +457,34 @@ def withdraw(actor, publication, *, reason: str = "") -> Publication:
     _record(actor, publication, "publicity.withdraw_publication")
     deadlines.meet(actor, publication, WITHDRAWAL_DEADLINE, timezone.localdate())
     return publication
+
+
+@transaction.atomic
+def take_offline(publication, *, today=None) -> Publication | None:
+    """已公开 → 已到期下线 when its offline date has come (the system, no person): off the portal, its record
+    kept (law-facts.md §6). None when it is no longer due (another run took it, or it was withdrawn)."""
+    today = today or timezone.localdate()
+    publication = _lock(publication)
+    if (
+        publication.state != PublicationState.PUBLISHED
+        or not publication.offline_on
+        or publication.offline_on > today
+    ):
+        return None
+    publication.state = PublicationState.OFFLINE
+    publication.offline_at = timezone.now()
+    publication.full_clean()
+    publication.save()
+    _record(None, publication, "publicity.take_offline")
+    return publication
+
+
+def take_offline_due(*, today=None, limit: int = 10_000) -> int:
+    """Every published decision whose offline date has come, one transaction each (the periodic task)."""
+    today = today or timezone.localdate()
+    due = list(
+        Publication.objects.filter(state=PublicationState.PUBLISHED, offline_on__lte=today)
+        .order_by("offline_on", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(take_offline(Publication(pk=pk), today=today) is not None for pk in due)

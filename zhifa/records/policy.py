@@ -19,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
 
+from zhifa.cases import agency_settings
 from zhifa.core import memo
 from zhifa.core.errors import ActionDenied, RuleViolation
 from zhifa.core.forms import run_action
@@ -171,12 +171,6 @@ def set_records_policy(
 # Page ------------------------------------------------------------------------------------------------------------
 
 
-def _readable(user) -> set[int]:
-    from zhifa.cases.queries import settings_agency_ids
-
-    return settings_agency_ids(user)
-
-
 class RecordsPolicyForm(forms.Form):
     retention_general = forms.IntegerField(label=gettext_lazy("一般程序案卷保管期限（年）"), min_value=1)
     retention_simple = forms.IntegerField(label=gettext_lazy("简易程序案卷保管期限（年）"), min_value=1)
@@ -206,16 +200,7 @@ class RecordsPolicyForm(forms.Form):
 
 @login_required
 def policy_page(request):
-    ids = _readable(request.user)
-    wanted = request.GET.get("agency", "")
-    agency_id = (
-        int(wanted)
-        if wanted.isdigit()
-        else (request.user.agency_id if request.user.agency_id in ids else min(ids, default=None))
-    )
-    if agency_id is None or agency_id not in ids:
-        raise PermissionDenied(_("您没有查看本机关案卷与执法记录设置的权限。"))
-    agency = Agency.objects.get(pk=agency_id)
+    agency = agency_settings.page_agency(request, _("您没有查看本机关案卷与执法记录设置的权限。"))
     may_edit = org_queries.has_role(request.user, Role.SYSTEM_ADMIN, agency.pk)
     view = policy_view(agency)
     form = None
@@ -258,36 +243,21 @@ class RecordsPolicySerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class RecordsPolicyViewSet(viewsets.ViewSet):
+@extend_schema_view(
+    **agency_settings.schema(
+        RecordsPolicySerializer,
+        gettext_lazy("案卷与执法记录设置"),
+        gettext_lazy("本机关的案卷与执法记录设置"),
+        gettext_lazy("设置案卷与执法记录（系统管理员）"),
+    )
+)
+class RecordsPolicyViewSet(agency_settings.AgencySettingsViewSet):
     """GET /api/v1/records-policy/ (the agencies the user may see), GET and PUT /api/v1/records-policy/{agency}/."""
 
     serializer_class = RecordsPolicySerializer
-    queryset = Agency.objects.none()  # the {id} in the path is an agency's (typed in the schema)
 
-    def _agency(self, request, pk) -> Agency:
-        from zhifa.cases.queries import settings_agency
+    def view(self, agency):
+        return policy_view(agency)
 
-        return settings_agency(request.user, pk)
-
-    @extend_schema(
-        responses=RecordsPolicySerializer(many=True), summary=str(gettext_lazy("案卷与执法记录设置"))
-    )
-    def list(self, request):
-        agencies = Agency.objects.filter(pk__in=_readable(request.user)).order_by("pk")
-        return Response([RecordsPolicySerializer(policy_view(a)).data for a in agencies])
-
-    @extend_schema(responses=RecordsPolicySerializer, summary=str(gettext_lazy("本机关的案卷与执法记录设置")))
-    def retrieve(self, request, pk=None):
-        return Response(RecordsPolicySerializer(policy_view(self._agency(request, pk))).data)
-
-    @extend_schema(
-        request=RecordsPolicySerializer,
-        responses=RecordsPolicySerializer,
-        summary=str(gettext_lazy("设置案卷与执法记录（系统管理员）")),
-    )
-    def update(self, request, pk=None):
-        agency = self._agency(request, pk)
-        ser = RecordsPolicySerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        set_records_policy(request.user, agency, **ser.validated_data)
-        return Response(RecordsPolicySerializer(policy_view(agency)).data)
+    def save(self, user, agency, data):
+        set_records_policy(user, agency, **data)
