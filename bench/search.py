@@ -211,7 +211,7 @@ def main() -> None:
 
     _fill(args.count, args.seed)
     print(f"database: {connection.vendor}, {args.count:,} published decisions")
-    for name, params in QUERIES:  # warm the caches once
+    for _name, params in QUERIES:  # warm the caches once
         _one(params)
     for clients in (1, args.clients):
         times = _measure(clients, args.seconds)

@@ -265,6 +265,8 @@ PORTAL = [
     ("publicity:complaint_new", []),
     ("publicity:complaint_status", []),
     ("publicity:versions", ["items"]),
+    ("publicity:decisions", []),
+    ("publicity:statistics", []),
     ("portal_ledger", []),
 ]
 

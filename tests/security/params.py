@@ -34,6 +34,8 @@ PK_OBJECT = {
     "records:party_records": "party",
     "publicity:material_sample": "material",
     "publicity:decision": "publication",
+    "publicity:statistics_": "report",
+    "catalog:statistics_": "report",
     "cases:party": "party",
     "cases:detail": "case",
     "cases:action": "case",

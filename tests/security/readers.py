@@ -211,6 +211,8 @@ READERS: dict[str, frozenset[str]] = {
     "records:access_log": frozenset({"head_a", "supervisor_a"}),
     "records:policy": STAFF - {"secadmin_a", "auditor_a"},
     "catalog:publication_policy": STAFF - {"secadmin_a", "auditor_a"},
+    "catalog:statistics": CASE_READERS | {"officer_b"},
+    "catalog:statistics_detail": CASE_READERS,
     # The public portal.
     "publicity:home": EVERYONE,
     "publicity:versions": EVERYONE,
@@ -240,6 +242,10 @@ READERS: dict[str, frozenset[str]] = {
     "publicity:decision": NOBODY,
     "publicity:decision_proof": NOBODY,
     "publicity:decision_pdf": NOBODY,
+    "publicity:statistics": EVERYONE,
+    # The world's report is a draft: on the portal for nobody.
+    "publicity:statistics_detail": NOBODY,
+    "publicity:statistics_csv": NOBODY,
     # Cases.
     "cases:list": STAFF - {"sysadmin_a", "secadmin_a", "auditor_a"},
     "cases:create": OFFICERS_A | {"head_a", "officer_b"},
@@ -448,6 +454,11 @@ ACTORS: dict[str, frozenset[str]] = {
     "logout": EVERYONE,
     "org:token_revoke": SIGNED_IN,
     # 事后公开: the case's side submits, the legal reviewer or head releases (the view refuses the rest).
+    # 生成 (the head and the legal reviewers); 发布 (the head; an empty form publishes a generated draft).
+    "catalog:statistics": frozenset({"head_a", "reviewer_a"}),
+    "catalog:statistics_detail": frozenset({"head_a"}),
+    "publicity:statistics_detail": NOBODY,
+    "publicity:statistics_csv": NOBODY,
     # The portal's decision pages answer GET only (405 to a POST); the world's publication is not public anyway.
     "publicity:decision": NOBODY,
     "publicity:decision_proof": NOBODY,

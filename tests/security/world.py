@@ -154,6 +154,9 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     token, _secret = org_actions.create_api_token(w.officer, name="matrix")
     certificate = w.officer.certificates.get()
     job = _finished_job(w.officer, case)
+    from zhifa.publicity import statistics
+
+    report, _job = statistics.request_report(w.head, w.a, w.clock.today.year - 1)  # 年度统计, a draft
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -162,6 +165,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         reviewed_case=reviewed,
         served_case=served,
         publication=served.publication,  # opened by the decision (事后公开)
+        report=report,
         party=w.person_party,  # a natural person: their ID number and address are what must not leak
         person=w.officer,
         assignment=RoleAssignment.objects.filter(person=w.officer).order_by("pk").first(),

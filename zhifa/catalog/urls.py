@@ -56,6 +56,8 @@ urlpatterns = [
     path("complaints/", staff_views.complaint_list, name="complaints"),
     path("publications/", staff_views.publication_list, name="publications"),
     path("publications/policy/", publication_policy.policy_page, name="publication_policy"),
+    path("statistics/", staff_views.statistics_list, name="statistics"),
+    path("statistics/<int:pk>/", staff_views.statistics_detail, name="statistics_detail"),
     path("publications/<int:pk>/", staff_views.publication_detail, name="publication_detail"),
     path("complaints/<int:pk>/", staff_views.complaint_detail, name="complaint_detail"),
     path(

@@ -74,12 +74,17 @@ def job_download(request, job_id):
     )
 
 
+# The page a job's result belongs to, by the kind of its target.
+TARGET_PAGES = {"cases.case": "records:case_file", "publicity.annualreport": "catalog:statistics_detail"}
+
+
 def _target_url(found) -> str:
     from django.urls import NoReverseMatch, reverse
 
-    if found.target_kind == "cases.case":
-        try:
-            return reverse("records:case_file", args=[found.target_id])
-        except NoReverseMatch:
-            return ""
-    return ""
+    name = TARGET_PAGES.get(found.target_kind)
+    if name is None:
+        return ""
+    try:
+        return reverse(name, args=[found.target_id])
+    except NoReverseMatch:
+        return ""

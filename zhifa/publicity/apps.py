@@ -45,7 +45,16 @@ class PublicityConfig(AppConfig):
                 "publicity.withdraw_publication": _("撤回已公开的决定"),
                 "publicity.take_offline": _("公开期满，决定下线"),
                 "publicity.set_publication_policy": _("设置决定公开"),
+                "publicity.open_annual_report": _("建立年度统计"),
+                "publicity.generate_annual_report": _("生成年度统计"),
+                "publicity.publish_annual_report": _("发布年度统计"),
             }
+        )
+        registry.register_kind(
+            "publicity.annualreport",
+            label=_("年度统计"),
+            access=queries.access_annual_report,
+            agency=lambda r: r.agency,
         )
         registry.register_kind(
             "publicity.publication",

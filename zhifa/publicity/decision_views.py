@@ -316,3 +316,67 @@ def decisions_export(request, fmt):
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="decisions.{fmt}"'
     return response
+
+
+# 年度统计 on the portal -------------------------------------------------------------------------------------------
+
+
+def _published_report(pk: int):
+    from .models import AnnualReport
+
+    report = (
+        AnnualReport.objects.filter(pk=pk, state=AnnualReport.State.PUBLISHED)
+        .select_related("agency")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+@require_safe
+def statistics_list(request):
+    from .models import AnnualReport
+
+    reports = (
+        AnnualReport.objects.filter(state=AnnualReport.State.PUBLISHED)
+        .select_related("agency")
+        .order_by("-year", "agency__code")
+    )
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "publicity/statistics.html", _context(request, page=page))
+
+
+@require_safe
+def statistics_detail(request, pk):
+    from . import statistics
+
+    report = _published_report(pk)
+    tables = statistics.labelled(report.data)
+    return render(
+        request,
+        "publicity/statistics_detail.html",
+        _context(
+            request,
+            report=report,
+            tables=tables,
+            chart_data=[{"key": t["key"], "title": t["title"], "rows": t["rows"]} for t in tables],
+            amounts=report.data.get("amounts", {}),
+        ),
+    )
+
+
+@require_safe
+def statistics_csv(request, pk):
+    from . import statistics
+
+    report = _published_report(pk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in statistics.csv_rows(report.data):
+        writer.writerow(row)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistics-{report.agency.code}-{report.year}.csv"'
+    )
+    return response

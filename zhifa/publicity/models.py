@@ -196,3 +196,32 @@ class PublicationPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.agency)
+
+
+class AnnualReport(models.Model):
+    """年度统计 of one agency for one year (issue 15 item 6): the figures (``publicity.statistics.figures``) generated
+    by a task, reviewed by the agency and published on the portal by its head by 31 January."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("待发布")
+        PUBLISHED = "published", _("已发布")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.DRAFT)
+    data = models.JSONField(_("统计数据"), default=dict, blank=True)
+    generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    note = models.TextField(_("说明（公开）"), blank=True)
+    published_by = models.ForeignKey(
+        Person, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度统计")
+        verbose_name_plural = _("年度统计")
+        ordering = ["-year", "agency"]
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="annual_report_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.year}"

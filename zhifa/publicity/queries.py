@@ -266,3 +266,18 @@ def access_visible_publication(user, pk):
         return visible_publications(user).get(pk=pk)
     except (Publication.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def access_annual_report(user, pk):
+    """A 年度统计 of an agency whose publications ``user`` reads (Http404 otherwise): its staff who read cases and
+    its supervisors. The ledger's fetch too."""
+    from .models import AnnualReport
+
+    report = (
+        AnnualReport.objects.filter(pk=pk).select_related("agency", "published_by").first()
+        if str(pk).isdigit()
+        else None
+    )
+    if report is None or report.agency_id not in publication_agencies(user):
+        raise Http404
+    return report

@@ -209,3 +209,82 @@ def publication_detail(request, pk):
             "withdrawal_late": pub.withdrawal_late(today),
         },
     )
+
+
+# 年度统计 ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def statistics_list(request):
+    """The agency's 年度统计, each year's state; 生成 for the head and the legal reviewers."""
+    from django.utils import timezone as tz
+
+    from zhifa.org.models import Agency
+
+    from . import statistics
+    from .models import AnnualReport
+
+    agencies = queries.publication_agencies(request.user)
+    if not agencies:
+        raise PermissionDenied(_("年度统计由本执法主体的执法人员、法制审核人员、负责人和监督人员查看。"))
+    preparable = [
+        a
+        for a in Agency.objects.filter(pk__in=agencies).order_by("code")
+        if statistics.may_prepare(request.user, a)
+    ]
+    if request.method == "POST":
+        agency = next((a for a in preparable if str(a.pk) == request.POST.get("agency")), None)
+        if agency is None:
+            raise PermissionDenied(_("年度统计由本执法主体的负责人或法制审核人员生成。"))
+        year = request.POST.get("year", "")
+        try:
+            _report, job = statistics.request_report(request.user, agency, int(year) if year.isdigit() else 0)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("catalog:statistics")
+        return redirect("job", job_id=job.pk)
+    reports = (
+        AnnualReport.objects.filter(agency_id__in=agencies)
+        .select_related("agency")
+        .order_by("-year", "agency")
+    )
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    last_year = tz.localdate().year - 1
+    return render(
+        request,
+        "publicity/staff/statistics_list.html",
+        {
+            "page": page,
+            "preparable": preparable,
+            "years": range(last_year, max(statistics.FIRST_YEAR, last_year - 9) - 1, -1),
+        },
+    )
+
+
+@login_required
+def statistics_detail(request, pk):
+    from . import statistics
+
+    report = queries.access_annual_report(request.user, pk)
+    if request.method == "POST":
+        if not statistics.is_publisher(request.user, report.agency):
+            raise PermissionDenied(_("年度统计由本执法主体的负责人发布。"))
+        try:
+            statistics.publish_report(request.user, report, note=request.POST.get("note", ""))
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("年度统计已发布到公开网站。"))
+        return redirect("catalog:statistics_detail", report.pk)
+    return render(
+        request,
+        "publicity/staff/statistics_detail.html",
+        {
+            "report": report,
+            "tables": statistics.labelled(report.data) if report.data else [],
+            "amounts": (report.data or {}).get("amounts", {}),
+            "may_publish": statistics.may_publish(request.user, report),
+            "may_regenerate": report.state == report.State.DRAFT
+            and statistics.may_prepare(request.user, report.agency),
+        },
+    )

@@ -13,6 +13,9 @@ urlpatterns = [
     path("decisions/export.<str:fmt>", decision_views.decisions_export, name="decisions_export"),
     path("decisions/<int:pk>/", decision_views.decision, name="decision"),
     path("decisions/<int:pk>/public.pdf", decision_views.decision_pdf, name="decision_pdf"),
+    path("statistics/", decision_views.statistics_list, name="statistics"),
+    path("statistics/<int:pk>/", decision_views.statistics_detail, name="statistics_detail"),
+    path("statistics/<int:pk>.csv", decision_views.statistics_csv, name="statistics_csv"),
     path("decisions/<int:pk>/proof.json", decision_views.decision_proof, name="decision_proof"),
     # Before the item and guide pages, whose codes would otherwise swallow "versions".
     path("<str:slug>/versions/", views.versions, name="versions"),
