@@ -223,8 +223,20 @@ def test_the_reviewer_removes_more_text_with_the_mouse_and_releases(page, demo_s
     log_in(page, demo_site.url, "fagui1", DEMO_PASSWORD)
     page.goto(f"{demo_site.url}/catalog/publications/{pending.pk}/")
     page.get_by_role("button", name="去除所选文字").wait_for()
-    # Select the first occurrence of the case's cause in the original text, as a mouse drag would.
-    piece = pending.summary["cause"][:6]
+    # Select six characters of the original that no removal touches, as a mouse drag would.
+    from zhifa.publicity import publication as publication_actions
+
+    original, _same = publication_actions.original_text(pending)
+    taken = {i for r in pending.removals for i in range(r["start"] - 1, r["end"] + 1)}
+    at = next(
+        i
+        for i in range(len(original) // 2, len(original) - 6)
+        if not taken & set(range(i, i + 6))
+        and "\n" not in original[i : i + 6]
+        and original[i : i + 6].strip() == original[i : i + 6]
+        and original.count(original[i : i + 6]) == 1
+    )
+    piece = original[at : at + 6]
     page.evaluate(
         """(piece) => { const pre = document.getElementById('original-text');
           const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);

@@ -76,6 +76,10 @@ NOT_PAGES = {
     "records:signature_file": "image",
     "records:evidence_file": "file download",
     "publicity:export": "CSV/JSON download",
+    "publicity:decisions_export": "CSV/JSON download",
+    "publicity:decision_pdf": "PDF",
+    "publicity:decision_proof": "JSON proof bundle",
+    "publicity:statistics_csv": "CSV download",
     "publicity:material_sample": "file download",
     "publicity:flowchart_svg": "SVG image",
     "publicity:certificate_qr": "SVG image",
@@ -151,6 +155,18 @@ def _prepare(w, tmp_path):
         w.notice(decided)
         case_actions.waive_statement(w.officer, decided, signer="李康宁")
         w.decide(decided)
+        # its decision numbered, its text submitted and released: the portal's decision page (事后公开)
+        from zhifa.publicity import publication, statistics
+        from zhifa.records import decision_draft
+
+        w.finalise(decided, decision_draft.kind_for(decided))
+        decided.refresh_from_db()
+        publication.release(w.head, publication.submit(w.officer, decided.publication))
+        # last year's 年度统计, generated (the job runs at once here) and published
+        from django.utils import timezone
+
+        report, _job = statistics.request_report(w.head, w.a, timezone.localdate().year - 1)
+        statistics.publish_report(w.head, report)
         ledger_actions.make_checkpoints(force=True)
     finally:
         connection.close()
@@ -168,7 +184,7 @@ def _objects():
         ServiceGuide,
     )
     from zhifa.org.models import Agency, Person
-    from zhifa.publicity.models import Complaint, Publication
+    from zhifa.publicity.models import AnnualReport, Complaint, Publication
     from zhifa.records.models import Document, Evidence
     from zhifa.review.models import Discussion, Submission
     from zhifa.workdays.models import Deadline, DeadlineKind
@@ -206,6 +222,7 @@ def _objects():
         "flowchart": Flowchart.objects.filter(agency=agency).order_by("pk").first(),
         "complaint": Complaint.objects.filter(agency=agency).order_by("pk").first(),
         "publication": Publication.objects.filter(agency=agency).order_by("pk").first(),
+        "report": AnnualReport.objects.filter(agency=agency).order_by("pk").first(),
         "version": version,
     }
     # name: (roles to open it as, args)
@@ -264,6 +281,9 @@ def _objects():
             [o["complaint"].pk] if o["complaint"] else None,
         ),
         "catalog:publication_detail": (("officer", "head", "supervisor"), [o["publication"].pk]),
+        "catalog:statistics_detail": (("head", "supervisor"), [o["report"].pk]),
+        "publicity:decision": ((None,), [o["publication"].pk]),
+        "publicity:statistics_detail": ((None,), [o["report"].pk]),
         "records:case_documents": (("officer", "head"), [case.pk]),
         "records:document": (("officer", "head", "supervisor"), [document.pk] if document else None),
         "records:party_signature": (("officer",), [document.pk] if document else None),
