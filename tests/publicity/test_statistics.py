@@ -32,6 +32,7 @@ def test_a_year_is_counted_generated_by_a_job_and_published_by_the_head(
     login,
     client,
     django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
 ):
     org = _decided(cw)  # warning and a fine of 5000 元
     person = _decided(cw, cw.person_party)
@@ -108,6 +109,16 @@ def test_a_year_is_counted_generated_by_a_job_and_published_by_the_head(
     assert "echarts-6.1.0.common.min.js" in page
     csv_text = client.get(reverse("publicity:statistics_csv", args=[report.pk])).content.decode("utf-8-sig")
     assert csv_text.splitlines()[0] == "表,项目,数量" and "按处罚种类,警告,2" in csv_text
+    # Query budgets (measured 5–8 each).
+    for who, page_url, budget in (
+        (cw.head, url, 10),
+        (cw.head, detail, 7),
+        (None, reverse("publicity:statistics"), 10),
+        (None, reverse("publicity:statistics_detail", args=[report.pk]), 9),
+    ):
+        browser = login(who) if who else client
+        with django_assert_max_num_queries(budget):
+            assert browser.get(page_url).status_code == 200
     report_ok = checks.verify(state=True, files=False)
     assert report_ok.ok, [str(p) for p in report_ok.problems]
 

@@ -16,6 +16,7 @@ NAV = [
     (_("事项目录"), "catalog:home", CATALOG_READER_ROLES),
     (_("投诉举报"), "catalog:complaints", COMPLAINT_READER_ROLES),
     (_("决定公开"), "catalog:publications", CASE_READER_ROLES),
+    (_("年度统计"), "catalog:statistics", CASE_READER_ROLES),
     (_("执法主体"), "org:agency_list", queries.ORG_READER_ROLES),
     (_("执法人员"), "org:person_list", queries.ORG_READER_ROLES),
     (_("工作日历"), "workdays:calendar", None),

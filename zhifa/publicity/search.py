@@ -15,8 +15,10 @@ and, rarely, a decision holding every pair of a query without the query itself.
 The index, chosen by measurement (docs/publication.md, 检索):
 - SQLite (embedded): an FTS5 table over ``search_text`` (external content, kept by triggers; migration 0005).
   FTS5's ``unicode61`` tokenizer splits on the spaces, with ``_`` kept inside the filter words (``tag``).
-- PostgreSQL: a GIN index on ``string_to_array(search_text, ' ')``; a query is array containment (``@>``). It does
-  not depend on the database's locale (the ``simple`` text-search parser drops CJK letters under ``C`` locales).
+- PostgreSQL: a stored ``text[]`` column ``search_words`` generated from ``search_text`` (migration 0009, unknown to
+  Django) with a GIN index; a query is array containment (``@>``). It does not depend on the database's locale (the
+  ``simple`` text-search parser drops CJK letters under ``C`` locales), and the column's statistics let the planner
+  tell a rare word from a common one (an index on the expression had none: docs/publication.md).
 
 The query's words reach the database only as a bound parameter (``Matches`` below), never in the SQL text.
 """
@@ -149,8 +151,9 @@ class Matches(models.Lookup):
         return sql, [fts_query]
 
     def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
+        # the stored, GIN-indexed word array beside the text (migration 0009), in the same table
+        qn = compiler.quote_name_unless_alias
+        return f"{qn(self.lhs.alias)}.{qn('search_words')} @> %s::text[]", [list(self.rhs)]
 
 
 class SearchTextField(models.TextField):
