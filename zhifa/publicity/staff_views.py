@@ -217,8 +217,6 @@ def publication_detail(request, pk):
 @login_required
 def statistics_list(request):
     """The agency's 年度统计, each year's state; 生成 for the head and the legal reviewers."""
-    from django.utils import timezone as tz
-
     from zhifa.org.models import Agency
 
     from . import statistics
@@ -249,7 +247,7 @@ def statistics_list(request):
         .order_by("-year", "agency")
     )
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    last_year = tz.localdate().year - 1
+    last_year = timezone.localdate().year - 1
     return render(
         request,
         "publicity/staff/statistics_list.html",

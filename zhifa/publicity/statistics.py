@@ -16,8 +16,14 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from zhifa.core.errors import ActionDenied, RuleViolation
+from zhifa.org import queries as org_queries
+from zhifa.org.choices import Role
 
 VERSION = 1
 
@@ -195,12 +201,6 @@ def csv_rows(data: dict):
 # Actions ---------------------------------------------------------------------------------------------------------
 
 # Who generates a report and checks it (the agency's head and legal reviewers), and who publishes it (the head).
-from django.db import transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from zhifa.core.errors import ActionDenied, RuleViolation  # noqa: E402
-from zhifa.org import queries as org_queries  # noqa: E402
-from zhifa.org.choices import Role  # noqa: E402
 
 PREPARER_ROLES = frozenset({Role.AGENCY_HEAD, Role.LEGAL_REVIEWER})
 PUBLISHER_ROLES = frozenset({Role.AGENCY_HEAD})
