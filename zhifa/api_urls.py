@@ -33,6 +33,7 @@ router.register("ledger/entries", ledger_api.AuditEntryViewSet, basename="ledger
 router.register("calendar", workdays_api.CalendarViewSet, basename="calendar")
 router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="deadline-kind")
 router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")
+router.register("reminders", workdays_api.ReminderViewSet, basename="reminder")
 router.register("cases", cases_api.CaseViewSet, basename="case")
 router.register("parties", cases_api.PartyViewSet, basename="party")
 router.register("hearing-policy", cases_policy_views.HearingPolicyViewSet, basename="hearing-policy")

@@ -116,6 +116,7 @@ def test_every_periodic_job_of_the_platform_is_registered_with_huey():
         "zhifa.records.tasks.fixity",
         "zhifa.records.tasks.sweep_uploads",
         "zhifa.publicity.tasks.take_offline",
+        "zhifa.workdays.tasks.remind",
         "zhifa.core.tasks.recover",
     ):
         assert kind in queue.PERIODIC and kind in names, kind

@@ -38,3 +38,20 @@ def test_layout_fits_a_phone(browser, demo_site):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, f"page scrolls sideways on a phone: {width}px"
     context.close()
+
+
+def test_officer_reads_the_deadline_reminders_of_the_demo(page, demo_site):
+    """The demo's reminders (sent once when it loads, as the hourly task would) on the officer's 工作台; the officer
+    opens them and marks them read."""
+    _login(page, demo_site, "zhifa01", DEMO_PASSWORD)
+    card = page.locator("section.reminders")
+    expect(card.get_by_role("heading")).to_contain_text("未读提醒")
+    expect(card.locator("li").first).to_contain_text("届满")
+    card.get_by_role("link", name="查看全部提醒").click()
+    expect(page.get_by_role("heading", name="我的提醒")).to_be_visible()
+    page.get_by_role("button", name="全部标为已读").click()
+    expect(page.locator("ul.messages")).to_contain_text("条提醒已标为已读")
+    page.get_by_role("link", name="只看未读").click()
+    expect(page.locator("main")).to_contain_text("没有未读的提醒。")
+    page.get_by_role("link", name="工作台").first.click()
+    expect(page.locator("section.reminders")).to_have_count(0)

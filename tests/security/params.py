@@ -50,6 +50,7 @@ PK_OBJECT = {
     "person-": "person",
     "certificate-": "certificate",
     "deadline-": "deadline",
+    "reminder-": "reminder",
     "case-": "case",
     "case-service_proof": "served_case",
     "party-": "party",

@@ -135,6 +135,9 @@ READERS: dict[str, frozenset[str]] = {
     "workdays:deadlines": SIGNED_IN,
     "workdays:deadline_detail": CASE_READERS | {"platform_admin"},
     "workdays:deadline_change": NOBODY,  # POST only
+    # One's own reminders (everyone signed in has a list, maybe empty); marking read: POST only, one's own.
+    "workdays:reminders": SIGNED_IN,
+    "workdays:reminders_read": NOBODY,
     # The catalog as its editors see it.
     "catalog:home": STAFF - {"auditor_a", "secadmin_a", "public"} | {"platform_admin"},
     "catalog:agency_home": CATALOG_READERS,
@@ -318,6 +321,9 @@ READERS: dict[str, frozenset[str]] = {
     "deadline-meet": NOBODY,
     "deadline-resume": NOBODY,
     "deadline-suspend": NOBODY,
+    "reminder-list": SIGNED_IN,
+    "reminder-detail": frozenset({"head_a"}),  # the world's reminder is agency A's head's
+    "reminder-read": NOBODY,  # POST only
     "case-list": SIGNED_IN,
     "case-on_the_spot": NOBODY,  # POST only
     "case-simple_filing_period": SETTINGS_READERS | {"platform_admin"},
@@ -453,6 +459,9 @@ ACTORS: dict[str, frozenset[str]] = {
     # Signing out and the language switch: anyone; the public forms: anyone.
     "logout": EVERYONE,
     "org:token_revoke": SIGNED_IN,
+    # Marking one's own reminders read (nobody can mark another's: tests/workdays/test_reminders.py).
+    "workdays:reminders_read": SIGNED_IN,
+    "reminder-read": SIGNED_IN,
     # 事后公开: the case's side submits, the legal reviewer or head releases (the view refuses the rest).
     # 生成 (the head and the legal reviewers); 发布 (the head; an empty form publishes a generated draft).
     "catalog:statistics": frozenset({"head_a", "reviewer_a"}),

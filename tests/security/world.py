@@ -243,6 +243,13 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         evidence=add_evidence(w.officer_b, case_b, "b.pdf"),
         kind=a.kind,
     )
+    # Deadline reminders: a year on, every running deadline is overdue (the officers and A's head are reminded).
+    from zhifa.workdays import actions as workdays_actions
+    from zhifa.workdays.models import Reminder
+
+    workdays_actions.send_reminders(today=w.clock.today + dt.timedelta(days=365))
+    a.reminder = Reminder.objects.filter(deadline__agency=w.a, person=w.head).order_by("pk").first()
+    b.reminder = Reminder.objects.filter(deadline__agency=w.b).order_by("pk").first()
     ledger_actions.make_checkpoints(force=True)
     # The ledger entry the audit views are opened at: the registration of the natural person (their ID number and
     # address are in it), which the audit administrator must not read.

@@ -21,7 +21,9 @@ def load_all() -> list[tuple[str, str, str]]:
     with transaction.atomic():
         publicity_demo.load()
     from zhifa.ledger import actions as ledger_actions
+    from zhifa.workdays import actions as workdays_actions
 
+    workdays_actions.send_reminders()  # what the hourly task would send first: the 工作台 shows the reminders
     ledger_actions.make_checkpoints(force=True)  # the demo starts with signed tree heads to verify against
     return accounts
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.cases.queries import CASE_READER_ROLES
 from zhifa.catalog.queries import CATALOG_READER_ROLES
 from zhifa.publicity.queries import COMPLAINT_READER_ROLES
+from zhifa.workdays.queries import DEADLINE_WRITER_ROLES
 
 from . import queries
 from .choices import Role
@@ -20,6 +21,7 @@ NAV = [
     (_("执法主体"), "org:agency_list", queries.ORG_READER_ROLES),
     (_("执法人员"), "org:person_list", queries.ORG_READER_ROLES),
     (_("工作日历"), "workdays:calendar", None),
+    (_("我的提醒"), "workdays:reminders", DEADLINE_WRITER_ROLES),  # the people deadlines remind (workdays)
     (_("登录审计"), "org:auth_events", {Role.AUDIT_ADMIN}),
     (_("账本审计"), "ledger:audit_index", {Role.AUDIT_ADMIN, Role.SUPERVISOR}),
     (_("调阅记录"), "records:access_log", {Role.SUPERVISOR, Role.AGENCY_HEAD}),

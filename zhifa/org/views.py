@@ -55,7 +55,10 @@ def home(request):
     from zhifa.cases.queries import tasks_for
     from zhifa.records.access import tasks_for as records_tasks
     from zhifa.review.queries import tasks_for as review_tasks
-    from zhifa.workdays.queries import calendar_warnings, my_deadlines
+    from zhifa.workdays.queries import calendar_warnings, my_deadlines, my_reminders, reminder_text
+
+    unread = my_reminders(user).filter(read_at__isnull=True)
+    latest = list(unread[:5])
 
     return render(
         request,
@@ -66,6 +69,8 @@ def home(request):
             "tasks": records_tasks(user) + review_tasks(user) + tasks_for(user),
             "deadlines": my_deadlines(user),
             "calendar_warnings": calendar_warnings(user),
+            "reminders": [{"reminder": r, "text": reminder_text(r)} for r in latest],
+            "unread_reminders": len(latest) if len(latest) < 5 else unread.count(),
         },
     )
 

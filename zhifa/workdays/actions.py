@@ -27,7 +27,7 @@ from zhifa.org.models import Agency
 from zhifa.org.queries import has_role
 
 from . import queries, rules
-from .choices import CalendarSource, DayKind, DeadlineEventKind, Direction, HolidayRule, Unit
+from .choices import CalendarSource, DayKind, DeadlineEventKind, DeadlineState, Direction, HolidayRule, Unit
 from .models import (
     AgencyDeadlineSetting,
     CalendarDay,
@@ -36,6 +36,7 @@ from .models import (
     Deadline,
     DeadlineEvent,
     DeadlineKind,
+    Reminder,
 )
 from .textformat import ScheduleTextError, parse_schedule
 
@@ -629,3 +630,84 @@ def end_deadline(actor, deadline: Deadline, *, on: dt.date, reason: str) -> Dead
         late=deadline.suspended_since is None and on > deadline.due,
     )
     return deadline
+
+
+# Reminders (the periodic task ``workdays.tasks.remind``; docs/workdays.md "期限提醒").
+
+REMINDER_BATCH = 200  # deadlines per transaction: a first run over an old database commits as it goes
+
+
+def send_reminders(*, today: dt.date | None = None, limit: int = 100_000) -> int:
+    """Remind the people a deadline concerns (``rules.reminder_recipients``) of every deadline that became due
+    soon, overdue or (a party's period) elapsed and has not been reminded of at its current due date; returns how
+    many reminders were sent. Each reminder is one ledger entry (``workdays.send_reminder``, by the platform) in
+    the transaction that creates it; running again the same day sends nothing new."""
+    today = today or timezone.localdate()
+    calendar = queries.current_calendar()
+    soon = queries.due_soon_working_days()
+    ids = queries.reminder_candidates(today, _soon_horizon(calendar, today, soon))[:limit]
+    return sum(
+        _remind(ids[start : start + REMINDER_BATCH], today, calendar, soon)
+        for start in range(0, len(ids), REMINDER_BATCH)
+    )
+
+
+def _soon_horizon(calendar, today: dt.date, soon: int) -> dt.date:
+    """The last due date that can be "due soon" today (beyond the entered calendar: a generous estimate, the
+    state of each deadline decides)."""
+    try:
+        return rules.add_working_days(calendar, today, soon).date
+    except rules.OutOfRange:
+        return today + dt.timedelta(days=2 * soon + 14)
+
+
+@transaction.atomic
+def _remind(ids: list[int], today: dt.date, calendar, soon: int) -> int:
+    deadlines = (
+        Deadline.objects.filter(pk__in=ids).select_related("kind", "agency").select_for_update(of=("self",))
+    ).order_by("pk")
+    sent = set(
+        Reminder.objects.filter(deadline_id__in=ids).values_list("deadline_id", "due", "stage", "person_id")
+    )
+    heads: dict[int, set[int]] = {}
+    made = 0
+    for deadline in deadlines:
+        state = rules.deadline_state(
+            calendar,
+            due=deadline.due,
+            today=today,
+            met_on=deadline.met_on,
+            suspended=deadline.suspended_since is not None,
+            due_soon_working_days=soon,
+            ended_on=deadline.ended_on,
+            binds_party=deadline.kind.binds_party,
+        )
+        if state == DeadlineState.OVERDUE and deadline.agency_id not in heads:
+            from zhifa.org.queries import people_with_role
+
+            heads[deadline.agency_id] = people_with_role(deadline.agency, Role.AGENCY_HEAD)
+        recipients = rules.reminder_recipients(
+            state,
+            responsible=deadline.responsible_id,
+            heads=heads.get(deadline.agency_id, ()),
+            due=deadline.due,
+            today=today,
+        )
+        for person_id, stage in recipients:
+            if (deadline.pk, deadline.due, stage, person_id) in sent:
+                continue
+            reminder = Reminder.objects.create(
+                deadline=deadline, person_id=person_id, stage=stage, due=deadline.due
+            )
+            _record(deadline.agency, None, "workdays.send_reminder", reminder)
+            made += 1
+    return made
+
+
+def mark_reminders_read(person, ids=None) -> int:
+    """The person read their reminders (``ids``, or all unread): their own bookkeeping, a volatile column the
+    ledger does not follow (ledger_kinds). Nobody can mark another person's reminders."""
+    qs = Reminder.objects.filter(person=person, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+    return qs.update(read_at=timezone.now())

@@ -1,4 +1,4 @@
-"""REST endpoints: working-day arithmetic, the calendar, deadline kinds and deadlines.
+"""REST endpoints: working-day arithmetic, the calendar, deadline kinds, deadlines and one's own reminders.
 
 Every date computed from a year without a confirmed schedule comes with ``"estimated": true``.
 Reads are scoped like the pages (queries); changes call actions.
@@ -18,7 +18,7 @@ from zhifa.core.api import BoundedIntegerField, IdField
 from zhifa.org.models import Agency, Person
 
 from . import actions, queries, rules
-from .models import Deadline, DeadlineKind
+from .models import Deadline, DeadlineKind, Reminder
 
 
 def _out_of_range() -> ValidationError:
@@ -306,3 +306,48 @@ class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def meet(self, request, pk=None):
         return self._change(request, pk, MeetSerializer, actions.meet_deadline)
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reminder
+        fields = ["id", "deadline", "stage", "due", "created_at", "read_at", "text"]
+
+    def get_text(self, obj) -> str:
+        return queries.reminder_text(obj)
+
+
+class ReadRemindersSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
+    all = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data):
+        if not data.get("all") and not data.get("ids"):
+            raise ValidationError(_("请给出要标为已读的提醒（ids），或 all 为 true。"))
+        return data
+
+
+class ReadCountSerializer(serializers.Serializer):
+    read = serializers.IntegerField()
+
+
+class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
+    """The asking person's own deadline reminders, newest first (``?unread=1``: unread only)."""
+
+    serializer_class = ReminderSerializer
+
+    def get_queryset(self):
+        qs = queries.my_reminders(self.request.user)
+        if self.request.query_params.get("unread") == "1":
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @extend_schema(request=ReadRemindersSerializer, responses=ReadCountSerializer)
+    @action(detail=False, methods=["post"])
+    def read(self, request):
+        data = ReadRemindersSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = None if data.validated_data["all"] else data.validated_data["ids"]
+        return Response({"read": actions.mark_reminders_read(request.user, ids)})

@@ -59,3 +59,14 @@ class DeadlineEventKind(models.TextChoices):
     MET = "met", _("完成")
     ENDED = "ended", _("不再计算")
     RECOMPUTED = "recomputed", _("因工作日历变更重新计算")
+
+
+class ReminderStage(models.TextChoices):
+    """What a reminder tells (workdays.rules.reminder_recipients)."""
+
+    DUE_SOON = "due_soon", _("期限即将届满")
+    OVERDUE = "overdue", _("期限已超期")
+    # The overdue deadline, told to the agency's 负责人 as well (escalation).
+    ESCALATED = "escalated", _("本机关有期限超期")
+    # A period that binds the party ran out: the case may go on (the party's period, not the agency's breach).
+    ELAPSED = "elapsed", _("当事人期限已届满")

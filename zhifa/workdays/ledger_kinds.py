@@ -31,6 +31,19 @@ def _access_setting(user, object_id):
     return setting
 
 
+def _access_reminder(user, object_id):
+    """A reminder: its recipient, and whoever may see its deadline (the deadline's history shows it was sent)."""
+    from .models import Reminder
+    from .queries import access_deadline
+
+    reminder = Reminder.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+    if reminder is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if reminder.person_id != user.pk:
+        access_deadline(user, reminder.deadline_id)
+    return reminder
+
+
 def year_days(year) -> dict:
     """The entry's account of a calendar year's days, as ``save_calendar_year`` records them."""
     return {"days": sorted([d.date.isoformat(), d.kind, d.name] for d in year.days.all())}
@@ -59,6 +72,13 @@ def register() -> None:
         access=queries.access_deadline,
         agency=lambda deadline: deadline.agency,
     )
+    registry.register_kind(
+        "workdays.reminder",
+        label=_("期限提醒"),
+        access=_access_reminder,
+        agency=lambda reminder: reminder.deadline.agency,
+        volatile=("read_at",),  # the recipient's own bookkeeping (actions.mark_reminders_read)
+    )
     registry.register_platform_data("workdays.calendaryear", year_days)
     registry.register_platform_data("workdays.deadlinekind")
     registry.register_unrecorded(
@@ -78,6 +98,7 @@ def register() -> None:
             "workdays.extend_deadline": _("延长期限"),
             "workdays.meet_deadline": _("期限事项完成"),
             "workdays.end_deadline": _("期限不再计算（案件终结）"),
+            "workdays.send_reminder": _("发送期限提醒"),
             "workdays.recompute_deadline": _("因节假日安排变更重算期限"),
         }
     )

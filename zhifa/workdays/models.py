@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CalendarSource, DayKind, DeadlineEventKind, Direction, HolidayRule, Unit
+from .choices import CalendarSource, DayKind, DeadlineEventKind, Direction, HolidayRule, ReminderStage, Unit
 
 
 class CalendarYear(models.Model):
@@ -279,3 +279,35 @@ class DeadlineEvent(models.Model):
         verbose_name = _("期限变动记录")
         verbose_name_plural = _("期限变动记录")
         ordering = ["deadline", "id"]
+
+
+class Reminder(models.Model):
+    """A deadline's reminder to one person, sent by the periodic task (``actions.send_reminders``): once per
+    deadline, person, stage and due date, so an extended deadline is reminded of again at its new date.
+    Shown on the person's 工作台 and their reminder list; ``read_at`` is the person's own bookkeeping."""
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("期限"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提醒对象"),
+        on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    stage = models.CharField(_("提醒事项"), max_length=20, choices=ReminderStage.choices)
+    due = models.DateField(_("届满日"))
+    created_at = models.DateTimeField(_("提醒时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("期限提醒")
+        verbose_name_plural = _("期限提醒")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["person", "read_at", "id"], name="reminder_person_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "due", "stage", "person"], name="reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} · {self.deadline}"

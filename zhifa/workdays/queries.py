@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,15 @@ from zhifa.org.queries import agency_ids_with
 
 from . import rules
 from .choices import DayKind
-from .models import AgencyDeadlineSetting, CalendarDay, CalendarVersion, CalendarYear, Deadline, DeadlineKind
+from .models import (
+    AgencyDeadlineSetting,
+    CalendarDay,
+    CalendarVersion,
+    CalendarYear,
+    Deadline,
+    DeadlineKind,
+    Reminder,
+)
 
 # Who works on deadlines of an agency, and who may read them (supervisors see what is due and what is late).
 DEADLINE_WRITER_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_HEAD})
@@ -267,3 +275,58 @@ def my_deadlines(user, today: dt.date | None = None, limit: int = 20) -> list[di
     if heads_of:
         rows.update((d.pk, d) for d in watched.filter(agency_id__in=heads_of)[:limit])
     return with_state(sorted(rows.values(), key=lambda d: (d.due, d.pk))[:limit], today)
+
+
+# Reminders.
+
+
+def reminder_candidates(today: dt.date, horizon: dt.date) -> list[int]:
+    """The running deadlines that may owe a reminder today, by id: past their due date and not yet reminded as
+    such at that date (a party's period only if it ran out lately, ``rules.ELAPSED_NEWS_DAYS``), or due by
+    ``horizon`` with somebody responsible and not yet reminded as due soon. Each deadline's state decides."""
+    from .choices import ReminderStage
+
+    running = Deadline.objects.filter(
+        met_on__isnull=True, ended_on__isnull=True, suspended_since__isnull=True
+    )
+    reminded = Reminder.objects.filter(deadline=OuterRef("pk"), due=OuterRef("due"))
+    late = (
+        running.filter(due__lt=today)
+        .exclude(kind__binds_party=True, due__lt=today - dt.timedelta(days=rules.ELAPSED_NEWS_DAYS))
+        .exclude(
+            Exists(
+                reminded.filter(
+                    stage__in=[ReminderStage.OVERDUE, ReminderStage.ESCALATED, ReminderStage.ELAPSED]
+                )
+            )
+        )
+    )
+    soon = running.filter(due__gte=today, due__lte=horizon, responsible__isnull=False).exclude(
+        Exists(reminded.filter(stage=ReminderStage.DUE_SOON))
+    )
+    return sorted({*late.values_list("pk", flat=True), *soon.values_list("pk", flat=True)})
+
+
+def my_reminders(user):
+    """A person's own reminders, newest first (nobody sees another's)."""
+    if not getattr(user, "is_authenticated", False):
+        return Reminder.objects.none()
+    return Reminder.objects.filter(person=user).select_related("deadline__kind").order_by("-id")
+
+
+def reminder_text(reminder: Reminder) -> str:
+    """What the reminder says, in the reader's language."""
+    from .choices import ReminderStage
+
+    values = {
+        "kind": reminder.deadline.kind.label,
+        "label": reminder.deadline.label or reminder.deadline.object_id,
+        "due": reminder.due.isoformat(),
+    }
+    if reminder.stage == ReminderStage.DUE_SOON:
+        return _("%(label)s的%(kind)s将于%(due)s届满。") % values
+    if reminder.stage == ReminderStage.OVERDUE:
+        return _("%(label)s的%(kind)s已于%(due)s届满，尚未完成。") % values
+    if reminder.stage == ReminderStage.ESCALATED:
+        return _("本机关%(label)s的%(kind)s已于%(due)s届满，尚未完成（告知负责人）。") % values
+    return _("%(label)s的当事人%(kind)s已于%(due)s届满，可以继续办理。") % values

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .choices import DeadlineEventKind, DeadlineState, Direction, HolidayRule, Unit
+from .choices import DeadlineEventKind, DeadlineState, Direction, HolidayRule, ReminderStage, Unit
 
 # The span the calendar covers: from the first year chinesecalendar has data for, far enough ahead for
 # the longest period (5-year limitation plus extensions) started this century.
@@ -405,6 +405,43 @@ def deadline_state(
     except OutOfRange:
         return DeadlineState.OPEN
     return DeadlineState.DUE_SOON if left <= due_soon_working_days else DeadlineState.OPEN
+
+
+# A party's period that ran out longer ago than this is history, not news: no reminder (the first run on an
+# old database would otherwise tell every officer of every party period that ever elapsed).
+ELAPSED_NEWS_DAYS = 7
+
+
+def reminder_recipients(
+    state: str,
+    *,
+    responsible: int | None,
+    heads: Iterable[int] = (),
+    due: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[tuple[int, str]]:
+    """Who is reminded of a deadline in ``state``, and of what: ``[(person id, ReminderStage)]``.
+
+    - 即将到期 (at most the due-soon threshold of working days left): the person responsible.
+    - 已超期: the person responsible, and the agency's 负责人 (escalation: they answer for the agency's
+      time limits, 行政处罚法 art. 60 and the agency's own rules) — a 负责人 who is the person responsible is told
+      once.
+    - A period that binds the party ran out (陈述申辩、听证申请): the person responsible, that the case may go on —
+      not an overdue notice (it is not the agency's breach), and only within ``ELAPSED_NEWS_DAYS`` of its last day.
+    - Open, met, ended, suspended: nobody. A deadline with nobody responsible reminds only its escalation."""
+    out: list[tuple[int, str]] = []
+    if state == DeadlineState.DUE_SOON:
+        if responsible is not None:
+            out.append((responsible, ReminderStage.DUE_SOON))
+    elif state == DeadlineState.OVERDUE:
+        if responsible is not None:
+            out.append((responsible, ReminderStage.OVERDUE))
+        out.extend((head, ReminderStage.ESCALATED) for head in sorted(set(heads)) if head != responsible)
+    elif state == DeadlineState.ELAPSED:
+        recent = due is None or today is None or (today - due).days <= ELAPSED_NEWS_DAYS
+        if responsible is not None and recent:
+            out.append((responsible, ReminderStage.ELAPSED))
+    return out
 
 
 def needs_next_year_warning(today: dt.date, confirmed_years: Iterable[int]) -> int | None:

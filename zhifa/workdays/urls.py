@@ -14,4 +14,6 @@ urlpatterns = [
     path("deadlines/", views.deadline_list, name="deadlines"),
     path("deadlines/<int:pk>/", views.deadline_detail, name="deadline_detail"),
     path("deadlines/<int:pk>/<str:what>/", views.deadline_change, name="deadline_change"),
+    path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/read/", views.reminders_read, name="reminders_read"),
 ]

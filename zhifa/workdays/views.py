@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from zhifa.core.forms import run_action
@@ -361,3 +362,42 @@ def deadline_change(request, pk: int, what: str):
         for message in errors:
             messages.error(request, message)
     return redirect("workdays:deadline_detail", deadline.pk)
+
+
+# Reminders: a person's own (queries.my_reminders), sent by the periodic task (actions.send_reminders).
+
+
+@login_required
+def reminder_list(request):
+    qs = queries.my_reminders(request.user)
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workdays/reminders.html",
+        {
+            "page": page,
+            "rows": [{"reminder": r, "text": queries.reminder_text(r)} for r in page.object_list],
+            "unread_only": unread_only,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reminders_read(request):
+    """Mark the chosen reminders (or, with ``all``, every unread one) read: one's own only."""
+    if request.POST.get("all") == "1":
+        ids = None
+    else:
+        ids = request.POST.getlist("reminder")
+        if not ids:
+            messages.error(request, _("请选择要标为已读的提醒。"))
+            return redirect("workdays:reminders")
+    done = actions.mark_reminders_read(request.user, ids)
+    messages.success(
+        request, ngettext("%(n)d条提醒已标为已读。", "%(n)d条提醒已标为已读。", done) % {"n": done}
+    )
+    return redirect("workdays:reminders")
