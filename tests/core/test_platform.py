@@ -60,8 +60,13 @@ def test_demo_is_idempotent_complete_and_verifies(db, capsys):
     from zhifa.publicity.models import Publication
 
     states = list(Publication.objects.order_by("decided_on", "id").values_list("state", flat=True))
-    general = Case.objects.filter(decided_on__isnull=False, procedure="general").exclude(outcome="transfer")
-    assert len(states) == general.count() > 3  # (当场处罚 decisions open none yet: docs/publication.md)
+    decided = Case.objects.filter(decided_on__isnull=False).exclude(outcome="transfer")
+    assert len(states) == decided.count() > 3
+    assert (
+        Publication.objects.filter(case__procedure="simple").count()
+        == decided.filter(procedure="simple").count()
+        > 0
+    )
     counts = {state: states.count(state) for state in set(states)}
     assert counts == {
         "published": 3,

@@ -145,6 +145,39 @@ def test_the_public_text_of_a_real_decision(cw):  # noqa: F811
     assert {link.person.full_name for link in person.officer_links.all()} <= context.keep
 
 
+def test_an_on_the_spot_penalty_is_published_from_its_numbered_decision_form(cw):  # noqa: F811
+    """当场处罚 (简易程序) is a penalty decision too: it opens its publication (7 working days) in its transaction, and
+    the public text is its numbered 当场行政处罚决定书 with the natural person's identity removed."""
+    from tests.cases.test_simple_procedure import _kwargs
+
+    case = actions.decide_on_the_spot(cw.officer, **_kwargs(cw))
+    pub = Publication.objects.get(case=case)
+    assert (pub.kind, pub.state, pub.decided_on) == (
+        PublicationKind.PENALTY,
+        PublicationState.DRAFT,
+        case.decided_on,
+    )
+    deadline = Deadline.objects.get(kind__code="publication_penalty", object_id=pub.pk)
+    assert deadline.due == _working_days_after(case.decided_on, 7)
+    actions_in_order = [
+        e.action
+        for e in Entry.objects.filter(log__agency=cw.a).order_by("seq")
+        if e.action.startswith("publicity.")
+    ]
+    assert actions_in_order == ["publicity.open_publication"]
+    text = publication.decision_text(case)
+    assert "当场行政处罚决定书" in text and "11010519491231002X" in text
+    pub = publication.submit(cw.officer, pub)
+    assert pub.summary["number"] == "甲卫医当罚〔2026〕1号" and pub.summary["party"] == "张某"
+    assert (
+        "11010519491231002X" not in pub.text
+        and "甲区平安街2号" not in pub.text
+        and "甲卫医当罚〔2026〕1号" in pub.text
+    )
+    pub = publication.release(cw.head, pub)
+    assert pub.state == PublicationState.PUBLISHED
+
+
 def test_submitted_by_one_released_by_another_with_the_text_hash_in_the_ledger(cw, login):  # noqa: F811
     """待编辑 → 待审核 (the officer: the public text, its removals and SHA-256 kept) → 已公开 (a second person: the
     head); the submitter may not release, the buttons shown are the ones the person may press, the deadline is met."""

@@ -18,9 +18,7 @@ from .models import Publication
 
 
 def _numbered(pub) -> bool:
-    from zhifa.records.decision_draft import current_draft
-
-    document = current_draft(pub.case)
+    document = publication.decision_document(pub.case)
     return document is not None and bool(document.number)
 
 

@@ -39,8 +39,8 @@ def kind_for(case) -> str | None:
 
 
 def open_for_decision(actor, case) -> Publication | None:
-    """Called by ``cases.actions.decide`` inside its transaction (``DECIDED_HOOKS``): the publication, 待编辑, and its
-    deadline from the decision date, both in the ledger with the decision."""
+    """Called by ``cases.actions.decide`` and ``decide_on_the_spot`` inside their transactions (``DECIDED_HOOKS``):
+    the publication, 待编辑, and its deadline from the decision date, both in the ledger with the decision."""
     kind = kind_for(case)
     if kind is None:
         return None
@@ -67,6 +67,20 @@ def open_for_decision(actor, case) -> Publication | None:
     return publication
 
 
+def decision_document(case):
+    """The decided document a publication publishes: the general procedure's 行政处罚决定书 or 不予行政处罚决定书
+    (the draft the decision bound), or the simple procedure's 当场行政处罚决定书."""
+    from zhifa.cases.choices import Procedure
+
+    if case.procedure == Procedure.SIMPLE:
+        from zhifa.cases.actions.simple import decision_document as on_the_spot_document
+
+        return on_the_spot_document(case)
+    from zhifa.records.decision_draft import current_draft
+
+    return current_draft(case)
+
+
 def decision_text(case) -> str:
     """The full text of the decision the case's decision bound (its decision document: the finalised one when
     finalised, else the bound draft), as plain text, one paragraph a line."""
@@ -76,9 +90,8 @@ def decision_text(case) -> str:
     from django.utils.html import strip_tags
 
     from zhifa.records import render
-    from zhifa.records.decision_draft import current_draft
 
-    document = current_draft(case)
+    document = decision_document(case)
     if document is None:
         return ""
     ctx = render.final_context(document) if document.number else render.draft_context(document)[1]
@@ -152,7 +165,6 @@ def summary_for(case, context=None) -> dict:
     date. Free text from the case (案由, 处罚依据) goes through the same redaction as the decision's text."""
     from zhifa.cases.choices import IdType
     from zhifa.catalog import queries as catalog_queries
-    from zhifa.records.decision_draft import current_draft
 
     from .redaction import base as redaction_base
     from .redaction import case_context, redact
@@ -167,7 +179,7 @@ def summary_for(case, context=None) -> dict:
     else:
         party_name = party.name
         credit_code = party.id_number if party.id_type == IdType.CREDIT_CODE else ""
-    document = current_draft(case)
+    document = decision_document(case)
     items = []
     for code in case.items or []:
         item = catalog_queries.item_by_code(case.agency, code)
@@ -231,9 +243,7 @@ def submit(actor, publication) -> Publication:
         raise RuleViolation(_("只有待编辑的公开记录可以提交审核。"))
     if not may_submit(actor, publication):
         raise ActionDenied(_("公开文本由本执法主体的执法人员、承办机构负责人或负责人提交审核。"))
-    from zhifa.records.decision_draft import current_draft
-
-    document = current_draft(publication.case)
+    document = decision_document(publication.case)
     if document is None or not document.number:
         raise RuleViolation(_("决定书尚未定稿编号：定稿后，公开的是有文号的决定书。"))
     original = decision_text(publication.case)

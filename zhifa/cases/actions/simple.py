@@ -19,7 +19,7 @@ from zhifa.org.models import Certificate, EnforcementField, Person, Unit
 from .. import access, deadlines, rules
 from ..choices import Outcome, Procedure, RecordKind, Source, State
 from ..models import Case, CaseRecord, Party, Service, SimpleFiling, SpotCollection
-from .common import _not_future, _record, _require, _save, _today
+from .common import DECIDED_HOOKS, _not_future, _record, _require, _save, _today
 from .intake import accept_case
 from .investigation import _check_penalty
 
@@ -207,6 +207,8 @@ def decide_on_the_spot(
     deadlines.open_(actor, case, SIMPLE_FILING, today)
     _decision_document(actor, case, party_signed, refusal_witness, party_signature, signer_name)
     case.refresh_from_db()
+    for hook in DECIDED_HOOKS:  # 事后公开: a penalty decision, published like the general procedure's
+        hook(actor, case)
     return case
 
 
