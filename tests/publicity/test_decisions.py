@@ -98,6 +98,39 @@ def test_a_released_decision_is_found_by_search_and_filters(cw, client, monkeypa
     assert "张某" in feed and reverse("publicity:decision", args=[person.pk]) in feed
 
 
+def test_the_filter_words_have_their_own_column_and_rows_released_before_get_them(cw, client):  # noqa: F811
+    """Released: ``facets`` holds the filter words (the text's words stay in ``search_text``); on PostgreSQL a filter
+    reads the small array generated from it. Migration 0010 fills the column of decisions released before it."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from zhifa.ledger.tracking import unrecorded_writes
+    from zhifa.publicity import decision_views
+
+    pub = _released(cw, cw.person_party)
+    words = pub.facets.split()
+    assert set(words) == set(search.tags(pub)) and all(search.is_filter_word(w) for w in words)
+    assert {"kind_penalty", "pk_fine", "outcome_penalty", search.number_tag(pub.summary["number"])} <= set(
+        words
+    )
+    assert not any(search.is_filter_word(w) for w in search.tokens(pub.text).split())
+    qs, _f, _problems = decision_views.filtered({"q": "张某", "penalty": "fine"})
+    sql = str(qs.query)
+    if connection.vendor == "postgresql":
+        assert "facet_words" in sql and "search_words" in sql
+    assert list(qs) == [pub]
+    migration = importlib.import_module("zhifa.publicity.migrations.0010_publication_facets")
+    with unrecorded_writes():
+        Publication.objects.filter(pk=pub.pk).update(facets="")
+        migration.fill(django_apps, connection)
+    pub.refresh_from_db()
+    assert sorted(pub.facets.split()) == sorted(words)
+    assert [
+        p.pk for p in client.get(reverse("publicity:decisions"), {"penalty": "fine"}).context["page"]
+    ] == [pub.pk]
+
+
 def test_search_words_and_the_index_agree():
     """A query's words are always among the words of a text that contains it, whatever surrounds it (pairs of
     characters, runs of letters and digits); the filter words keep to their own names."""

@@ -53,6 +53,9 @@ def test_every_portal_page_answers_without_login_in_chinese(client, world, cat):
         assert '<html lang="zh-hans">' in html and "甲区卫生健康局" in html, name
         assert 'name="viewport"' in html
     assert "《医疗机构管理条例》第二十六条" in client.get(reverse("publicity:items")).content.decode()
+    # 双随机、一公开: the random-inspection page says where the results of the inspections' cases are published.
+    random_page = client.get(reverse("publicity:random_inspection_items")).content.decode()
+    assert f'href="{reverse("publicity:decisions")}"' in random_page and "查处结果" in random_page
 
 
 def test_portal_shows_nothing_internal(client, world, cat):

@@ -118,6 +118,26 @@ def test_the_publication_list_shows_due_and_late_decisions_to_their_readers(cw, 
     assert login(cw.sysadmin).get(reverse("catalog:publications")).status_code == 403
 
 
+def test_the_publication_list_counts_to_a_cap_and_its_pages_keep_the_filters(cw, login, monkeypatch):  # noqa: F811
+    """A province's agency: the list stops counting at the cap and says so; the pager's links keep the filters."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from zhifa.publicity import decision_views
+
+    _decided(cw)
+    _decided(cw)
+    monkeypatch.setattr(decision_views, "COUNT_CAP", 1)
+    page = login(cw.officer).get(reverse("catalog:publications")).content.decode()
+    assert "超过 1 件，后面的页不再列出" in page
+    request = RequestFactory().get("/catalog/publications/", {"state": "draft", "late": "1", "page": "1"})
+    html = render_to_string(
+        "core/_pager.html", {"page": Paginator(list(range(120)), 50).get_page(1)}, request=request
+    )
+    assert "?state=draft&amp;late=1&amp;page=2" in html
+
+
 def test_the_public_text_of_a_real_decision(cw):  # noqa: F811
     """The decision document the decision bound, as text, through the redaction with what the case knows: an
     organisation's decision loses nothing (its name, code, legal representative and address are public; the

@@ -61,6 +61,9 @@ class PublicityConfig(AppConfig):
             label=_("决定公开"),
             access=queries.access_publication,
             agency=lambda p: p.agency,
+            # the filter words, derived from the recorded summary (a search index; filled for rows released before
+            # migration 0010 introduced the column)
+            volatile=("facets",),
         )
         from zhifa.cases import actions as case_actions
 

@@ -85,8 +85,7 @@ def filtered(params) -> tuple[object, dict, list[str]]:
                 f[key] = ""
             else:
                 qs = qs.filter(**{f"decided_on__{op}": day})
-    if words:
-        qs = qs.filter(search_text__matches=words)
+    qs = search.matching(qs, words)
     return qs.order_by(*SORTS[f["sort"]]), f, problems
 
 

@@ -118,9 +118,12 @@ class Publication(models.Model):
     # What the portal shows above the text (决定书文号, the party as published, 执法类别, 执法结论, basis, agency,
     # date), taken from the case when the text is submitted.
     summary = models.JSONField(_("公开摘要"), default=dict, blank=True)
-    # The search tokens of the published summary and text (jieba, ``publicity.search``), indexed by SQLite FTS5 or
-    # PostgreSQL full-text search.
+    # The search words of the published summary and text and its filter words (character pairs and tags,
+    # ``publicity.search``), indexed by SQLite FTS5 or, on PostgreSQL, a GIN-indexed word array (migration 0009).
     search_text = SearchTextField(_("检索词"), blank=True)
+    # The filter words alone (act kind, penalty kinds, items, outcome, the whole 文号): on PostgreSQL a small word array
+    # of their own (migration 0010), so a filter does not unpack every decision's text words (docs/publication.md).
+    facets = SearchTextField(_("筛选标记"), blank=True)
     # 撤回 (行政处罚法 art. 48): due 3 working days after the decision was changed or annulled; the reason is public.
     withdrawal_due_on = models.DateField(_("撤回期限"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -150,6 +153,8 @@ class Publication(models.Model):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["agency", "state", "due_on"], name="publication_agency_state_due"),
+            # The staff list (决定公开) of an agency by due date, every state.
+            models.Index(fields=["agency", "due_on", "id"], name="publication_agency_due"),
             # The portal's list: what is public, newest decision first, across agencies or in one.
             models.Index(fields=["state", "decided_on", "id"], name="publication_public"),
             models.Index(fields=["agency", "state", "decided_on", "id"], name="publication_agency_public"),

@@ -338,11 +338,12 @@ def release(actor, publication) -> Publication:
         raise RuleViolation(_("提交审核的人不能批准自己提交的公开文本（两人规则）。"))
     if not may_release(actor, publication):
         raise ActionDenied(_("公开文本由本执法主体的法制审核人员或负责人批准公开。"))
-    from . import policy, rules
+    from . import policy, rules, search
 
     publication.state = PublicationState.PUBLISHED
     publication.released_by, publication.released_at = actor, timezone.now()
     publication.search_text = _search_text(publication)
+    publication.facets = " ".join(search.tags(publication))
     summary = publication.summary or {}
     months = rules.retention_months(
         policy.settings_for(publication.agency), summary.get("penalty_kinds"), summary.get("fine")

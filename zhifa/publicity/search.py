@@ -16,7 +16,8 @@ The index, chosen by measurement (docs/publication.md, 检索):
 - SQLite (embedded): an FTS5 table over ``search_text`` (external content, kept by triggers; migration 0005).
   FTS5's ``unicode61`` tokenizer splits on the spaces, with ``_`` kept inside the filter words (``tag``).
 - PostgreSQL: a stored ``text[]`` column ``search_words`` generated from ``search_text`` (migration 0009, unknown to
-  Django) with a GIN index; a query is array containment (``@>``). It does not depend on the database's locale (the
+  Django) with a GIN index; a query is array containment (``@>``). The filter words have a small array of their own,
+  ``facet_words`` from ``facets`` (migration 0010), so a filter does not unpack the text's words. It does not depend on the database's locale (the
   ``simple`` text-search parser drops CJK letters under ``C`` locales), and the column's statistics let the planner
   tell a rare word from a common one (an index on the expression had none: docs/publication.md).
 
@@ -151,9 +152,38 @@ class Matches(models.Lookup):
         return sql, [fts_query]
 
     def as_postgresql(self, compiler, connection):
-        # the stored, GIN-indexed word array beside the text (migration 0009), in the same table
+        # the stored, GIN-indexed word arrays generated from the text columns (migrations 0009, 0010)
         qn = compiler.quote_name_unless_alias
-        return f"{qn(self.lhs.alias)}.{qn('search_words')} @> %s::text[]", [list(self.rhs)]
+        column = WORD_ARRAYS[self.lhs.target.column]
+        return f"{qn(self.lhs.alias)}.{qn(column)} @> %s::text[]", [list(self.rhs)]
+
+
+# PostgreSQL: the word array generated from each searchable text column.
+WORD_ARRAYS = {"search_text": "search_words", "facets": "facet_words"}
+
+
+def is_filter_word(word: str) -> bool:
+    """A filter word (``tag``, ``number_tag``) has an underscore; a word of the text never has one (``_RUN``)."""
+    return "_" in word
+
+
+def matching(qs, words: list[str]):
+    """``qs`` narrowed to the rows holding every word. SQLite: one FTS5 match over all of them. PostgreSQL: the text
+    words against the text's array, the filter words against the small array of filter words (``facets``), each by its
+    own GIN index or tested in place (migration 0010)."""
+    from django.db import connections
+
+    if not words:
+        return qs
+    if connections[qs.db].vendor != "postgresql":
+        return qs.filter(search_text__matches=words)
+    text = [w for w in words if not is_filter_word(w)]
+    filters = [w for w in words if is_filter_word(w)]
+    if text:
+        qs = qs.filter(search_text__matches=text)
+    if filters:
+        qs = qs.filter(facets__matches=filters)
+    return qs
 
 
 class SearchTextField(models.TextField):

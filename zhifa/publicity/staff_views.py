@@ -95,7 +95,11 @@ def publication_list(request):
     to_withdraw = request.GET.get("withdraw") == "1"
     if to_withdraw:
         publications = publications.filter(state=PublicationState.PUBLISHED, withdrawal_due_on__isnull=False)
-    page = Paginator(publications.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    # A province's agency publishes tens of thousands of decisions a year: the count stops at COUNT_CAP (the page says
+    # "more than"), the order comes from the index publication_agency_due (docs/publication.md, 规模).
+    from .decision_views import COUNT_CAP, CappedPaginator
+
+    page = CappedPaginator(publications.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
     rows = [
         {"p": p, "late": p.is_late(today), "withdrawal_late": p.withdrawal_late(today)}
         for p in page.object_list
@@ -110,6 +114,7 @@ def publication_list(request):
             "states": PublicationState.choices,
             "late": only_late,
             "withdraw": to_withdraw,
+            "cap": COUNT_CAP,
         },
     )
 
