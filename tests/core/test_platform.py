@@ -78,6 +78,15 @@ def test_demo_is_idempotent_complete_and_verifies(db, capsys):
     withdrawn = Publication.objects.get(state="withdrawn")
     assert withdrawn.public_reason and withdrawn.withdrawn_by.username == "juzhang"
     assert "撤销" in Publication.objects.get(state="not_published").public_reason
+    # The demo's decisions as labelled redaction corpus (tests/publicity/redaction_corpus.py): every person's data
+    # the case records is removed from the platform's own rendered documents, and nothing that must stay is lost.
+    from tests.publicity.redaction_corpus import demo_decisions, score
+    from zhifa.publicity import redaction
+
+    labelled = demo_decisions()
+    figures = score(labelled, lambda d: redaction.redact(d.text, d.context))
+    assert len(labelled) >= 10 and figures["must_remove"] > 0, figures
+    assert figures["recall"] == 1 and figures["precision"] == 1, figures
 
 
 def test_secret_key_is_generated_once_with_mode_600(tmp_path):

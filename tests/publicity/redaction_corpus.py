@@ -12,6 +12,7 @@ the document number, the organisation, its code, its legal representative and it
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 from zhifa.org.rules import credit_code_check_char
@@ -319,3 +320,40 @@ def score(decisions, redact) -> dict:
         "missed": missed,
         "lost": lost,
     }
+
+
+# The demo's decisions (the issue: the corpus holds "the demo decisions" too): the platform's own documents as rendered,
+# labelled from what each case records. Needs a database with the demo loaded (bench/redaction.py --demo,
+# tests/core/test_platform.py).
+
+_CITATION = re.compile(r"《[^《》]{2,40}》(?:第[一二三四五六七八九十百零]+条)?")
+
+
+def demo_decisions() -> list[Decision]:
+    """Every decided case of the loaded demo with its decision document (general procedure and 当场处罚): its text
+    as published from, the context the platform builds for it, and the labels: the natural person's identity number,
+    address, telephone and full name, and every other person the case records (witnesses, signers, recipients) must
+    go; the agency, the document number, the officers, laws and articles, an organisation party's name, code and
+    address must stay."""
+    from zhifa.cases.models import Case
+    from zhifa.publicity import publication
+    from zhifa.publicity.redaction import case_context
+
+    out = []
+    for case in Case.objects.filter(decided_on__isnull=False).exclude(outcome="transfer").order_by("id"):
+        document = publication.decision_document(case)
+        text = publication.decision_text(case)
+        if document is None or not text:
+            continue
+        context = case_context.context_for(case)
+        remove = [value for value in context.remove if value and value in text]
+        if case.party.is_natural_person and case.party.name in text:
+            remove.append(case.party.name)
+        keep = {value for value in context.keep if value and value in text}
+        keep |= set(_CITATION.findall(text))
+        if document.number:
+            keep.add(document.number)
+        out.append(
+            Decision(text=text, context=context, must_remove=sorted(set(remove)), must_keep=sorted(keep))
+        )
+    return out
