@@ -205,7 +205,7 @@ def test_a_member_of_the_public_finds_a_decision_and_verifies_it(page, demo_site
     expect(result).to_contain_text("核验未通过", timeout=20_000)
     expect(result).to_contain_text("页面被改动")
     # The withdrawn decision keeps its page with the reason; it is no longer listed.
-    withdrawn = Publication.objects.get(state="withdrawn")
+    withdrawn = Publication.objects.filter(state="withdrawn").order_by("id").first()
     page.goto(f"{demo_site.url}{_decision_path('withdrawn')}")
     expect(page.get_by_role("alert")).to_contain_text("本决定已撤回")
     expect(page.get_by_role("alert")).to_contain_text(withdrawn.public_reason)
@@ -257,3 +257,54 @@ def test_the_reviewer_removes_more_text_with_the_mouse_and_releases(page, demo_s
     page.goto(f"{demo_site.url}/portal/decisions/{pending.pk}/")
     expect(page.locator("#decision-text")).not_to_contain_text(piece)
     expect(page.get_by_role("heading", level=1)).not_to_contain_text(piece)  # nor in the summary
+
+
+def test_a_decision_annulled_by_reconsideration_is_withdrawn_from_the_portal(page, demo_site):
+    """Done-when of 事后公开: the lead officer records the 复议 against a published decision, the head records its
+    outcome (撤销); the withdrawal is due in three working days, the head withdraws it with the public reason, and
+    the portal then shows the notice instead of the text. (Last in the module: it withdraws a demo decision.)"""
+    from django.utils import timezone
+
+    from tests.e2e.conftest import log_in
+    from zhifa.org.demo import DEMO_PASSWORD
+    from zhifa.publicity.models import Publication
+
+    pub = (
+        Publication.objects.filter(state="published", withdrawal_due_on__isnull=True)
+        .select_related("case")
+        .order_by("-id")
+        .first()
+    )
+    lead = pub.case.officer_links.get(lead=True).person.username
+    today = timezone.localdate().isoformat()
+    log_in(page, demo_site.url, lead, DEMO_PASSWORD)
+    page.goto(f"{demo_site.url}/cases/{pub.case_id}/")
+    page.get_by_role("link", name="登记复议诉讼").click()
+    page.get_by_label("类型").select_option(label="行政复议")
+    page.get_by_label("申请或起诉日期").fill(today)
+    page.get_by_label("复议机关或法院").fill("明山区人民政府")
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("已登记行政复议。")).to_be_visible()
+    proceeding_url = page.url
+
+    log_in(page, demo_site.url, "juzhang", DEMO_PASSWORD)
+    page.goto(proceeding_url)
+    outcome = page.locator("form", has=page.get_by_role("heading", name="登记结果"))
+    outcome.get_by_label("结果", exact=False).and_(page.locator("select")).select_option(label="撤销")
+    outcome.get_by_label("决定或裁判日期").fill(today)
+    outcome.get_by_label("结果说明").fill("认定事实不清，撤销原行政处罚决定")
+    outcome.get_by_role("button", name="提交").click()
+    pub.refresh_from_db()
+    assert pub.state == "published" and pub.withdrawal_due_on is not None  # due: 3 working days
+    page.goto(f"{demo_site.url}/catalog/publications/{pub.pk}/")
+    expect(page.locator("main")).to_contain_text(f"{pub.withdrawal_due_on:%Y-%m-%d}")
+    reason = page.get_by_label("撤回的理由（将向社会公开）")
+    expect(reason).to_contain_text("撤销")
+    page.get_by_role("button", name="撤回公开").click()
+    pub.refresh_from_db()
+    assert pub.state == "withdrawn" and pub.withdrawn_by.username == "juzhang"
+    page.context.clear_cookies()
+    page.goto(f"{demo_site.url}/portal/decisions/{pub.pk}/")
+    expect(page.get_by_role("alert")).to_contain_text("本决定已撤回")
+    expect(page.get_by_role("alert")).to_contain_text(pub.public_reason)
+    assert page.locator("#decision-text").count() == 0
