@@ -15,6 +15,7 @@ from zhifa.core.api_schema import SchemaView
 from zhifa.ledger import api as ledger_api
 from zhifa.org import api as org_api
 from zhifa.publicity import api as publicity_api
+from zhifa.publicity import decisions_api
 from zhifa.publicity import policy as publication_policy
 from zhifa.records import api as records_api
 from zhifa.records import evidence_api
@@ -46,6 +47,7 @@ router.register("catalog/laws", catalog_api.LawViewSet, basename="catalog-law")
 router.register("catalog/items", catalog_api.ItemViewSet, basename="catalog-item")
 router.register("catalog/versions", catalog_api.VersionViewSet, basename="catalog-version")
 router.register("complaints", publicity_api.ComplaintViewSet, basename="complaint")
+router.register("decisions", decisions_api.PublicDecisionViewSet, basename="public-decision")
 router.register("documents", records_api.DocumentViewSet, basename="document")
 router.register("document-kinds", records_api.DocumentKindViewSet, basename="document-kind")
 router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")

@@ -284,7 +284,33 @@ def test_an_annulled_decision_is_withdrawn_within_three_working_days_with_its_re
     assert "本决定已撤回" in page and pub.public_reason in page and pub.text.splitlines()[-1] not in page
     with pytest.raises(RuleViolation):
         publication.withdraw(cw.head, pub, reason="再次撤回")
+    # The public API: the withdrawn decision is off the list; its record gives the notice, not the text.
+    api = client.get(f"/api/v1/decisions/{pub.pk}/").json()
+    assert api["withdrawn"] is True and api["text"] == "" and api["public_reason"] == pub.public_reason
+    assert pub.pk not in [r["id"] for r in client.get("/api/v1/decisions/").json()["results"]]
     _state_ok()
+
+
+def test_the_public_api_searches_filters_and_gives_the_text_like_the_portal(cw, client):  # noqa: F811
+    """/api/v1/decisions/: no sign-in, the portal's parameters and selection, the count with its cap; a decision's
+    record with the public text and the SHA-256 the ledger holds; nothing unpublished; bad filters reported."""
+    person = _released(cw, cw.person_party)
+    org = _released(cw)
+    draft = _decided(cw).publication
+    listed = client.get("/api/v1/decisions/").json()
+    assert [r["id"] for r in listed["results"]] == [org.pk, person.pk]  # newest first (the same day: by id)
+    assert listed["count"] == 2 and listed["capped"] is False and listed["problems"] == []
+    assert [r["id"] for r in client.get("/api/v1/decisions/", {"q": "张某"}).json()["results"]] == [person.pk]
+    assert client.get("/api/v1/decisions/", {"penalty": "suspend_business"}).json()["results"] == []
+    bad = client.get("/api/v1/decisions/", {"from": "31/12/2026"}).json()
+    assert bad["count"] == 2 and "日期格式应为" in bad["problems"][0]
+    record = client.get(f"/api/v1/decisions/{person.pk}/").json()
+    assert record["party"] == "张某" and record["text"] == person.text and PERSON_ID not in str(record)
+    assert record["text_sha256"] == person.text_sha256 and record["proof"].endswith(
+        f"/{person.pk}/proof.json"
+    )
+    assert client.get(f"/api/v1/decisions/{draft.pk}/").status_code == 404
+    assert client.get("/api/v1/decisions/x/").status_code == 404
 
 
 def test_a_decision_annulled_before_it_was_published_is_not_published(cw):  # noqa: F811

@@ -51,6 +51,7 @@ PK_OBJECT = {
     "certificate-": "certificate",
     "deadline-": "deadline",
     "reminder-": "reminder",
+    "public-decision-": "publication",
     "case-": "case",
     "case-service_proof": "served_case",
     "party-": "party",

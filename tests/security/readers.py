@@ -322,6 +322,9 @@ READERS: dict[str, frozenset[str]] = {
     "deadline-resume": NOBODY,
     "deadline-suspend": NOBODY,
     "reminder-list": SIGNED_IN,
+    # The public API of published decisions (the world's publication is not released: not found for anyone).
+    "public-decision-list": EVERYONE,
+    "public-decision-detail": NOBODY,
     "reminder-detail": frozenset({"head_a"}),  # the world's reminder is agency A's head's
     "reminder-read": NOBODY,  # POST only
     "case-list": SIGNED_IN,

@@ -158,7 +158,8 @@ def decisions(request):
     )
 
 
-def _public(pk: int) -> Publication:
+def public_decision(pk: int) -> Publication:
+    """A published decision, or a withdrawn one (its page keeps the notice and the reason); else 404."""
     publication = (
         Publication.objects.filter(pk=pk, state__in=Publication.PUBLIC_STATES)
         .select_related("agency")
@@ -199,7 +200,7 @@ def _log_for_script(agency) -> list[dict]:
 def decision(request, pk):
     from zhifa.ledger.views import _check_words
 
-    publication = _public(pk)
+    publication = public_decision(pk)
     summary = publication.summary or {}
     words = {
         **_check_words(),
@@ -232,7 +233,7 @@ def decision_proof(request, pk):
     is left out (``pending``); the periodic checkpoint covers it within minutes."""
     from zhifa.ledger import bundles
 
-    publication = _public(pk)
+    publication = public_decision(pk)
     bundle = bundles.build(
         "publicity.publication", str(publication.pk), agency=publication.agency, sign=False
     )
@@ -253,7 +254,7 @@ def decision_pdf(request, pk):
 
     from zhifa.records import render as records_render
 
-    publication = _public(pk)
+    publication = public_decision(pk)
     if publication.state != PublicationState.PUBLISHED:
         raise Http404
     name = f"portal:decision-pdf:{publication.pk}:{publication.text_sha256}"
