@@ -672,16 +672,7 @@ def _remind(ids: list[int], today: dt.date, calendar, soon: int) -> int:
     heads: dict[int, set[int]] = {}
     made = 0
     for deadline in deadlines:
-        state = rules.deadline_state(
-            calendar,
-            due=deadline.due,
-            today=today,
-            met_on=deadline.met_on,
-            suspended=deadline.suspended_since is not None,
-            due_soon_working_days=soon,
-            ended_on=deadline.ended_on,
-            binds_party=deadline.kind.binds_party,
-        )
+        state = queries.state_of(deadline, today, calendar, soon)
         if state == DeadlineState.OVERDUE and deadline.agency_id not in heads:
             from zhifa.org.queries import people_with_role
 

@@ -211,6 +211,20 @@ def deadlines_for(target) -> QuerySet[Deadline]:
     ).select_related("kind")
 
 
+def state_of(deadline: Deadline, today: dt.date, calendar: rules.Calendar, soon: int) -> str:
+    """The deadline's state as of ``today`` (``rules.deadline_state`` from the row; ``soon``: the due-soon threshold)."""
+    return rules.deadline_state(
+        calendar,
+        due=deadline.due,
+        today=today,
+        met_on=deadline.met_on,
+        suspended=deadline.suspended_since is not None,
+        due_soon_working_days=soon,
+        ended_on=deadline.ended_on,
+        binds_party=deadline.kind.binds_party,
+    )
+
+
 def with_state(deadlines, today: dt.date | None = None, calendar: rules.Calendar | None = None) -> list[dict]:
     """Each deadline with its state (open, due soon, overdue, met, suspended) as of ``today``."""
     today = today or timezone.localdate()
@@ -218,16 +232,7 @@ def with_state(deadlines, today: dt.date | None = None, calendar: rules.Calendar
     soon = due_soon_working_days()
     out = []
     for d in deadlines:
-        state = rules.deadline_state(
-            calendar,
-            due=d.due,
-            today=today,
-            met_on=d.met_on,
-            suspended=d.suspended_since is not None,
-            due_soon_working_days=soon,
-            ended_on=d.ended_on,
-            binds_party=d.kind.binds_party,
-        )
+        state = state_of(d, today, calendar, soon)
         out.append(
             {
                 "deadline": d,
