@@ -3,8 +3,9 @@
 Fills a database of its own with ``--count`` published decisions (cases cloned from the demo's, the texts of the
 labelled corpus, tests/publicity/redaction_corpus.py, with varied parties, numbers and dates; written in bulk, not
 through the actions), then runs the portal's own query (``decision_views.filtered`` + the capped count + the first
-page, as the list page does) for a set of searches, from 1 and from ``--clients`` concurrent threads, each with its
-own connection, and prints p50/p95/p99 in milliseconds.
+page, as the list page does) for a set of searches, from 1 and from ``--clients`` concurrent processes (as gunicorn's
+workers are; ``--threads``: threads of one process, which share Python's global lock), each with its own connection,
+and prints p50/p95/p99 in milliseconds; then the staff's due-date dashboard (决定公开) as the agency's head opens it.
 
     .venv/bin/python bench/search.py --count 100000                       # SQLite, in a temporary ZHIFA_VAR_DIR
     .venv/bin/python bench/search.py --count 100000 \\
@@ -229,6 +230,43 @@ def _dashboard_call(params) -> float:
     return (time.perf_counter() - t) * 1000
 
 
+def _measure_processes(clients: int, seconds: float) -> dict[str, list[float]]:
+    """As ``_measure``, from ``clients`` processes (as gunicorn's workers are), each with its own connection."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # no connection crosses the fork
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+
+    def child(k: int) -> None:
+        times = _measure_one(k, seconds)
+        results.put(times)
+        connections.close_all()
+
+    procs = [context.Process(target=child, args=(k,)) for k in range(clients)]
+    for proc in procs:
+        proc.start()
+    merged: dict[str, list[float]] = {name: [] for name, _p in QUERIES}
+    for _proc in procs:
+        for name, values in results.get().items():
+            merged[name] += values
+    for proc in procs:
+        proc.join()
+    return merged
+
+
+def _measure_one(k: int, seconds: float) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name, _p in QUERIES}
+    stop, i = time.perf_counter() + seconds, k
+    while time.perf_counter() < stop:
+        name, params = QUERIES[i % len(QUERIES)]
+        times[name].append(_one(params))
+        i += 1
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="公开决定检索的性能（issue 15 第 7 项）")
     parser.add_argument("--count", type=int, default=100_000)
@@ -238,6 +276,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reset", action="store_true")
+    parser.add_argument(
+        "--threads",
+        action="store_true",
+        help="the concurrent clients as threads of one process (default: processes)",
+    )
     parser.add_argument(
         "--filters-in-text",
         action="store_true",
@@ -256,12 +299,16 @@ def main() -> None:
     for _name, params in QUERIES:  # warm the caches once
         _one(params)
     for clients in (1, args.clients):
-        times = _measure(clients, args.seconds)
+        if clients == 1 or args.threads:
+            times = _measure(clients, args.seconds)
+        else:
+            times = _measure_processes(clients, args.seconds)
         if clients == 1:
             for name, params in DASHBOARD:
                 _dashboard_call(params)  # warm
                 times[name] = [_dashboard_call(params) for _ in range(30)]
-        print(f"\n{clients} client(s), {args.seconds:.0f} s:")
+        mode = "threads" if args.threads else "processes"
+        print(f"\n{clients} client(s){f' ({mode})' if clients > 1 else ''}, {args.seconds:.0f} s:")
         print(f"  {'search':<34} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8}  (ms)")
         every = []
         for name, values in times.items():

@@ -88,6 +88,10 @@ def test_a_released_decision_is_found_by_search_and_filters(cw, client, monkeypa
     monkeypatch.undo()
     # Sorted newest first by default; oldest first on request.
     assert [r["p"].pk for r in client.get(url, {"sort": "old"}).context["rows"]][0] == person.pk
+    # A search's matches in the same order (on PostgreSQL read by the word index and sorted: decision_views.page_of).
+    for sort, order in (("old", [person.pk, org.pk]), ("new", [org.pk, person.pk])):
+        rows = client.get(url, {"q": "医疗机构管理条例", "sort": sort}).context["rows"]
+        assert [r["p"].pk for r in rows] == order and all(r["s"]["number"] for r in rows)
     # Open data and the feed select the same decisions.
     data = json.loads(client.get(reverse("publicity:decisions_export", args=["json"]), {"q": "张某"}).content)
     assert [r["id"] for r in data["results"]] == [person.pk] and data["results"][0]["party"] == "张某"

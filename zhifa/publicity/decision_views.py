@@ -31,6 +31,15 @@ PAGE_SIZE = 20
 # The list counts at most this many matches (a word every decision holds would otherwise count a million rows on
 # every page); beyond it the page says "more than" and the visitor narrows the search.
 COUNT_CAP = 2_000
+# A search by words counts fewer (measured at 1,000,000 decisions, docs/publication.md 检索): when most decisions
+# hold the words, counting means testing each decision's word array in turn (20–30 µs a decision), 45–65 ms for
+# 2,000; 500 cost a quarter of that. Past it the page says "more than 500" and the visitor narrows the search.
+SEARCH_COUNT_CAP = 500
+# PostgreSQL: a search whose matches the planner expects to be at most this many fetches them all by the word index
+# and sorts them by date; more, and it walks the date index testing each decision until the page is full.
+SORT_MATCHES_LIMIT = 50_000
+# ... and at most this many it reads once, as ids and dates, and sorts itself (page_of).
+FETCH_MATCHES = 2_000
 OPEN_DATA_LIMIT = 1000
 SORTS = {"new": ("-decided_on", "-id"), "old": ("decided_on", "id")}
 
@@ -90,32 +99,73 @@ def filtered(params) -> tuple[object, dict, list[str]]:
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP + 1`` rows (a bounded subquery), so no page costs a full count."""
+    """Counts at most ``cap + 1`` rows (a bounded subquery), so no page costs a full count."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
 
 
-# Sorting the few matches of a search by an expression no index provides. Measured (docs/publication.md, 检索): on
-# PostgreSQL the planner cannot tell a rare word (a document number) from a common one below the least frequent word
-# its statistics track, so for a page of a few rows it walked the date index backwards testing every decision —
-# 1.1 s at 100,000. Once the bounded count shows the matches are few, they are fetched by the word index and sorted.
-FEW_SORTS = {
+class SortedMatchesPaginator(CappedPaginator):
+    """The matches of a search fetched once by the word index as (id, date) and sorted here; a page's rows are then
+    read by id. ``matches``: the ids in page order."""
+
+    def __init__(self, qs, matches: list[int], per_page, *, cap: int):
+        super().__init__(matches, per_page, cap=cap)
+        self.rows = qs
+
+    @cached_property
+    def count(self) -> int:
+        return min(len(self.object_list), self.cap + 1)
+
+    def page(self, number):
+        page = super().page(number)
+        ids = list(page.object_list)
+        by_id = {p.pk: p for p in self.rows.order_by().filter(pk__in=ids)}
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return page
+
+
+# Sorting matches by an expression no index provides, so that PostgreSQL fetches them by the word index and sorts
+# them instead of walking the date index.
+BY_WORD_INDEX = {
     "new": (ExpressionWrapper(F("decided_on") + Value(0), output_field=DateField()).desc(), "-id"),
     "old": (ExpressionWrapper(F("decided_on") + Value(0), output_field=DateField()).asc(), "id"),
 }
 
 
 def page_of(qs, f: dict, number):
-    """The page ``number`` of the selected decisions (the list page, the benchmark)."""
-    paginator = CappedPaginator(qs, PAGE_SIZE)
-    if f["q"] and connection.vendor == "postgresql" and not paginator.capped:
-        paginator.object_list = qs.order_by(*FEW_SORTS[f["sort"]])
+    """The page ``number`` of the selected decisions (the portal's list, the API, the benchmark).
+
+    On PostgreSQL the plan of a search follows how many decisions the planner expects to match (from the word arrays'
+    statistics; ``search.estimated_rows``, planning only):
+    - at most ``FETCH_MATCHES``: the matches are read once by the word index as ids and dates and sorted here — that
+      is also the count — and the page's rows read by id;
+    - at most ``SORT_MATCHES_LIMIT``: counted (to the cap) and fetched by the word index, sorted by the database;
+    - more (a word most decisions hold): the date index is walked, which fills a page after a few rows.
+    Walking the date index for rarer words tests decision after decision's stored word array (20–40 µs each) until a
+    page is full: 140 ms for a name one decision in a hundred holds, 1.1 s for a document number (measured,
+    docs/publication.md 检索)."""
+    cap = SEARCH_COUNT_CAP if f["q"] else COUNT_CAP
+    if not (f["q"] and connection.vendor == "postgresql"):
+        return CappedPaginator(qs, PAGE_SIZE, cap=cap).get_page(number)
+    expected = search.estimated_rows(qs)
+    if expected <= FETCH_MATCHES:
+        found = list(qs.order_by().values_list("pk", "decided_on")[: FETCH_MATCHES + 1])
+        if len(found) <= FETCH_MATCHES:
+            found.sort(key=lambda row: (row[1], row[0]), reverse=f["sort"] == "new")
+            return SortedMatchesPaginator(qs, [pk for pk, _day in found], PAGE_SIZE, cap=cap).get_page(number)
+    paginator = CappedPaginator(qs, PAGE_SIZE, cap=cap)
+    if expected <= SORT_MATCHES_LIMIT:
+        paginator.object_list = qs.order_by(*BY_WORD_INDEX[f["sort"]])
     return paginator.get_page(number)
 
 
@@ -133,10 +183,9 @@ def _rows(publications):
 @require_safe
 def decisions(request):
     qs, f, problems = filtered(request.GET)
-    page = CappedPaginator(
-        qs.only("id", "agency_id", "kind", "decided_on", "summary", "released_at"), PAGE_SIZE
+    page = page_of(
+        qs.only("id", "agency_id", "kind", "decided_on", "summary", "released_at"), f, request.GET.get("page")
     )
-    page = page.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -151,7 +200,7 @@ def decisions(request):
             query=query.urlencode(),
             agencies_all=list(Agency.objects.order_by("code").only("code", "name")),
             capped=page.paginator.capped,
-            cap=COUNT_CAP,
+            cap=page.paginator.cap,
             kinds=PublicationKind.choices,
             penalties=PenaltyKind.choices,
         ),

@@ -97,7 +97,7 @@ def publication_list(request):
         publications = publications.filter(state=PublicationState.PUBLISHED, withdrawal_due_on__isnull=False)
     # A province's agency publishes tens of thousands of decisions a year: the count stops at COUNT_CAP (the page says
     # "more than"), the order comes from the index publication_agency_due (docs/publication.md, 规模).
-    from .decision_views import COUNT_CAP, CappedPaginator
+    from .decision_views import CappedPaginator
 
     page = CappedPaginator(publications.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
     rows = [
@@ -114,7 +114,7 @@ def publication_list(request):
             "states": PublicationState.choices,
             "late": only_late,
             "withdraw": to_withdraw,
-            "cap": COUNT_CAP,
+            "cap": page.paginator.cap,
         },
     )
 
