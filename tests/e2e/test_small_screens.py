@@ -51,6 +51,7 @@ NOT_PAGES = {
     "org:certificate_status": "POST only",
     "org:token_revoke": "POST only",
     "workdays:deadline_change": "POST only",
+    "workdays:reminders_read": "POST only (the buttons are on the reminders page)",
     "catalog:item_retire": "POST only",
     "catalog:item_confirm": "POST only",
     "catalog:random_retire": "POST only",
