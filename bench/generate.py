@@ -1146,6 +1146,12 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
         owner[n] = [own[r[0]] for r in rows[n]]
     # workdays_deadline rows of other objects (not cases or their submissions) are not copied.
     cloner = Cloner(ts, CASE_TABLES, rows, owner)
+    # A clone's ids are the template's plus a multiple of the stride: past every row of the table, not only past the
+    # templates (the demo's rows that are not templates — the deadlines of its publications — come after them).
+    for n in CASE_TABLES:
+        pk = ts[n].columns[0]
+        raw.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM {n}')
+        cloner.stride[n] = max(cloner.stride[n], int(raw.fetchone()[0]) + 1)
 
     short_from = demo.short_name
     col = {n: {c: i for i, c in enumerate(ts[n].columns)} for n in CASE_TABLES}
