@@ -178,21 +178,14 @@ def _pct(values, p) -> float:
 
 
 def _measure(clients: int, seconds: float) -> dict[str, list[float]]:
+    """``clients`` threads of this process, each with its own connection, for ``seconds``."""
     from django.db import connection
 
-    times: dict[str, list[float]] = {name: [] for name, _p in QUERIES}
-    lock = threading.Lock()
-    stop = time.perf_counter() + seconds
+    per_thread: list[dict[str, list[float]]] = []
 
     def run(k: int) -> None:
-        i = k
         try:
-            while time.perf_counter() < stop:
-                name, params = QUERIES[i % len(QUERIES)]
-                ms = _one(params)
-                with lock:
-                    times[name].append(ms)
-                i += 1
+            per_thread.append(_measure_one(k, seconds))
         finally:
             connection.close()
 
@@ -201,7 +194,15 @@ def _measure(clients: int, seconds: float) -> dict[str, list[float]]:
         t.start()
     for t in threads:
         t.join()
-    return times
+    return _merged(per_thread)
+
+
+def _merged(parts) -> dict[str, list[float]]:
+    merged: dict[str, list[float]] = {name: [] for name, _p in QUERIES}
+    for part in parts:
+        for name, values in part.items():
+            merged[name] += values
+    return merged
 
 
 # The staff's due-date dashboard (决定公开, publicity.staff_views.publication_list) of the agency holding the decisions,
@@ -248,10 +249,7 @@ def _measure_processes(clients: int, seconds: float) -> dict[str, list[float]]:
     procs = [context.Process(target=child, args=(k,)) for k in range(clients)]
     for proc in procs:
         proc.start()
-    merged: dict[str, list[float]] = {name: [] for name, _p in QUERIES}
-    for _proc in procs:
-        for name, values in results.get().items():
-            merged[name] += values
+    merged = _merged(results.get() for _proc in procs)
     for proc in procs:
         proc.join()
     return merged

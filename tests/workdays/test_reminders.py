@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
-from rest_framework.test import APIClient
 
+from tests.workdays.test_api import api
 from zhifa.core import queue
 from zhifa.ledger.models import Entry
 from zhifa.workdays import actions, queries, rules
@@ -182,13 +182,6 @@ def test_reminder_pages_deny_strangers(world, login, client):
     assert not Reminder.objects.filter(read_at__isnull=False).exists()
     # The nav item is for the people deadlines remind.
     assert reverse("workdays:reminders") not in login(world.auditor).get(reverse("home")).content.decode()
-
-
-def api(person=None) -> APIClient:
-    client = APIClient()
-    if person is not None:
-        client.force_authenticate(person)
-    return client
 
 
 def test_api_lists_ones_own_and_marks_them_read(world):

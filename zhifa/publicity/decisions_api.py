@@ -16,51 +16,28 @@ from .choices import PublicationState
 from .models import Publication
 
 
+def _summary(key: str) -> serializers.CharField:
+    """A field of the summary saved with the publication (its keys: ``publication.summary_for``)."""
+    return serializers.CharField(source=f"summary.{key}", default="", read_only=True)
+
+
 class DecisionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    number = serializers.SerializerMethodField()
-    agency = serializers.SerializerMethodField()
-    party = serializers.SerializerMethodField()
-    credit_code = serializers.SerializerMethodField()
-    cause = serializers.SerializerMethodField()
-    outcome = serializers.SerializerMethodField()
-    penalty_kinds = serializers.SerializerMethodField()
-    fine = serializers.SerializerMethodField()
-    basis = serializers.SerializerMethodField()
+    number = _summary("number")
+    agency = _summary("agency")
+    party = _summary("party")
+    credit_code = _summary("credit_code")
+    cause = _summary("cause")
+    outcome = _summary("outcome")
+    penalty_kinds = serializers.ListField(
+        source="summary.penalty_kinds", child=serializers.CharField(), default=list, read_only=True
+    )
+    fine = _summary("fine")
+    basis = _summary("basis")
     decided_on = serializers.DateField()
     released_at = serializers.DateTimeField()
     withdrawn = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
-
-    def _s(self, obj, key, default=""):
-        return (obj.summary or {}).get(key, default)
-
-    def get_number(self, obj) -> str:
-        return self._s(obj, "number")
-
-    def get_agency(self, obj) -> str:
-        return self._s(obj, "agency")
-
-    def get_party(self, obj) -> str:
-        return self._s(obj, "party")
-
-    def get_credit_code(self, obj) -> str:
-        return self._s(obj, "credit_code")
-
-    def get_cause(self, obj) -> str:
-        return self._s(obj, "cause")
-
-    def get_outcome(self, obj) -> str:
-        return self._s(obj, "outcome")
-
-    def get_penalty_kinds(self, obj) -> list[str]:
-        return list(self._s(obj, "penalty_kinds", []))
-
-    def get_fine(self, obj) -> str:
-        return self._s(obj, "fine")
-
-    def get_basis(self, obj) -> str:
-        return self._s(obj, "basis")
 
     def get_withdrawn(self, obj) -> bool:
         return obj.state == PublicationState.WITHDRAWN
