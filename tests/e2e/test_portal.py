@@ -294,6 +294,7 @@ def test_a_decision_annulled_by_reconsideration_is_withdrawn_from_the_portal(pag
     outcome.get_by_label("决定或裁判日期").fill(today)
     outcome.get_by_label("结果说明").fill("认定事实不清，撤销原行政处罚决定")
     outcome.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("已登记结果。")).to_be_visible()  # the POST is done before the database is read
     pub.refresh_from_db()
     assert pub.state == "published" and pub.withdrawal_due_on is not None  # due: 3 working days
     page.goto(f"{demo_site.url}/catalog/publications/{pub.pk}/")
@@ -301,6 +302,7 @@ def test_a_decision_annulled_by_reconsideration_is_withdrawn_from_the_portal(pag
     reason = page.get_by_label("撤回的理由（将向社会公开）")
     expect(reason).to_contain_text("撤销")
     page.get_by_role("button", name="撤回公开").click()
+    expect(page.get_by_text("已撤回，公开网站上显示撤回说明。")).to_be_visible()
     pub.refresh_from_db()
     assert pub.state == "withdrawn" and pub.withdrawn_by.username == "juzhang"
     page.context.clear_cookies()

@@ -76,6 +76,7 @@ def _from_todo(page, live_server, username, case, step):
 
 def _submit(page, button="提交"):
     page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()  # the click waits for the navigation to start; the next step needs its page
 
 
 def _state(case):
@@ -199,7 +200,12 @@ def _review_and_decide(page, live_server, case):
     page.goto(f"{live_server.url}/")
     page.locator("main li", has_text=case.reference).get_by_role("link").first.click()
     page.get_by_role("link", name="出具审核意见", exact=True).first.click()
-    for radio in page.locator('input[type="radio"][value="pass"]').all():  # nothing is pre-set
+    # .all() does not wait: the opinion form must have loaded before its radios are collected
+    page.wait_for_url("**/opinion/")
+    expect(page.get_by_label("审核结论")).to_be_visible()
+    radios = page.locator('input[type="radio"][value="pass"]')
+    assert radios.count() > 0
+    for radio in radios.all():  # nothing is pre-set
         radio.check()
     page.get_by_label("审核结论").select_option("agree")
     page.get_by_label("法制审核意见").fill("主体合法，程序合法，事实清楚，同意。")
