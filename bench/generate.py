@@ -44,6 +44,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -243,6 +244,7 @@ CASE_TABLES = [
     "review_discussion_participants",
     "remedies_proceeding",
     "remedies_proceedingdocument",
+    "publicity_publication",
     "records_document",
     "records_documentsignature",
     "records_evidence",
@@ -478,6 +480,7 @@ def make_agencies(rng: random.Random, n: int, cases_total: int, people_total: in
                 id=agency.pk,
                 code=agency.code,
                 short=spec["short"],
+                name=spec["name"],
                 region=spec["region"],
                 level=spec["level"],
                 idx=idx,
@@ -949,6 +952,7 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
+    from bench.publications import PublicTexts
     from zhifa.org.models import Agency
 
     rng = random.Random(args.seed)
@@ -1065,7 +1069,7 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
 
     ctypes = {
         str(ct.pk): f"{ct.app_label}_{ct.model}"
-        for ct in ContentType.objects.filter(app_label__in=["cases", "review"])
+        for ct in ContentType.objects.filter(app_label__in=["cases", "review", "publicity"])
     }
 
     raw = connection.cursor().cursor  # psycopg cursor
@@ -1107,15 +1111,13 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
             rows[n] = read_template(raw, t, "agency_id = %s", [demo.pk])
         elif n == "cases_partyconnection":
             rows[n] = read_template(raw, t, "party_id::text = ANY(%s)", [[r[0] for r in rows["cases_party"]]])
-        elif n == "workdays_deadline":  # time limits of cases and of their review submissions
+        elif n == "workdays_deadline":  # time limits of cases, their review submissions and publications
+            owners_of_deadlines = ("cases_case", "review_submission", "publicity_publication")
             rows[n] = read_template(
                 raw,
                 t,
                 "agency_id = %s AND content_type_id = ANY(%s)",
-                [
-                    demo.pk,
-                    [int(i) for i, name in ctypes.items() if name in ("cases_case", "review_submission")],
-                ],
+                [demo.pk, [int(i) for i, name in ctypes.items() if name in owners_of_deadlines]],
             )
         else:
             parent_col = next(
@@ -1144,7 +1146,7 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
                 own[r[0]] = owner_of[t.fks[parent_col]].get(r[t.columns.index(parent_col)])
         owner_of[n] = own
         owner[n] = [own[r[0]] for r in rows[n]]
-    # workdays_deadline rows of other objects (not cases or their submissions) are not copied.
+    # workdays_deadline rows of other objects (not cases, their submissions or publications) are not copied.
     cloner = Cloner(ts, CASE_TABLES, rows, owner)
     # A clone's ids are the template's plus a multiple of the stride: past every row of the table, not only past the
     # templates (the demo's rows that are not templates — the deadlines of its publications — come after them).
@@ -1186,10 +1188,76 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
         vals[cs["name"]] = escape(row[cs["name"]].replace("明山区", c["county"]))
         vals[cs["address"]] = escape(row[cs["address"]].replace("明山区", c["county"]))
 
+    # 决定公开: a clone's publications keep the template's state when the clone is recent (so the due-date
+    # dashboards show due, late and withdrawn ones); in an older clone a publication still being edited or reviewed
+    # has long been released (its deadline met), and one released longer ago than its retention period is offline.
+    # Every public one gets its own party, 文号, penalty and text (bench/publications.py); the summary is written
+    # here, not copied from the template.
+    cp = col["publicity_publication"]
+    summary_col = cp["summary"]
+    cloner.heavy["publicity_publication"] = [
+        j for j in cloner.heavy.get("publicity_publication", []) if j != summary_col
+    ]
+    released_template = next(
+        (r for r in rows["publicity_publication"] if r[cp["state"]] == "published"), None
+    )
+    retention = (
+        dt.date.fromisoformat(released_template[cp["offline_on"]])
+        - dt.date.fromisoformat(released_template[cp["released_at"]][:10])
+        if released_template
+        else dt.timedelta(days=3 * 365)
+    )
+    texts = PublicTexts(args.seed)
+    pub_rng = random.Random(args.seed + 15)
+    serials: dict[tuple[int, int], int] = defaultdict(int)
+    released_on: dict[str, str] = {}  # publication id (a clone's) → the day its deadline was met
+    publication_ct = next((i for i, name in ctypes.items() if name == "publicity_publication"), None)
+
+    def publication_special(vals, row, c, k):
+        state = row[cp["state"]]
+        decided = dt.date.fromisoformat(vals[cp["decided_on"]])
+        if state in ("draft", "pending") and c["old"] and released_template is not None:
+            due = dt.date.fromisoformat(vals[cp["due_on"]])
+            released = max(decided, due - dt.timedelta(days=pub_rng.randrange(0, 6)))
+            state = "published"
+            for person in ("submitted_by_id", "released_by_id"):
+                vals[cp[person]] = str(c["pmap"](int(released_template[cp[person]])))
+            vals[cp["submitted_at"]] = f"{released - dt.timedelta(days=1)} 08:00:00"
+            vals[cp["released_at"]] = f"{released} 02:00:00"
+            vals[cp["offline_on"]] = (released + retention).isoformat()
+            released_on[vals[0]] = released.isoformat()
+        if state == "published" and vals[cp["offline_on"]] != "\\N":
+            offline = dt.date.fromisoformat(vals[cp["offline_on"]])
+            if offline < today:
+                state = "offline"
+                vals[cp["offline_at"]] = f"{offline} 18:00:00"
+        vals[cp["state"]] = state
+        if state in ("published", "withdrawn", "offline"):
+            serials[(c["agency"], decided.year)] += 1
+            made = texts.make(
+                pub_rng,
+                serials[(c["agency"], decided.year)],
+                agency=c["name"],
+                short=c["short"],
+                county=c["county"],
+                decided_on=decided,
+            )
+            vals[summary_col] = escape(json.dumps(made["summary"], ensure_ascii=False))
+            for field in ("text", "text_sha256", "facets", "search_text"):
+                vals[cp[field]] = escape(made[field])
+
+    cd_ = col["workdays_deadline"]
+
+    def deadline_special(vals, row, c, k):
+        if row[cd_["content_type_id"]] == publication_ct and vals[cd_["object_id"]] in released_on:
+            vals[cd_["met_on"]] = released_on.pop(vals[cd_["object_id"]])
+
     cloner.special = {
         "cases_case": case_special,
         "records_document": doc_special,
         "cases_party": party_special,
+        "publicity_publication": publication_special,
+        "workdays_deadline": deadline_special,
     }
 
     case_ids = [r[0] for r in rows["cases_case"]]
@@ -1271,6 +1339,8 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
             "kidx": kidx,
             "short": a["short"],
             "county": county,
+            "name": a["name"],
+            "old": days <= -lag - RECENT_DAYS,
         }
 
     # Plain indexes (not those of primary keys or constraints) are dropped for the copy and built again after it:
@@ -1524,6 +1594,7 @@ def report(args, url, dbname, var, province, org, big_case_id, t_start) -> dict:
             "review_opinion",
             "workdays_deadline",
             "workdays_deadlineevent",
+            "publicity_publication",
             "catalog_enforcementitem",
             "ledger_entry",
             "ledger_checkpoint",
@@ -1538,6 +1609,14 @@ def report(args, url, dbname, var, province, org, big_case_id, t_start) -> dict:
             "SELECT extract(year FROM accepted_on)::int, count(*) FROM cases_case GROUP BY 1 ORDER BY 1"
         )
         years = {str(y): n for y, n in cur.fetchall()}
+        cur.execute("SELECT state, count(*) FROM publicity_publication GROUP BY 1 ORDER BY 2 DESC")
+        publications = dict(cur.fetchall())
+        cur.execute(
+            "SELECT id, summary->>'number' FROM publicity_publication WHERE agency_id = %s AND state = 'published' "
+            "ORDER BY id DESC LIMIT 1",
+            [province.big["id"]],
+        )
+        published = cur.fetchone()
     big = province.big
     big_case = Case.objects.get(pk=big_case_id)
     slots = org["slots"][big["id"]]
@@ -1566,6 +1645,7 @@ def report(args, url, dbname, var, province, org, big_case_id, t_start) -> dict:
         "counts": counts,
         "states": states,
         "years": years,
+        "publications": publications,
         "agencies": [
             {"id": a["id"], "code": a["code"], "cases": a["cases"], "level": a["level"]}
             for a in province.agencies
@@ -1610,7 +1690,17 @@ def report(args, url, dbname, var, province, org, big_case_id, t_start) -> dict:
                 "posts/",
             )
         ]
-        + ["/portal/ledger/"],
+        + ["/portal/ledger/", "/portal/decisions/", "/portal/decisions/?q=罚款&penalty=fine"]
+        + ([f"/portal/decisions/{published[0]}/"] if published else []),
+        # A generated decision found by the portal's search under its 文号 (--check looks for its link).
+        "decision_search": (
+            {
+                "url": "/portal/decisions/?" + urlencode({"q": published[1]}),
+                "finds": f"/portal/decisions/{published[0]}/",
+            }
+            if published
+            else None
+        ),
     }
     out = ROOT / "var" / "bench" / f"province-{dbname}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -1620,6 +1710,7 @@ def report(args, url, dbname, var, province, org, big_case_id, t_start) -> dict:
         print(f"  {table:<28} {n:>12,}")
     print(f"  案件状态：{states}")
     print(f"  受理年份：{years}")
+    print(f"  决定公开：{publications}")
     print(f"  大执法主体 {big['code']}（id {big['id']}）：{info['big_agency']['cases']:,} 件")
     print(
         f"  大案件 id {big_case_id}：记录 {info['big_case']['records']}，文书 {info['big_case']['documents']}，"
@@ -1680,10 +1771,12 @@ def check(dbname: str) -> int:
             "/workdays/deadlines/",
             "/records/access-log/",
             f"/records/access-log/?case={case_id}",
+            "/catalog/publications/",
+            "/catalog/publications/?late=1",
             *[f"/cases/{pk}/" for pk in per_state],
         ],
         users["reviewer"]: ["/review/", *([f"/review/{submission.pk}/"] if submission else [])],
-        users["supervisor"]: ["/", "/cases/", "/records/access-log/"],
+        users["supervisor"]: ["/", "/cases/", "/records/access-log/", "/catalog/publications/"],
         None: info["portal_urls"],
     }
     failed = 0
@@ -1702,6 +1795,11 @@ def check(dbname: str) -> int:
             print(
                 f"{'ok ' if ok else 'BAD'} {response.status_code} {ms:7.0f} ms  {username or '（公众）'}  {url}"
             )
+    search = info.get("decision_search")
+    if search:
+        found = search["finds"] in Client().get(search["url"]).content.decode()
+        failed += not found
+        print(f"{'ok ' if found else 'BAD'} 按文号检索到生成的决定 {search['finds']}：{search['url']}")
     return 1 if failed else 0
 
 

@@ -61,6 +61,12 @@ def _small_province(tmp_path):
         }
         assert set(info["states"]) >= {"intake", "investigating", "decided", "served", "closed", "archived"}
         assert set(info["years"]) == {"2022", "2023", "2024", "2025", "2026"}
+        # 决定公开: older clones' publications released (or taken offline past their retention period), recent ones
+        # in the template's states, so the portal and the due-date dashboards have every state.
+        publications = info["publications"]
+        assert counts["publicity_publication"] == sum(publications.values()) > 500
+        assert {"published", "offline", "draft", "withdrawn", "not_published"} <= set(publications)
+        assert publications["published"] > publications["draft"]
         assert info["users"]["officer_open_cases"] >= 10
         assert (
             counts["org_person"] >= 200 and counts["records_evidence"] > 0 and counts["ledger_entry"] > 2000
@@ -75,6 +81,9 @@ def _small_province(tmp_path):
         case_url = f"/cases/{info['big_case']['id']}/"
         assert any(line.startswith("ok  200") and line.endswith(case_url) for line in lines)
         assert len([line for line in lines if line.startswith("ok  200")]) >= 30
+        for page in ("/catalog/publications/", "/portal/decisions/"):
+            assert any(line.startswith("ok  200") and line.endswith(page) for line in lines), page
+        assert any(line.startswith("ok  按文号检索到生成的决定") for line in lines)
 
         # The ledger: a generated agency's log (bulk-built with the ledger's encoder) and the demo bureau's.
         zhifa = Path(sys.executable).with_name("zhifa")
