@@ -7,7 +7,7 @@ time limit (once; a second is refused), and decide (the head's signature). A mod
 platform's digest, which version of the case file each approval and discussion covered. The decision must succeed
 exactly when the current version was approved (and, where required, discussed) — never otherwise.
 
-1,000 sequences by default (about 0.2 s a sequence), once: in the SQLite pass of `make test` (marked one_pass; the
+1,000 sequences by default (about 0.2 s a sequence; in four tests of 250, which the test processes share), once: in the SQLite pass of `make test` (marked one_pass; the
 PostgreSQL pass leaves it out, since the gate's logic is the same and only the database differs — the gate's own tests
 in this folder, and every action it calls, run on both). Set ZHIFA_GATE_EXAMPLES for a longer or a PostgreSQL run
 (`make test-postgres PYTEST_ARGS="-m one_pass tests/review/test_gate_property.py"`).
@@ -38,6 +38,9 @@ from zhifa.review.choices import AppliesTo, CriterionKind
 from zhifa.review.rules import POINT_CODES
 
 EXAMPLES = int(__import__("os").environ.get("ZHIFA_GATE_EXAMPLES", "1000"))
+# The sequences run as SHARDS tests of EXAMPLES / SHARDS each (independent random sequences, the same count in all),
+# so the test processes share them instead of one process running all of them at the end of the suite.
+SHARDS = 4
 PASS = {c: {"result": "pass", "comment": ""} for c in POINT_CODES}
 PROBLEM = {**PASS, "law": {"result": "problem", "comment": "条款引用有误"}}
 
@@ -51,10 +54,11 @@ def _refused(call) -> bool:
     return False
 
 
-@pytest.mark.slow(seconds=0.24 * EXAMPLES)  # about 0.24 s a sequence on SQLite
+@pytest.mark.slow(seconds=0.24 * EXAMPLES / SHARDS)  # about 0.24 s a sequence on SQLite
 @pytest.mark.one_pass
 @pytest.mark.django_db
-def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw, shard):
     w = rw
     actions.set_criterion(
         w.sysadmin,
@@ -340,7 +344,7 @@ def test_no_decision_without_a_passed_review_of_exactly_its_draft(rw):
     run_state_machine_as_test(
         Gate,
         settings=settings(
-            max_examples=EXAMPLES,
+            max_examples=max(1, EXAMPLES // SHARDS + (shard < EXAMPLES % SHARDS)),  # EXAMPLES in all
             stateful_step_count=6,
             deadline=None,
             suppress_health_check=list(HealthCheck),
