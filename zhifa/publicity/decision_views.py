@@ -35,9 +35,12 @@ COUNT_CAP = 2_000
 # hold the words, counting means testing each decision's word array in turn (20–30 µs a decision), 45–65 ms for
 # 2,000; 500 cost a quarter of that. Past it the page says "more than 500" and the visitor narrows the search.
 SEARCH_COUNT_CAP = 500
-# PostgreSQL: a search whose matches the planner expects to be at most this many fetches them all by the word index
-# and sorts them by date; more, and it walks the date index testing each decision until the page is full.
-SORT_MATCHES_LIMIT = 50_000
+# PostgreSQL: a search either fetches all its matches by the word index and sorts them by date (about one heap read
+# each), or walks the date index testing each decision's word array until the page is full (PAGE_SIZE / share of
+# decisions matching, each test about this many times a fetch: 22–35 µs against 3–5 µs, measured at 1,000,000,
+# docs/publication.md 检索). Sorting wins while matches² ≤ PAGE_SIZE × published × this: up to about 12,000 matches
+# among a million decisions, 3,700 among 100,000.
+WALK_TEST_COST = 7
 # ... and at most this many it reads once, as ids and dates, and sorts itself (page_of).
 FETCH_MATCHES = 2_000
 OPEN_DATA_LIMIT = 1000
@@ -142,6 +145,12 @@ BY_WORD_INDEX = {
 }
 
 
+def sorting_beats_walking(matches: int, published: int) -> bool:
+    """Fetch every match by the word index and sort (one read each) rather than walk the date index testing
+    decisions until a page is full (PAGE_SIZE × published / matches tests, each ``WALK_TEST_COST`` reads)?"""
+    return matches * matches <= PAGE_SIZE * published * WALK_TEST_COST
+
+
 def page_of(qs, f: dict, number):
     """The page ``number`` of the selected decisions (the portal's list, the API, the benchmark).
 
@@ -149,8 +158,9 @@ def page_of(qs, f: dict, number):
     statistics; ``search.estimated_rows``, planning only):
     - at most ``FETCH_MATCHES``: the matches are read once by the word index as ids and dates and sorted here — that
       is also the count — and the page's rows read by id;
-    - at most ``SORT_MATCHES_LIMIT``: counted (to the cap) and fetched by the word index, sorted by the database;
-    - more (a word most decisions hold): the date index is walked, which fills a page after a few rows.
+    - while fetching them all costs less than walking the date index to fill the page (``WALK_TEST_COST``): counted
+      (to the cap) and fetched by the word index, sorted by the database;
+    - more (a word many decisions hold): the date index is walked, which fills a page after a few rows.
     Walking the date index for rarer words tests decision after decision's stored word array (20–40 µs each) until a
     page is full: 140 ms for a name one decision in a hundred holds, 1.1 s for a document number (measured,
     docs/publication.md 检索)."""
@@ -164,7 +174,8 @@ def page_of(qs, f: dict, number):
             found.sort(key=lambda row: (row[1], row[0]), reverse=f["sort"] == "new")
             return SortedMatchesPaginator(qs, [pk for pk, _day in found], PAGE_SIZE, cap=cap).get_page(number)
     paginator = CappedPaginator(qs, PAGE_SIZE, cap=cap)
-    if expected <= SORT_MATCHES_LIMIT:
+    published = search.estimated_rows(Publication.objects.filter(state=PublicationState.PUBLISHED))
+    if sorting_beats_walking(expected, published):
         paginator.object_list = qs.order_by(*BY_WORD_INDEX[f["sort"]])
     return paginator.get_page(number)
 
