@@ -1246,11 +1246,11 @@ def generate(args, url: str, dbname: str, var: Path, t_start: float) -> dict:
             for field in ("text", "text_sha256", "facets", "search_text"):
                 vals[cp[field]] = escape(made[field])
 
-    cd_ = col["workdays_deadline"]
+    cdl = col["workdays_deadline"]
 
     def deadline_special(vals, row, c, k):
-        if row[cd_["content_type_id"]] == publication_ct and vals[cd_["object_id"]] in released_on:
-            vals[cd_["met_on"]] = released_on.pop(vals[cd_["object_id"]])
+        if row[cdl["content_type_id"]] == publication_ct and vals[cdl["object_id"]] in released_on:
+            vals[cdl["met_on"]] = released_on.pop(vals[cdl["object_id"]])
 
     cloner.special = {
         "cases_case": case_special,

@@ -51,9 +51,15 @@ def _setup(args) -> None:
 
 
 def _fill(count: int, seed: int) -> None:
+    import datetime as dt
+    from collections import defaultdict
+
+    from django.db import transaction
+
     from bench.publications import PublicTexts
     from zhifa.cases.models import Case
     from zhifa.core import demo
+    from zhifa.ledger.tracking import unrecorded_writes
     from zhifa.publicity.choices import PublicationState
     from zhifa.publicity.models import Publication
 
@@ -69,57 +75,43 @@ def _fill(count: int, seed: int) -> None:
     rng = random.Random(seed)
     texts = PublicTexts(seed)
     template = Case.objects.filter(decided_on__isnull=False).order_by("id").first()
+    serials: dict[int, int] = defaultdict(lambda: 1000)  # past the demo's own numbers
     t0, batch = time.perf_counter(), 5000
     done = have
     with _word_indexes_built_after():
-        _fill_from(done, count, batch, t0, have, template, texts, rng)
+        while done < count:
+            n = min(batch, count - done)
+            with transaction.atomic(), unrecorded_writes():
+                pubs = []
+                for case_id in _copies_of_case(template, done, n):
+                    day = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(5 * 365))
+                    serials[day.year] += 1
+                    made = texts.make(
+                        rng,
+                        serials[day.year],
+                        agency=template.agency.name,
+                        short=template.agency.short_name,
+                        county="明山区",
+                        decided_on=day,
+                        cause=template.cause,
+                    )
+                    pubs.append(
+                        Publication(
+                            agency_id=template.agency_id,
+                            case_id=case_id,
+                            kind="penalty",
+                            state=PublicationState.PUBLISHED,
+                            decided_on=day,
+                            due_on=day,
+                            **made,
+                        )
+                    )
+                _insert_publications(pubs)
+            done += n
+            rate = (done - have) / (time.perf_counter() - t0)
+            print(f"  {done:,} / {count:,} ({rate:,.0f} a second)", flush=True)
     _analyze()
     print(f"filled in {time.perf_counter() - t0:.0f} s")
-
-
-def _fill_from(done, count, batch, t0, have, template, texts, rng) -> None:
-    import datetime as dt
-    from collections import defaultdict
-
-    from django.db import transaction
-
-    from zhifa.ledger.tracking import unrecorded_writes
-    from zhifa.publicity.choices import PublicationState
-    from zhifa.publicity.models import Publication
-
-    serials: dict[int, int] = defaultdict(lambda: 1000)  # past the demo's own numbers
-    while done < count:
-        n = min(batch, count - done)
-        with transaction.atomic(), unrecorded_writes():
-            case_ids = _copies_of_case(template, done, n)
-            pubs = []
-            for case_id in case_ids:
-                day = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(5 * 365))
-                serials[day.year] += 1
-                made = texts.make(
-                    rng,
-                    serials[day.year],
-                    agency=template.agency.name,
-                    short=template.agency.short_name,
-                    county="明山区",
-                    decided_on=day,
-                    cause=template.cause,
-                )
-                pubs.append(
-                    Publication(
-                        agency_id=template.agency_id,
-                        case_id=case_id,
-                        kind="penalty",
-                        state=PublicationState.PUBLISHED,
-                        decided_on=day,
-                        due_on=day,
-                        **made,
-                    )
-                )
-            _insert_publications(pubs)
-        done += n
-        rate = (done - have) / (time.perf_counter() - t0)
-        print(f"  {done:,} / {count:,} ({rate:,.0f} a second)", flush=True)
 
 
 @contextlib.contextmanager
