@@ -148,6 +148,74 @@ def test_a_search_sorts_its_matches_or_walks_the_date_index_as_the_figures_say()
     assert decision_views.sorting_beats_walking(0, 0)
 
 
+@given(data=st.data())
+def test_the_peeking_paginator_counts_only_when_the_page_cannot_tell(data):
+    """decision_views.PeekingPaginator against the counting CappedPaginator on a real table (up to 60 of Django's
+    permissions): the same page, rows, count, "more than" and number of pages for any page size, cap and page
+    asked for (an edited address included), whether or not the planner's estimate says the selection is far past the
+    cap (here the true figure, as an estimate ten times off would be the risk docs/publication.md describes); and it
+    asks the database only what it needs: a page that is not full is one query (the page is the count), a full page
+    of a selection far past the cap is one, other full pages count to the cap (two)."""
+    from django.contrib.auth.models import Permission
+
+    from zhifa.publicity import decision_views
+
+    ids = list(Permission.objects.order_by("id").values_list("id", flat=True)[:60])
+    total = data.draw(st.integers(0, len(ids)), label="rows")
+    qs = Permission.objects.filter(id__lte=ids[total - 1] if total else 0).order_by("id")
+    per_page = data.draw(st.integers(1, 12), label="per_page")
+    cap = data.draw(st.integers(0, total + 5), label="cap")
+    number = data.draw(st.one_of(st.integers(-1, total // per_page + 3), st.sampled_from(["", "x", None])))
+    told = data.draw(st.booleans(), label="estimate given")
+    far = total > decision_views.BEYOND * cap
+    expected = decision_views.CappedPaginator(qs, per_page, cap=cap).get_page(number)
+    peeking = decision_views.PeekingPaginator(qs, per_page, cap=cap, beyond=(lambda: far) if told else None)
+    with CaptureQueriesContext(connection) as captured:
+        page = peeking.get_page(number)
+        rows = [p.pk for p in page.object_list]
+    assert (page.number, rows) == (expected.number, [p.pk for p in expected.object_list])
+    assert (peeking.count, peeking.capped, peeking.num_pages) == (
+        expected.paginator.count,
+        expected.paginator.capped,
+        expected.paginator.num_pages,
+    )
+    asked = (
+        int(number) if str(number).lstrip("-").isdigit() else 1
+    ) - 1  # below 0: Django shows the last page
+    within = 0 <= asked and asked * per_page <= cap
+    remaining = total - asked * per_page
+    if within and (0 < remaining <= per_page or (asked == 0 and remaining <= per_page)):
+        assert len(captured) == 1, "the page is the count"
+    elif within and remaining > per_page and told and far:
+        assert len(captured) == 1, "far past the cap: no count"
+    elif within and remaining > per_page:
+        assert len(captured) == 2, "counted to the cap"
+
+
+def test_a_full_page_far_past_the_cap_is_not_counted(cw, client, monkeypatch):  # noqa: F811
+    """On the portal: a search whose first page is not full is counted from the page; on PostgreSQL, a full page of a
+    filter the planner expects far past the cap says "more than" with no count query."""
+    from zhifa.publicity import decision_views
+
+    first, second = _released(cw), _released(cw)
+    url = reverse("publicity:decisions")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url, {"penalty": "fine"})
+    assert page.context["page"].paginator.count == 2 and "共 2 件决定" in page.content.decode()
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    monkeypatch.setattr(decision_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(decision_views, "COUNT_CAP", 0)
+    monkeypatch.setattr(decision_views, "BEYOND", 1)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url, {"penalty": "fine"})
+    counted = any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    assert [r["p"].pk for r in page.context["rows"]] == [second.pk]
+    assert "超过 0 件决定" in page.content.decode()
+    # PostgreSQL's planner expects the two decisions (more than 1 × the cap of 0): no count; SQLite has no estimate.
+    assert counted == (connection.vendor != "postgresql")
+    assert first.pk != second.pk
+
+
 @pytest.mark.django_db
 def _test_postgresql_keeps_statistics_of_ten_thousand_search_words():
     """Migration 0012: the planner's estimate of how many decisions hold a word, which page_of chooses by, comes from

@@ -43,6 +43,10 @@ SEARCH_COUNT_CAP = 500
 WALK_TEST_COST = 7
 # ... and at most this many it reads once, as ids and dates, and sorts itself (page_of).
 FETCH_MATCHES = 2_000
+# A full page of a selection the planner expects to be this many times the cap or more is shown as "more than the
+# cap" without counting (PeekingPaginator): the count to the cap tests up to cap + 1 rows (a penalty kind held by a
+# fifth of a million decisions: about 14 ms of its 17; a common word: about 11 ms, docs/publication.md 检索).
+BEYOND = 10
 OPEN_DATA_LIMIT = 1000
 SORTS = {"new": ("-decided_on", "-id"), "old": ("decided_on", "id")}
 
@@ -117,6 +121,44 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
+class PeekingPaginator(CappedPaginator):
+    """A ``CappedPaginator`` that reads the page first (one row more than a page) and counts only when it must:
+    a page that is not full is the last one, so the count is known from it; a full page of a selection the planner
+    expects to hold more than ``BEYOND`` times the cap (``beyond``, PostgreSQL) says "more than the cap" without
+    counting. Otherwise (SQLite, or an estimate near the cap) it counts to the cap as before. A page past the end
+    (an edited address) counts and shows the last page, as Django's paginator does."""
+
+    def __init__(self, object_list, per_page, *, cap: int, beyond=None):
+        super().__init__(object_list, per_page, cap=cap)
+        self.beyond = beyond
+        self._peeked: tuple[int, list] | None = None
+
+    def get_page(self, number):
+        try:
+            n = int(number)
+        except (TypeError, ValueError):
+            n = 1  # Django's paginator shows the first page
+        bottom = (n - 1) * self.per_page
+        if n >= 1 and bottom <= self.cap:  # a page the count can reach (below 1: Django shows the last page)
+            rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+            self._peeked = (bottom, rows)
+            if len(rows) <= self.per_page and (rows or n == 1):
+                self.__dict__["count"] = min(bottom + len(rows), self.cap + 1)
+            elif len(rows) > self.per_page and self.beyond is not None and self.beyond():
+                self.__dict__["count"] = self.cap + 1
+        return super().get_page(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if self._peeked is not None and self._peeked[0] == bottom:
+            rows = self._peeked[1][: top - bottom]
+        else:
+            rows = self.object_list[bottom:top]
+        return self._get_page(rows, number, self)
+
+
 class SortedMatchesPaginator(CappedPaginator):
     """The matches of a search fetched once by the word index as (id, date) and sorted here; a page's rows are then
     read by id. ``matches``: the ids in page order."""
@@ -145,6 +187,24 @@ BY_WORD_INDEX = {
 }
 
 
+def beyond_cap(expected: int, cap: int) -> bool:
+    """Does the planner expect so many more matches than the cap (``BEYOND`` times) that counting to the cap would
+    only confirm "more than the cap"? Its estimates come from the word arrays' statistics (10,000 most common words,
+    migration 0012) and the columns' histograms: for one word or filter they are within a small factor; for several
+    words it assumes they are independent, which for the characters of one name underestimates (then it counts)."""
+    return expected > BEYOND * cap
+
+
+def capped_page(qs, per_page: int, number, *, cap: int | None = None):
+    """Page ``number`` of ``qs`` counted to ``cap`` only when the page cannot tell (PeekingPaginator; on PostgreSQL
+    a full page of a selection the planner expects far past the cap is "more than the cap" without counting)."""
+    cap = COUNT_CAP if cap is None else cap
+    beyond = None
+    if connection.vendor == "postgresql":
+        beyond = lambda: beyond_cap(search.estimated_rows(qs), cap)  # noqa: E731
+    return PeekingPaginator(qs, per_page, cap=cap, beyond=beyond).get_page(number)
+
+
 def sorting_beats_walking(matches: int, published: int) -> bool:
     """Fetch every match by the word index and sort (one read each) rather than walk the date index testing
     decisions until a page is full (PAGE_SIZE × published / matches tests, each ``WALK_TEST_COST`` reads)?"""
@@ -163,17 +223,19 @@ def page_of(qs, f: dict, number):
     - more (a word many decisions hold): the date index is walked, which fills a page after a few rows.
     Walking the date index for rarer words tests decision after decision's stored word array (20–40 µs each) until a
     page is full: 140 ms for a name one decision in a hundred holds, 1.1 s for a document number (measured,
-    docs/publication.md 检索)."""
+    docs/publication.md 检索).
+    The page is read before any count (PeekingPaginator): a page that is not full gives the count, and a full page of
+    a selection expected at ``BEYOND`` times the cap or more says "more than the cap" without counting."""
     cap = SEARCH_COUNT_CAP if f["q"] else COUNT_CAP
     if not (f["q"] and connection.vendor == "postgresql"):
-        return CappedPaginator(qs, PAGE_SIZE, cap=cap).get_page(number)
+        return capped_page(qs, PAGE_SIZE, number, cap=cap)
     expected = search.estimated_rows(qs)
     if expected <= FETCH_MATCHES:
         found = list(qs.order_by().values_list("pk", "decided_on")[: FETCH_MATCHES + 1])
         if len(found) <= FETCH_MATCHES:
             found.sort(key=lambda row: (row[1], row[0]), reverse=f["sort"] == "new")
             return SortedMatchesPaginator(qs, [pk for pk, _day in found], PAGE_SIZE, cap=cap).get_page(number)
-    paginator = CappedPaginator(qs, PAGE_SIZE, cap=cap)
+    paginator = PeekingPaginator(qs, PAGE_SIZE, cap=cap, beyond=lambda: beyond_cap(expected, cap))
     published = search.estimated_rows(Publication.objects.filter(state=PublicationState.PUBLISHED))
     if sorting_beats_walking(expected, published):
         paginator.object_list = qs.order_by(*BY_WORD_INDEX[f["sort"]])

