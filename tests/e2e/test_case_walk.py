@@ -1,6 +1,7 @@
 """An officer and the head take a case from intake to decision in the browser."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -170,3 +171,39 @@ def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server,
     with page.expect_download() as download:
         page.get_by_role("link", name="下载PDF").click()
     assert download.value.path().read_bytes().startswith(b"%PDF")
+
+    # 事后公开 to the end (issue 15's walk): the officer finds the decision on 决定公开, sees the redacted preview and
+    # submits it; the legal reviewer, a second person, approves it; a member of the public finds it by its 文号 and
+    # verifies it in the page against the agency's signed checkpoint.
+    case.refresh_from_db()
+    publication = case.publication
+    _login(page, live_server, "zhifa01")
+    page.goto(f"{live_server.url}/catalog/publications/")
+    page.locator("tr", has_text=case.reference).get_by_role("link").first.click()
+    expect(page.locator("main")).to_contain_text("待编辑")
+    expect(page.get_by_role("button", name="批准公开")).to_have_count(0)  # not for the one who submits
+    page.get_by_role("button", name="提交审核").click()
+    expect(page.get_by_text("已提交审核。")).to_be_visible()
+    expect(page.get_by_role("button", name="批准公开")).to_have_count(0)
+    _login(page, live_server, "fagui1")
+    page.goto(f"{live_server.url}/catalog/publications/{publication.pk}/")
+    page.get_by_role("button", name="批准公开").click()
+    expect(page.get_by_text("已批准公开。")).to_be_visible()
+    publication.refresh_from_db()
+    assert publication.state == "published" and publication.released_by.username == "fagui1"
+    from zhifa.ledger import actions as ledger_actions
+
+    # The periodic job signs a checkpoint of the grown ledger within a minute (ZHIFA_LEDGER_CHECKPOINT_SECONDS);
+    # until then the page's proof leaves the release out. Signed here at once.
+    ledger_actions.make_checkpoint(case.agency, force=True)
+    public = page.context.browser.new_page(locale="zh-CN")
+    public.goto(f"{live_server.url}/portal/decisions/")
+    number = publication.summary["number"]
+    public.get_by_label("关键词").fill(number)
+    public.get_by_role("button", name="检索").click()
+    expect(public.get_by_text("共 1 件决定。")).to_be_visible()
+    public.get_by_role("link", name=re.compile("明山区测试诊所")).first.click()
+    expect(public.locator("main")).to_contain_text(number)
+    public.get_by_role("button", name="核验").click()
+    expect(public.locator("#publication-result")).to_contain_text("核验通过", timeout=20_000)
+    public.close()
