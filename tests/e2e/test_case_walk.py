@@ -24,7 +24,7 @@ def _act(page, name):
     page.get_by_role("link", name=name, exact=True).first.click()
 
 
-@pytest.mark.slow(seconds=35)
+@pytest.mark.slow(seconds=60)
 def test_officer_and_head_take_a_case_from_intake_to_decision(page, live_server, demo):
     from zhifa.org.models import Agency, Person
 
