@@ -133,9 +133,13 @@ def _restore(snap):
     from pathlib import Path
 
     from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     copy_sqlite(snap.db, connection.settings_dict["NAME"])
+    # A flush since the copy was kept made the content types again under new ids, and this process cached those:
+    # the kept database has the old ones.
+    ContentType.objects.clear_cache()
     for name, folder in snap.dirs.items():
         dest = Path(getattr(settings, name))
         shutil.rmtree(dest, ignore_errors=True)
@@ -168,8 +172,9 @@ def _demo_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from tests.conftest import _migration_seeds
+    from tests.conftest import _BASE, _migration_seeds
 
+    _BASE.flush(request)  # the committed test world (tests/conftest.py) is no part of the demo
     root = tmp_path_factory.mktemp("demo")
     storage = {"MEDIA_ROOT": root / "media", "LEDGER_KEY_DIR": root / "keys"}
     addr = (
@@ -197,6 +202,7 @@ def _demo_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
                 server._live_server_modified_settings.disable()
                 server.stop()
             call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+            _BASE.world = None
 
 
 @pytest.fixture

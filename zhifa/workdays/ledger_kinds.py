@@ -45,7 +45,8 @@ def _access_reminder(user, object_id):
 
 
 def year_days(year) -> dict:
-    """The entry's account of a calendar year's days, as ``save_calendar_year`` records them."""
+    """The entry's account of a calendar year's days, as ``save_calendar_year`` records them (from the prefetched
+    days where the caller prefetched them: a new agency's log records every year, ``record_platform_data``)."""
     return {"days": sorted([d.date.isoformat(), d.kind, d.name] for d in year.days.all())}
 
 
@@ -79,7 +80,9 @@ def register() -> None:
         agency=lambda reminder: reminder.deadline.agency,
         volatile=("read_at",),  # the recipient's own bookkeeping (actions.mark_reminders_read)
     )
-    registry.register_platform_data("workdays.calendaryear", year_days)
+    registry.register_platform_data(
+        "workdays.calendaryear", year_days, rows=lambda years: years.prefetch_related("days")
+    )
     registry.register_platform_data("workdays.deadlinekind")
     registry.register_unrecorded(
         "workdays.calendarday",
