@@ -58,22 +58,42 @@ def page(browser):
     context.close()
 
 
-def _load_demo():
+def _load_demo(tmp_path_factory=None):
     """The demo data, loaded in a thread of its own: Playwright's sync API keeps an event loop running in the test
     thread, and the PDF seal (pyHanko) runs one of its own.
 
-    On SQLite the first load of the day in a test process is kept (the database file, the documents and the ledger
-    keys) and later loads put that copy back instead of loading again (:func:`_restore`): the same rows, files and
-    keys, in half a second instead of 15–20 s each. The loader itself is tested by tests/core/test_platform.py."""
+    On SQLite the first load of the day is kept (the database file, the documents and the ledger keys) and later
+    loads put that copy back instead of loading again (:func:`_restore`): the same rows, files and keys, in half a
+    second instead of 15–20 s each. Under pytest-xdist the copy is shared by the run's test processes (in the run's
+    temporary folder, made under a file lock by the first process that needs it): the others restore it instead of
+    loading the demo each once more. The loader itself is tested by tests/core/test_platform.py."""
+    key = _snapshot_key()
+    if key in _SNAPSHOTS:
+        return _restore(_SNAPSHOTS[key])
+    shared = _shared_folder(key, tmp_path_factory)
+    if shared is None:
+        accounts = _load_in_thread()
+        if key is not None:
+            _SNAPSHOTS[key] = _keep(accounts)
+        return accounts
+    from tests.dbtemplate import _lock
+
+    with _lock(str(shared)):
+        snap = _read_kept(shared)
+        if snap is None:
+            accounts = _load_in_thread()
+            _SNAPSHOTS[key] = _keep(accounts, shared)
+            return accounts
+    _SNAPSHOTS[key] = snap
+    return _restore(snap)
+
+
+def _load_in_thread():
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection
 
     from zhifa.core import demo
-
-    key = _snapshot_key()
-    if key in _SNAPSHOTS:
-        return _restore(_SNAPSHOTS[key])
 
     def load():
         try:
@@ -82,18 +102,15 @@ def _load_demo():
             connection.close()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        accounts = pool.submit(load).result()
-    if key is not None:
-        _SNAPSHOTS[key] = _keep(accounts)
-    return accounts
+        return pool.submit(load).result()
 
 
 _SNAPSHOTS: dict = {}
 
 
 def _snapshot_key():
-    """What the demo depends on: the database file (one per test process), the day (the demo's dates follow today;
-    a test on a frozen clock loads its own) and the password hashers. None where no copy is kept (PostgreSQL)."""
+    """What the demo depends on: the day (the demo's dates follow today; a test on a frozen clock loads its own) and
+    the password hashers. None where no copy is kept (PostgreSQL)."""
     from django.conf import settings
     from django.db import connection
     from django.utils import timezone
@@ -101,29 +118,56 @@ def _snapshot_key():
     if connection.vendor != "sqlite":
         return None
     # the passwords' hashes are the hashers' of the load: a test with other hashers loads its own
-    return (connection.settings_dict["NAME"], timezone.localdate(), tuple(settings.PASSWORD_HASHERS))
+    return (timezone.localdate().isoformat(), tuple(settings.PASSWORD_HASHERS))
 
 
-def _keep(accounts):
+def _shared_folder(key, tmp_path_factory):
+    """Where the run's test processes share the copy for ``key``: in the run's temporary folder (the parent of each
+    process's own; pytest keeps the last three runs'), only under pytest-xdist."""
+    import hashlib
+    import json
+
+    if key is None or tmp_path_factory is None or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    digest = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
+    return tmp_path_factory.getbasetemp().parent / f"demo-{digest}"
+
+
+def _keep(accounts, root=None):
+    """Copy the loaded demo (database file, documents, keys) to ``root`` (a folder of its own if None), the folder
+    marked complete last."""
     import atexit
+    import json
     import shutil
     import tempfile
     from pathlib import Path
-    from types import SimpleNamespace
 
     from django.conf import settings
     from django.db import connection
 
-    root = Path(tempfile.mkdtemp(prefix="zhifa-demo-"))
-    atexit.register(shutil.rmtree, root, True)
-    snap = SimpleNamespace(db=root / "db.sqlite3", dirs={}, accounts=accounts)
-    copy_sqlite(connection.settings_dict["NAME"], snap.db)
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="zhifa-demo-"))
+        atexit.register(shutil.rmtree, root, True)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    copy_sqlite(connection.settings_dict["NAME"], root / "db.sqlite3")
     for name in ("MEDIA_ROOT", "LEDGER_KEY_DIR"):
         folder = Path(getattr(settings, name))
         if folder.exists():
-            snap.dirs[name] = root / name
-            shutil.copytree(folder, snap.dirs[name])
-    return snap
+            shutil.copytree(folder, root / name)
+    (root / "accounts.json").write_text(json.dumps(accounts, ensure_ascii=False, default=str))
+    return _read_kept(root)
+
+
+def _read_kept(root):
+    import json
+    from types import SimpleNamespace
+
+    if not (root / "accounts.json").exists():
+        return None
+    accounts = [tuple(a) for a in json.loads((root / "accounts.json").read_text())]
+    dirs = {name: root / name for name in ("MEDIA_ROOT", "LEDGER_KEY_DIR") if (root / name).exists()}
+    return SimpleNamespace(db=root / "db.sqlite3", dirs=dirs, accounts=accounts)
 
 
 def _restore(snap):
@@ -148,9 +192,9 @@ def _restore(snap):
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, tmp_path_factory):
     """The demo data for one test, which may change it as it likes (the flush after the test takes it away)."""
-    return _load_demo()
+    return _load_demo(tmp_path_factory)
 
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py's _fast_hasher
@@ -193,7 +237,7 @@ def _demo_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
                     seed(apps, SimpleNamespace(connection=connection))
         server = None
         try:
-            _load_demo()
+            _load_demo(tmp_path_factory)
             server = LiveServer(addr)
             server._live_server_modified_settings.enable()
             yield SimpleNamespace(url=server.url, storage=storage)
