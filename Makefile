@@ -11,6 +11,9 @@ XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 # The PostgreSQL pass: two processes (the database server needs the cores too; a third made it no faster).
 PG_TEST_WORKERS ?= 2
 PG_XDIST = $(if $(filter 0,$(PG_TEST_WORKERS)),,-n $(PG_TEST_WORKERS) --dist worksteal)
+# make check: two processes (no browser tests to wait on: a third only shared the same two cores; 3:13 -> 3:00).
+CHECK_WORKERS ?= 2
+CHECK_XDIST = $(if $(filter 0,$(CHECK_WORKERS)),,-n $(CHECK_WORKERS) --dist worksteal)
 
 # Compiled modules are kept (in __pycache__/, which git ignores): where the environment sets PYTHONDONTWRITEBYTECODE,
 # every test process and every process a test starts compiled the project and rewrote the test modules again.
@@ -54,7 +57,7 @@ check: $(VENV)/.installed-test
 	@echo "== 检查：SQLite，无浏览器测试，少量性质测试样例 =="
 	env -u ZHIFA_DATABASE_URL ZHIFA_VAR_DIR="$(CURDIR)/var/test-check" ZHIFA_GATE_EXAMPLES=$${ZHIFA_GATE_EXAMPLES:-20} \
 		ZHIFA_LEDGER_EXAMPLES=$${ZHIFA_LEDGER_EXAMPLES:-3} ZHIFA_FUZZ_EXAMPLES=$${ZHIFA_FUZZ_EXAMPLES:-2} \
-		$(BIN)/pytest $(XDIST) -m "not e2e" $(PYTEST_ARGS)
+		$(BIN)/pytest $(CHECK_XDIST) -m "not e2e" $(PYTEST_ARGS)
 
 # Each run has its own var directory (test database files, keys, media). The two suites run one after the other, each
 # spread over TEST_WORKERS processes; side by side (make -j2) a browser walk timed out under the load.
