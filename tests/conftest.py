@@ -266,6 +266,20 @@ def _django_db_marker(request):
 
 
 @pytest.fixture
+def within_one_minute():
+    """The portal's rate limits count in fixed one-minute windows of the clock (``publicity.ratelimit``): a test that
+    counts requests through the pages runs from the start of a minute (the clock set back to it, and running), so its
+    requests cannot fall into two windows — one that began at hh:mm:59.9 saw its last request allowed."""
+    import time
+
+    import time_machine
+
+    now = time.time()
+    with time_machine.travel(now - now % 60 + 0.5, tick=True):
+        yield
+
+
+@pytest.fixture
 def login(client):
     """Log ``client`` in as a person (session auth, as the browser does)."""
 

@@ -238,6 +238,7 @@ def fresh_rate_limits(db):  # the embedded mode's cache is a database table (zhi
     cache.clear()
 
 
+@pytest.mark.usefixtures("within_one_minute")
 def test_the_portal_rate_limit_counts_per_client_behind_the_proxy(
     client, world, settings, behind_nginx, fresh_rate_limits
 ):

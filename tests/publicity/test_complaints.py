@@ -113,6 +113,7 @@ def test_attachment_size_limit(world, settings):
         )
 
 
+@pytest.mark.usefixtures("within_one_minute")
 def test_complaint_form_is_rate_limited(client, world, settings):
     settings.PORTAL_COMPLAINT_PER_MINUTE = 2
     assert _submit(client)[1] and _submit(client)[1]
@@ -121,6 +122,7 @@ def test_complaint_form_is_rate_limited(client, world, settings):
     assert Complaint.objects.count() == 2
 
 
+@pytest.mark.usefixtures("within_one_minute")
 def test_status_lookup_is_rate_limited(client, world, settings):
     settings.PORTAL_STATUS_PER_MINUTE = 2
     for _ in range(2):

@@ -58,6 +58,7 @@ def test_unknown_number(client, world, number):
     assert "未查询到该执法证" in html and "该执法证有效" not in html
 
 
+@pytest.mark.usefixtures("within_one_minute")
 def test_rate_limit_by_client_address(client, world, settings):
     settings.PORTAL_VERIFY_PER_MINUTE = 3
     for _ in range(3):
