@@ -53,7 +53,8 @@ def snapshot(instance: models.Model, *, many_to_many: bool = True) -> dict[str, 
         state[field.attname] = _jsonable(field.value_from_object(instance))
     for field in instance._meta.many_to_many if many_to_many else ():
         if instance.pk is not None:
-            state[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+            # sorted here, so without the related model's default ordering (a person's joins two tables)
+            state[field.name] = sorted(getattr(instance, field.name).order_by().values_list("pk", flat=True))
     return state
 
 
