@@ -216,7 +216,7 @@ def _demo_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from tests.conftest import _BASE, _migration_seeds
+    from tests.conftest import _BASE, _seed_reference_data
 
     _BASE.flush(request)  # the committed test world (tests/conftest.py) is no part of the demo
     root = tmp_path_factory.mktemp("demo")
@@ -225,16 +225,7 @@ def _demo_once(request, django_db_setup, django_db_blocker, tmp_path_factory):
         request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
     )
     with django_db_blocker.unblock(), override_settings(**storage, PASSWORD_HASHERS=FAST_HASHER):
-        from django.apps import apps
-        from django.db import connection
-
-        from zhifa.ledger.tracking import unrecorded_writes
-        from zhifa.workdays.models import DeadlineKind
-
-        if not DeadlineKind.objects.exists():  # a flush before took the migrations' reference data with it
-            with unrecorded_writes():
-                for seed in _migration_seeds():
-                    seed(apps, SimpleNamespace(connection=connection))
+        _seed_reference_data()  # a flush before may have taken the migrations' reference data with it
         server = None
         try:
             _load_demo(tmp_path_factory)
