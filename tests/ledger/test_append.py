@@ -88,6 +88,41 @@ def test_nothing_is_recorded_when_the_action_fails(world):
     assert not Entry.objects.filter(log_id=world.a.pk, seq=size).exists()
 
 
+def test_an_append_starts_where_this_process_left_the_log_and_survives_a_wrong_hint(world, append):
+    """The process remembers where it left each log. The next append to it is one statement on PostgreSQL and two
+    on SQLite (move the log if it is still there, insert); a hint left wrong by a rollback or by another writer is
+    refused by the database and the append takes the long way: the chain stays one, gap-free, and verifies."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(call):
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        return (
+            len(queries) - 2
+        )  # the transaction's SAVEPOINT and RELEASE (the test's own transaction is open)
+
+    postgres = connection.vendor == "postgresql"
+    append()
+    assert statements(append) == (1 if postgres else 2)
+    key = next(k for k in actions._hints if k[2] == world.a.pk)
+    stale = actions._hints[key]
+    append()
+    actions._hints[key] = stale  # another writer appended since this process's hint
+    assert statements(append) == (2 if postgres else 4)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        append()
+        1 / 0  # noqa: B018 - rolled back: the hint now points past the log's end
+    assert statements(append) == (2 if postgres else 4)
+    actions._hints.pop(key)  # no hint at all (a new process)
+    assert statements(append) == (2 if postgres else 3)
+    entries = list(Entry.objects.filter(log_id=world.a.pk).order_by("seq"))
+    assert [e.seq for e in entries] == list(range(len(entries)))
+    log = log_of(world.a)
+    assert log.size == len(entries) and bytes(log.last_leaf) == bytes(entries[-1].nodes[:32])
+    assert checks.verify(agency=world.a).ok
+
+
 def test_payload_values_are_normalised(append):
     entry = append(payload={"when": dt.date(2026, 1, 2), "ids": {3, 1, 2}, "tuple": (1, "二")})
     payload = json.loads(bytes(entry.body))["record"]["payload"]

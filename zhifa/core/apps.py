@@ -21,8 +21,9 @@ class CoreConfig(AppConfig):
         install(ours)
         from .constraints import install as plain_checks
 
-        # full_clean() checks a plain CheckConstraint in Python instead of a query per constraint.
-        plain_checks(config.label for config in ours)
+        # full_clean() checks a plain CheckConstraint in Python instead of a query per constraint, and does not ask
+        # again about a foreign key or unique value an instance still has as read.
+        plain_checks(ours)
         from .cache import ensure_table
 
         # The embedded mode's shared cache lives in a table of its own (zhifa.core.cache).

@@ -20,7 +20,7 @@ import decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import CheckConstraint, F, Field, ForeignKey, Model, Q
+from django.db.models import CheckConstraint, F, Field, ForeignKey, Model, Q, UniqueConstraint
 from django.db.models.constants import LOOKUP_SEP
 
 _ORDERED = (int, float, decimal.Decimal, dt.date, dt.datetime, dt.time, dt.timedelta)
@@ -179,17 +179,88 @@ def validate_foreign_key(self, value, model_instance):
             held is not None
             and not held._state.adding
             and getattr(held, self.remote_field.field_name) == value
-        ):
+        ) or _as_read(model_instance, (self.attname,)):
             Field.validate(self, value, model_instance)  # choices, null and blank, as Django's own first step
             return
     _fk_by_database(self, value, model_instance)
 
 
+# Values as read -----------------------------------------------------------------------------------------------------
+# A row read from the database met its unique constraints and its foreign keys pointed at rows that existed. So when
+# ``full_clean()`` runs on an instance of one of our models whose key and whose values in a unique constraint (or in a
+# foreign key) are still those it was read with, the answer is known: yes, as when it was read — Django would ask
+# the database again (``SELECT 1 … WHERE agency_id = %s AND reference = %s AND NOT id = %s``; a case's every save).
+# The database's own constraints still refuse the save if another transaction took the value since. Each instance
+# read (``from_db``) keeps those few values; a value changed since, a new instance or another key: asked as before.
+
+_READ = "_zhifa_as_read"
+_WATCHED: dict[type, tuple[str, ...]] = {}
+
+
+def _watched(model) -> tuple[str, ...]:
+    names = set()
+    for field in model._meta.concrete_fields:
+        if isinstance(field, ForeignKey) and not field.remote_field.parent_link:
+            names.add(field.attname)
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, UniqueConstraint) and constraint.fields and not constraint.expressions:
+            names.update(model._meta.get_field(name).attname for name in constraint.fields)
+    return tuple(sorted(names))
+
+
+def _remember(model):
+    """``model.from_db`` that keeps the watched values (those not deferred) and the key of each instance read."""
+    names = _WATCHED[model] = _watched(model)
+    read = model.from_db.__func__
+
+    def from_db(cls, db, field_names, values):
+        instance = read(cls, db, field_names, values)
+        if names and cls is model:
+            held = instance.__dict__
+            held[_READ] = (instance.pk, {n: held[n] for n in names if n in held})
+        return instance
+
+    model.from_db = classmethod(from_db)
+
+
+def _as_read(instance, attnames) -> bool:
+    """Whether ``instance`` was read from the database and still has its key and ``attnames``' values as read."""
+    read = instance.__dict__.get(_READ)
+    if read is None or instance._state.adding or instance.pk != read[0]:
+        return False
+    values = read[1]
+    held = instance.__dict__
+    return all(name in values and name in held and held[name] == values[name] for name in attnames)
+
+
+_unique_by_database = UniqueConstraint.validate
+
+
+def validate_unique(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+    """``UniqueConstraint.validate`` without the query when the instance still has the values it was read with."""
+    if (
+        model._meta.app_label in _APPS
+        and self.fields
+        and not self.expressions
+        and self.condition is None
+        and _as_read(instance, [model._meta.get_field(name).attname for name in self.fields])
+    ):
+        return None
+    return _unique_by_database(self, model, instance, exclude=exclude, using=using)
+
+
 _APPS: set[str] = set()
 
 
-def install(app_labels) -> None:
-    """Validate the check constraints and foreign keys of the models of ``app_labels`` here (once per process)."""
-    _APPS.update(app_labels)
+def install(app_configs) -> None:
+    """Validate the check constraints, foreign keys and unique constraints of the models of ``app_configs`` here
+    where the answer is at hand (once per process)."""
+    for config in app_configs:
+        if config.label not in _APPS:
+            _APPS.add(config.label)
+            for model in config.get_models():
+                if not model._meta.abstract and model not in _WATCHED:
+                    _remember(model)
     CheckConstraint.validate = validate
     ForeignKey.validate = validate_foreign_key
+    UniqueConstraint.validate = validate_unique

@@ -121,6 +121,12 @@ _MOVE_IF_UNCHANGED = (
     f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s FROM moved "
     f"RETURNING {_LAST_SIGNED}; {_LOCK} AND last_leaf <> %s FOR UPDATE OF ledger_log"
 )
+# SQLite (no data-modifying WITH): move the log on if it is still where the hint says, and read the time of its
+# latest checkpoint; the entry is inserted next only if it moved.
+_MOVE_IF_AT = (
+    "UPDATE ledger_log SET size = %s, frontier = %s, last_leaf = %s "
+    f"WHERE agency_id = %s AND size = %s AND last_leaf = %s RETURNING {_LAST_SIGNED}"
+)
 
 # Where this process left each log it appended to: {(database, agency id): (origin, size, frontier, last leaf)}.
 # Only a hint: the statement that uses it checks it against the row. Kept per process rather than per connection,
@@ -170,10 +176,12 @@ def append(
     The first append for an agency creates its log and its signing key.
 
     The log row is locked until the caller's transaction ends, so appends to one log queue and the chain
-    never forks. On PostgreSQL the process remembers where it left each log (a hint, checked by the database
-    in the same statement that moves the log on), so an append after this process's last one to the same log
+    never forks. The process remembers where it left each log (a hint, checked by the database in the same
+    statement that moves the log on). On PostgreSQL an append after this process's last one to the same log
     pays one round trip; any other pays two (lock and read, then insert and move). The statement that tries the
-    hint also locks and reads the row, so a wrong hint costs no more than none.
+    hint also locks and reads the row, so a wrong hint costs no more than none. On SQLite (one writer at a time:
+    the transaction holds the database's write lock) a right hint makes two statements of three (move the log
+    if it is still there, insert); a wrong one, after a rollback or another process's append, four.
     """
     conn = transaction.get_connection()  # this thread's connection (``connection`` is a shared proxy)
     if not conn.in_atomic_block:
@@ -187,7 +195,7 @@ def append(
     hint_key = (conn.alias, conn.settings_dict["NAME"], agency.pk)
 
     with conn.cursor() as cursor:
-        hint = _hints.pop(hint_key, None) if postgres else None
+        hint = _hints.pop(hint_key, None)
         row = moved = None
         if hint is not None:
             origin, seq, frontier_blob, last_leaf = hint
@@ -195,20 +203,29 @@ def append(
             body, leaf, nodes, frontier = _entry_bytes(
                 origin, seq, frontier_blob, last_leaf, at, actor_id, action, kind, object_id, record_bytes
             )
-            # fmt: off
-            cursor.execute(_MOVE_IF_UNCHANGED, [
-                seq + 1, frontier, leaf, agency.pk, seq, last_leaf,
-                agency.pk, seq, at, actor_id, action, kind, object_id, body, nodes,
-                agency.pk,
-                agency.pk, agency.pk, leaf,
-            ])
-            # fmt: on
-            moved = cursor.fetchone()
+            if postgres:
+                # fmt: off
+                cursor.execute(_MOVE_IF_UNCHANGED, [
+                    seq + 1, frontier, leaf, agency.pk, seq, last_leaf,
+                    agency.pk, seq, at, actor_id, action, kind, object_id, body, nodes,
+                    agency.pk,
+                    agency.pk, agency.pk, leaf,
+                ])
+                # fmt: on
+                moved = cursor.fetchone()
+                if moved is None:  # the hint was wrong: the row, locked, from the second statement
+                    cursor.nextset()
+                    row = cursor.fetchone()
+            else:
+                cursor.execute(_MOVE_IF_AT, [seq + 1, frontier, leaf, agency.pk, seq, last_leaf, agency.pk])
+                moved = cursor.fetchone()
+                if moved is not None:
+                    at_value = conn.ops.adapt_datetimefield_value(at)
+                    cursor.execute(
+                        _INSERT, [agency.pk, seq, at_value, actor_id, action, kind, object_id, body, nodes]
+                    )
             if moved is not None:
                 last_signed = moved[0]
-            else:  # the hint was wrong: the row, locked, from the second statement
-                cursor.nextset()
-                row = cursor.fetchone()
         if moved is None:
             if row is None:
                 row = _lock(cursor, agency.pk)
@@ -237,11 +254,10 @@ def append(
             else:
                 cursor.execute(_INSERT, values)
                 cursor.execute(_MOVE, move)
-    if postgres:
-        # Wrong after a rollback, and then simply refused by the database next time.
-        if len(_hints) > 10_000:
-            _hints.clear()
-        _hints[hint_key] = (origin, seq + 1, frontier, leaf)
+    # Wrong after a rollback, and then simply refused by the database next time.
+    if len(_hints) > 10_000:
+        _hints.clear()
+    _hints[hint_key] = (origin, seq + 1, frontier, leaf)
     # The row as written (``from_db``: the quick way Django builds an instance of a stored row).
     entry = Entry.from_db(
         conn.alias, _ENTRY_FIELDS, (agency.pk, seq, at, actor_id, action, kind, object_id, body, nodes)
