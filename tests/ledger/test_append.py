@@ -236,3 +236,16 @@ def test_sm2_keys_behind_the_same_interface(world, settings):
     actions.make_checkpoint(agency, force=True)
     assert checks.verify(agency=agency).ok
     assert notes.parse_vkey(keys.public_key(log).vkey()).algorithm == notes.SM2
+
+
+def test_the_entry_table_keeps_no_index_its_primary_key_already_serves(db):
+    """Each append writes every index of ``ledger_entry``: the three it needs — the primary key (log, seq), which
+    also serves every lookup by log, the object's entries, and the access log's — and no separate one on the log."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "ledger_entry")
+    primary = [set(c["columns"]) for c in found.values() if c["primary_key"]]
+    others = sorted(tuple(c["columns"]) for c in found.values() if c["index"] and not c["primary_key"])
+    assert primary == [{"log_id", "seq"}]
+    assert others == [("log_id", "action", "object_kind", "at", "object_id"), ("object_kind", "object_id")]

@@ -47,7 +47,8 @@ class Log(models.Model):
 
 class Entry(models.Model):
     pk = models.CompositePrimaryKey("log", "seq")
-    log = models.ForeignKey(Log, on_delete=models.PROTECT, related_name="entries")
+    # No index of its own: the primary key (log, seq) begins with it.
+    log = models.ForeignKey(Log, on_delete=models.PROTECT, related_name="entries", db_index=False)
     seq = models.BigIntegerField(_("序号"))
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
