@@ -5,7 +5,9 @@ a second process on loopback at 1 and at 20 concurrent users, beside the time of
     .venv/bin/python bench/load.py --db zhifa_province --markdown    # one database, a Markdown table
     .venv/bin/python bench/load.py --db load_demo --pages case_list  # pages whose name contains "case_list"
 
-For each database (PostgreSQL, ``postgresql://postgres@127.0.0.1:5432/<db>``):
+For each database (PostgreSQL, ``postgresql://postgres@127.0.0.1:5432/<db>``), after ``zhifa migrate`` and
+``ALTER DATABASE <db> SET random_page_cost = 1.1`` (``--random-page-cost``; docs/deploy.md: the data on SSD, the
+working set in memory):
 
 1. a Django process of its own (``bench/load.py --prepare <db>``) reads the scenario — the agency with the most cases,
    its case with the most records, an officer, the head, a reviewer of it, the supervisor of the most agencies —
@@ -443,6 +445,8 @@ def measure(db: str, args) -> dict:
         not args.no_migrate
     ):  # the schema of the code measured (its indexes), as a deployment's upgrade applies it
         subprocess.run([str(ROOT / ".venv/bin/zhifa"), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+    if args.random_page_cost:  # the planner told what docs/deploy.md tells a deployment (SSD, data in memory)
+        psql(db, f"ALTER DATABASE {db} SET random_page_cost = {args.random_page_cost:g};")
     done = subprocess.run(
         [sys.executable, __file__, "--prepare", db],
         env=env,
@@ -557,6 +561,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", default=os.environ.get("ZHIFA_REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument(
         "--no-migrate", action="store_true", help="do not run zhifa migrate on the database first"
+    )
+    parser.add_argument(
+        "--random-page-cost",
+        type=float,
+        default=1.1,
+        help="ALTER DATABASE … SET random_page_cost first, as docs/deploy.md recommends (0: leave it as it is)",
     )
     parser.add_argument("--table", nargs="+", help="print the table of earlier runs' --json files instead")
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
