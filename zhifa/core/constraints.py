@@ -211,11 +211,13 @@ def _watched(model) -> tuple[str, ...]:
 def _remember(model):
     """``model.from_db`` that keeps the watched values (those not deferred) and the key of each instance read."""
     names = _WATCHED[model] = _watched(model)
+    if not names:
+        return  # nothing to keep: the model's own from_db, with no wrapper on every row read
     read = model.from_db.__func__
 
     def from_db(cls, db, field_names, values):
         instance = read(cls, db, field_names, values)
-        if names and cls is model:
+        if cls is model:
             held = instance.__dict__
             held[_READ] = (instance.pk, {n: held[n] for n in names if n in held})
         return instance
