@@ -53,3 +53,22 @@ def test_a_bundle_and_an_entry_are_checked_in_the_browser(page, live_server, bun
     page.get_by_label("记录原文", exact=False).fill(base64.b64encode(bytes(body)).decode())
     page.get_by_role("button", name="核验这条记录").click()
     expect(entry).to_contain_text("核验未通过")
+
+
+def test_the_check_buttons_wait_for_the_script_that_runs_them(browser, live_server, bundle):
+    """A check button pressed before the page's script has attached its handler would do nothing: each comes disabled
+    and the script enables it. Without JavaScript they stay disabled and the page says how to check offline."""
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/portal/ledger/")
+    for name in ("核验证明包", "核验这条记录"):
+        expect(page.get_by_role("button", name=name)).to_be_disabled()
+    expect(page.locator("noscript")).to_have_count(1)
+    context.close()
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/portal/ledger/")
+    for name in ("核验证明包", "核验这条记录"):
+        expect(page.get_by_role("button", name=name)).to_be_enabled()
+    context.close()

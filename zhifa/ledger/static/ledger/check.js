@@ -279,4 +279,8 @@
       report(pubBox, steps, ok === true ? true : (ok === null ? null : false));
     });
   }
+
+  // The check buttons come disabled (a press before this script has loaded would do nothing); enabled now that
+  // their handlers are in place.
+  document.querySelectorAll("[data-needs-script]").forEach(function (b) { b.disabled = false; });
 })();
