@@ -1,6 +1,7 @@
 """The agency seal: a PAdES signature that `zhifa documents verify` and the platform check; any change fails."""
 
 import datetime as dt
+import io
 import os
 import stat
 
@@ -209,3 +210,32 @@ def test_sealing_and_checking_inside_a_running_event_loop(sealed):
         checked, result = pool.submit(asyncio.run, inside()).result()
     assert checked.code == 0
     assert seal.verify_pdf(result.pdf).code == 0
+
+
+def test_a_signer_sizes_its_signature_once_and_every_seal_verifies(investigating, monkeypatch):
+    """pyHanko sizes the room for a signature by making a dummy one first (half the time of a seal). The room the
+    first seal of a signer took is kept for the process, so later seals by the same signer make one signature
+    each; they reserve the same room and verify. Another signer (other keys) is sized afresh."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+
+    sized = []
+    original = PdfSigningSession.estimate_signature_container_size
+
+    async def counting(self, *args, **kwargs):
+        sized.append(self)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfSigningSession, "estimate_signature_container_size", counting)
+    monkeypatch.setattr(seal, "_reserved", {})
+    unsealed, box = render_pdf("<p>盖章两次</p>")
+    provider = seal.PadesSeal()
+    agency = investigating.case.agency
+    rooms = []
+    for reason in ("第一次", "第二次", "第三次"):
+        sealed = provider.seal(unsealed, agency=agency, box=box, reason=reason).pdf
+        assert seal.verify_pdf(sealed).code == 0
+        rooms.append(len(PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0].pkcs7_content))
+    assert len(sized) == 1 and rooms[0] == rooms[1] == rooms[2]
+    other = provider.seal(unsealed, agency=investigating.b, box=box, reason="另一执法主体").pdf
+    assert len(sized) == 2 and seal.verify_pdf(other).code == 0

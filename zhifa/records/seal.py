@@ -224,6 +224,26 @@ def ca_certificate_pem(agency) -> bytes:
 # Sealing ---------------------------------------------------------------------------------------------------------
 
 
+# The room each signer's signature takes in a sealed file (hex digits), as pyHanko sized it at the signer's first
+# seal in this process. Without it pyHanko makes a dummy signature before every real one to size the room: half
+# the time of a seal. The same signer (its certificate and chain) makes signatures of the same size, give or take
+# the few bytes an ECDSA or RSA value varies by, and pyHanko's estimate leaves half as much again to spare.
+_reserved: dict[frozenset[bytes], int] = {}
+
+
+def _signer_key(signer) -> frozenset[bytes]:
+    return frozenset([signer.signing_cert.sha256, *(c.sha256 for c in signer.cert_registry)])
+
+
+def _remember_reserved(key: frozenset[bytes], sealed: bytes) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    signature = PdfFileReader(io.BytesIO(sealed), strict=False).embedded_signatures[-1]
+    if len(_reserved) > 1000:
+        _reserved.clear()
+    _reserved[key] = len(signature.pkcs7_content) * 2
+
+
 class PadesSeal:
     """PAdES baseline signature by the agency's certificate, with the drawn seal as its appearance."""
 
@@ -255,9 +275,15 @@ class PadesSeal:
             box=tuple(round(v, 2) for v in box.box) if box else None,
         )
         pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+        key = _signer_key(signer)
+        reserved = _reserved.get(key)
         out = _outside_event_loop(
-            lambda: pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
+            lambda: pdf_signer.sign_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), bytes_reserved=reserved
+            )
         )
+        if reserved is None:
+            _remember_reserved(key, out.getvalue())
         cert = signer.signing_cert
         info = {
             "provider": self.name,
