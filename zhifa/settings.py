@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhifa.cases",
     "zhifa.review",
     "zhifa.remedies",
+    "zhifa.supervision",
     "zhifa.records",
 ]
 

@@ -40,6 +40,10 @@ NOT_PAGES = {
     "remedies:outcome": "POST only",
     "remedies:upload": "POST only",
     "remedies:document": "file download",
+    "supervision:draw": "POST only",
+    "supervision:answer": "POST only",
+    "supervision:confirm": "POST only",
+    "supervision:finish": "POST only",
     "cases:service_proof": "file download",
     "ledger:verify_now": "POST only",
     "ledger:checkpoint_now": "POST only",
@@ -147,6 +151,9 @@ def _prepare(w, tmp_path):
             w.officer, case, received=received, kind="documentary", description="现场检查记录"
         )
         w.investigate(w.new_case())  # a second case, concluded, for the lists
+        from tests.security.world import _evaluation
+
+        _evaluation(w)  # a 案卷评查, drawn: its page and its file's scorecard
         case = w.investigate(w.new_case())
         w.notice(case)
         case_actions.waive_statement(w.officer, case, signer="李康宁")
@@ -188,6 +195,7 @@ def _objects():
     from zhifa.publicity.models import AnnualReport, Complaint, Publication
     from zhifa.records.models import Document, Evidence
     from zhifa.review.models import Discussion, Submission
+    from zhifa.supervision.models import Evaluation, EvaluationFile
     from zhifa.workdays.models import Deadline, DeadlineKind
 
     agency = Agency.objects.get(code="agency-a")
@@ -225,6 +233,8 @@ def _objects():
         "publication": Publication.objects.filter(agency=agency).order_by("pk").first(),
         "report": AnnualReport.objects.filter(agency=agency).order_by("pk").first(),
         "version": version,
+        "evaluation": Evaluation.objects.order_by("pk").first(),
+        "evaluation_file": EvaluationFile.objects.order_by("pk").first(),
     }
     # name: (roles to open it as, args)
     pages = {
@@ -312,6 +322,8 @@ def _objects():
             [o["submission"].pk] if o["submission"] else None,
         ),
         "review:opinion": (("reviewer",), [o["submission"].pk] if o["submission"] else None),
+        "supervision:evaluation": (("supervisor",), [o["evaluation"].pk]),
+        "supervision:file": (("supervisor",), [o["evaluation_file"].pk]),
     }
     return o, pages
 

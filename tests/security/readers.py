@@ -284,6 +284,15 @@ READERS: dict[str, frozenset[str]] = {
     "remedies:outcome": NOBODY,
     "remedies:upload": NOBODY,
     "remedies:document": CASE_READERS,
+    # 案卷评查: the supervisors of the agency (its files: the supervisor it was given to, and who supervises it)
+    "supervision:home": frozenset({"supervisor_a"}),
+    "supervision:new_evaluation": frozenset({"supervisor_a"}),
+    "supervision:evaluation": frozenset({"supervisor_a"}),
+    "supervision:file": frozenset({"supervisor_a"}),
+    "supervision:draw": NOBODY,  # POST only
+    "supervision:answer": NOBODY,
+    "supervision:confirm": NOBODY,
+    "supervision:finish": NOBODY,
     # The API (/api/v1/): lists answer every signed-in principal with what each may see (the personal-data check
     # holds them to it); objects as the pages.
     "schema": EVERYONE,
@@ -486,6 +495,17 @@ ACTORS: dict[str, frozenset[str]] = {
     "certificate-revoke": CATALOG_EDITORS,
     "certificate-suspend": CATALOG_EDITORS,
     "certificate-list": CATALOG_EDITORS,
+    # 案卷评查: its organiser draws, the evaluator scores (the views refuse the rest).
+    **dict.fromkeys(
+        [
+            "supervision:new_evaluation",
+            "supervision:draw",
+            "supervision:answer",
+            "supervision:confirm",
+            "supervision:finish",
+        ],
+        frozenset({"supervisor_a"}),
+    ),
     # Ledger operations: the audit administrator and the supervisor.
     "ledger:verify_now": frozenset({"auditor_a", "supervisor_a"}),
     "ledger:checkpoint_now": frozenset({"auditor_a", "supervisor_a"}),

@@ -157,6 +157,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     from zhifa.publicity import statistics
 
     report, _job = statistics.request_report(w.head, w.a, w.clock.today.year - 1)  # 年度统计, a draft
+    evaluation, evaluation_file = _evaluation(w)
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -196,6 +197,8 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         flowchart=Flowchart.objects.filter(agency=w.a).order_by("pk").first(),
         version=version,
         kind=DeadlineKind.objects.order_by("position").first(),
+        evaluation=evaluation,
+        evaluation_file=evaluation_file,
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -285,3 +288,23 @@ def _finished_job(person, case):
     )
     job.save()
     return job
+
+
+def _evaluation(w):
+    """A 案卷评查 of agency A by its supervisor, drawn: one file closed within the period, given to the supervisor."""
+    from tests.supervision.conftest import closed
+    from zhifa.supervision import actions as supervision_actions
+
+    today = w.clock.today
+    closed(w.new_case(), today - dt.timedelta(days=10))
+    evaluation = supervision_actions.create_evaluation(
+        w.supervisor,
+        title="上半年案卷评查",
+        period_start=today - dt.timedelta(days=30),
+        period_end=today - dt.timedelta(days=1),
+        agencies=[w.a],
+        evaluators=[w.supervisor],
+        rate=100,
+    )
+    supervision_actions.draw_sample(w.supervisor, evaluation)
+    return evaluation, evaluation.files.get()

@@ -9,6 +9,7 @@ def load_all() -> list[tuple[str, str, str]]:
     from zhifa.org import demo as org_demo
     from zhifa.publicity import demo as publicity_demo
     from zhifa.review import demo as review_demo
+    from zhifa.supervision import demo as supervision_demo
 
     with transaction.atomic():
         accounts = org_demo.load()
@@ -20,6 +21,8 @@ def load_all() -> list[tuple[str, str, str]]:
         cases_demo.load()
     with transaction.atomic():
         publicity_demo.load()
+    with transaction.atomic():
+        supervision_demo.load()
     from zhifa.ledger import actions as ledger_actions
     from zhifa.workdays import actions as workdays_actions
 

@@ -15,8 +15,9 @@ from django.db import models
 
 # Never recorded as they are: secrets do not belong in a log that supervisors and courts read. The stored
 # credential hashes (``password``, ``key_hash``) are recorded as a keyed digest instead (``DIGESTED``:
-# ``ledger.credentials``), so a hash replaced in the database is found; ``last_login`` is bookkeeping.
-SECRET_FIELDS = frozenset({"password", "key_hash", "last_login"})
+# ``ledger.credentials``), so a hash replaced in the database is found; ``last_login`` is bookkeeping;
+# ``draw_seed`` is a draw's seed, recorded as its commitment until the draw reveals it (``supervision.rules``).
+SECRET_FIELDS = frozenset({"password", "key_hash", "last_login", "draw_seed"})
 # The secret fields recorded as a keyed digest, and the name the digest has in a state.
 DIGESTED = {"password": "password_digest", "key_hash": "key_hash_digest"}
 

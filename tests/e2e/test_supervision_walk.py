@@ -1,0 +1,73 @@
+"""The supervisor runs a half-year 案卷评查 of the demo bureau in the browser: organises it, draws the files, scores
+one whose items the platform pre-filled, grades it; the draw is then re-done from the ledger."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in
+from zhifa.org.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.slow(seconds=60)
+def test_the_supervisor_runs_an_evaluation_and_scores_a_prefilled_file(page, live_server, demo):
+    from zhifa.supervision.models import Evaluation
+
+    today = timezone.localdate()
+    log_in(page, live_server.url, "jiandu", DEMO_PASSWORD)
+    page.get_by_role("link", name="案卷评查", exact=True).first.click()
+    demo_evaluation = Evaluation.objects.get()
+    expect(page.get_by_role("link", name=demo_evaluation.title)).to_be_visible()
+
+    page.get_by_role("link", name="组织案卷评查").click()
+    page.get_by_label("评查名称").fill("演示期间案卷评查")
+    page.get_by_label("评查期间自").fill((today - dt.timedelta(days=200)).isoformat())
+    page.get_by_label("评查期间至").fill((today - dt.timedelta(days=100)).isoformat())
+    page.get_by_label("明山区卫生健康局").check()
+    page.get_by_label("韩立新（明山区司法局）").check()
+    page.get_by_label("抽样比例（%）").fill("50")
+    page.get_by_role("button", name="创建").click()
+    expect(page.locator(".messages")).to_contain_text("承诺值已记入账本")
+    evaluation = Evaluation.objects.exclude(pk=demo_evaluation.pk).get()
+    expect(page.locator("dl.facts")).to_contain_text(evaluation.commitment)
+
+    page.get_by_role("button", name="封存抽样框并抽样").click()
+    expect(page.locator(".messages")).to_contain_text("已封存抽样框")
+    evaluation.refresh_from_db()
+    expect(page.locator("dl.facts")).to_contain_text(evaluation.revealed_seed)
+    rows = page.locator("table").first.locator("tbody tr")
+    shown = [rows.nth(i).locator("td").nth(1).inner_text().strip() for i in range(rows.count())]
+    assert shown and shown == list(
+        evaluation.files.order_by("position").values_list("case__reference", flat=True)
+    )
+
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(shown[0])
+    # the platform's judgements are on the page before the evaluator answers anything
+    expect(page.locator("#item-documents")).to_contain_text("符合")
+    page.get_by_role("button", name="确认全部平台判断").click()
+    expect(page.locator(".messages")).to_contain_text("已确认平台的判断")
+    f = evaluation.files.order_by("position").first()
+    for item in evaluation.standard.items.all():
+        f.refresh_from_db()
+        if (f.answers.get(item.code) or {}).get("verdict"):
+            continue
+        row = page.locator(f"#item-{item.code}")
+        row.locator("input[value=pass]").check()
+        row.get_by_role("button", name="保存").click()
+        expect(page.locator(f"#item-{item.code} strong")).to_have_text("符合")
+    page.get_by_role("button", name="评定").click()
+    expect(page.locator(".messages")).to_contain_text("已评定")
+    f.refresh_from_db()
+    expect(page.locator("dl.facts")).to_contain_text(f.get_grade_display())
+    assert "保存" not in page.content()
+
+    out = io.StringIO()
+    call_command("supervision", "redraw", str(evaluation.pk), stdout=out)
+    assert out.getvalue().splitlines() == shown

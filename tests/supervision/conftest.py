@@ -1,0 +1,128 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from zhifa.cases import actions as cases
+from zhifa.cases.choices import IdType, PartyKind, Source, State
+from zhifa.cases.models import Case
+from zhifa.ledger.tracking import unrecorded_writes
+from zhifa.org import actions as org
+from zhifa.org.choices import Role
+from zhifa.org.models import EnforcementField
+
+
+def closed(case, on):
+    """Mark a filed case closed on ``on`` straight in the table (as an imported file would stand): the subject of
+    these tests is the draw and the scorecard, not the procedure that closes a case (tests/cases walk that)."""
+    with unrecorded_writes():
+        Case.objects.filter(pk=case.pk).update(state=State.CLOSED, closed_on=on)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def sv(world):
+    """The world, a second unit in agency A, and closed files: 7 of the 医疗卫生监督科 and 3 of the 公共卫生监督科
+    closed within the period (the last 200 to 10 days), one closed before it, one still open; one in agency B."""
+    w = world
+    today = timezone.localdate()
+    w.period = (today - dt.timedelta(days=200), today - dt.timedelta(days=10))
+    w.unit2 = org.add_unit(None, w.a, name="公共卫生监督科")
+    w.officer3 = w.person(w.a, "officer_a3", "甲执法三", Role.OFFICER, unit=w.unit2)
+    w.officer4 = w.person(w.a, "officer_a4", "甲执法四", Role.OFFICER, unit=w.unit2)
+    w.officer_b2 = w.person(w.b, "officer_b2", "乙执法二", Role.OFFICER)
+    for i, p in enumerate((w.officer3, w.officer4, w.officer_b2)):
+        org.issue_certificate(
+            None,
+            p,
+            number=f"CERT-01{i:02d}",
+            field_codes=["medical"],
+            issuer="甲区人民政府",
+            valid_from=today - dt.timedelta(days=365),
+            valid_to=today + dt.timedelta(days=365),
+        )
+    unit_b = org.add_unit(None, w.b, name="监督科")
+    medical = EnforcementField.objects.get(code="medical")
+    party = cases.register_party(
+        w.officer,
+        w.a,
+        kind=PartyKind.LEGAL,
+        name="甲区康宁诊所",
+        id_type=IdType.CREDIT_CODE,
+        id_number="91350100M000100Y43",
+        address="甲区健康路1号",
+        legal_representative="李康宁",
+    )
+
+    def new(unit, officers, agency_officer=None):
+        return cases.accept_case(
+            agency_officer or officers[0],
+            party=party,
+            cause="未取得《医疗机构执业许可证》擅自执业",
+            source=Source.INSPECTION,
+            field=medical,
+            unit=unit,
+            officers=officers,
+            summary="监督检查发现。",
+            violation_date=today - dt.timedelta(days=300),
+        )
+
+    w.frame_cases = []
+    for i in range(7):
+        w.frame_cases.append(
+            closed(new(w.section, [w.officer, w.officer2]), w.period[0] + dt.timedelta(days=i))
+        )
+    for i in range(3):
+        w.frame_cases.append(
+            closed(new(w.unit2, [w.officer3, w.officer4]), w.period[1] - dt.timedelta(days=i))
+        )
+    w.too_early = closed(new(w.section, [w.officer, w.officer2]), w.period[0] - dt.timedelta(days=1))
+    w.still_open = new(w.section, [w.officer, w.officer2])
+    party_b = cases.register_party(
+        w.officer_b,
+        w.b,
+        kind=PartyKind.LEGAL,
+        name="乙区诊所",
+        id_type=IdType.CREDIT_CODE,
+        id_number="91350100M000100Y43",
+        address="乙区",
+        legal_representative="王某",
+    )
+    w.case_b = closed(
+        cases.accept_case(
+            w.officer_b,
+            party=party_b,
+            cause="超范围执业",
+            source=Source.INSPECTION,
+            field=medical,
+            unit=unit_b,
+            officers=[w.officer_b, w.officer_b2],
+            summary="检查发现。",
+            violation_date=today - dt.timedelta(days=300),
+        ),
+        w.period[0] + dt.timedelta(days=3),
+    )
+    # a second supervisor of A, in A's own 医疗卫生监督科 (an internal supervisor): recused from that unit's files
+    w.inside = w.person(w.a, "inside_sup", "甲内部监督", unit=w.section)
+    org.grant_role(None, w.inside, Role.SUPERVISOR, w.a)
+    # a supervisor of B only
+    w.supervisor_b = w.person(w.justice, "supervisor_b", "乙监督")
+    org.grant_role(None, w.supervisor_b, Role.SUPERVISOR, w.b)
+    return w
+
+
+@pytest.fixture
+def evaluation(sv):
+    from zhifa.supervision import actions
+
+    return actions.create_evaluation(
+        sv.supervisor,
+        title="2026年上半年行政处罚案卷评查",
+        period_start=sv.period[0],
+        period_end=sv.period[1],
+        agencies=[sv.a],
+        evaluators=[sv.supervisor, sv.inside],
+        rate=30,
+        minimum=1,
+    )

@@ -1,0 +1,361 @@
+"""Every change of the supervision app. Each action checks who may act, checks the rules, writes in one
+transaction and appends its ledger entries there, in the log of the body that supervises (the evaluation's
+``agency``, e.g. the district 司法局)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from zhifa.cases.models import Case, CaseOfficer
+from zhifa.core.errors import ActionDenied, RuleViolation
+from zhifa.core.snapshot import snapshot
+from zhifa.ledger import actions as ledger
+from zhifa.org.models import Person
+
+from . import queries, rules
+from .choices import EvaluationState, ItemGroup, Verdict
+from .models import Evaluation, EvaluationFile, Standard
+
+
+def _record(actor, action: str, obj, agency, **extra) -> None:
+    ledger.append(
+        agency=agency,
+        actor=actor,
+        action=f"supervision.{action}",
+        obj=obj,
+        payload={"state": snapshot(obj), **extra},
+    )
+
+
+def _require_supervisor(actor, agency_ids) -> None:
+    supervised = queries.supervised_agency_ids(actor)
+    if not agency_ids or not set(agency_ids) <= supervised:
+        raise ActionDenied(_("只有负责监督这些执法主体的监督人员才能组织案卷评查。"))
+
+
+@transaction.atomic
+def create_evaluation(
+    actor: Person,
+    *,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    agencies,
+    evaluators,
+    rate: int,
+    minimum: int = 1,
+    standard: Standard | None = None,
+) -> Evaluation:
+    """组织案卷评查: the period, the agencies, the evaluators and the sampling rule. The platform picks the draw's
+    seed now and records only its SHA-256, so the sample cannot be chosen after the frame is known."""
+    agencies = list(agencies or [])
+    evaluators = list(evaluators or [])
+    _require_supervisor(actor, [a.pk for a in agencies])
+    title = (title or "").strip()
+    if not title:
+        raise RuleViolation({"title": [_("请填写评查名称。")]})
+    if not isinstance(period_start, dt.date) or not isinstance(period_end, dt.date):
+        raise RuleViolation(_("请填写评查期间。"))
+    if period_start > period_end:
+        raise RuleViolation({"period_end": [_("评查期间的结束日期不能早于开始日期。")]})
+    if period_start > timezone.localdate():
+        raise RuleViolation({"period_start": [_("评查期间不能从将来开始。")]})
+    if not isinstance(rate, int) or not 1 <= rate <= 100:
+        raise RuleViolation({"rate": [_("抽样比例应为 1 到 100 之间的整数。")]})
+    if not isinstance(minimum, int) or minimum < 1:
+        raise RuleViolation({"minimum": [_("每个承办机构至少抽取 1 件。")]})
+    if not evaluators:
+        raise RuleViolation({"evaluators": [_("请选择评查人员。")]})
+    allowed = set(queries.possible_evaluators([a.pk for a in agencies]).values_list("pk", flat=True))
+    outside = [p for p in evaluators if p.pk not in allowed]
+    if outside:
+        raise RuleViolation(
+            {
+                "evaluators": [
+                    _("%(names)s不是全部被评查执法主体的监督人员。")
+                    % {"names": "、".join(p.get_full_name() or p.username for p in outside)}
+                ]
+            }
+        )
+    standard = standard or queries.default_standard()
+    if standard is None or not standard.items.exists():
+        raise RuleViolation(_("还没有评查标准，请先由管理员建立。"))
+    seed = rules.new_seed()
+    evaluation = Evaluation(
+        agency=actor.agency,
+        title=title[:200],
+        period_start=period_start,
+        period_end=period_end,
+        standard=standard,
+        rate=rate,
+        minimum=minimum,
+        commitment=rules.commitment(seed),
+        draw_seed=seed,
+        created_by=actor,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    evaluation.agencies.set(agencies)
+    evaluation.evaluators.set(evaluators)
+    _record(
+        actor,
+        "create_evaluation",
+        evaluation,
+        evaluation.agency,
+        commitment=evaluation.commitment,
+        standard=_standard_record(standard),
+    )
+    return evaluation
+
+
+def _standard_record(standard: Standard) -> dict:
+    """The scorecard an evaluation is scored against, as the ledger keeps it with the evaluation."""
+    return {
+        "id": standard.pk,
+        "name": standard.name,
+        "version": standard.version,
+        "excellent_min": standard.excellent_min,
+        "pass_min": standard.pass_min,
+        "items": [
+            {"code": i.code, "group": i.group, "points": i.points, "text": i.text, "check": i.platform_check}
+            for i in standard.items.all()
+        ],
+    }
+
+
+def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
+    return Evaluation.objects.select_for_update().select_related("standard", "agency").get(pk=evaluation.pk)
+
+
+def frame_of(evaluation: Evaluation) -> list[dict]:
+    """The sampling frame: every case of the agencies evaluated closed (结案) within the period, with its stratum
+    (agency and 承办机构), in the order of the strata and references."""
+    rows = (
+        Case.objects.filter(
+            agency__in=evaluation.agencies.all(),
+            closed_on__gte=evaluation.period_start,
+            closed_on__lte=evaluation.period_end,
+        )
+        .order_by("agency__code", "unit_id", "reference")
+        .values_list("pk", "reference", "agency__code", "unit_id", "unit__name")
+    )
+    return [
+        {"case": pk, "reference": ref, "stratum": f"{code}/{unit_id or 0}", "unit": unit_name or ""}
+        for pk, ref, code, unit_id, unit_name in rows
+    ]
+
+
+@transaction.atomic
+def draw_sample(actor: Person, evaluation: Evaluation) -> Evaluation:
+    """抽取案卷: after the period has ended, record the frame, then reveal the seed and draw (``rules.draw``); give
+    each file to an evaluator in turn, never one of its own 承办机构 or among its officers; pre-fill each scorecard
+    from what the platform recorded (``checks.prefill``)."""
+    from . import checks
+
+    evaluation = _lock_evaluation(evaluation)
+    if actor.pk != evaluation.created_by_id and not evaluation.evaluators.filter(pk=actor.pk).exists():
+        raise ActionDenied(_("只有评查的组织人或评查人员才能抽取案卷。"))
+    _require_supervisor(actor, list(evaluation.agencies.values_list("pk", flat=True)))
+    if evaluation.state != EvaluationState.OPEN:
+        raise RuleViolation(
+            _("已于%(at)s抽样。") % {"at": timezone.localtime(evaluation.drawn_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if timezone.localdate() <= evaluation.period_end:
+        raise RuleViolation(
+            _("评查期间至%(date)s结束，期间结束后才能封存抽样框并抽样。") % {"date": evaluation.period_end}
+        )
+    frame = frame_of(evaluation)
+    if not frame:
+        raise RuleViolation(_("评查期间内被评查执法主体没有结案的案件，抽样框为空。"))
+    evaluation.frame_size = len(frame)
+    evaluation.save()
+    rule = {"rate": evaluation.rate, "minimum": evaluation.minimum}
+    _record(
+        actor,
+        "close_frame",
+        evaluation,
+        evaluation.agency,
+        frame=frame,
+        rule=rule,
+        commitment=evaluation.commitment,
+    )
+
+    evaluation.revealed_seed = evaluation.draw_seed
+    evaluation.state = EvaluationState.DRAWN
+    evaluation.drawn_at = timezone.now()
+    evaluation.save()
+    references = rules.draw(frame, evaluation.revealed_seed, evaluation.rate, evaluation.minimum)
+    _record(
+        actor, "reveal_seed", evaluation, evaluation.agency, seed=evaluation.revealed_seed, sample=references
+    )
+
+    by_reference = {row["reference"]: row for row in frame}
+    case_ids = [by_reference[ref]["case"] for ref in references]
+    cases = Case.objects.select_related("agency", "unit").in_bulk(case_ids)
+    officers: dict[int, set[int]] = {}
+    for case_id, person_id in CaseOfficer.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "person_id"
+    ):
+        officers.setdefault(case_id, set()).add(person_id)
+    evaluators = list(evaluation.evaluators.order_by("pk"))
+    chosen = rules.assign(
+        case_ids, evaluators, lambda cid: cases[cid].unit_id, lambda cid: officers.get(cid, set())
+    )
+    items = list(evaluation.standard.items.all())
+    for position, (case_id, evaluator) in enumerate(zip(case_ids, chosen, strict=True), start=1):
+        case = cases[case_id]
+        if evaluator is None:
+            raise RuleViolation(
+                _(
+                    "案卷 %(ref)s 没有可以评查的人员（评查人员都属于其承办机构或是其承办人员），请增加评查人员。"
+                )
+                % {"ref": case.reference}
+            )
+        with translation.override(settings.LANGUAGE_CODE):  # kept as found, in the record's language
+            found = checks.prefill(case)
+        answers = {}
+        for item in items:
+            finding = found.get(item.platform_check) if item.platform_check else None
+            if finding is not None:
+                answers[item.code] = {
+                    "auto": finding.result,
+                    "note": str(finding.note),
+                    "evidence": [[str(label), url] for label, url in finding.evidence],
+                    "verdict": "",
+                }
+        file = EvaluationFile.objects.create(
+            evaluation=evaluation,
+            case=case,
+            position=position,
+            stratum=by_reference[case.reference]["stratum"],
+            evaluator=evaluator,
+            answers=answers,
+        )
+        _record(actor, "assign_file", file, evaluation.agency, case=case.pk, reference=case.reference)
+    return evaluation
+
+
+def _lock_file(file: EvaluationFile, actor) -> EvaluationFile:
+    file = (
+        EvaluationFile.objects.select_for_update()
+        .select_related("evaluation__standard", "evaluation__agency", "case")
+        .get(pk=file.pk)
+    )
+    if file.evaluator_id != actor.pk:
+        raise ActionDenied(_("这份案卷分配给了%(name)s，只有其本人可以评查。") % {"name": file.evaluator})
+    if file.finished_at is not None:
+        raise RuleViolation(_("这份案卷已评定，不能再修改。"))
+    return file
+
+
+def _points(item, verdict: str, points) -> int:
+    if item.group == ItemGroup.BASIC:
+        return 0
+    if verdict in (Verdict.PASS, Verdict.NA):
+        if points not in (None, "", item.points):
+            raise RuleViolation(
+                {"points": [_("符合或不适用的项目得满分（%(n)d 分）。") % {"n": item.points}]}
+            )
+        return item.points
+    if points in (None, ""):
+        return 0
+    if not isinstance(points, int) or not 0 <= points < item.points:
+        raise RuleViolation(
+            {"points": [_("不符合的项目得分应在 0 到 %(n)d 分之间（不含满分）。") % {"n": item.points - 1}]}
+        )
+    return points
+
+
+@transaction.atomic
+def answer_item(
+    actor: Person, file: EvaluationFile, *, code: str, verdict: str, points=None, reason: str = ""
+) -> EvaluationFile:
+    """评查一项: the evaluator's verdict (and the points kept, for a scored item). Overriding what the platform
+    found needs a reason."""
+    file = _lock_file(file, actor)
+    item = file.evaluation.standard.items.filter(code=code).first()
+    if item is None:
+        raise RuleViolation(_("评查标准中没有这一项。"))
+    if verdict not in Verdict.values:
+        raise RuleViolation({"verdict": [_("请选择符合、不符合或不适用。")]})
+    reason = (reason or "").strip()
+    answer = dict(file.answers.get(code) or {})
+    auto = answer.get("auto")
+    if auto in (Verdict.PASS, Verdict.FAIL) and verdict != auto and not reason:
+        raise RuleViolation({"reason": [_("与平台的判断不同，请写明理由。")]})
+    if verdict == Verdict.FAIL and not reason:
+        raise RuleViolation({"reason": [_("请写明不符合的具体问题。")]})
+    answer.update(
+        verdict=verdict,
+        points=_points(item, verdict, points),
+        reason=reason[:2000],
+        by=actor.pk,
+        at=timezone.now().isoformat(),
+    )
+    file.answers = {**file.answers, code: answer}
+    file.save()
+    _record(actor, "answer_item", file, file.evaluation.agency, item=code)
+    return file
+
+
+@transaction.atomic
+def confirm_prefilled(actor: Person, file: EvaluationFile) -> EvaluationFile:
+    """确认平台判断: take every item the platform judged and the evaluator has not answered as found (a failure
+    found by the platform keeps its note as the problem)."""
+    file = _lock_file(file, actor)
+    confirmed = []
+    now = timezone.now().isoformat()
+    answers = dict(file.answers)
+    for item in file.evaluation.standard.items.all():
+        answer = dict(answers.get(item.code) or {})
+        if answer.get("verdict") or answer.get("auto") not in (Verdict.PASS, Verdict.FAIL):
+            continue
+        verdict = answer["auto"]
+        answer.update(
+            verdict=verdict,
+            points=_points(item, verdict, None),
+            reason=answer.get("note", "") if verdict == Verdict.FAIL else "",
+            by=actor.pk,
+            at=now,
+        )
+        answers[item.code] = answer
+        confirmed.append(item.code)
+    if not confirmed:
+        raise RuleViolation(_("没有待确认的平台判断。"))
+    file.answers = answers
+    file.save()
+    _record(actor, "confirm_prefilled", file, file.evaluation.agency, items=confirmed)
+    return file
+
+
+@transaction.atomic
+def finish_file(actor: Person, file: EvaluationFile) -> EvaluationFile:
+    """评定: every item answered; the score and the grade (a failed veto item: 不合格). The evaluation is finished
+    with its last file."""
+    file = _lock_file(file, actor)
+    evaluation = file.evaluation
+    items = list(evaluation.standard.items.all())
+    missing = rules.unanswered(items, file.answers)
+    if missing:
+        raise RuleViolation(
+            _("还有 %(n)d 项没有评查：%(items)s。")
+            % {"n": len(missing), "items": "；".join(item.text for item in missing[:5])}
+        )
+    file.score, file.grade = rules.score_and_grade(
+        items, file.answers, evaluation.standard.excellent_min, evaluation.standard.pass_min
+    )
+    file.finished_at = timezone.now()
+    file.save()
+    _record(actor, "finish_file", file, evaluation.agency)
+    if not evaluation.files.filter(finished_at__isnull=True).exists():
+        evaluation = _lock_evaluation(evaluation)
+        evaluation.state = EvaluationState.FINISHED
+        evaluation.finished_at = file.finished_at
+        evaluation.save()
+        _record(actor, "finish_evaluation", evaluation, evaluation.agency)
+    return file

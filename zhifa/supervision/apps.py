@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "zhifa.supervision"
+    label = "supervision"
+    verbose_name = _("执法监督")
+
+    def ready(self):
+        from zhifa.ledger import registry
+
+        from . import queries
+
+        registry.register_kind(
+            "supervision.evaluation",
+            label=_("案卷评查"),
+            access=queries.access_evaluation,
+            agency=lambda e: e.agency,
+        )
+        registry.register_kind(
+            "supervision.evaluationfile",
+            label=_("评查案卷"),
+            access=queries.access_file,
+            agency=lambda f: f.evaluation.agency,
+        )
+        registry.register_kind("supervision.standard", label=_("评查标准"), agency=lambda s: s.agency)
+        registry.register_kind(
+            "supervision.standarditem", label=_("评查项目"), agency=lambda i: i.standard.agency
+        )
+        # The platform's default 评查标准 (seeded by migration 0002): platform data every agency's log begins with.
+        registry.register_platform_data(
+            "supervision.standard", rows=lambda qs: qs.filter(agency__isnull=True)
+        )
+        registry.register_platform_data(
+            "supervision.standarditem", rows=lambda qs: qs.filter(standard__agency__isnull=True)
+        )
+        registry.register_actions(
+            {
+                "supervision.create_evaluation": _("组织案卷评查"),
+                "supervision.close_frame": _("封存抽样框"),
+                "supervision.reveal_seed": _("公开随机种子并抽样"),
+                "supervision.assign_file": _("分配评查案卷"),
+                "supervision.answer_item": _("评查一项"),
+                "supervision.confirm_prefilled": _("确认平台判断"),
+                "supervision.finish_file": _("评定案卷"),
+                "supervision.finish_evaluation": _("完成案卷评查"),
+            }
+        )

@@ -1,0 +1,64 @@
+"""Demo data: the district 司法局's 案卷评查 of the demo bureau for the last half-year that has ended — drawn, its
+first file scored, the others waiting for the supervisor (``jiandu``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from zhifa.org.models import Agency, Person
+
+from . import actions
+from .models import Evaluation
+
+
+def last_half_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last half-year (1 January–30 June or 1 July–31 December) that ended before ``today``."""
+    if today.month > 6:
+        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
+    return dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)
+
+
+def load() -> None:
+    if Evaluation.objects.exists():
+        return
+    agency = Agency.objects.filter(code="mingshan-wjj").first()
+    supervisor = Person.objects.filter(username="jiandu").first()
+    if agency is None or supervisor is None:
+        return
+    start, end = last_half_year(timezone.localdate())
+    half = "上" if start.month == 1 else "下"
+    evaluation = actions.create_evaluation(
+        supervisor,
+        title=f"{start.year}年{half}半年行政处罚案卷评查（{agency.short_name}）",
+        period_start=start,
+        period_end=end,
+        agencies=[agency],
+        evaluators=[supervisor],
+        rate=100,
+        minimum=1,
+    )
+    if not actions.frame_of(evaluation):
+        return  # nothing was closed in that half-year (the demo's cases are dated back from today)
+    actions.draw_sample(supervisor, evaluation)
+    first = evaluation.files.order_by("position").first()
+    if first.answers:
+        actions.confirm_prefilled(supervisor, first)
+        first.refresh_from_db()
+    for item in evaluation.standard.items.all():
+        if (first.answers.get(item.code) or {}).get("verdict"):
+            continue
+        if item.code == "writing":
+            actions.answer_item(
+                supervisor,
+                first,
+                code=item.code,
+                verdict="fail",
+                points=3,
+                reason="询问笔录个别处涂改未按规定捺印。",
+            )
+        else:
+            actions.answer_item(supervisor, first, code=item.code, verdict="pass")
+        first.refresh_from_db()
+    actions.finish_file(supervisor, first)

@@ -1,0 +1,66 @@
+"""``zhifa supervision redraw EVALUATION_ID``: re-do an evaluation's draw from the ledger."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from zhifa.ledger import notes, verify_bundle
+
+from ... import rules
+
+
+class Command(BaseCommand):
+    help = "执法监督：redraw 用账本记录重新抽取案卷评查的样本并核对。"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        redraw = sub.add_parser(
+            "redraw",
+            help="从账本的证明包读出抽样框、规则和随机种子，核对种子与承诺值，重新抽样，按评查页面的顺序逐行输出案件编号",
+        )
+        redraw.add_argument("evaluation", type=int, metavar="EVALUATION_ID")
+        redraw.add_argument(
+            "--bundle",
+            metavar="FILE",
+            help="已导出的证明包（zhifa ledger bundle --object supervision.evaluation:ID）；不给则从本部署的账本导出",
+        )
+        redraw.add_argument(
+            "--key", metavar="FILE", help="组织机关账本的公钥文件（与 --bundle 同用，须从公开渠道取得）"
+        )
+
+    def handle(self, *args, subcommand, evaluation, bundle=None, key=None, **options):
+        if bundle:
+            if not key:
+                raise CommandError(_("使用 --bundle 时须用 --key 给出从公开渠道取得的公钥文件。"))
+            try:
+                with open(bundle, encoding="utf-8") as fh:
+                    data = json.load(fh)
+                with open(key, encoding="utf-8") as fh:
+                    public_key = notes.parse_vkey(fh.read())
+            except (OSError, ValueError) as exc:
+                raise CommandError(_("无法读取：%(error)s") % {"error": exc}) from exc
+        else:
+            from zhifa.ledger import bundles
+
+            try:
+                data = bundles.build("supervision.evaluation", str(evaluation))
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
+            public_key = notes.parse_vkey(data["public_key"])
+        wanted = data.get("object") or {}
+        if wanted.get("kind") != "supervision.evaluation" or str(wanted.get("id")) != str(evaluation):
+            raise CommandError(_("证明包不是评查 %(id)s 的记录。") % {"id": evaluation})
+        try:
+            entries = verify_bundle.verify(data, public_key)
+        except verify_bundle.BundleError as exc:
+            raise CommandError(_("证明包验证失败：%(error)s") % {"error": exc}) from exc
+        try:
+            sample = rules.redraw(entries)
+        except (rules.RedrawError, KeyError, TypeError, ValueError) as exc:
+            raise CommandError(_("无法重新抽样：%(error)s") % {"error": exc}) from exc
+        for reference in sample:
+            self.stdout.write(reference)

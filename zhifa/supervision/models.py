@@ -1,0 +1,173 @@
+"""案卷评查 (case-file evaluation): the 评查标准 as data, an evaluation with its committed draw, and the files drawn
+with their scorecards."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import EvaluationState, Grade, ItemGroup
+
+
+class Standard(models.Model):
+    """评查标准, one version of it. ``agency`` empty: the platform's default (全省通用); a revision is a new row with
+    the next ``version``, so an evaluation keeps the version it was scored against."""
+
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("制定机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    excellent_min = models.PositiveSmallIntegerField(_("优秀分数线"), default=90)
+    pass_min = models.PositiveSmallIntegerField(_("合格分数线"), default=60)
+    basis = models.TextField(_("依据"), blank=True)
+    created_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("制定人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("制定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("评查标准")
+        verbose_name_plural = _("评查标准")
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name", "version"], name="standard_version_unique"),
+            models.CheckConstraint(
+                condition=Q(pass_min__lte=F("excellent_min")) & Q(excellent_min__lte=100),
+                name="standard_grade_lines",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+
+class StandardItem(models.Model):
+    """One item of a 评查标准: a veto item of the 基本标准 (any failure makes the file 不合格) or a scored item of 卷面
+    or 内容. ``platform_check``: the platform's own judgement that pre-fills it (``supervision.checks.CHECKS``), if any."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    code = models.SlugField(_("代码"), max_length=40)
+    group = models.CharField(_("类别"), max_length=10, choices=ItemGroup.choices)
+    text = models.CharField(_("评查内容"), max_length=300)
+    points = models.PositiveSmallIntegerField(_("分值"), default=0)
+    platform_check = models.CharField(_("平台自动判断"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("评查项目")
+        verbose_name_plural = _("评查项目")
+        ordering = ["standard", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "code"], name="standard_item_code_unique"),
+            models.UniqueConstraint(fields=["standard", "position"], name="standard_item_position_unique"),
+            models.CheckConstraint(
+                condition=(Q(group=ItemGroup.BASIC) & Q(points=0))
+                | (~Q(group=ItemGroup.BASIC) & Q(points__gt=0)),
+                name="standard_item_points",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Evaluation(models.Model):
+    """一次案卷评查: a period's closed files of the agencies evaluated, sampled by a draw anyone can re-do.
+
+    At creation the platform picks a random seed and records only its SHA-256 (``commitment``) in the ledger; the
+    draw records the frame (every file closed in the period) and then reveals the seed, and the sample is
+    ``rules.draw(frame, seed, rate, minimum)``. ``draw_seed`` is never recorded until revealed (``revealed_seed``)."""
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("组织机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    period_start = models.DateField(_("评查期间自"))
+    period_end = models.DateField(_("评查期间至"))
+    agencies = models.ManyToManyField("org.Agency", verbose_name=_("被评查执法主体"), related_name="+")
+    evaluators = models.ManyToManyField("org.Person", verbose_name=_("评查人员"), related_name="+")
+    standard = models.ForeignKey(
+        Standard, verbose_name=_("评查标准"), on_delete=models.PROTECT, related_name="+"
+    )
+    rate = models.PositiveSmallIntegerField(_("抽样比例（%）"))
+    minimum = models.PositiveSmallIntegerField(_("每个承办机构至少抽取（件）"), default=1)
+    commitment = models.CharField(_("随机种子承诺值（SHA-256）"), max_length=64)
+    draw_seed = models.CharField(max_length=64)  # secret until the draw (core.snapshot.SECRET_FIELDS)
+    revealed_seed = models.CharField(_("随机种子"), max_length=64, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=EvaluationState.choices, default=EvaluationState.OPEN
+    )
+    frame_size = models.PositiveIntegerField(_("抽样框案卷数"), null=True, blank=True)
+    drawn_at = models.DateTimeField(_("抽样时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "org.Person", verbose_name=_("组织人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("案卷评查")
+        verbose_name_plural = _("案卷评查")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_start__lte=F("period_end")), name="evaluation_period"),
+            models.CheckConstraint(condition=Q(rate__gte=1) & Q(rate__lte=100), name="evaluation_rate"),
+            models.CheckConstraint(condition=Q(minimum__gte=1), name="evaluation_minimum"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:evaluation", args=[self.pk])
+
+
+class EvaluationFile(models.Model):
+    """A file drawn for evaluation: its place in the sample, its evaluator, and its scorecard.
+
+    ``answers``: {item code: {"auto": "pass"|"fail"|None, "note": ..., "evidence": [[label, url], ...],
+    "verdict": "pass"|"fail"|"na"|"", "points": int|None, "reason": ..., "by": person id, "at": iso time}} —
+    pre-filled at the draw from what the platform recorded (``checks.prefill``), confirmed or overridden by the
+    evaluator."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="files")
+    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(_("序号"))
+    stratum = models.CharField(_("抽样层"), max_length=100)
+    evaluator = models.ForeignKey(
+        "org.Person", verbose_name=_("评查人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    answers = models.JSONField(_("评查记录"), default=dict)
+    score = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
+    grade = models.CharField(_("等次"), max_length=10, choices=Grade.choices, blank=True)
+    finished_at = models.DateTimeField(_("评定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评查案卷")
+        verbose_name_plural = _("评查案卷")
+        ordering = ["evaluation", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "case"], name="evaluation_file_once"),
+            models.UniqueConstraint(fields=["evaluation", "position"], name="evaluation_file_position"),
+        ]
+        indexes = [models.Index(fields=["evaluator", "finished_at"], name="evaluation_file_todo")]
+
+    def __str__(self) -> str:
+        return str(self.case_id)
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:file", args=[self.pk])

@@ -1,0 +1,127 @@
+"""Reads of the supervision app, scoped to what the asking user may see: a supervisor (监督人员) sees the
+evaluations of the agencies they supervise, and an evaluator the files given to them."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from zhifa.org import queries as org_queries
+from zhifa.org.choices import Role
+from zhifa.org.models import Person
+
+from .models import Evaluation, EvaluationFile, Standard
+
+SUPERVISION_ROLES = frozenset({Role.SUPERVISOR})
+
+
+def supervised_agency_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return org_queries.agency_ids_with(user, SUPERVISION_ROLES)
+
+
+def is_supervisor(user) -> bool:
+    return bool(supervised_agency_ids(user))
+
+
+def visible_evaluations(user) -> QuerySet[Evaluation]:
+    """Evaluations of an agency the user supervises, or that they organise or evaluate in."""
+    if not getattr(user, "is_authenticated", False):
+        return Evaluation.objects.none()
+    ids = supervised_agency_ids(user)
+    matches = Evaluation.objects.filter(Q(agencies__in=ids) | Q(created_by=user) | Q(evaluators=user))
+    return Evaluation.objects.filter(pk__in=matches.values("pk"))
+
+
+def _get(qs: QuerySet, pk):
+    if not str(pk).isdigit():
+        raise Http404
+    obj = qs.filter(pk=int(pk)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def access_evaluation(user, pk) -> Evaluation:
+    return _get(visible_evaluations(user).select_related("standard", "created_by", "agency"), pk)
+
+
+def visible_files(user) -> QuerySet[EvaluationFile]:
+    """Files given to the user to evaluate, and the files of the agencies they supervise."""
+    if not getattr(user, "is_authenticated", False):
+        return EvaluationFile.objects.none()
+    ids = supervised_agency_ids(user)
+    return EvaluationFile.objects.filter(Q(evaluator=user) | Q(case__agency_id__in=ids))
+
+
+def access_file(user, pk) -> EvaluationFile:
+    return _get(
+        visible_files(user).select_related(
+            "evaluation__standard", "case__agency", "case__unit", "case__party", "evaluator"
+        ),
+        pk,
+    )
+
+
+def default_standard() -> Standard | None:
+    """The newest version of the platform's default 评查标准."""
+    return Standard.objects.filter(agency=None).order_by("-version", "-id").first()
+
+
+def possible_evaluators(agency_ids) -> QuerySet[Person]:
+    """Active people who supervise every one of ``agency_ids``."""
+    qs = Person.objects.filter(is_active=True, roles__role=Role.SUPERVISOR, roles__agency_id__in=agency_ids)
+    return (
+        qs.annotate(n=Count("roles", filter=Q(roles__role=Role.SUPERVISOR, roles__agency_id__in=agency_ids)))
+        .filter(n=len(set(agency_ids)))
+        .order_by("pk")
+    )
+
+
+def sample(evaluation: Evaluation) -> list[EvaluationFile]:
+    return list(
+        evaluation.files.select_related("case__agency", "case__unit", "evaluator").order_by("position")
+    )
+
+
+def results(files: list[EvaluationFile]) -> list[dict]:
+    """Per agency evaluated: files drawn, finished, each grade, the average score of the finished ones."""
+    rows: dict[int, dict] = {}
+    for f in files:
+        row = rows.setdefault(
+            f.case.agency_id,
+            {
+                "agency": f.case.agency,
+                "drawn": 0,
+                "finished": 0,
+                "excellent": 0,
+                "pass": 0,
+                "fail": 0,
+                "total": 0,
+            },
+        )
+        row["drawn"] += 1
+        if f.finished_at:
+            row["finished"] += 1
+            row[f.grade] += 1
+            row["total"] += f.score or 0
+    for row in rows.values():
+        row["average"] = round(row["total"] / row["finished"], 1) if row["finished"] else None
+    return sorted(rows.values(), key=lambda r: r["agency"].code)
+
+
+def files_to_evaluate(user) -> QuerySet[EvaluationFile]:
+    """The user's files not yet finished (their 工作台)."""
+    return EvaluationFile.objects.filter(evaluator=user, finished_at__isnull=True).select_related(
+        "case", "evaluation"
+    )
+
+
+def possible_evaluators_any(agency_ids) -> QuerySet[Person]:
+    """Active people who supervise any of ``agency_ids`` (the choices of the new evaluation form)."""
+    return (
+        Person.objects.filter(is_active=True, roles__role=Role.SUPERVISOR, roles__agency_id__in=agency_ids)
+        .distinct()
+        .order_by("pk")
+    )
