@@ -44,6 +44,9 @@ NOT_PAGES = {
     "supervision:answer": "POST only",
     "supervision:confirm": "POST only",
     "supervision:finish": "POST only",
+    "supervision:submit_fix": "POST only",
+    "supervision:verify_fix": "POST only",
+    "supervision:fix_file": "file download",
     "cases:service_proof": "file download",
     "ledger:verify_now": "POST only",
     "ledger:checkpoint_now": "POST only",
@@ -195,7 +198,7 @@ def _objects():
     from zhifa.publicity.models import AnnualReport, Complaint, Publication
     from zhifa.records.models import Document, Evidence
     from zhifa.review.models import Discussion, Submission
-    from zhifa.supervision.models import Evaluation, EvaluationFile
+    from zhifa.supervision.models import Evaluation, EvaluationFile, Rectification
     from zhifa.workdays.models import Deadline, DeadlineKind
 
     agency = Agency.objects.get(code="agency-a")
@@ -235,6 +238,7 @@ def _objects():
         "version": version,
         "evaluation": Evaluation.objects.order_by("pk").first(),
         "evaluation_file": EvaluationFile.objects.order_by("pk").first(),
+        "rectification": Rectification.objects.order_by("pk").first(),
     }
     # name: (roles to open it as, args)
     pages = {
@@ -324,6 +328,8 @@ def _objects():
         "review:opinion": (("reviewer",), [o["submission"].pk] if o["submission"] else None),
         "supervision:evaluation": (("supervisor",), [o["evaluation"].pk]),
         "supervision:file": (("supervisor",), [o["evaluation_file"].pk]),
+        "supervision:new_rectification": (("supervisor",), [o["evaluation_file"].pk, "cover"]),
+        "supervision:rectification": (("supervisor", "head", "officer"), [o["rectification"].pk]),
     }
     return o, pages
 

@@ -52,6 +52,11 @@ PK_OBJECT = {
     "supervision:answer": "evaluation_file",
     "supervision:confirm": "evaluation_file",
     "supervision:finish": "evaluation_file",
+    "supervision:new_rectification": "evaluation_file",
+    "supervision:rectification": "rectification",
+    "supervision:submit_fix": "rectification",
+    "supervision:verify_fix": "rectification",
+    "supervision:fix_file": "rectification",
     "agency-": "agency",
     "person-": "person",
     "certificate-": "certificate",
@@ -95,6 +100,7 @@ CODE = {
     "publicity:item_detail": lambda o: o.item.code,
     "publicity:guide_detail": lambda o: o.guide.code,
     "publicity:flowchart_svg": lambda o: o.flowchart.code,
+    "supervision:new_rectification": lambda o: "cover",  # a failed item not yet made a rectification
 }
 
 

@@ -293,6 +293,13 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:answer": NOBODY,
     "supervision:confirm": NOBODY,
     "supervision:finish": NOBODY,
+    # 整改: the agency's heads, the task's owner and the supervisors (the list: who has any; the form: supervisors)
+    "supervision:rectifications": frozenset({"supervisor_a", "head_a", "officer_a_on_case"}),
+    "supervision:rectification": frozenset({"supervisor_a", "head_a", "officer_a_on_case"}),
+    "supervision:fix_file": frozenset({"supervisor_a", "head_a", "officer_a_on_case"}),
+    "supervision:new_rectification": frozenset({"supervisor_a"}),
+    "supervision:submit_fix": NOBODY,
+    "supervision:verify_fix": NOBODY,
     # The API (/api/v1/): lists answer every signed-in principal with what each may see (the personal-data check
     # holds them to it); objects as the pages.
     "schema": EVERYONE,
@@ -503,9 +510,12 @@ ACTORS: dict[str, frozenset[str]] = {
             "supervision:answer",
             "supervision:confirm",
             "supervision:finish",
+            "supervision:new_rectification",
+            "supervision:verify_fix",
         ],
         frozenset({"supervisor_a"}),
     ),
+    "supervision:submit_fix": frozenset({"officer_a_on_case", "head_a"}),
     # Ledger operations: the audit administrator and the supervisor.
     "ledger:verify_now": frozenset({"auditor_a", "supervisor_a"}),
     "ledger:checkpoint_now": frozenset({"auditor_a", "supervisor_a"}),

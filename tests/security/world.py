@@ -157,7 +157,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     from zhifa.publicity import statistics
 
     report, _job = statistics.request_report(w.head, w.a, w.clock.today.year - 1)  # 年度统计, a draft
-    evaluation, evaluation_file = _evaluation(w)
+    evaluation, evaluation_file, rectification = _evaluation(w)
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -199,6 +199,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         kind=DeadlineKind.objects.order_by("position").first(),
         evaluation=evaluation,
         evaluation_file=evaluation_file,
+        rectification=rectification,
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -291,7 +292,9 @@ def _finished_job(person, case):
 
 
 def _evaluation(w):
-    """A 案卷评查 of agency A by its supervisor, drawn: one file closed within the period, given to the supervisor."""
+    """A 案卷评查 of agency A by its supervisor, drawn: one file closed within the period, given to the supervisor; two
+    of its items failed, one made a rectification owned by the officer, its fix reported with a scan."""
+    from tests.records.conftest import signature_png
     from tests.supervision.conftest import closed
     from zhifa.supervision import actions as supervision_actions
 
@@ -307,4 +310,13 @@ def _evaluation(w):
         rate=100,
     )
     supervision_actions.draw_sample(w.supervisor, evaluation)
-    return evaluation, evaluation.files.get()
+    file = evaluation.files.get()
+    for code in ("writing", "cover"):
+        supervision_actions.answer_item(
+            w.supervisor, file, code=code, verdict="fail", points=0, reason="不规范"
+        )
+    rectification = supervision_actions.open_rectification(
+        w.supervisor, file, item_code="writing", problem="文书不规范", requirement="补正", owner=w.officer
+    )
+    supervision_actions.submit_fix(w.officer, rectification, note="已补正", data=signature_png(100, 60))
+    return evaluation, file, rectification

@@ -15,11 +15,12 @@ from zhifa.cases.models import Case, CaseOfficer
 from zhifa.core.errors import ActionDenied, RuleViolation
 from zhifa.core.snapshot import snapshot
 from zhifa.ledger import actions as ledger
+from zhifa.org.choices import Role
 from zhifa.org.models import Person
 
 from . import queries, rules
-from .choices import EvaluationState, ItemGroup, Verdict
-from .models import Evaluation, EvaluationFile, Standard
+from .choices import EvaluationState, ItemGroup, RectificationState, Verdict
+from .models import Evaluation, EvaluationFile, Rectification, Standard
 
 
 def _record(actor, action: str, obj, agency, **extra) -> None:
@@ -359,3 +360,156 @@ def finish_file(actor: Person, file: EvaluationFile) -> EvaluationFile:
         evaluation.save()
         _record(actor, "finish_evaluation", evaluation, evaluation.agency)
     return file
+
+
+# 整改 ---------------------------------------------------------------------------------------------------------------
+
+RECTIFICATION_KIND = "rectification"  # the workdays deadline kind of a rectification's time limit
+
+
+def _require_supervises(actor, agency_id: int) -> None:
+    if agency_id not in queries.supervised_agency_ids(actor):
+        raise ActionDenied(_("只有该执法主体的监督人员才能提出或核验整改。"))
+
+
+def _open_time_limit(rectification: Rectification, start: dt.date):
+    """The time limit to fix it: opened by the platform (the supervisor holds no role in the agency's deadlines)."""
+    from zhifa.workdays import actions as wd_actions
+
+    return wd_actions.open_deadline(
+        None,
+        agency=rectification.agency,
+        kind=RECTIFICATION_KIND,
+        target=rectification,
+        start=start,
+        label=_("整改：%(problem)s") % {"problem": rectification.problem[:60]},
+        responsible=rectification.owner,
+    )
+
+
+@transaction.atomic
+def open_rectification(
+    actor: Person,
+    file: EvaluationFile,
+    *,
+    item_code: str,
+    problem: str,
+    requirement: str,
+    owner: Person,
+    opened_on: dt.date | None = None,
+) -> Rectification:
+    """提出整改: a failed item of an evaluated file becomes a task of the agency, with its owner and time limit."""
+    file = EvaluationFile.objects.select_related("case__agency", "evaluation").get(pk=file.pk)
+    case = file.case
+    _require_supervises(actor, case.agency_id)
+    answer = file.answers.get(item_code) or {}
+    if answer.get("verdict") != Verdict.FAIL:
+        raise RuleViolation(_("只能对评查结论为“不符合”的项目提出整改。"))
+    if Rectification.objects.filter(evaluation_file=file, item_code=item_code).exists():
+        raise RuleViolation(_("这一项已经提出整改。"))
+    problem, requirement = (problem or "").strip(), (requirement or "").strip()
+    if not problem:
+        raise RuleViolation({"problem": [_("请写明发现的问题。")]})
+    if not requirement:
+        raise RuleViolation({"requirement": [_("请写明整改要求。")]})
+    if owner is None or owner.agency_id != case.agency_id or not owner.is_active:
+        raise RuleViolation(
+            {"owner": [_("整改责任人须为%(agency)s在职人员。") % {"agency": case.agency.name}]}
+        )
+    opened_on = opened_on or timezone.localdate()
+    if opened_on > timezone.localdate():
+        raise RuleViolation({"opened_on": [_("整改通知日期不能晚于今天。")]})
+    rectification = Rectification.objects.create(
+        agency=case.agency,
+        raised_by=actor,
+        evaluation_file=file,
+        item_code=item_code,
+        case=case,
+        problem=problem,
+        requirement=requirement,
+        owner=owner,
+        opened_on=opened_on,
+    )
+    rectification.deadline = _open_time_limit(rectification, opened_on)
+    rectification.save()
+    _record(actor, "open_rectification", rectification, rectification.agency, file=file.pk, item=item_code)
+    return rectification
+
+
+def _lock_rectification(rectification: Rectification) -> Rectification:
+    return (
+        Rectification.objects.select_for_update()
+        .select_related("agency", "deadline")
+        .get(pk=rectification.pk)
+    )
+
+
+@transaction.atomic
+def submit_fix(
+    actor: Person, rectification: Rectification, *, note: str, data: bytes | None = None
+) -> Rectification:
+    """报送整改情况: the owner (or a head of the agency) reports what was done, with its evidence (a PDF or image,
+    checked by its bytes, stored under its SHA-256). The time limit is met on that day."""
+    from zhifa.org.queries import has_role
+    from zhifa.records import storage, uploads
+    from zhifa.workdays import actions as wd_actions
+
+    rectification = _lock_rectification(rectification)
+    if actor.pk != rectification.owner_id and not has_role(actor, Role.AGENCY_HEAD, rectification.agency_id):
+        raise ActionDenied(_("只有整改责任人或本机关负责人可以报送整改情况。"))
+    if rectification.state != RectificationState.OPEN:
+        raise RuleViolation(
+            _("该整改当前不需要报送（%(state)s）。") % {"state": rectification.get_state_display()}
+        )
+    note = (note or "").strip()
+    if not note:
+        raise RuleViolation({"note": [_("请写明整改情况。")]})
+    files = []
+    if data:
+        checked = uploads.check_scan(data)
+        stored = storage.put(checked.data, ext=checked.ext, prefix="rectifications")
+        rectification.fix_file_name, rectification.fix_sha256 = stored.name, stored.sha256
+        rectification.fix_content_type = checked.content_type
+        files = [(stored.name, stored.sha256)]
+    today = timezone.localdate()
+    rectification.fix_note, rectification.submitted_by, rectification.submitted_on = note, actor, today
+    rectification.state = RectificationState.SUBMITTED
+    rectification.save()
+    if rectification.deadline is not None and rectification.deadline.met_on is None:
+        wd_actions.meet_deadline(None, rectification.deadline, on=today, by_owner=True)
+    ledger.append(
+        agency=rectification.agency,
+        actor=actor,
+        action="supervision.submit_fix",
+        obj=rectification,
+        payload={"state": snapshot(rectification)},
+        files=files,
+    )
+    return rectification
+
+
+@transaction.atomic
+def verify_fix(
+    actor: Person, rectification: Rectification, *, accepted: bool, note: str = ""
+) -> Rectification:
+    """核验整改: the supervisor accepts the fix, or returns it with the reason (a new time limit runs from today)."""
+    rectification = _lock_rectification(rectification)
+    _require_supervises(actor, rectification.agency_id)
+    if rectification.state != RectificationState.SUBMITTED:
+        raise RuleViolation(_("该整改尚未报送整改情况，不能核验。"))
+    note = (note or "").strip()
+    today = timezone.localdate()
+    if accepted:
+        rectification.state = RectificationState.VERIFIED
+    else:
+        if not note:
+            raise RuleViolation({"note": [_("退回重新整改须写明理由。")]})
+        rectification.state = RectificationState.OPEN
+        rectification.rounds += 1
+    rectification.verified_by, rectification.verified_on, rectification.verify_note = actor, today, note
+    rectification.save()
+    if not accepted:
+        rectification.deadline = _open_time_limit(rectification, today)
+        rectification.save()
+    _record(actor, "verify_fix", rectification, rectification.agency, accepted=accepted)
+    return rectification

@@ -9,6 +9,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from zhifa.ledger import registry
+        from zhifa.workdays import actions as wd_actions
 
         from . import queries
 
@@ -23,6 +24,12 @@ class SupervisionConfig(AppConfig):
             label=_("评查案卷"),
             access=queries.access_file,
             agency=lambda f: f.evaluation.agency,
+        )
+        registry.register_kind(
+            "supervision.rectification",
+            label=_("整改"),
+            access=queries.access_rectification,
+            agency=lambda r: r.agency,
         )
         registry.register_kind("supervision.standard", label=_("评查标准"), agency=lambda s: s.agency)
         registry.register_kind(
@@ -45,5 +52,11 @@ class SupervisionConfig(AppConfig):
                 "supervision.confirm_prefilled": _("确认平台判断"),
                 "supervision.finish_file": _("评定案卷"),
                 "supervision.finish_evaluation": _("完成案卷评查"),
+                "supervision.open_rectification": _("提出整改"),
+                "supervision.submit_fix": _("报送整改情况"),
+                "supervision.verify_fix": _("核验整改"),
             }
+        )
+        wd_actions.OWNED_KINDS[("supervision.rectification", "rectification")] = _(
+            "整改期限由整改流程管理：报送整改情况时完成，退回重新整改时重新计算，请在整改页面办理。"
         )

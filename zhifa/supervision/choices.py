@@ -27,3 +27,9 @@ class EvaluationState(models.TextChoices):
     OPEN = "open", _("待抽样")
     DRAWN = "drawn", _("评查中")
     FINISHED = "finished", _("评查完成")
+
+
+class RectificationState(models.TextChoices):
+    OPEN = "open", _("整改中")
+    SUBMITTED = "submitted", _("待核验")
+    VERIFIED = "verified", _("已整改")

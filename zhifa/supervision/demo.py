@@ -7,10 +7,16 @@ import datetime as dt
 
 from django.utils import timezone
 
+from zhifa.cases.models import CaseOfficer
 from zhifa.org.models import Agency, Person
 
 from . import actions
 from .models import Evaluation
+
+FAILED = {
+    "writing": "询问笔录个别处涂改未按规定捺印。",
+    "cover": "卷内目录未填写页码，备考表未填写立卷人。",
+}
 
 
 def last_half_year(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -49,16 +55,25 @@ def load() -> None:
     for item in evaluation.standard.items.all():
         if (first.answers.get(item.code) or {}).get("verdict"):
             continue
-        if item.code == "writing":
+        if item.code in FAILED:
             actions.answer_item(
-                supervisor,
-                first,
-                code=item.code,
-                verdict="fail",
-                points=3,
-                reason="询问笔录个别处涂改未按规定捺印。",
+                supervisor, first, code=item.code, verdict="fail", points=2, reason=FAILED[item.code]
             )
         else:
             actions.answer_item(supervisor, first, code=item.code, verdict="pass")
         first.refresh_from_db()
     actions.finish_file(supervisor, first)
+    # two rectifications of the file's failed items, owned by its lead officer: one running, one overdue (its notice
+    # given 45 days ago: its head has been told)
+    lead = CaseOfficer.objects.filter(case=first.case).order_by("-lead", "pk").first().person
+    today = timezone.localdate()
+    for code, ago in (("writing", 0), ("cover", 45)):
+        actions.open_rectification(
+            supervisor,
+            first,
+            item_code=code,
+            problem=FAILED[code],
+            requirement="对照评查标准补正，组织承办机构学习文书制作规范，报送整改情况及佐证材料。",
+            owner=lead,
+            opened_on=today - dt.timedelta(days=ago),
+        )

@@ -38,3 +38,36 @@ class AnswerForm(forms.Form):
     verdict = forms.ChoiceField(label=_("评查结论"), choices=Verdict.choices, widget=forms.RadioSelect)
     points = forms.IntegerField(label=_("得分"), min_value=0, max_value=100, required=False)
     reason = forms.CharField(label=_("问题或理由"), max_length=2000, required=False)
+
+
+class RectificationForm(forms.Form):
+    problem = forms.CharField(label=_("发现的问题"), widget=forms.Textarea(attrs={"rows": 3}))
+    requirement = forms.CharField(
+        label=_("整改要求"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial=_("对照评查标准逐项整改，报送整改情况及佐证材料。"),
+    )
+    owner = forms.ModelChoiceField(label=_("整改责任人"), queryset=Person.objects.none())
+    opened_on = forms.DateField(
+        label=_("整改通知日期"), widget=DATE, required=False, help_text=_("留空为今天")
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+        self.fields["owner"].label_from_instance = lambda p: f"{p.full_name}（{p.unit or p.agency}）"
+
+
+class FixForm(forms.Form):
+    note = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(label=_("佐证材料（PDF、PNG或JPEG，可不传）"), required=False)
+
+
+class VerifyForm(forms.Form):
+    accepted = forms.TypedChoiceField(
+        label=_("核验结论"),
+        choices=[("1", _("整改到位，予以通过")), ("0", _("未整改到位，退回重新整改"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("核验意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EvaluationState, Grade, ItemGroup
+from .choices import EvaluationState, Grade, ItemGroup, RectificationState
 
 
 class Standard(models.Model):
@@ -171,3 +171,82 @@ class EvaluationFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:file", args=[self.pk])
+
+
+class Rectification(models.Model):
+    """整改: a problem a supervisor found in an agency's file (a failed item of an evaluation), the agency's owner of
+    the fix and its time limit (a ``workdays`` deadline of kind ``rectification``: reminders before it falls due, the
+    agency's heads told when it is overdue), the fix and its evidence, and the supervisor's verification."""
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("整改执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_by = models.ForeignKey(
+        "org.Person", verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    evaluation_file = models.ForeignKey(
+        EvaluationFile,
+        verbose_name=_("评查案卷"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        null=True,
+        blank=True,
+    )
+    item_code = models.SlugField(_("评查项目"), max_length=40, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("案件"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    problem = models.TextField(_("发现的问题"))
+    requirement = models.TextField(_("整改要求"))
+    owner = models.ForeignKey(
+        "org.Person", verbose_name=_("整改责任人"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_on = models.DateField(_("整改通知日期"))
+    deadline = models.ForeignKey(
+        "workdays.Deadline", verbose_name=_("整改期限"), on_delete=models.PROTECT, related_name="+", null=True
+    )
+    state = models.CharField(
+        _("状态"), max_length=10, choices=RectificationState.choices, default=RectificationState.OPEN
+    )
+    fix_note = models.TextField(_("整改情况"), blank=True)
+    fix_file_name = models.CharField(_("整改材料"), max_length=300, blank=True)
+    fix_sha256 = models.CharField(max_length=64, blank=True)
+    fix_content_type = models.CharField(max_length=50, blank=True)
+    submitted_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("核验人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    verified_on = models.DateField(_("核验日期"), null=True, blank=True)
+    verify_note = models.TextField(_("核验意见"), blank=True)
+    rounds = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("整改")
+        verbose_name_plural = _("整改")
+        ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["agency", "state"], name="rectification_agency_state")]
+
+    def __str__(self) -> str:
+        return self.problem[:40]
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:rectification", args=[self.pk])

@@ -10,7 +10,7 @@ from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 from zhifa.org.models import Person
 
-from .models import Evaluation, EvaluationFile, Standard
+from .models import Evaluation, EvaluationFile, Rectification, Standard
 
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR})
 
@@ -125,3 +125,41 @@ def possible_evaluators_any(agency_ids) -> QuerySet[Person]:
         .distinct()
         .order_by("pk")
     )
+
+
+def visible_rectifications(user) -> QuerySet[Rectification]:
+    """整改 of the agencies the user supervises or heads, and those they own."""
+    if not getattr(user, "is_authenticated", False):
+        return Rectification.objects.none()
+    ids = supervised_agency_ids(user) | org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})
+    return Rectification.objects.filter(Q(agency_id__in=ids) | Q(owner=user))
+
+
+def access_rectification(user, pk) -> Rectification:
+    return _get(
+        visible_rectifications(user).select_related(
+            "agency",
+            "owner",
+            "raised_by",
+            "case",
+            "deadline",
+            "evaluation_file__evaluation",
+            "submitted_by",
+            "verified_by",
+        ),
+        pk,
+    )
+
+
+def repeated_findings(rows) -> dict[tuple[int, str], int]:
+    """{(agency id, item code): how many rectifications of that kind the agency has had} for the rows shown (同类问题
+    反复出现)."""
+    keys = {(r.agency_id, r.item_code) for r in rows if r.item_code}
+    if not keys:
+        return {}
+    counts = (
+        Rectification.objects.filter(agency_id__in={a for a, _c in keys}, item_code__in={c for _a, c in keys})
+        .values_list("agency_id", "item_code")
+        .annotate(n=Count("pk"))
+    )
+    return {(a, c): n for a, c, n in counts}

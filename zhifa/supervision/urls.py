@@ -13,3 +13,11 @@ urlpatterns = [
     path("files/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("files/<int:pk>/finish/", views.finish, name="finish"),
 ]
+urlpatterns += [
+    path("files/<int:pk>/rectify/<slug:code>/", views.new_rectification, name="new_rectification"),
+    path("rectifications/", views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", views.rectification, name="rectification"),
+    path("rectifications/<int:pk>/fix/", views.submit_fix, name="submit_fix"),
+    path("rectifications/<int:pk>/verify/", views.verify_fix, name="verify_fix"),
+    path("rectifications/<int:pk>/file/", views.fix_file, name="fix_file"),
+]

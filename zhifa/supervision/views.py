@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhifa.core.forms import run_action
-from zhifa.org.models import Agency
+from zhifa.org import queries as org_queries
+from zhifa.org.choices import Role
+from zhifa.org.models import Agency, Person
 
 from . import actions, forms, queries
 from .choices import EvaluationState, ItemGroup
@@ -95,10 +97,19 @@ def draw(request, pk):
 
 def _file_page(request, f, form=None, status=200):
     items = list(f.evaluation.standard.items.all())
+    rectified = {r.item_code: r for r in f.rectifications.order_by("pk")}
+    may_rectify = f.case.agency_id in queries.supervised_agency_ids(request.user)
     rows = []
     for item in items:
         answer = f.answers.get(item.code) or {}
-        rows.append({"item": item, "answer": answer})
+        rows.append(
+            {
+                "item": item,
+                "answer": answer,
+                "rectification": rectified.get(item.code),
+                "may_rectify": may_rectify and answer.get("verdict") == "fail" and item.code not in rectified,
+            }
+        )
     groups = [(label, [r for r in rows if r["item"].group == value]) for value, label in ItemGroup.choices]
     editable = f.finished_at is None and f.evaluator_id == request.user.pk
     context = {
@@ -155,3 +166,131 @@ def confirm(request, pk):
 @require_POST
 def finish(request, pk):
     return _simple(request, pk, actions.finish_file, _("已评定。"))
+
+
+# 整改 ---------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def new_rectification(request, pk, code):
+    f = queries.access_file(request.user, pk)
+    if f.case.agency_id not in queries.supervised_agency_ids(request.user):
+        raise PermissionDenied(_("只有该执法主体的监督人员才能提出整改。"))
+    answer = f.answers.get(code) or {}
+    item = f.evaluation.standard.items.filter(code=code).first()
+    if item is None or answer.get("verdict") != "fail":
+        raise PermissionDenied(_("只能对评查结论为“不符合”的项目提出整改。"))
+    if f.rectifications.filter(item_code=code).exists():
+        raise PermissionDenied(_("这一项已经提出整改。"))
+    people = Person.objects.filter(agency=f.case.agency, is_active=True).select_related("unit", "agency")
+    form = forms.RectificationForm(
+        request.POST or None,
+        people=people.order_by("unit_id", "pk"),
+        initial={"problem": f"{item.text}：{answer.get('reason', '')}".strip("：")},
+    )
+    if request.method == "POST" and form.is_valid():
+        ok, rect = run_action(
+            form,
+            lambda: actions.open_rectification(request.user, f, item_code=code, **form.cleaned_data),
+        )
+        if ok:
+            messages.success(request, _("已提出整改，整改期限至%(due)s。") % {"due": rect.deadline.due})
+            return redirect(rect)
+    return render(request, "supervision/rectification_new.html", {"form": form, "f": f, "item": item})
+
+
+@login_required
+def rectifications(request):
+    user = request.user
+    if not (
+        queries.supervised_agency_ids(user)
+        or org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})
+        or queries.visible_rectifications(user).exists()
+    ):
+        raise PermissionDenied(_("您没有需要查看的整改。"))
+    rows = list(
+        queries.visible_rectifications(request.user)
+        .select_related("agency", "owner", "deadline", "case")
+        .order_by("state", "deadline__due", "-id")[:200]
+    )
+    repeated = queries.repeated_findings(rows)
+    today = timezone.localdate()
+    for r in rows:
+        r.repeated = repeated.get((r.agency_id, r.item_code), 0)
+        r.overdue = r.state == "open" and r.deadline is not None and r.deadline.due < today
+    return render(request, "supervision/rectifications.html", {"rows": rows})
+
+
+def _rectification_page(request, rect, fix_form=None, verify_form=None, status=200):
+    from zhifa.org.queries import has_role
+
+    user = request.user
+    context = {
+        "r": rect,
+        "today": timezone.localdate(),
+        "may_fix": rect.state == "open"
+        and (user.pk == rect.owner_id or has_role(user, Role.AGENCY_HEAD, rect.agency_id)),
+        "may_verify": rect.state == "submitted" and rect.agency_id in queries.supervised_agency_ids(user),
+        "fix_form": fix_form or forms.FixForm(),
+        "verify_form": verify_form or forms.VerifyForm(),
+        "may_see_file": rect.evaluation_file_id is not None
+        and queries.visible_files(user).filter(pk=rect.evaluation_file_id).exists(),
+    }
+    return render(request, "supervision/rectification.html", context, status=status)
+
+
+@login_required
+def rectification(request, pk):
+    return _rectification_page(request, queries.access_rectification(request.user, pk))
+
+
+@login_required
+@require_POST
+def submit_fix(request, pk):
+    rect = queries.access_rectification(request.user, pk)
+    form = forms.FixForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data.get("file")
+        data = upload.read() if upload else None
+        ok, _r = run_action(
+            form, lambda: actions.submit_fix(request.user, rect, note=form.cleaned_data["note"], data=data)
+        )
+        if ok:
+            messages.success(request, _("已报送整改情况，等待监督人员核验。"))
+            return redirect(rect)
+    return _rectification_page(
+        request, queries.access_rectification(request.user, pk), fix_form=form, status=400
+    )
+
+
+@login_required
+@require_POST
+def verify_fix(request, pk):
+    rect = queries.access_rectification(request.user, pk)
+    form = forms.VerifyForm(request.POST)
+    if form.is_valid():
+        ok, _r = run_action(form, lambda: actions.verify_fix(request.user, rect, **form.cleaned_data))
+        if ok:
+            messages.success(request, _("已核验。"))
+            return redirect(rect)
+    return _rectification_page(
+        request, queries.access_rectification(request.user, pk), verify_form=form, status=400
+    )
+
+
+@login_required
+def fix_file(request, pk):
+    from django.http import Http404, HttpResponse
+
+    from zhifa.records import storage
+
+    rect = queries.access_rectification(request.user, pk)
+    if not rect.fix_file_name:
+        raise Http404
+    response = HttpResponse(
+        storage.read(rect.fix_file_name, rect.fix_sha256), content_type=rect.fix_content_type
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="rectification-{rect.pk}.{rect.fix_file_name.rsplit(".", 1)[-1]}"'
+    )
+    return response

@@ -338,11 +338,19 @@ def _require_approver(approver, agency: Agency) -> None:
 OWNED_KINDS: dict[tuple[str, str], str] = {}
 
 
-def _require_unowned(deadline: Deadline, by_owner: bool) -> None:
-    if by_owner or not OWNED_KINDS:
-        return
+def owned_message(deadline: Deadline):
+    """Why the generic steps (suspend, resume, extend, meet) are refused on ``deadline``: its owning app keeps it
+    (``OWNED_KINDS``); None when they are not."""
+    if not OWNED_KINDS:
+        return None
     ct = ContentType.objects.get_for_id(deadline.content_type_id)
-    message = OWNED_KINDS.get((f"{ct.app_label}.{ct.model}", deadline.kind.code))
+    return OWNED_KINDS.get((f"{ct.app_label}.{ct.model}", deadline.kind.code))
+
+
+def _require_unowned(deadline: Deadline, by_owner: bool) -> None:
+    if by_owner:
+        return
+    message = owned_message(deadline)
     if message:
         raise RuleViolation(str(message))
 

@@ -321,14 +321,18 @@ def deadline_detail(request, pk: int):
         has_role(request.user, r, deadline.agency_id) for r in queries.DEADLINE_WRITER_ROLES
     )
     today = timezone.localdate()
+    owned = actions.owned_message(deadline)
+    target_url = getattr(deadline.target, "get_absolute_url", None)
     return render(
         request,
         "workdays/deadline_detail.html",
         {
             "deadline": deadline,
+            "owned": owned,
+            "target_url": target_url() if target_url else None,
             "row": queries.with_state([deadline])[0],
             "events": deadline.events.select_related("approver", "actor"),
-            "can_write": can_write,
+            "can_write": can_write and not owned,
             "suspend_form": forms.SuspendForm(agency=deadline.agency, initial={"on": today}),
             "resume_form": forms.ResumeForm(initial={"on": today}),
             "extend_form": forms.ExtendForm(
