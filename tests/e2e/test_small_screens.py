@@ -47,6 +47,7 @@ NOT_PAGES = {
     "supervision:submit_fix": "POST only",
     "supervision:verify_fix": "POST only",
     "supervision:fix_file": "file download",
+    "supervision:report": "PDF download",
     "cases:service_proof": "file download",
     "ledger:verify_now": "POST only",
     "ledger:checkpoint_now": "POST only",
@@ -330,6 +331,7 @@ def _objects():
         "supervision:file": (("supervisor",), [o["evaluation_file"].pk]),
         "supervision:new_rectification": (("supervisor",), [o["evaluation_file"].pk, "cover"]),
         "supervision:rectification": (("supervisor", "head", "officer"), [o["rectification"].pk]),
+        "supervision:new_accountability": (("supervisor",), [o["rectification"].pk]),
     }
     return o, pages
 

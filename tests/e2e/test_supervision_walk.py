@@ -87,6 +87,12 @@ def test_the_supervisor_runs_an_evaluation_and_scores_a_prefilled_file(page, liv
     rectification = Rectification.objects.get(evaluation_file=f)
     assert rectification.owner == lead and rectification.deadline.responsible == lead
 
+    # the evaluation's page now draws its grades and the items failed, each chart with its table of numbers
+    page.goto(f"{live_server.url}{evaluation.get_absolute_url()}")
+    expect(page.locator("figure.chart svg title").first).to_have_text("评定等次分布")
+    expect(page.locator("figure.chart svg title").nth(1)).to_have_text("不符合项目分布")
+    expect(page.get_by_role("link", name="评查报告（PDF）")).to_be_visible()
+
     out = io.StringIO()
     call_command("supervision", "redraw", str(evaluation.pk), stdout=out)
     assert out.getvalue().splitlines() == shown

@@ -57,6 +57,8 @@ PK_OBJECT = {
     "supervision:submit_fix": "rectification",
     "supervision:verify_fix": "rectification",
     "supervision:fix_file": "rectification",
+    "supervision:new_accountability": "rectification",
+    "supervision:report": "evaluation",
     "agency-": "agency",
     "person-": "person",
     "certificate-": "certificate",

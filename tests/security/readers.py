@@ -298,6 +298,8 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:rectification": frozenset({"supervisor_a", "head_a", "officer_a_on_case"}),
     "supervision:fix_file": frozenset({"supervisor_a", "head_a", "officer_a_on_case"}),
     "supervision:new_rectification": frozenset({"supervisor_a"}),
+    "supervision:new_accountability": frozenset({"supervisor_a"}),
+    "supervision:report": frozenset({"supervisor_a"}),
     "supervision:submit_fix": NOBODY,
     "supervision:verify_fix": NOBODY,
     # The API (/api/v1/): lists answer every signed-in principal with what each may see (the personal-data check
@@ -511,6 +513,7 @@ ACTORS: dict[str, frozenset[str]] = {
             "supervision:confirm",
             "supervision:finish",
             "supervision:new_rectification",
+            "supervision:new_accountability",
             "supervision:verify_fix",
         ],
         frozenset({"supervisor_a"}),

@@ -374,6 +374,8 @@ def responsibility(case) -> list[dict]:
     return [
         {
             "what": RESPONSIBILITY_ACTIONS[v.entry.action],
+            "action": v.entry.action,
+            "person_id": v.entry.actor_id,
             "who": v.actor_name,
             "roles": v.actor_roles,
             "at": v.entry.at,

@@ -19,8 +19,8 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Person
 
 from . import queries, rules
-from .choices import EvaluationState, ItemGroup, RectificationState, Verdict
-from .models import Evaluation, EvaluationFile, Rectification, Standard
+from .choices import EvaluationState, ItemGroup, Measure, RectificationState, Verdict
+from .models import Accountability, Evaluation, EvaluationFile, Rectification, Standard
 
 
 def _record(actor, action: str, obj, agency, **extra) -> None:
@@ -438,7 +438,9 @@ def open_rectification(
 
 def _lock_rectification(rectification: Rectification) -> Rectification:
     return (
-        Rectification.objects.select_for_update()
+        Rectification.objects.select_for_update(
+            of=("self",)
+        )  # (its deadline: an outer join PostgreSQL cannot lock)
         .select_related("agency", "deadline")
         .get(pk=rectification.pk)
     )
@@ -513,3 +515,79 @@ def verify_fix(
         rectification.save()
     _record(actor, "verify_fix", rectification, rectification.agency, accepted=accepted)
     return rectification
+
+
+# 问责 ---------------------------------------------------------------------------------------------------------------
+
+
+def responsibility_chain(case) -> list[dict]:
+    """Who submitted, reviewed, coordinated, decided and signed the case, read from the ledger
+    (``review.queries.responsibility``), as an accountability record keeps it."""
+    if case is None:
+        return []
+    from zhifa.review.queries import responsibility
+
+    return [
+        {
+            "what": str(r["what"]),
+            "action": r["action"],
+            "person": r["person_id"],
+            "who": r["who"],
+            "roles": [str(role) for role in r["roles"] or []],
+            "at": r["at"].isoformat(),
+            "seq": r["seq"],
+        }
+        for r in responsibility(case)
+    ]
+
+
+@transaction.atomic
+def record_accountability(
+    actor: Person,
+    rectification: Rectification,
+    *,
+    people,
+    measure: str,
+    decided_by_body: str,
+    decided_on: dt.date,
+    reasons: str,
+) -> Accountability:
+    """登记问责: the decision the competent body took on the people responsible for the problem, citing the case's
+    responsibility chain as the ledger holds it."""
+    rectification = _lock_rectification(rectification)
+    _require_supervises(actor, rectification.agency_id)
+    people = list(dict.fromkeys(people or []))
+    if not people:
+        raise RuleViolation({"people": [_("请选择被问责人员。")]})
+    outside = [p for p in people if p.agency_id != rectification.agency_id]
+    if outside:
+        raise RuleViolation(
+            {
+                "people": [
+                    _("%(names)s不是%(agency)s的人员。")
+                    % {"names": "、".join(p.full_name for p in outside), "agency": rectification.agency.name}
+                ]
+            }
+        )
+    if measure not in Measure.values:
+        raise RuleViolation({"measure": [_("请选择问责方式。")]})
+    decided_by_body, reasons = (decided_by_body or "").strip(), (reasons or "").strip()
+    if not decided_by_body:
+        raise RuleViolation({"decided_by_body": [_("请填写作出决定的机关。")]})
+    if not reasons:
+        raise RuleViolation({"reasons": [_("请写明事实与理由。")]})
+    if not isinstance(decided_on, dt.date) or decided_on > timezone.localdate():
+        raise RuleViolation({"decided_on": [_("决定日期须填写，且不能晚于今天。")]})
+    record = Accountability.objects.create(
+        agency=rectification.agency,
+        rectification=rectification,
+        measure=measure,
+        decided_by_body=decided_by_body[:200],
+        decided_on=decided_on,
+        reasons=reasons,
+        chain=responsibility_chain(rectification.case),
+        recorded_by=actor,
+    )
+    record.people.set(people)
+    _record(actor, "record_accountability", record, rectification.agency, rectification=rectification.pk)
+    return record

@@ -31,6 +31,12 @@ class SupervisionConfig(AppConfig):
             access=queries.access_rectification,
             agency=lambda r: r.agency,
         )
+        registry.register_kind(
+            "supervision.accountability",
+            label=_("问责"),
+            access=queries.access_accountability,
+            agency=lambda a: a.agency,
+        )
         registry.register_kind("supervision.standard", label=_("评查标准"), agency=lambda s: s.agency)
         registry.register_kind(
             "supervision.standarditem", label=_("评查项目"), agency=lambda i: i.standard.agency
@@ -55,6 +61,7 @@ class SupervisionConfig(AppConfig):
                 "supervision.open_rectification": _("提出整改"),
                 "supervision.submit_fix": _("报送整改情况"),
                 "supervision.verify_fix": _("核验整改"),
+                "supervision.record_accountability": _("登记问责"),
             }
         )
         wd_actions.OWNED_KINDS[("supervision.rectification", "rectification")] = _(

@@ -33,3 +33,16 @@ class RectificationState(models.TextChoices):
     OPEN = "open", _("整改中")
     SUBMITTED = "submitted", _("待核验")
     VERIFIED = "verified", _("已整改")
+
+
+class Measure(models.TextChoices):
+    """问责 measures for officers of an agency, as the provinces' 行政执法责任追究 rules list them (the platform
+    records the decision the competent body took; it takes none itself)."""
+
+    CRITICISM = "criticism", _("批评教育")
+    SELF_EXAMINATION = "self_examination", _("责令作出书面检查")
+    CIRCULAR = "circular", _("通报批评")
+    ADMONITION = "admonition", _("诫勉谈话")
+    SUSPEND_CERTIFICATE = "suspend_certificate", _("暂扣行政执法证件")
+    REMOVE_FROM_POST = "remove_from_post", _("调离行政执法岗位")
+    DISCIPLINE = "discipline", _("移送有权机关依法给予处分")

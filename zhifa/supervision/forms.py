@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.org.models import Agency, Person
 
-from .choices import Verdict
+from .choices import Measure, Verdict
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -71,3 +71,18 @@ class VerifyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("核验意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AccountabilityForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("被问责人员"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    measure = forms.ChoiceField(label=_("问责方式"), choices=Measure.choices)
+    decided_by_body = forms.CharField(label=_("作出决定的机关"), max_length=200)
+    decided_on = forms.DateField(label=_("决定日期"), widget=DATE)
+    reasons = forms.CharField(label=_("事实与理由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+        self.fields["people"].label_from_instance = lambda p: p.full_name

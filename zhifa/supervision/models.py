@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EvaluationState, Grade, ItemGroup, RectificationState
+from .choices import EvaluationState, Grade, ItemGroup, Measure, RectificationState
 
 
 class Standard(models.Model):
@@ -250,3 +250,34 @@ class Rectification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:rectification", args=[self.pk])
+
+
+class Accountability(models.Model):
+    """问责: the decision taken on the people responsible for a problem found, with the responsibility chain it cites,
+    read from the ledger when it was recorded (who submitted, reviewed, coordinated, decided and signed, each with
+    the number of their entry)."""
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
+    rectification = models.ForeignKey(
+        Rectification, verbose_name=_("整改"), on_delete=models.PROTECT, related_name="accountabilities"
+    )
+    people = models.ManyToManyField("org.Person", verbose_name=_("被问责人员"), related_name="+")
+    measure = models.CharField(_("问责方式"), max_length=30, choices=Measure.choices)
+    decided_by_body = models.CharField(_("作出决定的机关"), max_length=200)
+    decided_on = models.DateField(_("决定日期"))
+    reasons = models.TextField(_("事实与理由"))
+    chain = models.JSONField(_("责任链"), default=list)
+    recorded_by = models.ForeignKey(
+        "org.Person", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("问责")
+        verbose_name_plural = _("问责")
+        ordering = ["decided_on", "id"]
+
+    def __str__(self) -> str:
+        return self.get_measure_display()

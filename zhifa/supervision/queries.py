@@ -10,7 +10,7 @@ from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 from zhifa.org.models import Person
 
-from .models import Evaluation, EvaluationFile, Rectification, Standard
+from .models import Accountability, Evaluation, EvaluationFile, Rectification, Standard
 
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR})
 
@@ -163,3 +163,52 @@ def repeated_findings(rows) -> dict[tuple[int, str], int]:
         .annotate(n=Count("pk"))
     )
     return {(a, c): n for a, c, n in counts}
+
+
+def access_accountability(user, pk) -> Accountability:
+    """An accountability record: seen by who sees its rectification."""
+    if not str(pk).isdigit():
+        raise Http404
+    record = Accountability.objects.filter(pk=int(pk)).first()
+    if record is None or not visible_rectifications(user).filter(pk=record.rectification_id).exists():
+        raise Http404
+    return record
+
+
+def item_failures(evaluation: Evaluation, files: list[EvaluationFile]) -> list[tuple[object, int]]:
+    """(item, how many of the finished files failed it), the items failed at least once, most failed first."""
+    items = list(evaluation.standard.items.all())
+    counts = {item.code: 0 for item in items}
+    for f in files:
+        if f.finished_at is None:
+            continue
+        for code, answer in f.answers.items():
+            if code in counts and (answer or {}).get("verdict") == "fail":
+                counts[code] += 1
+    rows = [(item, counts[item.code]) for item in items if counts[item.code]]
+    return sorted(rows, key=lambda row: -row[1])
+
+
+def report_context(evaluation: Evaluation, files: list[EvaluationFile]) -> dict:
+    """What the evaluation page and its PDF report show beside the sample: results, grades and failed items, with
+    their charts."""
+    from django.utils.translation import gettext as _
+
+    from . import charts
+    from .choices import Grade
+
+    finished = [f for f in files if f.finished_at]
+    grades = [(str(label), sum(1 for f in finished if f.grade == value)) for value, label in Grade.choices]
+    failures = item_failures(evaluation, files)
+    return {
+        "results": results(files),
+        "grades": grades,
+        "failures": failures,
+        "finished_count": len(finished),
+        "grade_chart": charts.bar_chart(_("评定等次分布"), grades) if finished else "",
+        "failure_chart": charts.bar_chart(
+            _("不符合项目分布"), [(item.text, n) for item, n in failures[:10]], colour="#b3261e"
+        )
+        if failures
+        else "",
+    }

@@ -21,3 +21,7 @@ urlpatterns += [
     path("rectifications/<int:pk>/verify/", views.verify_fix, name="verify_fix"),
     path("rectifications/<int:pk>/file/", views.fix_file, name="fix_file"),
 ]
+urlpatterns += [
+    path("rectifications/<int:pk>/accountability/", views.new_accountability, name="new_accountability"),
+]
+urlpatterns += [path("evaluations/<int:pk>/report.pdf", views.report, name="report")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,7 +75,7 @@ def evaluation(request, pk):
         "agencies": list(ev.agencies.order_by("code")),
         "evaluators": list(ev.evaluators.order_by("pk")),
         "files": files,
-        "results": queries.results(files),
+        **queries.report_context(ev, files),
     }
     context["may_draw"] = _may_draw(request.user, ev)
     context["period_over"] = timezone.localdate() > ev.period_end
@@ -233,6 +234,10 @@ def _rectification_page(request, rect, fix_form=None, verify_form=None, status=2
         "may_verify": rect.state == "submitted" and rect.agency_id in queries.supervised_agency_ids(user),
         "fix_form": fix_form or forms.FixForm(),
         "verify_form": verify_form or forms.VerifyForm(),
+        "accountabilities": list(
+            rect.accountabilities.prefetch_related("people").select_related("recorded_by")
+        ),
+        "may_hold_accountable": rect.agency_id in queries.supervised_agency_ids(user),
         "may_see_file": rect.evaluation_file_id is not None
         and queries.visible_files(user).filter(pk=rect.evaluation_file_id).exists(),
     }
@@ -293,4 +298,56 @@ def fix_file(request, pk):
     response["Content-Disposition"] = (
         f'inline; filename="rectification-{rect.pk}.{rect.fix_file_name.rsplit(".", 1)[-1]}"'
     )
+    return response
+
+
+# 问责 ---------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def new_accountability(request, pk):
+    rect = queries.access_rectification(request.user, pk)
+    if rect.agency_id not in queries.supervised_agency_ids(request.user):
+        raise PermissionDenied(_("只有该执法主体的监督人员才能登记问责。"))
+    chain = actions.responsibility_chain(rect.case)
+    ids = {row["person"] for row in chain if row["person"]} | {rect.owner_id}
+    if rect.case_id:
+        ids |= set(rect.case.officer_links.values_list("person_id", flat=True))
+    people = Person.objects.filter(pk__in=ids, agency_id=rect.agency_id).order_by("pk")
+    form = forms.AccountabilityForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        ok, _record = run_action(
+            form, lambda: actions.record_accountability(request.user, rect, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("已登记问责。"))
+            return redirect(rect)
+    return render(request, "supervision/accountability_new.html", {"r": rect, "chain": chain, "form": form})
+
+
+@login_required
+def report(request, pk):
+    """The evaluation's report (评查报告) as a PDF: the draw, the results per agency and per file, the grades and the
+    items most often failed, with their charts; always in Chinese, as the platform's documents are."""
+    from django.http import HttpResponse
+
+    from zhifa.records import conf as records_conf
+    from zhifa.records import render
+
+    ev = queries.access_evaluation(request.user, pk)
+    if ev.state == EvaluationState.OPEN:
+        raise Http404
+    files = queries.sample(ev)
+    context = {
+        "ev": ev,
+        "agencies": list(ev.agencies.order_by("code")),
+        "evaluators": list(ev.evaluators.order_by("pk")),
+        "files": files,
+        "font_family": records_conf.css_font_family(),
+        "today": timezone.localdate(),
+        **queries.report_context(ev, files),
+    }
+    data, _box = render.pdf(render.render_in_chinese("supervision/report_pdf.html", context))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="evaluation-{ev.pk}.pdf"'
     return response
