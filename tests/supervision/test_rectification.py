@@ -169,3 +169,25 @@ def test_repeated_findings_of_the_same_kind_are_counted(sv, evaluation, login, c
         _open(sv, f)
     login(sv.supervisor)
     assert "第 2 次" in client.get(reverse("supervision:rectifications")).content.decode()
+
+
+def test_the_workbench_lists_what_waits_on_each_person(sv, failed, login, client):
+    home = reverse("home")
+    login(sv.supervisor)
+    page = client.get(home).content.decode()
+    assert "待评查：" in page and reverse("supervision:file", args=[failed.pk]) in page
+    r = _open(sv, failed)
+    for person in (sv.officer, sv.head):  # the owner and the agency's head
+        login(person)
+        page = client.get(home).content.decode()
+        assert "待整改：" in page and r.get_absolute_url() in page
+    login(sv.officer2)
+    assert r.get_absolute_url() not in client.get(home).content.decode()
+    actions.submit_fix(sv.officer, r, note="已补正")
+    login(sv.officer)
+    assert r.get_absolute_url() not in client.get(home).content.decode()
+    login(sv.supervisor)
+    page = client.get(home).content.decode()
+    assert "待核验整改：" in page and r.get_absolute_url() in page
+    login(sv.supervisor_b)
+    assert r.get_absolute_url() not in client.get(home).content.decode()

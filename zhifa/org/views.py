@@ -55,6 +55,7 @@ def home(request):
     from zhifa.cases.queries import tasks_for
     from zhifa.records.access import tasks_for as records_tasks
     from zhifa.review.queries import tasks_for as review_tasks
+    from zhifa.supervision.queries import tasks_for as supervision_tasks
     from zhifa.workdays.queries import calendar_warnings, my_deadlines, my_reminders, reminder_text
 
     unread = my_reminders(user).filter(read_at__isnull=True)
@@ -66,7 +67,7 @@ def home(request):
         {
             "certificates": certificates,
             "role_labels": sorted({Role(r).label for held in roles.values() for r in held}),
-            "tasks": records_tasks(user) + review_tasks(user) + tasks_for(user),
+            "tasks": records_tasks(user) + review_tasks(user) + tasks_for(user) + supervision_tasks(user),
             "deadlines": my_deadlines(user),
             "calendar_warnings": calendar_warnings(user),
             "reminders": [{"reminder": r, "text": reminder_text(r)} for r in latest],

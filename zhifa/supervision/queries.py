@@ -212,3 +212,43 @@ def report_context(evaluation: Evaluation, files: list[EvaluationFile]) -> dict:
         if failures
         else "",
     }
+
+
+def tasks_for(user, limit: int = 20) -> list[dict]:
+    """工作台 tasks: the files given to the user to evaluate (a supervisor), the rectifications to report (their owner
+    or a head of the agency) and to verify (the agency's supervisors). One query for the rectifications, one more for
+    a supervisor's files."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    supervised = supervised_agency_ids(user)
+    headed = org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})
+    tasks = []
+    if supervised:
+        for f in files_to_evaluate(user).order_by("evaluation_id", "position")[:limit]:
+            tasks.append(
+                {
+                    "label": _("待评查：%(ref)s（%(title)s）")
+                    % {"ref": f.case.reference, "title": f.evaluation.title},
+                    "url": reverse("supervision:file", args=[f.pk]),
+                }
+            )
+    waiting = Q(state="open") & (Q(owner=user) | Q(agency_id__in=headed))
+    if supervised:
+        waiting |= Q(state="submitted", agency_id__in=supervised)
+    for r in (
+        Rectification.objects.filter(waiting)
+        .select_related("deadline")
+        .order_by("deadline__due", "pk")[:limit]
+    ):
+        if r.state == "submitted":
+            label = _("待核验整改：%(problem)s") % {"problem": r.problem[:40]}
+        else:
+            label = _("待整改：%(problem)s（期限 %(due)s）") % {
+                "problem": r.problem[:40],
+                "due": r.deadline.due if r.deadline else "—",
+            }
+        tasks.append({"label": label, "url": r.get_absolute_url()})
+    return tasks
