@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.records import conftest as records_fixtures
 from tests.supervision import test_checks
@@ -105,6 +106,10 @@ def test_the_page_shows_the_chain_and_records_the_decision(cw, rectification, lo
     assert url in client.get(rectification.get_absolute_url()).content.decode()
     form = client.get(url).content.decode()
     assert "作出决定（签发）" in form and cw.head.full_name in form
+    decided = Entry.objects.filter(action="cases.decide", object_id=str(rectification.case_id)).get()
+    assert (
+        timezone.localtime(decided.at).strftime("%Y-%m-%d %H:%M") in form
+    )  # in local time, as every page shows
     response = client.post(
         url,
         {

@@ -281,3 +281,13 @@ class Accountability(models.Model):
 
     def __str__(self) -> str:
         return self.get_measure_display()
+
+    def chain_rows(self) -> list[dict]:
+        return chain_rows(self.chain)
+
+
+def chain_rows(chain: list[dict]) -> list[dict]:
+    """A responsibility chain as kept (times as ISO text), with its times as datetimes to show in local time."""
+    import datetime as dt
+
+    return [{**row, "at": dt.datetime.fromisoformat(row["at"])} for row in chain]

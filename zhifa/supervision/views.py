@@ -17,7 +17,7 @@ from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 from zhifa.org.models import Agency, Person
 
-from . import actions, forms, queries
+from . import actions, forms, models, queries
 from .choices import EvaluationState, ItemGroup
 
 
@@ -322,7 +322,11 @@ def new_accountability(request, pk):
         if ok:
             messages.success(request, _("已登记问责。"))
             return redirect(rect)
-    return render(request, "supervision/accountability_new.html", {"r": rect, "chain": chain, "form": form})
+    return render(
+        request,
+        "supervision/accountability_new.html",
+        {"r": rect, "chain": models.chain_rows(chain), "form": form},
+    )
 
 
 @login_required
