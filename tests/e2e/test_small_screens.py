@@ -48,6 +48,11 @@ NOT_PAGES = {
     "supervision:verify_fix": "POST only",
     "supervision:fix_file": "file download",
     "supervision:report": "PDF download",
+    "supervision:inspection_pdf": "PDF download",
+    "supervision:prepare_inspection": "POST only",
+    "supervision:add_finding": "POST only",
+    "supervision:sign_inspection": "POST only",
+    "supervision:judge_line": "POST only",
     "cases:service_proof": "file download",
     "ledger:verify_now": "POST only",
     "ledger:checkpoint_now": "POST only",
@@ -155,9 +160,10 @@ def _prepare(w, tmp_path):
             w.officer, case, received=received, kind="documentary", description="现场检查记录"
         )
         w.investigate(w.new_case())  # a second case, concluded, for the lists
-        from tests.security.world import _evaluation
+        from tests.security.world import _evaluation, _inspection
 
         _evaluation(w)  # a 案卷评查, drawn: its page and its file's scorecard
+        _inspection(w)  # a 网上巡查, signed, with a finding
         case = w.investigate(w.new_case())
         w.notice(case)
         case_actions.waive_statement(w.officer, case, signer="李康宁")
@@ -199,7 +205,7 @@ def _objects():
     from zhifa.publicity.models import AnnualReport, Complaint, Publication
     from zhifa.records.models import Document, Evidence
     from zhifa.review.models import Discussion, Submission
-    from zhifa.supervision.models import Evaluation, EvaluationFile, Rectification
+    from zhifa.supervision.models import Evaluation, EvaluationFile, Inspection, InspectionLine, Rectification
     from zhifa.workdays.models import Deadline, DeadlineKind
 
     agency = Agency.objects.get(code="agency-a")
@@ -240,6 +246,8 @@ def _objects():
         "evaluation": Evaluation.objects.order_by("pk").first(),
         "evaluation_file": EvaluationFile.objects.order_by("pk").first(),
         "rectification": Rectification.objects.order_by("pk").first(),
+        "inspection": Inspection.objects.order_by("pk").first(),
+        "finding": InspectionLine.objects.filter(check_code="finding").order_by("pk").first(),
     }
     # name: (roles to open it as, args)
     pages = {
@@ -332,6 +340,8 @@ def _objects():
         "supervision:new_rectification": (("supervisor",), [o["evaluation_file"].pk, "cover"]),
         "supervision:rectification": (("supervisor", "head", "officer"), [o["rectification"].pk]),
         "supervision:new_accountability": (("supervisor",), [o["rectification"].pk]),
+        "supervision:inspection": (("supervisor", "head"), [o["inspection"].pk]),
+        "supervision:new_finding_rectification": (("supervisor",), [o["finding"].pk]),
     }
     return o, pages
 

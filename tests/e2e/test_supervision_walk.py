@@ -96,3 +96,43 @@ def test_the_supervisor_runs_an_evaluation_and_scores_a_prefilled_file(page, liv
     out = io.StringIO()
     call_command("supervision", "redraw", str(evaluation.pk), stdout=out)
     assert out.getvalue().splitlines() == shown
+
+
+@pytest.mark.slow(seconds=60)
+def test_the_supervisor_runs_the_quarterly_inspection_signs_it_and_raises_a_rectification(
+    page, live_server, demo
+):
+    from zhifa.records import seal, storage
+    from zhifa.supervision.models import Inspection, Rectification
+
+    prepared = Inspection.objects.get(state="prepared")  # the last quarter, prepared by the platform
+    signed = Inspection.objects.get(
+        state="signed"
+    )  # the quarter before, signed with a finding made a rectification
+    log_in(page, live_server.url, "jiandu", DEMO_PASSWORD)
+    page.get_by_role("link", name="网上巡查", exact=True).first.click()
+    expect(page.locator("tbody")).to_contain_text(signed.number)
+    page.get_by_role("link", name=f"{prepared.year}年第{prepared.quarter}季度").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("网上巡查")
+    # every part of the inspection is there, each line with its evidence
+    for area in ("事前公开清单", "执法人员", "事后公开"):
+        expect(page.get_by_role("heading", level=2, name=re.compile(area)).first).to_be_visible()
+    page.get_by_label("巡查内容").select_option("other")
+    page.get_by_label("发现的问题").fill("门户未公示本季度执法统计。")
+    page.get_by_role("button", name="添加").click()
+    expect(page.locator(".messages")).to_contain_text("已添加发现的问题")
+    page.get_by_label("巡查意见").fill("本季度公示总体符合要求，发现的问题限期整改。")
+    page.get_by_role("button", name="签发", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("已签发网上巡查报告")
+    prepared.refresh_from_db()
+    assert prepared.state == "signed" and prepared.number.endswith(f"〔{timezone.localdate().year}〕2号")
+    expect(page.locator("dl.facts")).to_contain_text(prepared.number)
+    assert seal.verify_pdf(storage.read(prepared.pdf_name, prepared.pdf_sha256)).intact
+    row = page.locator("tr", has_text="门户未公示本季度执法统计")
+    row.get_by_role("link", name="提出整改").click()
+    page.get_by_label("整改责任人").select_option(label="陈志远（办公室）")
+    page.get_by_role("button", name="提出整改").click()
+    expect(page.locator(".messages")).to_contain_text("已提出整改")
+    rect = Rectification.objects.get(inspection_line__inspection=prepared)
+    expect(page.locator("dl.facts")).to_contain_text(prepared.number)
+    assert rect.owner.agency == prepared.agency

@@ -302,6 +302,15 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:report": frozenset({"supervisor_a"}),
     "supervision:submit_fix": NOBODY,
     "supervision:verify_fix": NOBODY,
+    # 网上巡查: the agency's supervisors; its heads read the signed ones.
+    "supervision:inspections": frozenset({"supervisor_a", "head_a"}),
+    "supervision:inspection": frozenset({"supervisor_a", "head_a"}),
+    "supervision:inspection_pdf": frozenset({"supervisor_a", "head_a"}),
+    "supervision:new_finding_rectification": frozenset({"supervisor_a"}),
+    "supervision:prepare_inspection": NOBODY,  # POST only
+    "supervision:add_finding": NOBODY,
+    "supervision:sign_inspection": NOBODY,
+    "supervision:judge_line": NOBODY,
     # The API (/api/v1/): lists answer every signed-in principal with what each may see (the personal-data check
     # holds them to it); objects as the pages.
     "schema": EVERYONE,
@@ -515,6 +524,12 @@ ACTORS: dict[str, frozenset[str]] = {
             "supervision:new_rectification",
             "supervision:new_accountability",
             "supervision:verify_fix",
+            "supervision:inspections",
+            "supervision:prepare_inspection",
+            "supervision:add_finding",
+            "supervision:sign_inspection",
+            "supervision:judge_line",
+            "supervision:new_finding_rectification",
         ],
         frozenset({"supervisor_a"}),
     ),

@@ -158,6 +158,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
 
     report, _job = statistics.request_report(w.head, w.a, w.clock.today.year - 1)  # 年度统计, a draft
     evaluation, evaluation_file, rectification = _evaluation(w)
+    inspection, finding = _inspection(w)
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -200,6 +201,8 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         evaluation=evaluation,
         evaluation_file=evaluation_file,
         rectification=rectification,
+        inspection=inspection,
+        inspection_line=finding,
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -289,6 +292,22 @@ def _finished_job(person, case):
     )
     job.save()
     return job
+
+
+def _inspection(w):
+    """The last ended quarter's 网上巡查 of agency A, signed by its supervisor with a finding of theirs not yet made a
+    rectification."""
+    from django.utils import timezone
+
+    from zhifa.supervision import actions as supervision_actions
+    from zhifa.supervision import inspection as checks
+
+    inspection = supervision_actions.prepare_inspection(
+        None, w.a, *checks.last_ended_quarter(timezone.localdate())
+    )
+    finding = supervision_actions.add_finding(w.supervisor, inspection, area="other", text="未公示监督电话")
+    supervision_actions.sign_inspection(w.supervisor, inspection, conclusion="基本符合要求。")
+    return inspection, finding
 
 
 def _evaluation(w):

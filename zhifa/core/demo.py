@@ -23,6 +23,7 @@ def load_all() -> list[tuple[str, str, str]]:
         publicity_demo.load()
     with transaction.atomic():
         supervision_demo.load()
+        supervision_demo.load_inspections()
     from zhifa.ledger import actions as ledger_actions
     from zhifa.workdays import actions as workdays_actions
 

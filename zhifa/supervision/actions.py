@@ -19,8 +19,25 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Person
 
 from . import queries, rules
-from .choices import EvaluationState, ItemGroup, Measure, RectificationState, Verdict
-from .models import Accountability, Evaluation, EvaluationFile, Rectification, Standard
+from .choices import (
+    EvaluationState,
+    InspectionArea,
+    InspectionState,
+    ItemGroup,
+    LineResult,
+    Measure,
+    RectificationState,
+    Verdict,
+)
+from .models import (
+    Accountability,
+    Evaluation,
+    EvaluationFile,
+    Inspection,
+    InspectionLine,
+    Rectification,
+    Standard,
+)
 
 
 def _record(actor, action: str, obj, agency, **extra) -> None:
@@ -407,32 +424,90 @@ def open_rectification(
         raise RuleViolation(_("只能对评查结论为“不符合”的项目提出整改。"))
     if Rectification.objects.filter(evaluation_file=file, item_code=item_code).exists():
         raise RuleViolation(_("这一项已经提出整改。"))
+    rectification = _new_rectification(
+        actor,
+        agency=case.agency,
+        problem=problem,
+        requirement=requirement,
+        owner=owner,
+        opened_on=opened_on,
+        evaluation_file=file,
+        item_code=item_code,
+        case=case,
+    )
+    _record(actor, "open_rectification", rectification, rectification.agency, file=file.pk, item=item_code)
+    return rectification
+
+
+def _new_rectification(actor, *, agency, problem, requirement, owner, opened_on, **source) -> Rectification:
+    """A rectification of ``agency`` with its time limit, after the checks every one of them passes."""
     problem, requirement = (problem or "").strip(), (requirement or "").strip()
     if not problem:
         raise RuleViolation({"problem": [_("请写明发现的问题。")]})
     if not requirement:
         raise RuleViolation({"requirement": [_("请写明整改要求。")]})
-    if owner is None or owner.agency_id != case.agency_id or not owner.is_active:
-        raise RuleViolation(
-            {"owner": [_("整改责任人须为%(agency)s在职人员。") % {"agency": case.agency.name}]}
-        )
+    if owner is None or owner.agency_id != agency.pk or not owner.is_active:
+        raise RuleViolation({"owner": [_("整改责任人须为%(agency)s在职人员。") % {"agency": agency.name}]})
     opened_on = opened_on or timezone.localdate()
     if opened_on > timezone.localdate():
         raise RuleViolation({"opened_on": [_("整改通知日期不能晚于今天。")]})
     rectification = Rectification.objects.create(
-        agency=case.agency,
+        agency=agency,
         raised_by=actor,
-        evaluation_file=file,
-        item_code=item_code,
-        case=case,
         problem=problem,
         requirement=requirement,
         owner=owner,
         opened_on=opened_on,
+        **source,
     )
     rectification.deadline = _open_time_limit(rectification, opened_on)
     rectification.save()
-    _record(actor, "open_rectification", rectification, rectification.agency, file=file.pk, item=item_code)
+    return rectification
+
+
+@transaction.atomic
+def open_finding_rectification(
+    actor: Person,
+    line: InspectionLine,
+    *,
+    problem: str,
+    requirement: str,
+    owner: Person,
+    opened_on: dt.date | None = None,
+) -> Rectification:
+    """提出整改 for a finding of a signed quarterly publicity inspection (one rectification per finding)."""
+    line = (
+        InspectionLine.objects.select_related("inspection__agency")
+        .select_for_update(of=("self",))
+        .get(pk=line.pk)
+    )
+    inspection = line.inspection
+    _require_supervises(actor, inspection.agency_id)
+    if inspection.state != InspectionState.SIGNED:
+        raise RuleViolation(_("网上巡查签发后才能对发现的问题提出整改。"))
+    if not line.is_finding:
+        raise RuleViolation(_("只能对巡查发现的问题提出整改。"))
+    if line.rectifications.exists():
+        raise RuleViolation(_("这一问题已经提出整改。"))
+    rectification = _new_rectification(
+        actor,
+        agency=inspection.agency,
+        problem=problem,
+        requirement=requirement,
+        owner=owner,
+        opened_on=opened_on,
+        inspection_line=line,
+        item_code=line.check_code,
+        case_id=line.case_id,
+    )
+    _record(
+        actor,
+        "open_rectification",
+        rectification,
+        rectification.agency,
+        inspection=inspection.pk,
+        line=line.pk,
+    )
     return rectification
 
 
@@ -591,3 +666,251 @@ def record_accountability(
     record.people.set(people)
     _record(actor, "record_accountability", record, rectification.agency, rectification=rectification.pk)
     return record
+
+
+# 每季度网上巡查 -------------------------------------------------------------------------------------------------------
+
+
+def _lines_record(lines) -> dict:
+    """What the ledger keeps of an inspection's lines: the count per area and result, every problem in full, and the
+    SHA-256 of all the lines (the report's content)."""
+    import hashlib
+    import json
+
+    rows = [[ln.area, ln.check, ln.subject, ln.result, ln.text, ln.link] for ln in lines]
+    summary: dict[str, dict[str, int]] = {}
+    for ln in lines:
+        counts = summary.setdefault(ln.area, {"checked": 0, "problems": 0})
+        counts["checked"] += 1
+        counts["problems"] += ln.result == LineResult.PROBLEM
+    return {
+        "summary": summary,
+        "problems": [row for row in rows if row[3] == LineResult.PROBLEM],
+        "lines_sha256": hashlib.sha256(
+            json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest(),
+    }
+
+
+@transaction.atomic
+def prepare_inspection(actor: Person | None, agency, year: int, quarter: int) -> Inspection:
+    """Prepare (or, before it is signed, prepare again) the quarterly publicity inspection of ``agency``: every line
+    the platform checks (``supervision.inspection.lines``). Run by the platform's task after the quarter ends
+    (``actor`` None) or by a supervisor of the agency. Prepared again, the platform's lines are replaced; the
+    supervisor's findings stay, and a platform line they had judged not a problem keeps that judgement while it is
+    still found (same check, same subject)."""
+    from . import inspection as checks
+
+    if actor is not None:
+        _require_supervises_inspection(actor, agency.pk)
+    if quarter not in (1, 2, 3, 4):
+        raise RuleViolation(_("季度应为 1 到 4。"))
+    start, end = checks.quarter_bounds(year, quarter)
+    if end >= timezone.localdate():
+        raise RuleViolation(_("该季度尚未结束，结束后才能巡查。"))
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",))
+        .filter(agency=agency, year=year, quarter=quarter)
+        .first()
+    )
+    if inspection is not None and inspection.state != InspectionState.PREPARED:
+        raise RuleViolation(_("该季度的网上巡查已经签发，不能重新生成。"))
+    with translation.override(settings.LANGUAGE_CODE):  # the report's content is written in Chinese
+        lines = checks.lines(agency, start, end)
+    record = _lines_record(lines)
+    if inspection is None:
+        inspection = Inspection.objects.create(
+            agency=agency,
+            year=year,
+            quarter=quarter,
+            period_start=start,
+            period_end=end,
+            summary=record["summary"],
+        )
+        dismissed: dict[tuple[str, str], str] = {}
+        kept = []
+    else:
+        platform = inspection.lines.filter(added_by__isnull=True)
+        dismissed = {(ln.check_code, ln.subject): ln.dismissed for ln in platform if ln.dismissed}
+        if InspectionLine.objects.filter(
+            inspection=inspection, added_by__isnull=True, rectifications__isnull=False
+        ).exists():
+            raise RuleViolation(_("已有巡查发现的问题提出了整改，不能重新生成。"))
+        for ln in platform:
+            ln.delete()
+        kept = list(inspection.lines.order_by("position"))
+        inspection.summary, inspection.prepared_at = record["summary"], timezone.now()
+        inspection.save(update_fields=["summary", "prepared_at"])
+    # Row by row, so that each line's state is in the ledger (the entries the tracker completes after this one).
+    for n, ln in enumerate(lines, start=1):
+        InspectionLine.objects.create(
+            inspection=inspection,
+            position=n,
+            area=ln.area,
+            check_code=ln.check,
+            subject=ln.subject[:200],
+            result=ln.result,
+            text=ln.text,
+            link=ln.link[:300],
+            case_id=ln.case_id,
+            dismissed=dismissed.get((ln.check, ln.subject[:200]), "")
+            if ln.result == LineResult.PROBLEM
+            else "",
+        )
+    for shift in (1_000_000, 0):  # the supervisor's findings after the platform's lines, in their order
+        for n, ln in enumerate(kept, start=len(lines) + 1):
+            ln.position = n + shift
+            ln.save(update_fields=["position"])
+    _record(actor, "prepare_inspection", inspection, agency, **record)
+    return inspection
+
+
+def _require_supervises_inspection(actor, agency_id: int) -> None:
+    if agency_id not in queries.supervised_agency_ids(actor):
+        raise ActionDenied(_("只有该执法主体的监督人员才能进行网上巡查。"))
+
+
+def _lock_inspection(inspection: Inspection, actor) -> Inspection:
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",)).select_related("agency").get(pk=inspection.pk)
+    )
+    _require_supervises_inspection(actor, inspection.agency_id)
+    if inspection.state != InspectionState.PREPARED:
+        raise RuleViolation(_("网上巡查已经签发，不能再修改。"))
+    return inspection
+
+
+def _safe_link(link: str) -> str:
+    """An evidence link a finding may carry: a page of the platform (a path), nothing else."""
+    link = (link or "").strip()
+    if not link:
+        return ""
+    if not link.startswith("/") or link.startswith("//") or any(c in link for c in "\\\r\n\t <>\"'"):
+        raise RuleViolation({"link": [_("证据链接须是本平台页面的地址，以“/”开头。")]})
+    return link[:300]
+
+
+@transaction.atomic
+def add_finding(
+    actor: Person, inspection: Inspection, *, area: str, text: str, link: str = ""
+) -> InspectionLine:
+    """A finding the supervisor adds to the inspection before signing it."""
+    inspection = _lock_inspection(inspection, actor)
+    if area not in InspectionArea.values:
+        raise RuleViolation({"area": [_("请选择巡查内容。")]})
+    text = (text or "").strip()
+    if not text:
+        raise RuleViolation({"text": [_("请写明发现的问题。")]})
+    if len(text) > 2000:
+        raise RuleViolation({"text": [_("发现的问题不超过 2000 字。")]})
+    link = _safe_link(link)
+    last = inspection.lines.order_by("-position").values_list("position", flat=True).first() or 0
+    line = InspectionLine.objects.create(
+        inspection=inspection,
+        position=last + 1,
+        area=area,
+        check_code="finding",
+        subject="",
+        result=LineResult.PROBLEM,
+        text=text,
+        link=link,
+        added_by=actor,
+    )
+    _record(actor, "add_finding", line, inspection.agency, inspection=inspection.pk)
+    return line
+
+
+@transaction.atomic
+def judge_line(actor: Person, line: InspectionLine, *, reason: str) -> InspectionLine:
+    """Judge a problem line not to be a problem, with the reason (``reason`` empty: it is a problem again). The line
+    stays in the inspection and its report, marked with the reason."""
+    inspection = _lock_inspection(line.inspection, actor)
+    line = InspectionLine.objects.select_for_update().get(pk=line.pk, inspection=inspection)
+    if line.result != LineResult.PROBLEM:
+        raise RuleViolation(_("只有发现问题的记录才需要判断。"))
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise RuleViolation({"reason": [_("理由不超过 2000 字。")]})
+    if reason == line.dismissed:
+        raise RuleViolation({"reason": [_("请写明不作为问题的理由。")] if not reason else [_("没有变化。")]})
+    line.dismissed = reason
+    line.save(update_fields=["dismissed"])
+    _record(actor, "judge_line", line, inspection.agency, inspection=inspection.pk)
+    return line
+
+
+def inspection_number(body, year: int, sequence: int) -> str:
+    return _("%(body)s网上巡查〔%(year)d〕%(n)d号") % {
+        "body": body.short_name or body.name,
+        "year": year,
+        "n": sequence,
+    }
+
+
+@transaction.atomic
+def sign_inspection(actor: Person, inspection: Inspection, *, conclusion: str) -> Inspection:
+    """签发: the supervisor's opinion, a number in their body's series for the year, and the report as a PDF sealed
+    with the body's certificate (stored under its SHA-256, the hash in the ledger). Nothing changes afterwards."""
+    from zhifa.org.models import Agency
+    from zhifa.records import render, seal, storage
+
+    inspection = _lock_inspection(inspection, actor)
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise RuleViolation({"conclusion": [_("请填写巡查意见。")]})
+    if len(conclusion) > 5000:
+        raise RuleViolation({"conclusion": [_("巡查意见不超过 5000 字。")]})
+    body = Agency.objects.select_for_update().get(
+        pk=actor.agency_id
+    )  # one number at a time in the body's series
+    now = timezone.now()
+    year = timezone.localdate().year
+    last = (
+        Inspection.objects.filter(body=body, number_year=year, sequence__isnull=False)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+    )
+    inspection.body, inspection.number_year, inspection.sequence = body, year, (last or 0) + 1
+    with translation.override(settings.LANGUAGE_CODE):
+        inspection.number = inspection_number(body, year, inspection.sequence)
+    inspection.conclusion, inspection.signed_by, inspection.signed_at = conclusion, actor, now
+    inspection.state = InspectionState.SIGNED
+    html = render.render_in_chinese("supervision/inspection_pdf.html", queries.inspection_context(inspection))
+    pdf, box = render.pdf(html)
+    sealed = seal.provider().seal(pdf, agency=body, box=box, reason=f"网上巡查报告 {inspection.number}")
+    stored = storage.put(sealed.pdf, ext="pdf", prefix="supervision")
+    inspection.pdf_name, inspection.pdf_sha256 = stored.name, stored.sha256
+    inspection.save()
+    ledger.append(
+        agency=inspection.agency,
+        actor=actor,
+        action="supervision.sign_inspection",
+        obj=inspection,
+        payload={
+            "state": snapshot(inspection),
+            "findings": [
+                [ln.pk, ln.check_code, ln.subject, ln.text] for ln in inspection.lines.all() if ln.is_finding
+            ],
+            "seal": sealed.info,
+        },
+        files=[(stored.name, stored.sha256)],
+    )
+    return inspection
+
+
+def prepare_due_inspections(today: dt.date | None = None) -> int:
+    """The last ended quarter's inspection of every agency that has a supervisor and none yet, each prepared in its
+    own transaction. Returns how many were prepared."""
+    from zhifa.org.models import Agency
+
+    from . import inspection as checks
+
+    year, quarter = checks.last_ended_quarter(today or timezone.localdate())
+    have = Inspection.objects.filter(year=year, quarter=quarter).values("agency_id")
+    supervised = Agency.objects.filter(roles__role=Role.SUPERVISOR, roles__person__is_active=True)
+    prepared = 0
+    for agency in supervised.exclude(pk__in=have).distinct().order_by("pk"):
+        prepare_inspection(None, agency, year, quarter)
+        prepared += 1
+    return prepared

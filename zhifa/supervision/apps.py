@@ -37,6 +37,18 @@ class SupervisionConfig(AppConfig):
             access=queries.access_accountability,
             agency=lambda a: a.agency,
         )
+        registry.register_kind(
+            "supervision.inspection",
+            label=_("网上巡查"),
+            access=queries.access_inspection,
+            agency=lambda i: i.agency,
+        )
+        registry.register_kind(
+            "supervision.inspectionline",
+            label=_("巡查记录"),
+            access=queries.access_line,
+            agency=lambda ln: ln.inspection.agency,
+        )
         registry.register_kind("supervision.standard", label=_("评查标准"), agency=lambda s: s.agency)
         registry.register_kind(
             "supervision.standarditem", label=_("评查项目"), agency=lambda i: i.standard.agency
@@ -62,6 +74,10 @@ class SupervisionConfig(AppConfig):
                 "supervision.submit_fix": _("报送整改情况"),
                 "supervision.verify_fix": _("核验整改"),
                 "supervision.record_accountability": _("登记问责"),
+                "supervision.prepare_inspection": _("生成网上巡查"),
+                "supervision.add_finding": _("添加巡查发现的问题"),
+                "supervision.judge_line": _("判断巡查记录"),
+                "supervision.sign_inspection": _("签发网上巡查报告"),
             }
         )
         wd_actions.OWNED_KINDS[("supervision.rectification", "rectification")] = _(

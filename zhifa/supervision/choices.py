@@ -46,3 +46,23 @@ class Measure(models.TextChoices):
     SUSPEND_CERTIFICATE = "suspend_certificate", _("暂扣行政执法证件")
     REMOVE_FROM_POST = "remove_from_post", _("调离行政执法岗位")
     DISCIPLINE = "discipline", _("移送有权机关依法给予处分")
+
+
+class InspectionState(models.TextChoices):
+    PREPARED = "prepared", _("待签发")
+    SIGNED = "signed", _("已签发")
+
+
+class InspectionArea(models.TextChoices):
+    """The parts of a quarterly publicity inspection (每季度网上巡查)."""
+
+    LISTS = "lists", _("事前公开清单")
+    OFFICERS = "officers", _("执法人员")
+    PUBLICATIONS = "publications", _("事后公开")
+    COMPLAINTS = "complaints", _("投诉举报答复")
+    OTHER = "other", _("其他")
+
+
+class LineResult(models.TextChoices):
+    OK = "ok", _("符合")
+    PROBLEM = "problem", _("问题")

@@ -77,3 +77,41 @@ def load() -> None:
             owner=lead,
             opened_on=today - dt.timedelta(days=ago),
         )
+
+
+def load_inspections() -> None:
+    """The quarter before last inspected and signed by ``jiandu`` (with a finding of their own, which became a
+    rectification), and the last quarter prepared by the platform, waiting for them to confirm and sign."""
+    from . import inspection as checks
+    from .models import Inspection
+
+    if Inspection.objects.exists():
+        return
+    agency = Agency.objects.filter(code="mingshan-wjj").first()
+    supervisor = Person.objects.filter(username="jiandu").first()
+    if agency is None or supervisor is None:
+        return
+    year, quarter = checks.last_ended_quarter(timezone.localdate())
+    before = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    earlier = actions.prepare_inspection(None, agency, *before)
+    finding = actions.add_finding(
+        supervisor,
+        earlier,
+        area="other",
+        text="门户“执法主体”页面未公示本机关的投诉举报电话和监督电话。",
+        link=f"/portal/agency/?agency={agency.code}",
+    )
+    actions.sign_inspection(
+        supervisor,
+        earlier,
+        conclusion="本季度事前公开清单现行有效，处罚决定基本按期公开；发现的问题请按整改通知限期整改。",
+    )
+    head = Person.objects.filter(username="juzhang").first() or supervisor
+    actions.open_finding_rectification(
+        supervisor,
+        finding,
+        problem=finding.text,
+        requirement="在门户“执法主体”页面公示投诉举报电话和监督电话，报送整改情况及页面截图。",
+        owner=head,
+    )
+    actions.prepare_inspection(None, agency, year, quarter)

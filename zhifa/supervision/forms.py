@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.org.models import Agency, Person
 
-from .choices import Measure, Verdict
+from .choices import InspectionArea, Measure, Verdict
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -86,3 +86,43 @@ class AccountabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people
         self.fields["people"].label_from_instance = lambda p: p.full_name
+
+
+class PrepareInspectionForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("被巡查执法主体"), queryset=Agency.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("季度"),
+        choices=[(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))],
+        coerce=int,
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class FindingForm(forms.Form):
+    area = forms.ChoiceField(label=_("巡查内容"), choices=InspectionArea.choices)
+    text = forms.CharField(label=_("发现的问题"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    link = forms.CharField(
+        label=_("证据链接（本平台页面地址，可不填）"),
+        max_length=300,
+        required=False,
+        help_text=_("如 /portal/items/?agency=…"),
+    )
+
+
+class JudgeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("不作为问题的理由（留空则恢复为问题）"),
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput,
+    )
+
+
+class SignForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("巡查意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -9,7 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EvaluationState, Grade, ItemGroup, Measure, RectificationState
+from .choices import (
+    EvaluationState,
+    Grade,
+    InspectionArea,
+    InspectionState,
+    ItemGroup,
+    LineResult,
+    Measure,
+    RectificationState,
+)
 
 
 class Standard(models.Model):
@@ -192,6 +201,15 @@ class Rectification(models.Model):
         null=True,
         blank=True,
     )
+    # Or a finding of a quarterly publicity inspection (then ``item_code`` is the line's check).
+    inspection_line = models.ForeignKey(
+        "InspectionLine",
+        verbose_name=_("巡查发现的问题"),
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        null=True,
+        blank=True,
+    )
     item_code = models.SlugField(_("评查项目"), max_length=40, blank=True)
     case = models.ForeignKey(
         "cases.Case",
@@ -291,3 +309,117 @@ def chain_rows(chain: list[dict]) -> list[dict]:
     import datetime as dt
 
     return [{**row, "at": dt.datetime.fromisoformat(row["at"])} for row in chain]
+
+
+class Inspection(models.Model):
+    """每季度网上巡查 of one agency's publicity for one quarter: prepared by the platform after the quarter ends
+    (``inspection.prepare``: every line it checked, each with its evidence), confirmed by a supervisor of the agency,
+    who adds findings of their own, and signed: numbered in the signer's body (e.g. 明山司法巡〔2026〕3号), rendered to
+    PDF and sealed with the body's certificate, the PDF's SHA-256 in the ledger. Recorded in the agency's log."""
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("被巡查执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    period_start = models.DateField(_("巡查期间自"))
+    period_end = models.DateField(_("巡查期间至"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=InspectionState.choices, default=InspectionState.PREPARED
+    )
+    prepared_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    # {area: {"checked": n, "problems": n}} of the platform's lines when they were last prepared.
+    summary = models.JSONField(_("汇总"), default=dict)
+    body = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("巡查机关"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    number_year = models.PositiveSmallIntegerField(_("编号年度"), null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("顺序号"), null=True, blank=True)
+    number = models.CharField(_("巡查报告编号"), max_length=100, blank=True)
+    conclusion = models.TextField(_("巡查意见"), blank=True)
+    signed_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("签发人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    pdf_name = models.CharField(max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("巡查报告 SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("网上巡查")
+        verbose_name_plural = _("网上巡查")
+        ordering = ["-year", "-quarter", "agency_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "quarter"], name="inspection_once_a_quarter"),
+            models.UniqueConstraint(
+                fields=["body", "number_year", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="inspection_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="inspection_quarter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.agency} {self.year}Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:inspection", args=[self.pk])
+
+
+class InspectionLine(models.Model):
+    """One line of an inspection: what was checked (``check_code``: the kind of check, a code), about what (``subject``:
+    a list, an officer, a decision's 文号, a complaint's 受理编号), the result and its evidence (``link``, a page of
+    the platform). ``added_by`` empty: the platform's line; else a finding the supervisor added. A supervisor may
+    judge a platform's problem not to be one, with the reason (``dismissed``)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("序号"))
+    area = models.CharField(_("巡查内容"), max_length=20, choices=InspectionArea.choices)
+    check_code = models.SlugField(_("检查项"), max_length=40)
+    subject = models.CharField(_("对象"), max_length=200, blank=True)
+    result = models.CharField(_("结果"), max_length=10, choices=LineResult.choices)
+    text = models.TextField(_("说明"))
+    link = models.CharField(_("证据"), max_length=300, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("案件"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    added_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("添加人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    dismissed = models.TextField(_("不作为问题的理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("巡查记录")
+        verbose_name_plural = _("巡查记录")
+        ordering = ["inspection", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "position"], name="inspection_line_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def is_finding(self) -> bool:
+        return self.result == LineResult.PROBLEM and not self.dismissed

@@ -10,7 +10,15 @@ from zhifa.org import queries as org_queries
 from zhifa.org.choices import Role
 from zhifa.org.models import Person
 
-from .models import Accountability, Evaluation, EvaluationFile, Rectification, Standard
+from .models import (
+    Accountability,
+    Evaluation,
+    EvaluationFile,
+    Inspection,
+    InspectionLine,
+    Rectification,
+    Standard,
+)
 
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR})
 
@@ -144,6 +152,7 @@ def access_rectification(user, pk) -> Rectification:
             "case",
             "deadline",
             "evaluation_file__evaluation",
+            "inspection_line__inspection",
             "submitted_by",
             "verified_by",
         ),
@@ -252,3 +261,61 @@ def tasks_for(user, limit: int = 20) -> list[dict]:
             }
         tasks.append({"label": label, "url": r.get_absolute_url()})
     return tasks
+
+
+# 每季度网上巡查 -------------------------------------------------------------------------------------------------------
+
+
+def visible_inspections(user) -> QuerySet[Inspection]:
+    """Inspections of the agencies the user supervises; an agency's heads see its signed ones."""
+    if not getattr(user, "is_authenticated", False):
+        return Inspection.objects.none()
+    supervised = supervised_agency_ids(user)
+    headed = org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})
+    return Inspection.objects.filter(Q(agency_id__in=supervised) | Q(agency_id__in=headed, state="signed"))
+
+
+def access_inspection(user, pk) -> Inspection:
+    return _get(visible_inspections(user).select_related("agency", "body", "signed_by"), pk)
+
+
+def access_line(user, pk) -> InspectionLine:
+    """A line of an inspection the user may see."""
+    if not str(pk).isdigit():
+        raise Http404
+    line = InspectionLine.objects.select_related("inspection__agency").filter(pk=int(pk)).first()
+    if line is None or not visible_inspections(user).filter(pk=line.inspection_id).exists():
+        raise Http404
+    return line
+
+
+def inspection_context(inspection: Inspection) -> dict:
+    """What the inspection's page and its report show: the lines by area with their counts, and the findings."""
+    from zhifa.records import conf as records_conf
+
+    from .choices import InspectionArea
+    from .inspection import CHECK_LABELS
+
+    lines = list(
+        inspection.lines.select_related("added_by").prefetch_related("rectifications").order_by("position")
+    )
+    for line in lines:
+        line.check_label = CHECK_LABELS.get(line.check_code, line.check_code)
+    areas = []
+    for value, label in InspectionArea.choices:
+        rows = [ln for ln in lines if ln.area == value]
+        if rows:
+            areas.append(
+                {
+                    "label": label,
+                    "rows": rows,
+                    "checked": sum(1 for ln in rows if ln.added_by_id is None),
+                    "problems": sum(1 for ln in rows if ln.is_finding),
+                }
+            )
+    return {
+        "i": inspection,
+        "areas": areas,
+        "findings": [ln for ln in lines if ln.is_finding],
+        "font_family": records_conf.css_font_family(),
+    }

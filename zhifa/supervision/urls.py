@@ -25,3 +25,17 @@ urlpatterns += [
     path("rectifications/<int:pk>/accountability/", views.new_accountability, name="new_accountability"),
 ]
 urlpatterns += [path("evaluations/<int:pk>/report.pdf", views.report, name="report")]
+urlpatterns += [
+    path("inspections/", views.inspections, name="inspections"),
+    path("inspections/<int:pk>/", views.inspection, name="inspection"),
+    path("inspections/<int:pk>/prepare/", views.prepare_again, name="prepare_inspection"),
+    path("inspections/<int:pk>/findings/", views.add_finding, name="add_finding"),
+    path("inspections/<int:pk>/sign/", views.sign_inspection, name="sign_inspection"),
+    path("inspections/<int:pk>/report.pdf", views.inspection_pdf, name="inspection_pdf"),
+    path("inspection-lines/<int:pk>/judge/", views.judge_line, name="judge_line"),
+    path(
+        "inspection-lines/<int:pk>/rectify/",
+        views.new_finding_rectification,
+        name="new_finding_rectification",
+    ),
+]

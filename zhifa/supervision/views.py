@@ -240,6 +240,8 @@ def _rectification_page(request, rect, fix_form=None, verify_form=None, status=2
         "may_hold_accountable": rect.agency_id in queries.supervised_agency_ids(user),
         "may_see_file": rect.evaluation_file_id is not None
         and queries.visible_files(user).filter(pk=rect.evaluation_file_id).exists(),
+        "may_see_inspection": rect.inspection_line_id is not None
+        and queries.visible_inspections(user).filter(pk=rect.inspection_line.inspection_id).exists(),
     }
     return render(request, "supervision/rectification.html", context, status=status)
 
@@ -355,3 +357,189 @@ def report(request, pk):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="evaluation-{ev.pk}.pdf"'
     return response
+
+
+# 每季度网上巡查 -------------------------------------------------------------------------------------------------------
+
+
+def _require_inspection_reader(user) -> None:
+    if not (queries.supervised_agency_ids(user) or org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})):
+        raise PermissionDenied(_("只有监督人员和执法主体负责人可以查看网上巡查。"))
+
+
+def _prepare_form(request, data=None):
+    from . import inspection as checks
+
+    ids = queries.supervised_agency_ids(request.user)
+    year, quarter = checks.last_ended_quarter(timezone.localdate())
+    return forms.PrepareInspectionForm(
+        data,
+        agencies=Agency.objects.filter(pk__in=ids).order_by("code"),
+        initial={"year": year, "quarter": quarter},
+    )
+
+
+@login_required
+def inspections(request):
+    """The quarterly publicity inspections the user may see, newest quarter first; a supervisor prepares one."""
+    from django.core.paginator import Paginator
+
+    _require_inspection_reader(request.user)
+    supervisor = queries.is_supervisor(request.user)
+    form = _prepare_form(request, request.POST or None) if supervisor else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("只有监督人员可以生成网上巡查。"))
+        if form.is_valid():
+            ok, inspection = run_action(
+                form, lambda: actions.prepare_inspection(request.user, **form.cleaned_data)
+            )
+            if ok:
+                messages.success(request, _("已生成网上巡查，请逐项确认。"))
+                return redirect(inspection)
+    from django.db.models import Count, Q
+
+    rows = (
+        queries.visible_inspections(request.user)
+        .select_related("agency")
+        .annotate(problem_count=Count("lines", filter=Q(lines__result="problem", lines__dismissed="")))
+        .order_by("-year", "-quarter", "agency_id", "pk")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/inspections.html",
+        {"page": page, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _inspection_page(request, inspection, *, finding_form=None, sign_form=None, status=200):
+    from .choices import InspectionState
+
+    supervises = inspection.agency_id in queries.supervised_agency_ids(request.user)
+    context = {
+        **queries.inspection_context(inspection),
+        "may_edit": supervises and inspection.state == InspectionState.PREPARED,
+        "may_rectify": supervises and inspection.state == InspectionState.SIGNED,
+        "finding_form": finding_form or forms.FindingForm(),
+        "sign_form": sign_form or forms.SignForm(),
+    }
+    return render(request, "supervision/inspection.html", context, status=status)
+
+
+@login_required
+def inspection(request, pk):
+    return _inspection_page(request, queries.access_inspection(request.user, pk))
+
+
+def _inspection_step(request, inspection, form, action, done):
+    if form.is_valid():
+        ok, _result = run_action(form, lambda: action(form.cleaned_data))
+        if ok:
+            messages.success(request, done)
+            return redirect(inspection)
+    return None
+
+
+@login_required
+@require_POST
+def prepare_again(request, pk):
+    ins = queries.access_inspection(request.user, pk)
+    try:
+        actions.prepare_inspection(request.user, ins.agency, ins.year, ins.quarter)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已重新生成平台检查的内容，已添加的问题保留。"))
+    return redirect(ins)
+
+
+@login_required
+@require_POST
+def add_finding(request, pk):
+    ins = queries.access_inspection(request.user, pk)
+    form = forms.FindingForm(request.POST)
+    response = _inspection_step(
+        request,
+        ins,
+        form,
+        lambda data: actions.add_finding(request.user, ins, **data),
+        _("已添加发现的问题。"),
+    )
+    return response or _inspection_page(request, ins, finding_form=form, status=400)
+
+
+@login_required
+@require_POST
+def judge_line(request, pk):
+    line = queries.access_line(request.user, pk)
+    form = forms.JudgeForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.judge_line(request.user, line, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已记录判断。"))
+    else:
+        messages.error(request, _("理由不超过 2000 字。"))
+    return redirect(f"{line.inspection.get_absolute_url()}#line-{line.pk}")
+
+
+@login_required
+@require_POST
+def sign_inspection(request, pk):
+    ins = queries.access_inspection(request.user, pk)
+    form = forms.SignForm(request.POST)
+    response = _inspection_step(
+        request,
+        ins,
+        form,
+        lambda data: actions.sign_inspection(request.user, ins, **data),
+        _("已签发网上巡查报告。"),
+    )
+    return response or _inspection_page(request, ins, sign_form=form, status=400)
+
+
+@login_required
+def inspection_pdf(request, pk):
+    """The signed report, the sealed bytes as stored (their SHA-256 is in the ledger)."""
+    from django.http import HttpResponse
+
+    from zhifa.records import storage
+
+    ins = queries.access_inspection(request.user, pk)
+    if not ins.pdf_name:
+        raise Http404
+    response = HttpResponse(storage.read(ins.pdf_name, ins.pdf_sha256), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="inspection-{ins.pk}.pdf"'
+    return response
+
+
+@login_required
+def new_finding_rectification(request, pk):
+    line = queries.access_line(request.user, pk)
+    ins = line.inspection
+    if ins.agency_id not in queries.supervised_agency_ids(request.user):
+        raise PermissionDenied(_("只有该执法主体的监督人员才能提出整改。"))
+    if ins.state != "signed" or not line.is_finding or line.rectifications.exists():
+        raise PermissionDenied(_("只能对已签发的巡查中尚未提出整改的问题提出整改。"))
+    people = Person.objects.filter(agency=ins.agency, is_active=True).select_related("unit", "agency")
+    form = forms.RectificationForm(
+        request.POST or None,
+        people=people.order_by("unit_id", "pk"),
+        initial={"problem": line.text, "requirement": _("对照公开要求逐项整改，报送整改情况及佐证材料。")},
+    )
+    if request.method == "POST" and form.is_valid():
+        ok, rect = run_action(
+            form, lambda: actions.open_finding_rectification(request.user, line, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("已提出整改，整改期限至%(due)s。") % {"due": rect.deadline.due})
+            return redirect(rect)
+    return render(
+        request, "supervision/finding_rectification_new.html", {"form": form, "line": line, "i": ins}
+    )
