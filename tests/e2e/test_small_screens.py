@@ -342,6 +342,7 @@ def _objects():
         "supervision:new_accountability": (("supervisor",), [o["rectification"].pk]),
         "supervision:inspection": (("supervisor", "head"), [o["inspection"].pk]),
         "supervision:new_finding_rectification": (("supervisor",), [o["finding"].pk]),
+        "supervision:figure_cases": ((), None),  # reached from a number of the figures (needs its query)
     }
     return o, pages
 

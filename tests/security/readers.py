@@ -311,6 +311,9 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:add_finding": NOBODY,
     "supervision:sign_inspection": NOBODY,
     "supervision:judge_line": NOBODY,
+    # 执法统计: the agencies' supervisors and heads (the cases behind a number: the same).
+    "supervision:figures": frozenset({"supervisor_a", "head_a"}),
+    "supervision:figure_cases": frozenset({"supervisor_a", "head_a"}),
     # The API (/api/v1/): lists answer every signed-in principal with what each may see (the personal-data check
     # holds them to it); objects as the pages.
     "schema": EVERYONE,

@@ -24,6 +24,9 @@ def load_all() -> list[tuple[str, str, str]]:
     with transaction.atomic():
         supervision_demo.load()
         supervision_demo.load_inspections()
+    from zhifa.supervision import figures
+
+    figures.rebuild_recent()  # what the daily task would count first: the 执法统计 page has its figures
     from zhifa.ledger import actions as ledger_actions
     from zhifa.workdays import actions as workdays_actions
 

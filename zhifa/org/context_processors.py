@@ -26,6 +26,7 @@ NAV = [
     (_("账本审计"), "ledger:audit_index", {Role.AUDIT_ADMIN, Role.SUPERVISOR}),
     (_("调阅记录"), "records:access_log", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("案卷评查"), "supervision:home", {Role.SUPERVISOR}),
+    (_("执法统计"), "supervision:figures", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("网上巡查"), "supervision:inspections", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("整改"), "supervision:rectifications", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("接口令牌"), "org:tokens", None),

@@ -49,6 +49,10 @@ class SupervisionConfig(AppConfig):
             access=queries.access_line,
             agency=lambda ln: ln.inspection.agency,
         )
+        registry.register_unrecorded(
+            "supervision.tally", _("统计汇总表：由已记入账本的记录按月计算，每日重新计算，没有独立的业务含义")
+        )
+        registry.register_unrecorded("supervision.figurebuild", _("统计汇总表的计算时间"))
         registry.register_kind("supervision.standard", label=_("评查标准"), agency=lambda s: s.agency)
         registry.register_kind(
             "supervision.standarditem", label=_("评查项目"), agency=lambda i: i.standard.agency

@@ -126,3 +126,40 @@ class SignForm(forms.Form):
     conclusion = forms.CharField(
         label=_("巡查意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month as YYYY-MM (the browser's month input), the first day of it as a date."""
+
+    widget = MONTH
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+
+class FiguresForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("执法主体"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first = MonthField(label=_("自（月）"))
+    last = MonthField(label=_("至（月）"))
+    dimension = forms.ChoiceField(label=_("按"), choices=())
+
+    def __init__(self, *args, agencies, dimensions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies
+        self.fields["dimension"].choices = dimensions
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if first > last:
+                self.add_error("last", _("结束月份不能早于开始月份。"))
+            elif (last.year - first.year) * 12 + last.month - first.month >= 120:
+                self.add_error("first", _("一次最多查看 120 个月。"))
+        return data

@@ -423,3 +423,31 @@ class InspectionLine(models.Model):
     @property
     def is_finding(self) -> bool:
         return self.result == LineResult.PROBLEM and not self.dismissed
+
+
+class Tally(models.Model):
+    """One figure of the summary table (``supervision.figures``): the value of a measure for one month of an agency,
+    in total (dimension ``all``) or for one unit, enforcement item or officer (``member``: the unit's or person's id,
+    the item's code). Derived from recorded rows and rebuilt by the task: not itself recorded in the ledger."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=10)
+    member = models.CharField(max_length=40, blank=True)
+    month = models.DateField()
+    key = models.CharField(max_length=30)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("统计数")
+        verbose_name_plural = _("统计数")
+        indexes = [
+            models.Index(fields=["dimension", "agency", "month", "key"], name="tally_read"),
+            models.Index(fields=["agency", "month"], name="tally_rebuild"),
+        ]
+
+
+class FigureBuild(models.Model):
+    """When an agency's figures were last counted (shown beside them)."""
+
+    agency = models.OneToOneField("org.Agency", on_delete=models.CASCADE, related_name="+")
+    built_at = models.DateTimeField()

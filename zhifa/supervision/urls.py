@@ -39,3 +39,7 @@ urlpatterns += [
         name="new_finding_rectification",
     ),
 ]
+urlpatterns += [
+    path("figures/", views.figures_page, name="figures"),
+    path("figures/cases/", views.figure_cases, name="figure_cases"),
+]

@@ -543,3 +543,260 @@ def new_finding_rectification(request, pk):
     return render(
         request, "supervision/finding_rectification_new.html", {"form": form, "line": line, "i": ins}
     )
+
+
+# 执法统计 -----------------------------------------------------------------------------------------------------------
+
+
+def figure_agency_ids(user) -> set[int]:
+    """The agencies whose figures the user may see: those they supervise, and their own as a head."""
+    return queries.supervised_agency_ids(user) | org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})
+
+
+def _figures_form(request, allowed):
+    from . import figures
+
+    today = timezone.localdate()
+    data = request.GET if "first" in request.GET else None
+    return forms.FiguresForm(
+        data,
+        agencies=Agency.objects.filter(pk__in=allowed).order_by("code"),
+        dimensions=[(k, v) for k, v in figures.DIMENSIONS.items()],
+        initial={
+            "first": today.replace(month=1, day=1),
+            "last": today.replace(day=1),
+            "dimension": figures.ALL,
+        },
+    )
+
+
+def _figures_choice(request):
+    """(agency ids, first month, last month, dimension, form) asked for, within what the user may see."""
+    from . import figures
+
+    allowed = figure_agency_ids(request.user)
+    if not allowed:
+        raise PermissionDenied(_("只有监督人员和执法主体负责人可以查看执法统计。"))
+    form = _figures_form(request, allowed)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        ids = {a.pk for a in data["agencies"]} or allowed
+        return ids, data["first"], data["last"], data["dimension"], form
+    today = timezone.localdate()
+    return allowed, today.replace(month=1, day=1), today.replace(day=1), figures.ALL, form
+
+
+def _member_names(dimension, keys) -> dict[tuple[int, str], str]:
+    from zhifa.catalog.models import EnforcementItem
+    from zhifa.org.models import Unit
+
+    from . import figures
+
+    names: dict[tuple[int, str], str] = {}
+    agencies = dict(Agency.objects.filter(pk__in={a for a, _m in keys}).values_list("pk", "name"))
+    if dimension == figures.ALL:
+        return {(a, m): agencies.get(a, "") for a, m in keys}
+    members = {m for _a, m in keys}
+    if dimension == figures.UNIT:
+        units = dict(
+            Unit.objects.filter(pk__in=[int(m) for m in members if m.isdigit()]).values_list("pk", "name")
+        )
+        lookup = {str(k): v for k, v in units.items()}
+    elif dimension == figures.ITEM:
+        lookup = {
+            (a, code): name
+            for a, code, name in EnforcementItem.objects.filter(
+                agency_id__in=agencies, code__in=members
+            ).values_list("agency_id", "code", "name")
+        }
+    else:
+        people = Person.objects.filter(pk__in=[int(m) for m in members if m.isdigit()])
+        lookup = {str(k): v for k, v in people.values_list("pk", "full_name")}
+    for a, m in keys:
+        name = lookup.get((a, m)) if dimension == figures.ITEM else lookup.get(m)
+        label = f"{m} {name}" if dimension == figures.ITEM and name else (name or m or _("（未指定）"))
+        names[(a, m)] = f"{agencies.get(a, '')} · {label}" if len(agencies) > 1 else label
+    return names
+
+
+FIGURE_COLUMNS = (
+    "filed",
+    "decided",
+    "penalties",
+    "fines",
+    "hearings",
+    "reviews",
+    "review_problems",
+    "review_problem_rate",
+    "deadlines_due",
+    "overdue",
+    "overdue_rate",
+    "pub_due",
+    "pub_on_time",
+    "pub_on_time_rate",
+    "complaints",
+    "complaints_on_time",
+    "complaint_on_time_rate",
+    "remedies",
+    "corrected",
+    "correction_rate",
+)
+
+
+def figures_table(ids, first, last, dimension):
+    """The table the page, the CSV and the XLSX show: (columns [(key, label, measure or None)], rows)."""
+    from . import figures
+
+    labels = {k: m.label for k, m in figures.MEASURES.items()} | {k: lab for k, _n, _d, lab in figures.RATES}
+    columns = [(k, labels[k], figures.MEASURES.get(k)) for k in FIGURE_COLUMNS]
+    values = figures.totals(ids, first, last, dimension)
+    names = _member_names(dimension, list(values))
+    rows = []
+    for key in sorted(values, key=lambda k: (names[k], k)):
+        shown = figures.shown(values[key])
+        rows.append(
+            {
+                "agency": key[0],
+                "member": key[1],
+                "name": names[key],
+                "cells": [
+                    (k, shown[k], m is not None and m.drill and dimension in m.dims and bool(shown[k]))
+                    for k, _l, m in columns
+                ],
+            }
+        )
+    return columns, rows
+
+
+@login_required
+def figures_page(request):
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from . import figures
+    from .models import FigureBuild
+
+    ids, first, last, dimension, form = _figures_choice(request)
+    columns, rows = figures_table(ids, first, last, dimension)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _figures_export(fmt, columns, rows, first, last)
+    series = figures.monthly(ids, first, last, ["decided", "corrected", "overdue"])
+    months = sorted(series)
+    built = (
+        FigureBuild.objects.filter(agency_id__in=ids).order_by("built_at").values_list("built_at", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("format", None)
+    drill = reverse("supervision:figure_cases")
+    base = {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}", "dimension": dimension}
+    for row in rows:
+        where = {**base, "agency": row["agency"], "member": row["member"]}
+        row["cells"] = [
+            (key, value, f"{drill}?{urlencode({**where, 'key': key})}" if link else "")
+            for key, value, link in row["cells"]
+        ]
+    chart_data = [
+        {
+            "key": "monthly",
+            "title": str(_("每月作出决定")),
+            "rows": [[f"{m:%Y-%m}", series[m].get("decided", 0)] for m in months],
+        },
+        {
+            "key": "overdue",
+            "title": str(_("超期的办案期限")),
+            "rows": [[r["name"], dict((k, v) for k, v, _u in r["cells"])["overdue"]] for r in rows][:30],
+        },
+    ]
+    return render(
+        request,
+        "supervision/figures.html",
+        {
+            "form": form,
+            "columns": columns,
+            "rows": rows,
+            "chart_data": chart_data,
+            "built": list(built)[:1],
+            "export_query": query.urlencode(),
+            "period": (first, last),
+        },
+    )
+
+
+def _figures_export(fmt, columns, rows, first, last):
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    header = [str(_("名称"))] + [str(label) for _k, label, _m in columns]
+    lines = [[r["name"]] + ["" if v is None else v for _k, v, _l in r["cells"]] for r in rows]
+    name = f"figures-{first:%Y%m}-{last:%Y%m}"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows([[str(v) for v in line] for line in lines])
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = str(_("执法统计"))[:31]
+        sheet.append(header)
+        for line in lines:
+            sheet.append([float(v) if hasattr(v, "quantize") else v for v in line])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def figure_cases(request):
+    """The cases behind one number of the figures (drill-down), by the measure's own definition."""
+    from django.core.paginator import Paginator
+
+    from . import figures
+
+    allowed = figure_agency_ids(request.user)
+    if not allowed:
+        raise PermissionDenied(_("只有监督人员和执法主体负责人可以查看执法统计。"))
+    agency = request.GET.get("agency", "")
+    key = request.GET.get("key", "")
+    dimension = request.GET.get("dimension", figures.ALL)
+    form = forms.FiguresForm(
+        {"first": request.GET.get("first"), "last": request.GET.get("last"), "dimension": dimension},
+        agencies=Agency.objects.none(),
+        dimensions=list(figures.DIMENSIONS.items()),
+    )
+    if (
+        not agency.isdigit()
+        or int(agency) not in allowed
+        or key not in figures.MEASURES
+        or not form.is_valid()
+    ):
+        raise Http404
+    first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+    member = request.GET.get("member", "")
+    cases = figures.cases_for([int(agency)], key, first, last, dimension, member)
+    if cases is None:
+        raise Http404
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    names = _member_names(dimension, [(int(agency), member)])
+    return render(
+        request,
+        "supervision/figure_cases.html",
+        {
+            "page": page,
+            "measure": figures.MEASURES[key],
+            "name": names[(int(agency), member)],
+            "first": first,
+            "last": last,
+        },
+    )

@@ -1,4 +1,5 @@
-"""``zhifa supervision redraw EVALUATION_ID``: re-do an evaluation's draw from the ledger."""
+"""``zhifa supervision redraw EVALUATION_ID``: re-do an evaluation's draw from the ledger.
+``zhifa supervision figures [--months N] [--agency CODE]``: count the figures' summary table afresh."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ... import rules
 
 
 class Command(BaseCommand):
-    help = "执法监督：redraw 用账本记录重新抽取案卷评查的样本并核对。"
+    help = "执法监督：redraw 用账本记录重新抽取案卷评查的样本并核对；figures 重新计算统计汇总表。"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -32,7 +33,47 @@ class Command(BaseCommand):
             "--key", metavar="FILE", help="组织机关账本的公钥文件（与 --bundle 同用，须从公开渠道取得）"
         )
 
-    def handle(self, *args, subcommand, evaluation, bundle=None, key=None, **options):
+        figures = sub.add_parser("figures", help="重新计算统计汇总表（默认最近 36 个月，全部执法主体）")
+        figures.add_argument("--months", type=int, default=None, metavar="N", help="最近几个月（含本月）")
+        figures.add_argument("--agency", metavar="CODE", help="只计算这个执法主体")
+
+    def handle(self, *args, subcommand, **options):
+        if subcommand == "figures":
+            return self._figures(options.get("months"), options.get("agency"))
+        return self._redraw(options["evaluation"], options.get("bundle"), options.get("key"))
+
+    def _figures(self, months, code):
+        import time
+
+        from django.utils import timezone
+
+        from zhifa.org.models import Agency
+
+        from ... import figures
+
+        months = months or figures.REBUILD_MONTHS
+        if months < 1:
+            raise CommandError(_("月数至少为 1。"))
+        agencies = Agency.objects.order_by("pk")
+        if code:
+            agencies = agencies.filter(code=code)
+            if not agencies.exists():
+                raise CommandError(_("没有代码为 %(code)s 的执法主体。") % {"code": code})
+        last = figures.month_start(timezone.localdate())
+        first = figures.add_months(last, -(months - 1))
+        began = time.monotonic()
+        rows = sum(figures.build(agency, first, last) for agency in agencies)
+        self.stdout.write(
+            _("已计算 %(first)s 至 %(last)s：%(rows)d 个统计数，用时 %(s).1f 秒。")
+            % {
+                "first": f"{first:%Y-%m}",
+                "last": f"{last:%Y-%m}",
+                "rows": rows,
+                "s": time.monotonic() - began,
+            }
+        )
+
+    def _redraw(self, evaluation, bundle, key):
         if bundle:
             if not key:
                 raise CommandError(_("使用 --bundle 时须用 --key 给出从公开渠道取得的公钥文件。"))

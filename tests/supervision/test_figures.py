@@ -1,0 +1,143 @@
+"""执法统计: the summary table counts each measure by month, unit, item and officer; the rates; every number's
+drill-down lists exactly the cases it counts; the page, its exports and who may see what."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.supervision.test_inspection import quarter  # noqa: F401 (the fixture)
+from zhifa.cases.models import Case
+from zhifa.ledger.tracking import unrecorded_writes
+from zhifa.remedies.models import Proceeding
+from zhifa.supervision import figures
+from zhifa.supervision.models import Tally
+
+
+@pytest.fixture
+def counted(quarter):  # noqa: F811
+    """The quarter's world with two cases decided in its first month (one fined, later annulled in 复议), counted."""
+    w = quarter
+    cases = list(Case.objects.filter(agency=w.a).order_by("pk")[:2])
+    day = w.start + dt.timedelta(days=5)
+    with (
+        unrecorded_writes()
+    ):  # (tests/cases and tests/remedies walk the procedure; here the rows stand as it leaves them)
+        Case.objects.filter(pk=cases[0].pk).update(
+            decided_on=day, outcome="penalty", fine_amount=Decimal("12000.50"), filed_on=w.start
+        )
+        Case.objects.filter(pk=cases[1].pk).update(decided_on=day, outcome="no_penalty", filed_on=w.start)
+        Proceeding.objects.create(
+            agency=w.a,
+            case=cases[0],
+            kind="reconsideration",
+            body="甲区人民政府",
+            applied_on=day + dt.timedelta(days=10),
+            decided_on=day + dt.timedelta(days=40),
+            outcome="annulled",
+            recorded_by=w.officer,
+        )
+    w.decided = cases
+    figures.build(w.a, w.start, w.end)
+    return w
+
+
+def test_each_measure_is_counted_by_month_and_the_rates_follow(counted):
+    w = counted
+    total = figures.totals([w.a.pk], w.start, w.end)[(w.a.pk, "")]
+    assert total["decided"] == 2 and total["penalties"] == 1 and total["corrected"] == 1
+    assert total["fines"] == 1200050  # in fen
+    assert total["pub_due"] == 3 and total["pub_on_time"] == 1  # the withheld one is not due to be published
+    assert (
+        total["complaints"] == 3 and total["complaints_on_time"] == 1
+    )  # (the late one came the quarter before)
+    assert total["remedies"] == 1
+    shown = figures.shown(total)
+    assert shown["fines"] == Decimal("12000.50")
+    assert shown["correction_rate"] == 50.0 and shown["pub_on_time_rate"] == pytest.approx(33.3)
+    by_month = figures.monthly([w.a.pk], w.start, w.end, ["decided"])
+    assert by_month == {w.start: {"decided": 2}}
+    # by unit, item and officer
+    units = figures.totals([w.a.pk], w.start, w.end, figures.UNIT)
+    assert units[(w.a.pk, str(w.section.pk))]["decided"] == 2
+    officers = figures.totals([w.a.pk], w.start, w.end, figures.OFFICER)
+    assert officers[(w.a.pk, str(w.officer.pk))]["decided"] == 2
+    # counted again, the same rows (nothing doubled)
+    before = Tally.objects.count()
+    figures.build(w.a, w.start, w.end)
+    assert Tally.objects.count() == before
+
+
+def test_every_number_drills_down_to_exactly_the_cases_it_counts(counted):
+    w = counted
+    for dimension in (figures.ALL, figures.UNIT, figures.ITEM, figures.OFFICER):
+        for (agency, member), values in figures.totals([w.a.pk], w.start, w.end, dimension).items():
+            for key, value in values.items():
+                measure = figures.MEASURES[key]
+                if not measure.drill or dimension not in measure.dims:
+                    continue
+                cases = figures.cases_for([agency], key, w.start, w.end, dimension, member)
+                expected = 1 if measure.money else value  # the fined case, for the amount
+                assert len(list(cases)) == expected, (dimension, member, key)
+
+
+# Queries of one GET (session, user, roles included), whatever the number of cases: the figures come from the summary.
+BUDGET = 10
+
+
+def test_the_page_its_exports_and_who_sees_what(counted, client, login):
+    w = counted
+    url = reverse("supervision:figures")
+    login(w.officer)
+    assert client.get(url).status_code == 403
+    login(w.supervisor)
+    query = {"first": f"{w.start:%Y-%m}", "last": f"{w.end:%Y-%m}", "dimension": "unit"}
+    client.get(url, query)  # (the first request after logging in also saves the session)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, query)
+    assert response.status_code == 200 and len(ctx.captured_queries) <= BUDGET, [
+        q["sql"][:90] for q in ctx.captured_queries
+    ]
+    page = response.content.decode()
+    assert w.section.name in page and 'id="stat-data"' in page
+    drill = reverse("supervision:figure_cases")
+    link = next(
+        part.split('"')[0].replace("&amp;", "&")
+        for part in page.split('href="')[1:]
+        if part.startswith(drill)
+    )
+    listed = client.get(link)
+    assert listed.status_code == 200 and w.decided[0].reference in listed.content.decode()
+    # bad input: an error on the form, the default period shown
+    response = client.get(url, {"first": "2026-13", "last": "x", "dimension": "unit"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    response = client.get(url, {**query, "first": f"{w.end:%Y-%m}", "last": f"{w.start:%Y-%m}"})
+    assert "结束月份不能早于开始月份" in response.content.decode()
+    # exports: the same table
+    data = client.get(url, {**query, "dimension": "all", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(data.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "名称" and rows[1][0] == w.a.name and rows[1][rows[0].index("作出决定")] == "2"
+    book = load_workbook(io.BytesIO(client.get(url, {**query, "format": "xlsx"}).content))
+    sheet = book.active
+    assert sheet.cell(1, 1).value == "名称" and sheet.max_row == 2
+    # a supervisor of another agency sees none of A: asking for A changes nothing, its drill-down is not found
+    from zhifa.org import actions as org
+    from zhifa.org.choices import Role
+
+    other = w.person(w.justice, "sup_other", "乙监督")
+    org.grant_role(None, other, Role.SUPERVISOR, w.b)
+    login(other)
+    page = client.get(url, {**query, "agencies": [w.a.pk]}).content.decode()
+    assert w.section.name not in page
+    assert client.get(link).status_code == 404
+    # a head sees their own agency
+    login(w.head)
+    assert w.section.name in client.get(url, query).content.decode()
