@@ -49,6 +49,8 @@ NOT_PAGES = {
     "supervision:fix_file": "file download",
     "supervision:report": "PDF download",
     "supervision:inspection_pdf": "PDF download",
+    "supervision:analysis_report_file": "PDF or DOCX download",
+    "supervision:read_analysis_report": "POST only",
     "supervision:prepare_inspection": "POST only",
     "supervision:add_finding": "POST only",
     "supervision:sign_inspection": "POST only",
@@ -160,10 +162,11 @@ def _prepare(w, tmp_path):
             w.officer, case, received=received, kind="documentary", description="现场检查记录"
         )
         w.investigate(w.new_case())  # a second case, concluded, for the lists
-        from tests.security.world import _evaluation, _inspection
+        from tests.security.world import _analysis_report, _evaluation, _inspection
 
         _evaluation(w)  # a 案卷评查, drawn: its page and its file's scorecard
         _inspection(w)  # a 网上巡查, signed, with a finding
+        _analysis_report(w)  # a 执法数据分析报告, made
         case = w.investigate(w.new_case())
         w.notice(case)
         case_actions.waive_statement(w.officer, case, signer="李康宁")
@@ -205,7 +208,14 @@ def _objects():
     from zhifa.publicity.models import AnnualReport, Complaint, Publication
     from zhifa.records.models import Document, Evidence
     from zhifa.review.models import Discussion, Submission
-    from zhifa.supervision.models import Evaluation, EvaluationFile, Inspection, InspectionLine, Rectification
+    from zhifa.supervision.models import (
+        AnalysisReport,
+        Evaluation,
+        EvaluationFile,
+        Inspection,
+        InspectionLine,
+        Rectification,
+    )
     from zhifa.workdays.models import Deadline, DeadlineKind
 
     agency = Agency.objects.get(code="agency-a")
@@ -247,6 +257,7 @@ def _objects():
         "evaluation_file": EvaluationFile.objects.order_by("pk").first(),
         "rectification": Rectification.objects.order_by("pk").first(),
         "inspection": Inspection.objects.order_by("pk").first(),
+        "analysis_report": AnalysisReport.objects.order_by("pk").first(),
         "finding": InspectionLine.objects.filter(check_code="finding").order_by("pk").first(),
     }
     # name: (roles to open it as, args)
@@ -342,7 +353,11 @@ def _objects():
         "supervision:new_accountability": (("supervisor",), [o["rectification"].pk]),
         "supervision:inspection": (("supervisor", "head"), [o["inspection"].pk]),
         "supervision:new_finding_rectification": (("supervisor",), [o["finding"].pk]),
-        "supervision:figure_cases": ((), None),  # reached from a number of the figures (needs its query)
+        "supervision:figure_cases": ((), None),
+        "supervision:analysis_report": (
+            ("supervisor", "head"),
+            [o["analysis_report"].pk],
+        ),  # reached from a number of the figures (needs its query)
     }
     return o, pages
 

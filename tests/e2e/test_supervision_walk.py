@@ -136,3 +136,24 @@ def test_the_supervisor_runs_the_quarterly_inspection_signs_it_and_raises_a_rect
     rect = Rectification.objects.get(inspection_line__inspection=prepared)
     expect(page.locator("dl.facts")).to_contain_text(prepared.number)
     assert rect.owner.agency == prepared.agency
+
+
+@pytest.mark.slow(seconds=40)
+def test_the_supervisor_reads_the_analysis_report_and_the_head_records_reading_it(page, live_server, demo):
+    from zhifa.supervision.models import AnalysisReport, ReportReading
+
+    report = AnalysisReport.objects.get()  # the last quarter's, made by the demo
+    log_in(page, live_server.url, "jiandu", DEMO_PASSWORD)
+    page.get_by_role("link", name="分析报告", exact=True).first.click()
+    page.get_by_role("link", name=report.data["period"]).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("执法数据分析报告")
+    expect(page.get_by_role("heading", name="四、薄弱环节与改进建议")).to_be_visible()
+    expect(page.locator(".chart svg").first).to_be_visible()  # ECharts drew the monthly chart
+    expect(page.get_by_role("button", name="已阅")).to_have_count(0)  # a supervisor does not record reading
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "juzhang", DEMO_PASSWORD)
+    page.get_by_role("link", name=re.compile("待阅")).first.click()
+    page.get_by_role("button", name="已阅").click()
+    expect(page.locator(".messages")).to_contain_text("已记录阅读")
+    expect(page.locator("dl.facts")).to_contain_text("陈志远")
+    assert ReportReading.objects.filter(report=report, person__username="juzhang").exists()

@@ -314,6 +314,13 @@ READERS: dict[str, frozenset[str]] = {
     # 执法统计: the agencies' supervisors and heads (the cases behind a number: the same).
     "supervision:figures": frozenset({"supervisor_a", "head_a"}),
     "supervision:figure_cases": frozenset({"supervisor_a", "head_a"}),
+    # 执法数据分析报告: the agency's supervisors and heads; a head records reading it; the rules: also the platform
+    # administrator, who alone changes them.
+    "supervision:analysis_reports": frozenset({"supervisor_a", "head_a"}),
+    "supervision:analysis_report": frozenset({"supervisor_a", "head_a"}),
+    "supervision:analysis_report_file": frozenset({"supervisor_a", "head_a"}),
+    "supervision:read_analysis_report": NOBODY,  # POST only
+    "supervision:weak_point_rules": frozenset({"supervisor_a", "head_a", "platform_admin"}),
     # The API (/api/v1/): lists answer every signed-in principal with what each may see (the personal-data check
     # holds them to it); objects as the pages.
     "schema": EVERYONE,
@@ -537,6 +544,9 @@ ACTORS: dict[str, frozenset[str]] = {
         frozenset({"supervisor_a"}),
     ),
     "supervision:submit_fix": frozenset({"officer_a_on_case", "head_a"}),
+    "supervision:analysis_reports": frozenset({"supervisor_a", "head_a"}),
+    "supervision:read_analysis_report": frozenset({"head_a"}),
+    "supervision:weak_point_rules": frozenset({"platform_admin"}),
     # Ledger operations: the audit administrator and the supervisor.
     "ledger:verify_now": frozenset({"auditor_a", "supervisor_a"}),
     "ledger:checkpoint_now": frozenset({"auditor_a", "supervisor_a"}),

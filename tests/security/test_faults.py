@@ -389,8 +389,10 @@ def test_worker_killed_while_signing_checkpoints_then_run_again(world, settings,
     case_actions.register_party(
         world.officer_b, world.b, **{**PARTY, "name": "乙区故障测试诊所", "id_number": "91350100M000100Y43"}
     )
-    # the last quarter's 网上巡查 prepared already: the worker's daily job has nothing to append after the signing
+    # the last quarter's 网上巡查 and analysis reports made already: the worker's daily jobs append nothing after the
+    # signing
     supervision_actions.prepare_due_inspections()
+    supervision_actions.prepare_due_reports()
     grown = [log for log in Log.objects.order_by("pk") if log.size > _signed_size(log)]
     assert len(grown) >= 2
     before = {log.pk: set(log.checkpoints.values_list("size", flat=True)) for log in Log.objects.all()}

@@ -159,6 +159,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     report, _job = statistics.request_report(w.head, w.a, w.clock.today.year - 1)  # 年度统计, a draft
     evaluation, evaluation_file, rectification = _evaluation(w)
     inspection, finding = _inspection(w)
+    analysis_report = _analysis_report(w)
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -203,6 +204,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         rectification=rectification,
         inspection=inspection,
         inspection_line=finding,
+        analysis_report=analysis_report,
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -308,6 +310,20 @@ def _inspection(w):
     finding = supervision_actions.add_finding(w.supervisor, inspection, area="other", text="未公示监督电话")
     supervision_actions.sign_inspection(w.supervisor, inspection, conclusion="基本符合要求。")
     return inspection, finding
+
+
+def _analysis_report(w):
+    """The last quarter's 执法数据分析报告 of agency A, made (its job run here) and not yet read."""
+    from django.utils import timezone
+
+    from zhifa.supervision import actions as supervision_actions
+    from zhifa.supervision import analysis
+
+    kind, year, number = analysis.last_ended(timezone.localdate())[0]
+    report, _job = supervision_actions.request_analysis_report(
+        w.supervisor, w.a, kind=kind, year=year, number=number
+    )
+    return supervision_actions.fill_analysis_report(report)
 
 
 def _evaluation(w):

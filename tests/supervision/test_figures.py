@@ -4,7 +4,6 @@ drill-down lists exactly the cases it counts; the page, its exports and who may 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -14,40 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.supervision.test_inspection import quarter  # noqa: F401 (the fixture)
-from zhifa.cases.models import Case
-from zhifa.ledger.tracking import unrecorded_writes
-from zhifa.remedies.models import Proceeding
 from zhifa.supervision import figures
 from zhifa.supervision.models import Tally
-
-
-@pytest.fixture
-def counted(quarter):  # noqa: F811
-    """The quarter's world with two cases decided in its first month (one fined, later annulled in 复议), counted."""
-    w = quarter
-    cases = list(Case.objects.filter(agency=w.a).order_by("pk")[:2])
-    day = w.start + dt.timedelta(days=5)
-    with (
-        unrecorded_writes()
-    ):  # (tests/cases and tests/remedies walk the procedure; here the rows stand as it leaves them)
-        Case.objects.filter(pk=cases[0].pk).update(
-            decided_on=day, outcome="penalty", fine_amount=Decimal("12000.50"), filed_on=w.start
-        )
-        Case.objects.filter(pk=cases[1].pk).update(decided_on=day, outcome="no_penalty", filed_on=w.start)
-        Proceeding.objects.create(
-            agency=w.a,
-            case=cases[0],
-            kind="reconsideration",
-            body="甲区人民政府",
-            applied_on=day + dt.timedelta(days=10),
-            decided_on=day + dt.timedelta(days=40),
-            outcome="annulled",
-            recorded_by=w.officer,
-        )
-    w.decided = cases
-    figures.build(w.a, w.start, w.end)
-    return w
 
 
 def test_each_measure_is_counted_by_month_and_the_rates_follow(counted):

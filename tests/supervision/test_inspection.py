@@ -14,18 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.catalog.factories import build_catalog
-from zhifa.cases import actions as cases
-from zhifa.cases.choices import IdType, PartyKind, Source
-from zhifa.catalog import actions as catalog
-from zhifa.catalog.choices import ListKind
 from zhifa.ledger.models import Entry
-from zhifa.ledger.tracking import unrecorded_writes
 from zhifa.org import actions as org
 from zhifa.org.choices import Role
-from zhifa.org.models import EnforcementField
-from zhifa.publicity import actions as publicity
-from zhifa.publicity.models import Complaint, ComplaintEvent, Publication
 from zhifa.records import seal, storage
 from zhifa.supervision import actions
 from zhifa.supervision import inspection as checks
@@ -40,105 +31,6 @@ def test_quarters():
     assert checks.last_ended_quarter(dt.date(2026, 1, 1)) == (2025, 4)
     assert checks.last_ended_quarter(dt.date(2026, 3, 31)) == (2025, 4)
     assert checks.last_ended_quarter(dt.date(2026, 4, 1)) == (2026, 1)
-
-
-def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-@pytest.fixture
-def quarter(world):
-    """The last ended quarter, and in agency A: published lists, a law repealed in the quarter after them (its items
-    flagged), an officer without a certificate, decisions due in the quarter (on time, late, missing, not published),
-    a withdrawal missed, and complaints answered on time, late and not at all."""
-    w = world
-    w.year, w.quarter = checks.last_ended_quarter(timezone.localdate())
-    w.start, w.end = checks.quarter_bounds(w.year, w.quarter)
-    c = build_catalog(w, publish=False)
-    for kind in (ListKind.ITEMS, ListKind.RANDOM, ListKind.AV):
-        catalog.publish_list(None, w.a, kind, effective_on=w.start - dt.timedelta(days=30))
-    catalog.set_law_status(None, c.law, status="repealed", on=w.start + dt.timedelta(days=10))
-    w.catalog = c
-    w.uncertified = w.person(w.a, "officer_nc", "甲无证", Role.OFFICER, unit=w.section)
-
-    medical = EnforcementField.objects.get(code="medical")
-    party = cases.register_party(
-        w.officer,
-        w.a,
-        kind=PartyKind.LEGAL,
-        name="甲区康宁诊所",
-        id_type=IdType.CREDIT_CODE,
-        id_number="91350100M000100Y43",
-        address="甲区健康路1号",
-        legal_representative="李康宁",
-    )
-
-    def case():
-        return cases.accept_case(
-            w.officer,
-            party=party,
-            cause="超范围执业",
-            source=Source.INSPECTION,
-            field=medical,
-            unit=w.section,
-            officers=[w.officer, w.officer2],
-            summary="检查发现。",
-            violation_date=w.start - dt.timedelta(days=60),
-        )
-
-    due = w.start + dt.timedelta(days=20)
-    w.pubs = {}
-    # Publications are opened by decisions (tests/publicity walk that); here the rows stand as they would.
-    with unrecorded_writes():
-        for name, state, released in (
-            ("on_time", "published", due - dt.timedelta(days=2)),
-            ("late", "published", due + dt.timedelta(days=5)),
-            ("missing", "pending", None),
-            ("withheld", "not_published", None),
-        ):
-            w.pubs[name] = Publication.objects.create(
-                agency=w.a,
-                case=case(),
-                kind="penalty",
-                state=state,
-                decided_on=due - dt.timedelta(days=9),
-                due_on=due,
-                released_at=_at(released) if released else None,
-                not_published_ground="privacy" if state == "not_published" else "",
-            )
-        w.pubs["not_withdrawn"] = Publication.objects.create(
-            agency=w.a,
-            case=case(),
-            kind="penalty",
-            state="published",
-            decided_on=w.start - dt.timedelta(days=40),
-            due_on=w.start - dt.timedelta(days=30),
-            released_at=_at(w.start - dt.timedelta(days=31)),
-            withdrawal_due_on=w.start + dt.timedelta(days=40),
-        )
-    w.complaints = {}
-    for name, submitted, answered in (
-        ("on_time", w.start + dt.timedelta(days=3), w.start + dt.timedelta(days=20)),
-        ("late", w.start - dt.timedelta(days=30), w.start + dt.timedelta(days=50)),
-        ("open", w.start + dt.timedelta(days=1), None),
-        ("too_new", w.end - dt.timedelta(days=5), None),
-    ):
-        complaint, _code = publicity.submit_complaint(
-            w.a,
-            kind="complaint",
-            subject=f"投诉{name}",
-            content="诊所超范围开展医疗美容项目。",
-            name="张三",
-            phone="13800000000",
-        )
-        with unrecorded_writes():
-            Complaint.objects.filter(pk=complaint.pk).update(submitted_at=_at(submitted))
-        if answered:
-            publicity.handle_complaint(w.officer, complaint, status="answered", note="经查属实，已立案查处。")
-            with unrecorded_writes():
-                ComplaintEvent.objects.filter(complaint=complaint, status="answered").update(at=_at(answered))
-        w.complaints[name] = complaint
-    return w
 
 
 def _record(entry) -> dict:

@@ -27,6 +27,8 @@ def load_all() -> list[tuple[str, str, str]]:
     from zhifa.supervision import figures
 
     figures.rebuild_recent()  # what the daily task would count first: the 执法统计 page has its figures
+    with transaction.atomic():
+        supervision_demo.load_analysis_report()
     from zhifa.ledger import actions as ledger_actions
     from zhifa.workdays import actions as workdays_actions
 

@@ -27,13 +27,15 @@ NAV = [
     (_("调阅记录"), "records:access_log", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("案卷评查"), "supervision:home", {Role.SUPERVISOR}),
     (_("执法统计"), "supervision:figures", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
+    (_("分析报告"), "supervision:analysis_reports", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("网上巡查"), "supervision:inspections", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("整改"), "supervision:rectifications", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
+    (_("薄弱环节规则"), "supervision:weak_point_rules", frozenset()),  # the platform administrator's
     (_("接口令牌"), "org:tokens", None),
 ]
 # The platform administrator (superuser) holds no agency role: the platform-level pages only — never a case,
 # a review, a complaint or the audit records (三员分立 and the agencies' own business).
-PLATFORM_ADMIN_PAGES = {"catalog:home", "org:agency_list", "org:person_list"}
+PLATFORM_ADMIN_PAGES = {"catalog:home", "org:agency_list", "org:person_list", "supervision:weak_point_rules"}
 
 
 def navigation(request):

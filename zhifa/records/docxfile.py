@@ -84,9 +84,7 @@ def blocks_from_html(html_text: str) -> list[dict[str, Any]]:
                 if rows:
                     blocks.append({"type": "table", "rows": rows})
             elif el.tag == "img":
-                src = el.get("src") or ""
-                if src.startswith("data:image/png;base64,"):
-                    blocks.append({"type": "img", "data": base64.b64decode(src.split(",", 1)[1])})
+                walk_img(el)
             elif el.tag in ("p", "li"):
                 images = [img for img in el.iter("img")]
                 if "agency" in classes:
@@ -103,7 +101,11 @@ def blocks_from_html(html_text: str) -> list[dict[str, Any]]:
     def walk_img(img) -> None:
         src = img.get("src") or ""
         if src.startswith("data:image/png;base64,"):
-            blocks.append({"type": "img", "data": base64.b64decode(src.split(",", 1)[1])})
+            block = {"type": "img", "data": base64.b64decode(src.split(",", 1)[1])}
+            width = img.get("data-width-mm") or ""
+            if width.isdigit():  # a chart: its width on the page (a signature: 12 mm high)
+                block["width_mm"] = int(width)
+            blocks.append(block)
 
     if body is not None:
         walk(body)
@@ -178,9 +180,8 @@ def render_docx(html_text: str) -> bytes:
     blocks = []
     for block in blocks_from_html(html_text):
         if block["type"] == "img":
-            blocks.append(
-                {"type": "img", "image": InlineImage(tpl, io.BytesIO(block["data"]), height=Mm(12))}
-            )
+            size = {"width": Mm(block["width_mm"])} if "width_mm" in block else {"height": Mm(12)}
+            blocks.append({"type": "img", "image": InlineImage(tpl, io.BytesIO(block["data"]), **size)})
         elif block["type"] == "table":
             blocks.append(
                 {"type": "table", "rows": [[Listing(cell) for cell in row] for row in block["rows"]]}

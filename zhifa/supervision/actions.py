@@ -914,3 +914,174 @@ def prepare_due_inspections(today: dt.date | None = None) -> int:
         prepare_inspection(None, agency, year, quarter)
         prepared += 1
     return prepared
+
+
+# 执法数据分析报告 -----------------------------------------------------------------------------------------------------
+
+
+def may_request_report(actor, agency_id: int) -> bool:
+    from zhifa.org.queries import has_role
+
+    return agency_id in queries.supervised_agency_ids(actor) or has_role(actor, Role.AGENCY_HEAD, agency_id)
+
+
+@transaction.atomic
+def request_analysis_report(
+    actor: Person | None, agency, *, kind: str, year: int, number: int, start_job: bool = True
+):
+    """The report of ``agency`` for a period that has ended (made if missing, made again if asked) and the job that
+    fills it. Asked for by a supervisor of the agency or one of its heads, or by the platform's task (``actor``
+    None). Returns (report, job)."""
+    from zhifa.core import queue
+
+    from . import analysis
+    from .models import AnalysisReport
+
+    if actor is not None and not may_request_report(actor, agency.pk):
+        raise ActionDenied(_("只有该执法主体的监督人员和负责人可以生成执法数据分析报告。"))
+    if not isinstance(year, int) or not 2000 <= year <= 2100 or not analysis.valid(kind, number):
+        raise RuleViolation(_("请选择报告期。"))
+    start, end = analysis.bounds(kind, year, number)
+    if end >= timezone.localdate():
+        raise RuleViolation(_("报告期尚未结束，结束后才能生成分析报告。"))
+    report, created = AnalysisReport.objects.select_for_update().get_or_create(
+        agency=agency,
+        kind=kind,
+        year=year,
+        number=number,
+        defaults={"period_start": start, "period_end": end, "requested_by": actor},
+    )
+    if not created:
+        report.state, report.requested_by = AnalysisReport.State.GENERATING, actor
+        report.save(update_fields=["state", "requested_by"])
+    _record(actor, "request_analysis_report", report, agency)
+    if not start_job:  # (the demo fills it at once)
+        return report, None
+    job = queue.start(
+        "supervision.analysis_report",
+        actor,
+        agency=agency,
+        target=("supervision.analysisreport", report.pk),
+        step=str(_("等待后台进程处理")),
+    )
+    return report, job
+
+
+@transaction.atomic
+def fill_analysis_report(report, progress=None):
+    """The task: count the period and the one before afresh, compose the report, render its PDF and DOCX (stored
+    under their SHA-256, the hashes and the content's digest in the ledger)."""
+    import hashlib
+    import json
+
+    from zhifa.records import render, storage
+
+    from . import analysis, figures
+    from .models import AnalysisReport
+
+    def step(done, label):
+        if progress is not None:
+            progress(done=done, total=4, step=label)
+
+    report = AnalysisReport.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    p_year, p_number = analysis.previous(report.kind, report.year, report.number)
+    p_start, _p_end = analysis.bounds(report.kind, p_year, p_number)
+    step(0, _("统计"))
+    figures.build(report.agency, p_start, report.period_end)
+    step(1, _("分析"))
+    with translation.override(settings.LANGUAGE_CODE):  # the report's content is written in Chinese
+        report.data = analysis.compose(report.agency, report.kind, report.year, report.number)
+    report.generated_at = timezone.now()
+    step(2, _("生成 PDF 和 DOCX"))
+    html = render.render_in_chinese(
+        "supervision/analysis_pdf.html", queries.analysis_context(report, charts=True)
+    )
+    pdf, _box = render.pdf(html)
+    docx = render.docx(html)
+    stored_pdf = storage.put(pdf, ext="pdf", prefix="supervision")
+    stored_docx = storage.put(docx, ext="docx", prefix="supervision")
+    report.pdf_name, report.pdf_sha256 = stored_pdf.name, stored_pdf.sha256
+    report.docx_name, report.docx_sha256 = stored_docx.name, stored_docx.sha256
+    report.state = AnalysisReport.State.READY
+    report.save()
+    step(3, _("记入账本"))
+    ledger.append(
+        agency=report.agency,
+        actor=None,
+        action="supervision.fill_analysis_report",
+        obj=report,
+        payload={
+            "state": snapshot(report),
+            "data_sha256": hashlib.sha256(
+                json.dumps(report.data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+            ).hexdigest(),
+        },
+        files=[(stored_pdf.name, stored_pdf.sha256), (stored_docx.name, stored_docx.sha256)],
+    )
+    step(4, _("完成"))
+    return report
+
+
+@transaction.atomic
+def read_analysis_report(actor: Person, report):
+    """已阅: a head of the agency records that they read the report (once; the time is kept)."""
+    from zhifa.org.queries import has_role
+
+    from .models import AnalysisReport, ReportReading
+
+    report = AnalysisReport.objects.select_for_update().get(pk=report.pk)
+    if not has_role(actor, Role.AGENCY_HEAD, report.agency_id):
+        raise ActionDenied(_("只有本机关的负责人需要阅读确认。"))
+    if report.state != AnalysisReport.State.READY:
+        raise RuleViolation(_("报告尚未生成。"))
+    if ReportReading.objects.filter(report=report, person=actor).exists():
+        raise RuleViolation(_("您已经阅读确认过这份报告。"))
+    reading = ReportReading.objects.create(report=report, person=actor)
+    _record(actor, "read_analysis_report", reading, report.agency, report=report.pk)
+    return reading
+
+
+def prepare_due_reports(today: dt.date | None = None) -> int:
+    """The task: after a quarter ends, the quarter's report (and the half-year's and year's when they end with it)
+    for every agency that has a head, each once. Returns how many were started."""
+    from zhifa.org.models import Agency
+
+    from . import analysis
+    from .models import AnalysisReport
+
+    started = 0
+    for kind, year, number in analysis.last_ended(today or timezone.localdate()):
+        have = AnalysisReport.objects.filter(kind=kind, year=year, number=number).values("agency_id")
+        headed = Agency.objects.filter(roles__role=Role.AGENCY_HEAD, roles__person__is_active=True)
+        for agency in headed.exclude(pk__in=have).distinct().order_by("pk"):
+            request_analysis_report(None, agency, kind=kind, year=year, number=number)
+            started += 1
+    return started
+
+
+@transaction.atomic
+def set_weak_point_rule(actor: Person, rule, *, threshold, minimum: int, active: bool):
+    """The platform administrator sets a weak-point rule's threshold, minimum count and whether it applies (platform
+    data: every agency's next report uses it; the reports already made keep the rules they were made with)."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import WeakPointRule
+
+    if not getattr(actor, "is_superuser", False):
+        raise ActionDenied(_("只有平台管理员可以修改薄弱环节规则。"))
+    rule = WeakPointRule.objects.select_for_update().get(pk=rule.pk)
+    try:
+        threshold = Decimal(str(threshold))
+    except (InvalidOperation, ValueError):
+        raise RuleViolation({"threshold": [_("阈值应为数字。")]}) from None
+    if not threshold.is_finite() or threshold <= 0 or threshold > 1000:
+        raise RuleViolation({"threshold": [_("阈值应大于 0，不超过 1000。")]})
+    if not isinstance(minimum, int) or not 1 <= minimum <= 100000:
+        raise RuleViolation({"minimum": [_("最少件数应为 1 到 100000 之间的整数。")]})
+    rule.threshold, rule.minimum, rule.active = threshold.quantize(Decimal("0.01")), minimum, bool(active)
+    rule.save()
+    from zhifa.org.models import Agency
+
+    for agency in Agency.objects.order_by("pk"):  # platform data: in every agency's log, in a fixed order
+        _record(actor, "set_weak_point_rule", rule, agency)
+    return rule

@@ -53,6 +53,20 @@ class SupervisionConfig(AppConfig):
             "supervision.tally", _("统计汇总表：由已记入账本的记录按月计算，每日重新计算，没有独立的业务含义")
         )
         registry.register_unrecorded("supervision.figurebuild", _("统计汇总表的计算时间"))
+        registry.register_kind(
+            "supervision.analysisreport",
+            label=_("执法数据分析报告"),
+            access=queries.access_report,
+            agency=lambda r: r.agency,
+        )
+        registry.register_kind(
+            "supervision.reportreading",
+            label=_("报告阅读记录"),
+            access=queries.access_reading,
+            agency=lambda r: r.report.agency,
+        )
+        registry.register_kind("supervision.weakpointrule", label=_("薄弱环节规则"), agency=lambda r: None)
+        registry.register_platform_data("supervision.weakpointrule", rows=lambda qs: qs.all())
         registry.register_kind("supervision.standard", label=_("评查标准"), agency=lambda s: s.agency)
         registry.register_kind(
             "supervision.standarditem", label=_("评查项目"), agency=lambda i: i.standard.agency
@@ -82,6 +96,10 @@ class SupervisionConfig(AppConfig):
                 "supervision.add_finding": _("添加巡查发现的问题"),
                 "supervision.judge_line": _("判断巡查记录"),
                 "supervision.sign_inspection": _("签发网上巡查报告"),
+                "supervision.request_analysis_report": _("生成执法数据分析报告"),
+                "supervision.fill_analysis_report": _("执法数据分析报告已生成"),
+                "supervision.read_analysis_report": _("阅读执法数据分析报告"),
+                "supervision.set_weak_point_rule": _("修改薄弱环节规则"),
             }
         )
         wd_actions.OWNED_KINDS[("supervision.rectification", "rectification")] = _(

@@ -66,3 +66,9 @@ class InspectionArea(models.TextChoices):
 class LineResult(models.TextChoices):
     OK = "ok", _("符合")
     PROBLEM = "problem", _("问题")
+
+
+class PeriodKind(models.TextChoices):
+    QUARTER = "quarter", _("季度")
+    HALF = "half", _("半年")
+    YEAR = "year", _("年度")

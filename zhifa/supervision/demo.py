@@ -115,3 +115,18 @@ def load_inspections() -> None:
         owner=head,
     )
     actions.prepare_inspection(None, agency, year, quarter)
+
+
+def load_analysis_report() -> None:
+    """The last quarter's 执法数据分析报告 of the demo bureau, made and waiting for its heads to read it."""
+    from . import analysis
+    from .models import AnalysisReport
+
+    agency = Agency.objects.filter(code="mingshan-wjj").first()
+    if agency is None or AnalysisReport.objects.exists():
+        return
+    kind, year, number = analysis.last_ended(timezone.localdate())[0]
+    report, _job = actions.request_analysis_report(
+        None, agency, kind=kind, year=year, number=number, start_job=False
+    )
+    actions.fill_analysis_report(report)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.org.models import Agency, Person
 
-from .choices import InspectionArea, Measure, Verdict
+from .choices import InspectionArea, Measure, PeriodKind, Verdict
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -163,3 +163,29 @@ class FiguresForm(forms.Form):
             elif (last.year - first.year) * 12 + last.month - first.month >= 120:
                 self.add_error("first", _("一次最多查看 120 个月。"))
         return data
+
+
+class AnalysisReportForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("执法主体"), queryset=Agency.objects.none())
+    kind = forms.ChoiceField(label=_("报告期"), choices=PeriodKind.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    number = forms.TypedChoiceField(
+        label=_("期次"),
+        choices=[
+            (1, _("第一季度／上半年／全年")),
+            (2, _("第二季度／下半年")),
+            (3, _("第三季度")),
+            (4, _("第四季度")),
+        ],
+        coerce=int,
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class WeakPointRuleForm(forms.Form):
+    threshold = forms.DecimalField(label=_("阈值"), min_value=0.01, max_value=1000, decimal_places=2)
+    minimum = forms.IntegerField(label=_("最少件数"), min_value=1, max_value=100000)
+    active = forms.BooleanField(label=_("启用"), required=False)

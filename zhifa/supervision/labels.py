@@ -22,3 +22,15 @@ SEEDED_COMPLAINT = (
         "网上巡查据此判断投诉举报是否按期答复（办结或告知不予受理）；执法主体可按本机关的规定设定期限。"
     ),
 )
+
+# The weak-point rules supervision migration 0007 seeds (names, units and proposals shown on the pages).
+SEEDED_RULES = (
+    gettext_noop("承办机构超期率明显高于本机关"),
+    gettext_noop("承办机构被纠错率明显高于本机关"),
+    gettext_noop("执法事项法制审核问题率高"),
+    gettext_noop("行政处罚决定未按期公开"),
+    gettext_noop("投诉举报未按期答复"),
+    gettext_noop("超期率较上期明显上升"),
+    gettext_noop("倍"),
+    gettext_noop("个百分点"),
+)

@@ -17,6 +17,7 @@ from .choices import (
     ItemGroup,
     LineResult,
     Measure,
+    PeriodKind,
     RectificationState,
 )
 
@@ -451,3 +452,92 @@ class FigureBuild(models.Model):
 
     agency = models.OneToOneField("org.Agency", on_delete=models.CASCADE, related_name="+")
     built_at = models.DateTimeField()
+
+
+class WeakPointRule(models.Model):
+    """A declared rule of the 执法数据分析报告 (``rules.weak_points``): its threshold, the minimum count below which it
+    says nothing, and the improvement it proposes. Platform data (seeded by migration 0007)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    threshold = models.DecimalField(_("阈值"), max_digits=8, decimal_places=2)
+    unit = models.CharField(_("阈值单位"), max_length=20)
+    minimum = models.PositiveIntegerField(_("最少件数"))
+    proposal = models.TextField(_("改进建议"))
+    basis = models.CharField(_("依据"), max_length=300, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("薄弱环节规则")
+        verbose_name_plural = _("薄弱环节规则")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnalysisReport(models.Model):
+    """执法数据分析报告 of one agency for a quarter, half-year or year: the figures with the previous period's and per
+    unit and item, the weak points the declared rules found, as a page, a PDF and a DOCX (their SHA-256 in the
+    ledger); delivered to the agency's heads, each reading recorded (``ReportReading``)."""
+
+    class State(models.TextChoices):
+        GENERATING = "generating", _("生成中")
+        READY = "ready", _("已生成")
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("报告期"), max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveSmallIntegerField(
+        _("期次")
+    )  # the quarter (1–4), the half (1–2), or 1 for the year
+    period_start = models.DateField(_("期间自"))
+    period_end = models.DateField(_("期间至"))
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.GENERATING)
+    data = models.JSONField(_("报告内容"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    pdf_name = models.CharField(max_length=300, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    docx_name = models.CharField(max_length=300, blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("执法数据分析报告")
+        verbose_name_plural = _("执法数据分析报告")
+        ordering = ["-period_end", "agency_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "year", "number"], name="analysis_report_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.data.get("title") or f"{self.agency} {self.year} {self.kind}{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:analysis_report", args=[self.pk])
+
+
+class ReportReading(models.Model):
+    """A head of the agency read the report (第一责任人定期听取汇报): who and when, once each."""
+
+    report = models.ForeignKey(AnalysisReport, on_delete=models.PROTECT, related_name="readings")
+    person = models.ForeignKey(
+        "org.Person", verbose_name=_("阅读人"), on_delete=models.PROTECT, related_name="+"
+    )
+    read_at = models.DateTimeField(_("阅读时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("报告阅读记录")
+        verbose_name_plural = _("报告阅读记录")
+        ordering = ["report", "read_at"]
+        constraints = [models.UniqueConstraint(fields=["report", "person"], name="report_read_once")]

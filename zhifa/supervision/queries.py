@@ -260,6 +260,20 @@ def tasks_for(user, limit: int = 20) -> list[dict]:
                 "due": r.deadline.due if r.deadline else "—",
             }
         tasks.append({"label": label, "url": r.get_absolute_url()})
+    if headed:  # the analysis reports delivered to a head, until they record reading them (one query more)
+        from .models import AnalysisReport
+
+        for report in (
+            AnalysisReport.objects.filter(agency_id__in=headed, state="ready")
+            .exclude(readings__person=user)
+            .order_by("-period_end", "pk")[:limit]
+        ):
+            tasks.append(
+                {
+                    "label": _("待阅：%(title)s") % {"title": report.data.get("title") or report},
+                    "url": report.get_absolute_url(),
+                }
+            )
     return tasks
 
 
@@ -319,3 +333,73 @@ def inspection_context(inspection: Inspection) -> dict:
         "findings": [ln for ln in lines if ln.is_finding],
         "font_family": records_conf.css_font_family(),
     }
+
+
+# 执法数据分析报告 -----------------------------------------------------------------------------------------------------
+
+
+def report_agency_ids(user) -> set[int]:
+    """The agencies whose analysis reports the user may read: those they supervise, and their own as a head."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return supervised_agency_ids(user) | org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})
+
+
+def visible_reports(user):
+    from .models import AnalysisReport
+
+    return AnalysisReport.objects.filter(agency_id__in=report_agency_ids(user))
+
+
+def access_report(user, pk):
+    return _get(visible_reports(user).select_related("agency", "requested_by"), pk)
+
+
+def access_reading(user, pk):
+    """A reading of a report: seen by who sees the report."""
+    from .models import ReportReading
+
+    if not str(pk).isdigit():
+        raise Http404
+    reading = ReportReading.objects.filter(pk=int(pk)).first()
+    if reading is None or not visible_reports(user).filter(pk=reading.report_id).exists():
+        raise Http404
+    return reading
+
+
+def analysis_context(report, *, charts: bool = False) -> dict:
+    """What the report's page and its PDF/DOCX show (from the content kept with the report)."""
+    from zhifa.records import conf as records_conf
+
+    from . import analysis, figures
+
+    data = report.data or {}
+    context = {"r": report, "data": data, "font_family": records_conf.css_font_family()}
+    if not data:
+        return context
+    labels = {k: m.label for k, m in figures.MEASURES.items()} | {k: lab for k, _n, _d, lab in figures.RATES}
+    unit_columns = [*analysis.UNIT_COLUMNS, "overdue_rate", "correction_rate"]
+    context |= {
+        "comparison": analysis.comparison(data),
+        "unit_columns": [(k, labels[k]) for k in unit_columns],
+        "units": [
+            {"name": row["name"], "cells": [row["values"][k] for k in unit_columns]}
+            for row in analysis.unit_table(data)
+        ],
+        "item_columns": [
+            (k, labels[k]) for k in ("decided", "reviews", "review_problems", "review_problem_rate")
+        ],
+        "items": [
+            {
+                "name": row["name"],
+                "cells": [
+                    row["values"][k] for k in ("decided", "reviews", "review_problems", "review_problem_rate")
+                ],
+            }
+            for row in analysis.item_table(data)
+        ],
+        "weak_points": data.get("weak_points", []),
+    }
+    if charts:
+        context["charts"] = analysis.charts(data)
+    return context

@@ -139,3 +139,132 @@ def redraw(entries: Iterable[Mapping[str, Any]]) -> list[str]:
     if sample != list(revealed.get("sample") or []):
         raise RedrawError("按规则重新抽出的案卷与账本中记录的抽样结果不同")
     return sample
+
+
+# 执法数据分析报告: the weak points found by declared rules (issue 16 item 5) -----------------------------------------
+#
+# Each rule reads the period's figures (``supervision.figures``: the agency's totals, the previous period's, and the
+# same per unit and per enforcement item) and reports a weak point with its evidence and a proposed improvement. Its
+# threshold and the minimum count below which it says nothing are data (``WeakPointRule``, seeded by migration 0007,
+# editable by the platform administrator): a rate over a handful of cases proves nothing.
+
+
+def _rate(values: Mapping[str, int], numerator: str, denominator: str) -> float | None:
+    d = values.get(denominator) or 0
+    return None if not d else 100 * (values.get(numerator) or 0) / d
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def weak_points(
+    current: Mapping[str, int],
+    previous: Mapping[str, int],
+    units: Mapping[str, Mapping[str, int]],
+    items: Mapping[str, Mapping[str, int]],
+    settings: Mapping[str, tuple[float, int]],
+) -> list[dict[str, Any]]:
+    """The weak points of one agency in one period. ``units`` and ``items``: {member: {measure: value}} (member: the
+    unit's id or the item's code, as the drill-down takes it); ``settings``: {rule code: (threshold, minimum)} of the
+    active rules. Each point: {"rule", "dimension", "member", "measure", "values": {...}} — the page and the report
+    word it (``analysis.describe``)."""
+    points: list[dict[str, Any]] = []
+
+    def point(rule, dimension, member, measure, **values):
+        points.append(
+            {"rule": rule, "dimension": dimension, "member": member, "measure": measure, "values": values}
+        )
+
+    # A unit whose overdue rate is ``threshold`` times the agency's or more (at least ``minimum`` time limits due).
+    if "unit_overdue" in settings:
+        factor, minimum = settings["unit_overdue"]
+        agency_rate = _rate(current, "overdue", "deadlines_due")
+        for member, values in units.items():
+            rate = _rate(values, "overdue", "deadlines_due")
+            if (values.get("deadlines_due") or 0) >= minimum and rate and agency_rate is not None:
+                if rate >= agency_rate * factor and rate > agency_rate:
+                    point(
+                        "unit_overdue",
+                        "unit",
+                        member,
+                        "overdue",
+                        rate=rate,
+                        agency_rate=agency_rate,
+                        count=values.get("overdue") or 0,
+                        due=values.get("deadlines_due") or 0,
+                    )
+    # A unit whose decisions are corrected in 复议/诉讼 ``threshold`` times as often as the agency's or more.
+    if "unit_correction" in settings:
+        factor, minimum = settings["unit_correction"]
+        agency_rate = _rate(current, "corrected", "decided")
+        for member, values in units.items():
+            rate = _rate(values, "corrected", "decided")
+            if (values.get("decided") or 0) >= minimum and rate and agency_rate is not None:
+                if rate >= agency_rate * factor and rate > agency_rate:
+                    point(
+                        "unit_correction",
+                        "unit",
+                        member,
+                        "corrected",
+                        rate=rate,
+                        agency_rate=agency_rate,
+                        count=values.get("corrected") or 0,
+                        decided=values.get("decided") or 0,
+                    )
+    # An item whose legal reviews find problems in ``threshold`` per cent of reviews or more.
+    if "item_review_problems" in settings:
+        threshold, minimum = settings["item_review_problems"]
+        for member, values in items.items():
+            rate = _rate(values, "review_problems", "reviews")
+            if (values.get("reviews") or 0) >= minimum and rate is not None and rate >= threshold:
+                point(
+                    "item_review_problems",
+                    "item",
+                    member,
+                    "review_problems",
+                    rate=rate,
+                    count=values.get("review_problems") or 0,
+                    reviews=values.get("reviews") or 0,
+                )
+    # Decisions published on time in less than ``threshold`` per cent of those due.
+    if "late_publication" in settings:
+        threshold, minimum = settings["late_publication"]
+        rate = _rate(current, "pub_on_time", "pub_due")
+        if (current.get("pub_due") or 0) >= minimum and rate is not None and rate < threshold:
+            point(
+                "late_publication",
+                "all",
+                "",
+                "pub_due",
+                rate=rate,
+                due=current.get("pub_due") or 0,
+                on_time=current.get("pub_on_time") or 0,
+            )
+    # Complaints answered on time in less than ``threshold`` per cent.
+    if "late_complaints" in settings:
+        threshold, minimum = settings["late_complaints"]
+        rate = _rate(current, "complaints_on_time", "complaints")
+        if (current.get("complaints") or 0) >= minimum and rate is not None and rate < threshold:
+            point(
+                "late_complaints",
+                "all",
+                "",
+                "complaints",
+                rate=rate,
+                count=current.get("complaints") or 0,
+                on_time=current.get("complaints_on_time") or 0,
+            )
+    # The agency's overdue rate up by ``threshold`` percentage points or more on the previous period.
+    if "overdue_rising" in settings:
+        threshold, minimum = settings["overdue_rising"]
+        now, before = _rate(current, "overdue", "deadlines_due"), _rate(previous, "overdue", "deadlines_due")
+        if (
+            (current.get("deadlines_due") or 0) >= minimum
+            and (previous.get("deadlines_due") or 0) >= minimum
+            and now is not None
+            and before is not None
+            and now - before >= threshold
+        ):
+            point("overdue_rising", "all", "", "overdue", rate=now, previous_rate=before)
+    return points

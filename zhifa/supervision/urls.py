@@ -43,3 +43,10 @@ urlpatterns += [
     path("figures/", views.figures_page, name="figures"),
     path("figures/cases/", views.figure_cases, name="figure_cases"),
 ]
+urlpatterns += [
+    path("reports/", views.analysis_reports, name="analysis_reports"),
+    path("reports/<int:pk>/", views.analysis_report, name="analysis_report"),
+    path("reports/<int:pk>/report.<str:fmt>", views.analysis_report_file, name="analysis_report_file"),
+    path("reports/<int:pk>/read/", views.read_analysis_report, name="read_analysis_report"),
+]
+urlpatterns += [path("rules/", views.weak_point_rules, name="weak_point_rules")]

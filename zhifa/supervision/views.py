@@ -800,3 +800,167 @@ def figure_cases(request):
             "last": last,
         },
     )
+
+
+# 执法数据分析报告 -----------------------------------------------------------------------------------------------------
+
+
+def _report_form(request, data=None):
+    from . import analysis
+
+    ids = queries.report_agency_ids(request.user)
+    kind, year, number = analysis.last_ended(timezone.localdate())[0]
+    return forms.AnalysisReportForm(
+        data,
+        agencies=Agency.objects.filter(pk__in=ids).order_by("code"),
+        initial={"kind": kind, "year": year, "number": number},
+    )
+
+
+@login_required
+def analysis_reports(request):
+    """The analysis reports of the agencies the user supervises or heads, newest period first; a new one on request."""
+    from django.core.paginator import Paginator
+
+    if not queries.report_agency_ids(request.user):
+        raise PermissionDenied(_("只有监督人员和执法主体负责人可以查看执法数据分析报告。"))
+    form = _report_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, result = run_action(
+            form, lambda: actions.request_analysis_report(request.user, **form.cleaned_data)
+        )
+        if ok:
+            report, _job = result
+            messages.success(request, _("已开始生成执法数据分析报告，完成后即可查看。"))
+            return redirect(report)
+    rows = (
+        queries.visible_reports(request.user)
+        .select_related("agency")
+        .order_by("-period_end", "agency_id", "kind")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    read = set(
+        models.ReportReading.objects.filter(person=request.user, report__in=[r.pk for r in page]).values_list(
+            "report_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "supervision/analysis_reports.html",
+        {"page": page, "form": form, "read": read},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def analysis_report(request, pk):
+    from zhifa.core.models import Job
+    from zhifa.org.queries import has_role
+
+    report = queries.access_report(request.user, pk)
+    context = queries.analysis_context(report)
+    readings = list(report.readings.select_related("person").order_by("read_at"))
+    context |= {
+        "readings": readings,
+        "may_read": report.state == "ready"
+        and has_role(request.user, Role.AGENCY_HEAD, report.agency_id)
+        and all(r.person_id != request.user.pk for r in readings),
+        "job": Job.objects.filter(target_kind="supervision.analysisreport", target_id=str(report.pk))
+        .order_by("-pk")
+        .first()
+        if report.state != "ready"
+        else None,
+        "chart_data": _report_chart_data(report.data) if report.data else [],
+    }
+    return render(request, "supervision/analysis_report.html", context)
+
+
+def _report_chart_data(data):
+    from . import figures
+
+    units = [(name, figures.shown(values)) for name, _m, values in data.get("units", [])]
+    return [
+        {
+            "key": "monthly",
+            "title": str(_("每月作出决定")),
+            "rows": [[m, v.get("decided", 0)] for m, v in data["monthly"]],
+        },
+        {
+            "key": "unit_overdue",
+            "title": str(_("各承办机构超期率（%）")),
+            "rows": [[n, v["overdue_rate"] or 0] for n, v in units],
+        },
+    ]
+
+
+@login_required
+def analysis_report_file(request, pk, fmt):
+    from django.http import HttpResponse
+
+    from zhifa.records import storage
+
+    report = queries.access_report(request.user, pk)
+    name, sha = (
+        (report.pdf_name, report.pdf_sha256) if fmt == "pdf" else (report.docx_name, report.docx_sha256)
+    )
+    if fmt not in ("pdf", "docx") or not name:
+        raise Http404
+    types = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+    response = HttpResponse(storage.read(name, sha), content_type=types[fmt])
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="analysis-{report.pk}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def read_analysis_report(request, pk):
+    report = queries.access_report(request.user, pk)
+    try:
+        actions.read_analysis_report(request.user, report)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已记录阅读。"))
+    return redirect(report)
+
+
+@login_required
+def weak_point_rules(request):
+    """The declared rules of the analysis reports, with their thresholds; the platform administrator edits them."""
+    from .models import WeakPointRule
+
+    user = request.user
+    if not (user.is_superuser or queries.report_agency_ids(user)):
+        raise PermissionDenied(_("只有监督人员、执法主体负责人和平台管理员可以查看薄弱环节规则。"))
+    rules_ = list(WeakPointRule.objects.all())
+    editing = None
+    if request.method == "POST":
+        if not user.is_superuser:
+            raise PermissionDenied(_("只有平台管理员可以修改薄弱环节规则。"))
+        editing = next((r for r in rules_ if str(r.pk) == request.POST.get("rule")), None)
+        if editing is None:
+            raise Http404
+        form = forms.WeakPointRuleForm(request.POST, prefix=f"r{editing.pk}")
+        if form.is_valid():
+            ok, _r = run_action(form, lambda: actions.set_weak_point_rule(user, editing, **form.cleaned_data))
+            if ok:
+                messages.success(request, _("已修改，之后生成的报告按新规则分析。"))
+                return redirect("supervision:weak_point_rules")
+        editing.form = form
+    for r in rules_:
+        if user.is_superuser and getattr(r, "form", None) is None:
+            r.form = forms.WeakPointRuleForm(
+                prefix=f"r{r.pk}",
+                initial={"threshold": r.threshold, "minimum": r.minimum, "active": r.active},
+            )
+    return render(
+        request,
+        "supervision/weak_point_rules.html",
+        {"rules": rules_, "may_edit": user.is_superuser},
+        status=400 if editing is not None else 200,
+    )
