@@ -22,6 +22,7 @@ from zhifa.records import evidence_api
 from zhifa.records import policy as records_policy
 from zhifa.remedies import api as remedies_api
 from zhifa.review import api as review_api
+from zhifa.supervision import api as supervision_api
 from zhifa.workdays import api as workdays_api
 
 router = DefaultRouter()
@@ -36,6 +37,7 @@ router.register("deadline-kinds", workdays_api.DeadlineKindViewSet, basename="de
 router.register("deadlines", workdays_api.DeadlineViewSet, basename="deadline")
 router.register("reminders", workdays_api.ReminderViewSet, basename="reminder")
 router.register("cases", cases_api.CaseViewSet, basename="case")
+router.register("supervision/case-files", supervision_api.CaseFileViewSet, basename="supervision-case-file")
 router.register("parties", cases_api.PartyViewSet, basename="party")
 router.register("hearing-policy", cases_policy_views.HearingPolicyViewSet, basename="hearing-policy")
 router.register("reviews", review_api.SubmissionViewSet, basename="review")

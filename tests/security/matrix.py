@@ -28,6 +28,7 @@ QUERY = {
     "ledger-log-inclusion-proof": "?index=0&size=1",
     "ledger-log-consistency-proof": "?first=1&second=1",
     "ledger-log-leaves": "?start=0&end=1",
+    "supervision-case-file-list": lambda o: f"?agency={o.agency.code}&since=2024-01-01&until=2030-12-31",
     "supervision:figure_cases": lambda o: f"?agency={o.agency.pk}&key=decided&first=2024-01&last=2030-12",
 }
 

@@ -321,6 +321,9 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:analysis_report_file": frozenset({"supervisor_a", "head_a"}),
     "supervision:read_analysis_report": NOBODY,  # POST only
     "supervision:weak_point_rules": frozenset({"supervisor_a", "head_a", "platform_admin"}),
+    # For the supervising 司法局: the export package and the API, the agency's supervisors only.
+    "supervision:export": frozenset({"supervisor_a"}),
+    "supervision-case-file-list": frozenset({"supervisor_a"}),
     # The API (/api/v1/): lists answer every signed-in principal with what each may see (the personal-data check
     # holds them to it); objects as the pages.
     "schema": EVERYONE,
@@ -535,6 +538,7 @@ ACTORS: dict[str, frozenset[str]] = {
             "supervision:new_accountability",
             "supervision:verify_fix",
             "supervision:inspections",
+            "supervision:export",
             "supervision:prepare_inspection",
             "supervision:add_finding",
             "supervision:sign_inspection",

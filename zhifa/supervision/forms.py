@@ -189,3 +189,19 @@ class WeakPointRuleForm(forms.Form):
     threshold = forms.DecimalField(label=_("阈值"), min_value=0.01, max_value=1000, decimal_places=2)
     minimum = forms.IntegerField(label=_("最少件数"), min_value=1, max_value=100000)
     active = forms.BooleanField(label=_("启用"), required=False)
+
+
+class ExportForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("执法主体"), queryset=Agency.objects.none())
+    start = forms.DateField(label=_("期间自"), widget=DATE)
+    end = forms.DateField(label=_("期间至"), widget=DATE, help_text=_("期间内立案、作出决定或结案的案件"))
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return data

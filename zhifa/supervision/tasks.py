@@ -36,3 +36,26 @@ def analysis_report(job, progress):
 
     actions.fill_analysis_report(AnalysisReport.objects.get(pk=job.target_id), progress)
     return None
+
+
+@job_handler("supervision.export", _l("导出案卷数据（监督）"))
+def export_package(job, progress):
+    """The export package of an agency's cases of a period (zip), kept for the supervisor who asked for it."""
+    import datetime as dt
+    import tempfile
+
+    from django.conf import settings
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    from zhifa.core.queue import result_path
+
+    from . import export
+
+    start, end = dt.date.fromisoformat(job.params["start"]), dt.date.fromisoformat(job.params["end"])
+    name = f"cases-{job.agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.zip"
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
+        export.package(job.started_by, job.agency, start, end, tmp, progress=progress)
+        tmp.seek(0)
+        path = default_storage.save(result_path(job, name), File(tmp, name=name))
+    return path, name

@@ -50,3 +50,4 @@ urlpatterns += [
     path("reports/<int:pk>/read/", views.read_analysis_report, name="read_analysis_report"),
 ]
 urlpatterns += [path("rules/", views.weak_point_rules, name="weak_point_rules")]
+urlpatterns += [path("export/", views.export_cases, name="export")]

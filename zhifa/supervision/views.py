@@ -964,3 +964,35 @@ def weak_point_rules(request):
         {"rules": rules_, "may_edit": user.is_superuser},
         status=400 if editing is not None else 200,
     )
+
+
+# 向司法局导出 ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def export_cases(request):
+    """The export package of a supervised agency's case files (a background job; its page offers the download)."""
+    from zhifa.core import queue
+
+    ids = queries.supervised_agency_ids(request.user)
+    if not ids:
+        raise PermissionDenied(_("只有监督人员可以导出案卷数据。"))
+    today = timezone.localdate()
+    form = forms.ExportForm(
+        request.POST or None,
+        agencies=Agency.objects.filter(pk__in=ids).order_by("code"),
+        initial={"start": today.replace(month=1, day=1), "end": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = queue.start(
+            "supervision.export",
+            request.user,
+            agency=data["agency"],
+            params={"start": data["start"].isoformat(), "end": data["end"].isoformat()},
+            step=str(_("等待后台进程处理")),
+        )
+        return redirect("job", job.pk)
+    return render(
+        request, "supervision/export.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
