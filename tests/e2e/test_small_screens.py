@@ -162,11 +162,12 @@ def _prepare(w, tmp_path):
             w.officer, case, received=received, kind="documentary", description="现场检查记录"
         )
         w.investigate(w.new_case())  # a second case, concluded, for the lists
-        from tests.security.world import _analysis_report, _evaluation, _inspection
+        from tests.security.world import _analysis_report, _evaluation, _inspection, _ranking
 
         _evaluation(w)  # a 案卷评查, drawn: its page and its file's scorecard
         _inspection(w)  # a 网上巡查, signed, with a finding
         _analysis_report(w)  # a 执法数据分析报告, made
+        _ranking(w)  # a 考核 ranking, published
         case = w.investigate(w.new_case())
         w.notice(case)
         case_actions.waive_statement(w.officer, case, signer="李康宁")
@@ -214,6 +215,7 @@ def _objects():
         EvaluationFile,
         Inspection,
         InspectionLine,
+        Ranking,
         Rectification,
     )
     from zhifa.workdays.models import Deadline, DeadlineKind
@@ -258,6 +260,7 @@ def _objects():
         "rectification": Rectification.objects.order_by("pk").first(),
         "inspection": Inspection.objects.order_by("pk").first(),
         "analysis_report": AnalysisReport.objects.order_by("pk").first(),
+        "ranking": Ranking.objects.order_by("pk").first(),
         "finding": InspectionLine.objects.filter(check_code="finding").order_by("pk").first(),
     }
     # name: (roles to open it as, args)
@@ -353,11 +356,9 @@ def _objects():
         "supervision:new_accountability": (("supervisor",), [o["rectification"].pk]),
         "supervision:inspection": (("supervisor", "head"), [o["inspection"].pk]),
         "supervision:new_finding_rectification": (("supervisor",), [o["finding"].pk]),
-        "supervision:figure_cases": ((), None),
-        "supervision:analysis_report": (
-            ("supervisor", "head"),
-            [o["analysis_report"].pk],
-        ),  # reached from a number of the figures (needs its query)
+        "supervision:figure_cases": ((), None),  # reached from a number of the figures (needs its query)
+        "supervision:analysis_report": (("supervisor", "head"), [o["analysis_report"].pk]),
+        "supervision:ranking": (("supervisor", "head"), [o["ranking"].pk]),
     }
     return o, pages
 

@@ -61,6 +61,7 @@ PK_OBJECT = {
     "supervision:report": "evaluation",
     "supervision:inspection": "inspection",
     "supervision:analysis_report": "analysis_report",
+    "supervision:ranking": "ranking",
     "supervision:read_analysis_report": "analysis_report",
     "supervision:prepare_inspection": "inspection",
     "supervision:add_finding": "inspection",

@@ -321,6 +321,9 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:analysis_report_file": frozenset({"supervisor_a", "head_a"}),
     "supervision:read_analysis_report": NOBODY,  # POST only
     "supervision:weak_point_rules": frozenset({"supervisor_a", "head_a", "platform_admin"}),
+    # 考核: the supervisors publish; the heads of the agencies ranked read.
+    "supervision:rankings": frozenset({"supervisor_a", "head_a"}),
+    "supervision:ranking": frozenset({"supervisor_a", "head_a"}),
     # For the supervising 司法局: the export package and the API, the agency's supervisors only.
     "supervision:export": frozenset({"supervisor_a"}),
     "supervision-case-file-list": frozenset({"supervisor_a"}),
@@ -539,6 +542,7 @@ ACTORS: dict[str, frozenset[str]] = {
             "supervision:verify_fix",
             "supervision:inspections",
             "supervision:export",
+            "supervision:rankings",
             "supervision:prepare_inspection",
             "supervision:add_finding",
             "supervision:sign_inspection",

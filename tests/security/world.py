@@ -160,6 +160,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     evaluation, evaluation_file, rectification = _evaluation(w)
     inspection, finding = _inspection(w)
     analysis_report = _analysis_report(w)
+    ranking = _ranking(w)
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -205,6 +206,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         inspection=inspection,
         inspection_line=finding,
         analysis_report=analysis_report,
+        ranking=ranking,
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -324,6 +326,19 @@ def _analysis_report(w):
         w.supervisor, w.a, kind=kind, year=year, number=number
     )
     return supervision_actions.fill_analysis_report(report)
+
+
+def _ranking(w):
+    """The last quarter's 考核 ranking of agency A, published by its supervisor."""
+    from django.utils import timezone
+
+    from zhifa.supervision import actions as supervision_actions
+    from zhifa.supervision import analysis
+
+    kind, year, number = analysis.last_ended(timezone.localdate())[0]
+    return supervision_actions.publish_ranking(
+        w.supervisor, kind=kind, year=year, number=number, agencies=[w.a]
+    )
 
 
 def _evaluation(w):

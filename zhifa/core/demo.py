@@ -29,6 +29,7 @@ def load_all() -> list[tuple[str, str, str]]:
     figures.rebuild_recent()  # what the daily task would count first: the 执法统计 page has its figures
     with transaction.atomic():
         supervision_demo.load_analysis_report()
+        supervision_demo.load_ranking()
     from zhifa.ledger import actions as ledger_actions
     from zhifa.workdays import actions as workdays_actions
 

@@ -28,6 +28,7 @@ NAV = [
     (_("案卷评查"), "supervision:home", {Role.SUPERVISOR}),
     (_("执法统计"), "supervision:figures", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("分析报告"), "supervision:analysis_reports", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
+    (_("考核排名"), "supervision:rankings", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("网上巡查"), "supervision:inspections", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("整改"), "supervision:rectifications", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("薄弱环节规则"), "supervision:weak_point_rules", frozenset()),  # the platform administrator's

@@ -50,10 +50,10 @@ def _record(actor, action: str, obj, agency, **extra) -> None:
     )
 
 
-def _require_supervisor(actor, agency_ids) -> None:
+def _require_supervisor(actor, agency_ids, message=None) -> None:
     supervised = queries.supervised_agency_ids(actor)
     if not agency_ids or not set(agency_ids) <= supervised:
-        raise ActionDenied(_("只有负责监督这些执法主体的监督人员才能组织案卷评查。"))
+        raise ActionDenied(message or _("只有负责监督这些执法主体的监督人员才能组织案卷评查。"))
 
 
 @transaction.atomic
@@ -1085,3 +1085,52 @@ def set_weak_point_rule(actor: Person, rule, *, threshold, minimum: int, active:
     for agency in Agency.objects.order_by("pk"):  # platform data: in every agency's log, in a fixed order
         _record(actor, "set_weak_point_rule", rule, agency)
     return rule
+
+
+# 考核 ---------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_ranking(actor: Person, *, kind: str, year: int, number: int, agencies):
+    """内部公布: the ranking of the agencies the supervisor supervises (all of them in one ranking) and their units for
+    an ended period, kept as computed now and recorded in the supervisor's body's log."""
+    from . import analysis, ranking
+    from .models import Ranking
+
+    agencies = list(agencies or [])
+    _require_supervisor(
+        actor, [a.pk for a in agencies], _("只有负责监督这些执法主体的监督人员才能公布考核排名。")
+    )
+    if not isinstance(year, int) or not 2000 <= year <= 2100 or not analysis.valid(kind, number):
+        raise RuleViolation(_("请选择考核期。"))
+    _start, end = analysis.bounds(kind, year, number)
+    if end >= timezone.localdate():
+        raise RuleViolation(_("考核期尚未结束，结束后才能公布排名。"))
+    with translation.override(settings.LANGUAGE_CODE):
+        data = ranking.compute([a.pk for a in agencies], kind, year, number)
+    record = Ranking.objects.create(
+        body=actor.agency, kind=kind, year=year, number=number, data=data, published_by=actor
+    )
+    record.agencies.set(agencies)
+    _record(actor, "publish_ranking", record, actor.agency)
+    return record
+
+
+@transaction.atomic
+def set_indicator(actor: Person, indicator, *, weight: int, active: bool):
+    """The platform administrator sets a 考核 indicator's weight and whether it counts (platform data: rankings
+    published later use it; those already published keep theirs)."""
+    from zhifa.org.models import Agency
+
+    from .models import Indicator
+
+    if not getattr(actor, "is_superuser", False):
+        raise ActionDenied(_("只有平台管理员可以修改考核指标。"))
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    if not isinstance(weight, int) or not 0 <= weight <= 100:
+        raise RuleViolation({"weight": [_("权重应为 0 到 100 之间的整数。")]})
+    indicator.weight, indicator.active = weight, bool(active)
+    indicator.save()
+    for agency in Agency.objects.order_by("pk"):  # platform data: in every agency's log, in a fixed order
+        _record(actor, "set_indicator", indicator, agency)
+    return indicator

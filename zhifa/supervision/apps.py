@@ -67,6 +67,14 @@ class SupervisionConfig(AppConfig):
         )
         registry.register_kind("supervision.weakpointrule", label=_("薄弱环节规则"), agency=lambda r: None)
         registry.register_platform_data("supervision.weakpointrule", rows=lambda qs: qs.all())
+        registry.register_kind("supervision.indicator", label=_("考核指标"), agency=lambda i: None)
+        registry.register_platform_data("supervision.indicator", rows=lambda qs: qs.all())
+        registry.register_kind(
+            "supervision.ranking",
+            label=_("考核排名"),
+            access=queries.access_ranking,
+            agency=lambda r: r.body,
+        )
         registry.register_kind("supervision.standard", label=_("评查标准"), agency=lambda s: s.agency)
         registry.register_kind(
             "supervision.standarditem", label=_("评查项目"), agency=lambda i: i.standard.agency
@@ -100,6 +108,8 @@ class SupervisionConfig(AppConfig):
                 "supervision.fill_analysis_report": _("执法数据分析报告已生成"),
                 "supervision.read_analysis_report": _("阅读执法数据分析报告"),
                 "supervision.set_weak_point_rule": _("修改薄弱环节规则"),
+                "supervision.publish_ranking": _("公布考核排名"),
+                "supervision.set_indicator": _("修改考核指标"),
             }
         )
         wd_actions.OWNED_KINDS[("supervision.rectification", "rectification")] = _(

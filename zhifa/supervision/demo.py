@@ -130,3 +130,16 @@ def load_analysis_report() -> None:
         None, agency, kind=kind, year=year, number=number, start_job=False
     )
     actions.fill_analysis_report(report)
+
+
+def load_ranking() -> None:
+    """The last quarter's 考核 ranking of the agencies ``jiandu`` supervises, published."""
+    from . import analysis, queries
+    from .models import Ranking
+
+    supervisor = Person.objects.filter(username="jiandu").first()
+    if supervisor is None or Ranking.objects.exists():
+        return
+    kind, year, number = analysis.last_ended(timezone.localdate())[0]
+    agencies = Agency.objects.filter(pk__in=queries.supervised_agency_ids(supervisor)).order_by("code")
+    actions.publish_ranking(supervisor, kind=kind, year=year, number=number, agencies=agencies)

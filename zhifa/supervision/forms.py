@@ -205,3 +205,30 @@ class ExportForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("结束日期不能早于开始日期。"))
         return data
+
+
+class RankingForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("参加考核的执法主体"), queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    kind = forms.ChoiceField(label=_("考核期"), choices=PeriodKind.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    number = forms.TypedChoiceField(
+        label=_("期次"),
+        choices=[
+            (1, _("第一季度／上半年／全年")),
+            (2, _("第二季度／下半年")),
+            (3, _("第三季度")),
+            (4, _("第四季度")),
+        ],
+        coerce=int,
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies
+
+
+class IndicatorForm(forms.Form):
+    weight = forms.IntegerField(label=_("权重"), min_value=0, max_value=100)
+    active = forms.BooleanField(label=_("启用"), required=False)

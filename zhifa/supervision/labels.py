@@ -34,3 +34,13 @@ SEEDED_RULES = (
     gettext_noop("倍"),
     gettext_noop("个百分点"),
 )
+
+# The 考核 indicators supervision migration 0008 seeds.
+SEEDED_INDICATORS = (
+    gettext_noop("决定按期公开率"),
+    gettext_noop("办案期限超期率"),
+    gettext_noop("法制审核问题率"),
+    gettext_noop("被纠错率"),
+    gettext_noop("投诉举报按期答复率"),
+    gettext_noop("案卷评查平均分"),
+)

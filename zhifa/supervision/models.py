@@ -541,3 +541,55 @@ class ReportReading(models.Model):
         verbose_name_plural = _("报告阅读记录")
         ordering = ["report", "read_at"]
         constraints = [models.UniqueConstraint(fields=["report", "person"], name="report_read_once")]
+
+
+class Indicator(models.Model):
+    """A 考核 indicator (issue 16 item 7): a rate of the figures (``figures.RATES``) or the average 案卷评查 score, its
+    weight, and whether a higher value is better. Platform data (seeded by migration 0008), edited by the platform
+    administrator."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    source = models.CharField(_("取值"), max_length=40)
+    higher_better = models.BooleanField(_("越高越好"), default=True)
+    weight = models.PositiveSmallIntegerField(_("权重"))
+    active = models.BooleanField(_("启用"), default=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ranking(models.Model):
+    """A 考核 ranking a supervisor published for a period: the agencies they supervise and their units, each with its
+    indicator values, score and rank (``data``), as computed when it was published. Seen by the supervisors and by
+    the heads of the agencies ranked (内部公布)."""
+
+    body = models.ForeignKey(
+        "org.Agency", verbose_name=_("公布机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("考核期"), max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveSmallIntegerField(_("期次"))
+    agencies = models.ManyToManyField("org.Agency", verbose_name=_("参加考核的执法主体"), related_name="+")
+    data = models.JSONField(_("考核结果"), default=dict)
+    published_by = models.ForeignKey(
+        "org.Person", verbose_name=_("公布人"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("公布时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("考核排名")
+        verbose_name_plural = _("考核排名")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.data.get("title") or f"{self.year} {self.kind}{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:ranking", args=[self.pk])

@@ -403,3 +403,20 @@ def analysis_context(report, *, charts: bool = False) -> dict:
     if charts:
         context["charts"] = analysis.charts(data)
     return context
+
+
+# 考核 ---------------------------------------------------------------------------------------------------------------
+
+
+def visible_rankings(user):
+    """Rankings of agencies the user supervises, and those that rank an agency they head (内部公布)."""
+    from .models import Ranking
+
+    if not getattr(user, "is_authenticated", False):
+        return Ranking.objects.none()
+    ids = supervised_agency_ids(user) | org_queries.agency_ids_with(user, {Role.AGENCY_HEAD})
+    return Ranking.objects.filter(pk__in=Ranking.objects.filter(agencies__in=ids).values("pk"))
+
+
+def access_ranking(user, pk):
+    return _get(visible_rankings(user).select_related("body", "published_by"), pk)

@@ -268,3 +268,30 @@ def weak_points(
         ):
             point("overdue_rising", "all", "", "overdue", rate=now, previous_rate=before)
     return points
+
+
+# 考核 (issue 16 item 7): a score from weighted indicators, and the ranks -------------------------------------------
+
+
+def indicator_score(
+    values: Mapping[str, float | None], indicators: Iterable[tuple[str, int, bool]]
+) -> float | None:
+    """The weighted mean, on 0–100, of the indicators that have a value: a rate counts as itself where higher is
+    better and as 100 minus itself where lower is better (an average 案卷评查 score is on 0–100 already); an indicator
+    without a value (nothing to count in the period) is left out and the weights of the others carry the score. None
+    when no indicator has a value."""
+    total, weights = 0.0, 0
+    for source, weight, higher_better in indicators:
+        value = values.get(source)
+        if value is None or weight <= 0:
+            continue
+        points = min(100.0, max(0.0, float(value) if higher_better else 100.0 - float(value)))
+        total += weight * points
+        weights += weight
+    return None if not weights else round(total / weights, 1)
+
+
+def ranks(scores: Mapping[Any, float | None]) -> dict[Any, int | None]:
+    """Competition ranks (1, 2, 2, 4), highest score first; no score, no rank."""
+    ordered = sorted((s for s in scores.values() if s is not None), reverse=True)
+    return {key: (None if s is None else ordered.index(s) + 1) for key, s in scores.items()}

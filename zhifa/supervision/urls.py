@@ -51,3 +51,7 @@ urlpatterns += [
 ]
 urlpatterns += [path("rules/", views.weak_point_rules, name="weak_point_rules")]
 urlpatterns += [path("export/", views.export_cases, name="export")]
+urlpatterns += [
+    path("rankings/", views.rankings, name="rankings"),
+    path("rankings/<int:pk>/", views.ranking_page, name="ranking"),
+]

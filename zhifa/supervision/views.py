@@ -931,38 +931,50 @@ def read_analysis_report(request, pk):
 
 @login_required
 def weak_point_rules(request):
-    """The declared rules of the analysis reports, with their thresholds; the platform administrator edits them."""
-    from .models import WeakPointRule
+    """The declared rules of the analysis reports and the 考核 indicators, with their thresholds and weights; the
+    platform administrator edits them."""
+    from .models import Indicator, WeakPointRule
 
     user = request.user
     if not (user.is_superuser or queries.report_agency_ids(user)):
         raise PermissionDenied(_("只有监督人员、执法主体负责人和平台管理员可以查看薄弱环节规则。"))
-    rules_ = list(WeakPointRule.objects.all())
-    editing = None
+    rules_, indicators = list(WeakPointRule.objects.all()), list(Indicator.objects.all())
+    failed = False
     if request.method == "POST":
         if not user.is_superuser:
             raise PermissionDenied(_("只有平台管理员可以修改薄弱环节规则。"))
-        editing = next((r for r in rules_ if str(r.pk) == request.POST.get("rule")), None)
-        if editing is None:
+        if "indicator" in request.POST:
+            target = next((i for i in indicators if str(i.pk) == request.POST["indicator"]), None)
+            form_class, prefix, act = forms.IndicatorForm, "i", actions.set_indicator
+        else:
+            target = next((r for r in rules_ if str(r.pk) == request.POST.get("rule")), None)
+            form_class, prefix, act = forms.WeakPointRuleForm, "r", actions.set_weak_point_rule
+        if target is None:
             raise Http404
-        form = forms.WeakPointRuleForm(request.POST, prefix=f"r{editing.pk}")
+        form = form_class(request.POST, prefix=f"{prefix}{target.pk}")
         if form.is_valid():
-            ok, _r = run_action(form, lambda: actions.set_weak_point_rule(user, editing, **form.cleaned_data))
+            ok, _r = run_action(form, lambda: act(user, target, **form.cleaned_data))
             if ok:
                 messages.success(request, _("已修改，之后生成的报告按新规则分析。"))
                 return redirect("supervision:weak_point_rules")
-        editing.form = form
-    for r in rules_:
-        if user.is_superuser and getattr(r, "form", None) is None:
-            r.form = forms.WeakPointRuleForm(
-                prefix=f"r{r.pk}",
-                initial={"threshold": r.threshold, "minimum": r.minimum, "active": r.active},
-            )
+        target.form, failed = form, True
+    if user.is_superuser:
+        for r in rules_:
+            if getattr(r, "form", None) is None:
+                r.form = forms.WeakPointRuleForm(
+                    prefix=f"r{r.pk}",
+                    initial={"threshold": r.threshold, "minimum": r.minimum, "active": r.active},
+                )
+        for i in indicators:
+            if getattr(i, "form", None) is None:
+                i.form = forms.IndicatorForm(
+                    prefix=f"i{i.pk}", initial={"weight": i.weight, "active": i.active}
+                )
     return render(
         request,
         "supervision/weak_point_rules.html",
-        {"rules": rules_, "may_edit": user.is_superuser},
-        status=400 if editing is not None else 200,
+        {"rules": rules_, "indicators": indicators, "may_edit": user.is_superuser},
+        status=400 if failed else 200,
     )
 
 
@@ -996,3 +1008,55 @@ def export_cases(request):
     return render(
         request, "supervision/export.html", {"form": form}, status=400 if request.method == "POST" else 200
     )
+
+
+# 考核 ---------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def rankings(request):
+    """The published rankings the user may see; a supervisor previews (GET with the form's fields) and publishes."""
+    from django.core.paginator import Paginator
+
+    from . import analysis, ranking
+
+    supervised = queries.supervised_agency_ids(request.user)
+    if not (supervised or org_queries.agency_ids_with(request.user, {Role.AGENCY_HEAD})):
+        raise PermissionDenied(_("只有监督人员和执法主体负责人可以查看考核排名。"))
+    form = preview = None
+    if supervised:
+        kind, year, number = analysis.last_ended(timezone.localdate())[0]
+        data = request.POST or (request.GET if "kind" in request.GET else None)
+        form = forms.RankingForm(
+            data,
+            agencies=Agency.objects.filter(pk__in=supervised).order_by("code"),
+            initial={"kind": kind, "year": year, "number": number, "agencies": list(supervised)},
+        )
+        if data is not None and form.is_valid():
+            if request.method == "POST":
+                ok, record = run_action(
+                    form, lambda: actions.publish_ranking(request.user, **form.cleaned_data)
+                )
+                if ok:
+                    messages.success(request, _("已公布考核排名，参加考核的执法主体负责人可以查看。"))
+                    return redirect(record)
+            else:
+                d = form.cleaned_data
+                preview = ranking.compute([a.pk for a in d["agencies"]], d["kind"], d["year"], d["number"])
+    elif request.method == "POST":
+        raise PermissionDenied(_("只有监督人员可以公布考核排名。"))
+    page = Paginator(
+        queries.visible_rankings(request.user).select_related("body").order_by("-published_at", "-pk"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/rankings.html",
+        {"page": page, "form": form, "preview": preview},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def ranking_page(request, pk):
+    record = queries.access_ranking(request.user, pk)
+    return render(request, "supervision/ranking.html", {"r": record, "data": record.data})
