@@ -165,8 +165,10 @@ class FiguresForm(forms.Form):
         return data
 
 
-class AnalysisReportForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("执法主体"), queryset=Agency.objects.none())
+class PeriodForm(forms.Form):
+    """A reporting period: its kind (quarter, half-year, year), year and number; and the agencies it is about."""
+
+    agency_field = "agency"
     kind = forms.ChoiceField(label=_("报告期"), choices=PeriodKind.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     number = forms.TypedChoiceField(
@@ -182,7 +184,12 @@ class AnalysisReportForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        self.fields[self.agency_field].queryset = agencies
+        self.order_fields([self.agency_field, "kind", "year", "number"])
+
+
+class AnalysisReportForm(PeriodForm):
+    agency = forms.ModelChoiceField(label=_("执法主体"), queryset=Agency.objects.none())
 
 
 class WeakPointRuleForm(forms.Form):
@@ -207,26 +214,15 @@ class ExportForm(forms.Form):
         return data
 
 
-class RankingForm(forms.Form):
+class RankingForm(PeriodForm):
+    agency_field = "agencies"
     agencies = forms.ModelMultipleChoiceField(
         label=_("参加考核的执法主体"), queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    kind = forms.ChoiceField(label=_("考核期"), choices=PeriodKind.choices)
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    number = forms.TypedChoiceField(
-        label=_("期次"),
-        choices=[
-            (1, _("第一季度／上半年／全年")),
-            (2, _("第二季度／下半年")),
-            (3, _("第三季度")),
-            (4, _("第四季度")),
-        ],
-        coerce=int,
-    )
 
-    def __init__(self, *args, agencies, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = agencies
+        self.fields["kind"].label = _("考核期")
 
 
 class IndicatorForm(forms.Form):

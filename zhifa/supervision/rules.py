@@ -158,6 +158,17 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+# (rule, the measure counted, the measure it is a share of, the name of that count in the point's values)
+UNIT_RULES = (
+    ("unit_overdue", "overdue", "deadlines_due", "due"),
+    ("unit_correction", "corrected", "decided", "decided"),
+)
+LOW_RATE_RULES = (
+    ("late_publication", "pub_on_time", "pub_due", "due"),
+    ("late_complaints", "complaints_on_time", "complaints", "count"),
+)
+
+
 def weak_points(
     current: Mapping[str, int],
     previous: Mapping[str, int],
@@ -176,42 +187,21 @@ def weak_points(
             {"rule": rule, "dimension": dimension, "member": member, "measure": measure, "values": values}
         )
 
-    # A unit whose overdue rate is ``threshold`` times the agency's or more (at least ``minimum`` time limits due).
-    if "unit_overdue" in settings:
-        factor, minimum = settings["unit_overdue"]
-        agency_rate = _rate(current, "overdue", "deadlines_due")
+    # A unit whose overdue rate is ``threshold`` times the agency's or more (at least ``minimum`` time limits due);
+    # a unit whose decisions are corrected in 复议/诉讼 ``threshold`` times as often as the agency's or more (at least
+    # ``minimum`` decisions).
+    for rule, part, whole, named in UNIT_RULES:
+        if rule not in settings:
+            continue
+        factor, minimum = settings[rule]
+        agency_rate = _rate(current, part, whole)
         for member, values in units.items():
-            rate = _rate(values, "overdue", "deadlines_due")
-            if (values.get("deadlines_due") or 0) >= minimum and rate and agency_rate is not None:
-                if rate >= agency_rate * factor and rate > agency_rate:
-                    point(
-                        "unit_overdue",
-                        "unit",
-                        member,
-                        "overdue",
-                        rate=rate,
-                        agency_rate=agency_rate,
-                        count=values.get("overdue") or 0,
-                        due=values.get("deadlines_due") or 0,
-                    )
-    # A unit whose decisions are corrected in 复议/诉讼 ``threshold`` times as often as the agency's or more.
-    if "unit_correction" in settings:
-        factor, minimum = settings["unit_correction"]
-        agency_rate = _rate(current, "corrected", "decided")
-        for member, values in units.items():
-            rate = _rate(values, "corrected", "decided")
-            if (values.get("decided") or 0) >= minimum and rate and agency_rate is not None:
-                if rate >= agency_rate * factor and rate > agency_rate:
-                    point(
-                        "unit_correction",
-                        "unit",
-                        member,
-                        "corrected",
-                        rate=rate,
-                        agency_rate=agency_rate,
-                        count=values.get("corrected") or 0,
-                        decided=values.get("decided") or 0,
-                    )
+            rate = _rate(values, part, whole)
+            if (values.get(whole) or 0) < minimum or not rate or agency_rate is None:
+                continue
+            if rate >= agency_rate * factor and rate > agency_rate:
+                counts = {"count": values.get(part) or 0, named: values.get(whole) or 0}
+                point(rule, "unit", member, part, rate=rate, agency_rate=agency_rate, **counts)
     # An item whose legal reviews find problems in ``threshold`` per cent of reviews or more.
     if "item_review_problems" in settings:
         threshold, minimum = settings["item_review_problems"]
@@ -227,34 +217,15 @@ def weak_points(
                     count=values.get("review_problems") or 0,
                     reviews=values.get("reviews") or 0,
                 )
-    # Decisions published on time in less than ``threshold`` per cent of those due.
-    if "late_publication" in settings:
-        threshold, minimum = settings["late_publication"]
-        rate = _rate(current, "pub_on_time", "pub_due")
-        if (current.get("pub_due") or 0) >= minimum and rate is not None and rate < threshold:
-            point(
-                "late_publication",
-                "all",
-                "",
-                "pub_due",
-                rate=rate,
-                due=current.get("pub_due") or 0,
-                on_time=current.get("pub_on_time") or 0,
-            )
-    # Complaints answered on time in less than ``threshold`` per cent.
-    if "late_complaints" in settings:
-        threshold, minimum = settings["late_complaints"]
-        rate = _rate(current, "complaints_on_time", "complaints")
-        if (current.get("complaints") or 0) >= minimum and rate is not None and rate < threshold:
-            point(
-                "late_complaints",
-                "all",
-                "",
-                "complaints",
-                rate=rate,
-                count=current.get("complaints") or 0,
-                on_time=current.get("complaints_on_time") or 0,
-            )
+    # Decisions published on time, complaints answered on time: in less than ``threshold`` per cent.
+    for rule, part, whole, named in LOW_RATE_RULES:
+        if rule not in settings:
+            continue
+        threshold, minimum = settings[rule]
+        rate = _rate(current, part, whole)
+        if (current.get(whole) or 0) >= minimum and rate is not None and rate < threshold:
+            counts = {named: current.get(whole) or 0, "on_time": current.get(part) or 0}
+            point(rule, "all", "", whole, rate=rate, **counts)
     # The agency's overdue rate up by ``threshold`` percentage points or more on the previous period.
     if "overdue_rising" in settings:
         threshold, minimum = settings["overdue_rising"]
