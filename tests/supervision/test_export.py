@@ -11,6 +11,7 @@ import zipfile
 
 import jsonschema
 from django.urls import reverse
+from django.utils import timezone
 
 from zhifa.core.models import Job
 from zhifa.ledger.models import Entry
@@ -62,6 +63,10 @@ def test_a_supervisor_exports_from_the_page_and_downloads_the_package(
         login(person)
         assert client.get(url).status_code == 403
     login(w.supervisor)
+    page = client.get(url).content.decode()
+    assert (
+        f'value="{timezone.localdate():%Y-%m-%d}"' in page
+    )  # the date inputs are filled (ISO, as browsers read)
     assert client.post(url, {"agency": w.a.pk, "start": w.end, "end": w.start}).status_code == 400
     assert not Job.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):

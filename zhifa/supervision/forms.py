@@ -5,7 +5,7 @@ from zhifa.org.models import Agency, Person
 
 from .choices import InspectionArea, Measure, PeriodKind, Verdict
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the browser's date input reads ISO dates
 
 
 class EvaluationForm(forms.Form):
