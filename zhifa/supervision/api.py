@@ -32,8 +32,38 @@ class CaseFileQuery(serializers.Serializer):
         return data
 
 
+class CaseFileSerializer(serializers.Serializer):
+    """The shape of a case file (``export.case_file``; its JSON Schema is ``export.SCHEMA``), for the API's schema."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    agency = serializers.CharField(help_text=str(_l("执法主体代码")))
+    unit = serializers.CharField(allow_null=True)
+    cause = serializers.CharField()
+    source = serializers.CharField()
+    state = serializers.CharField()
+    items = serializers.ListField(child=serializers.CharField())
+    accepted_on = serializers.DateField(allow_null=True)
+    filed_on = serializers.DateField(allow_null=True)
+    decided_on = serializers.DateField(allow_null=True)
+    closed_on = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField(allow_null=True)
+    penalty_kinds = serializers.ListField(child=serializers.CharField())
+    fine_amount = serializers.CharField(help_text=str(_l("罚款金额（元，两位小数）")))
+    party = serializers.DictField(allow_null=True)
+    officers = serializers.ListField(child=serializers.DictField())
+    records = serializers.ListField(child=serializers.DictField())
+    documents = serializers.ListField(child=serializers.DictField())
+    evidence = serializers.ListField(child=serializers.DictField())
+    deadlines = serializers.ListField(child=serializers.DictField())
+    reviews = serializers.ListField(child=serializers.DictField())
+    remedies = serializers.ListField(child=serializers.DictField())
+    publication = serializers.DictField(allow_null=True)
+
+
 class CaseFileViewSet(viewsets.GenericViewSet):
     pagination_class = CaseFilePagination
+    serializer_class = CaseFileSerializer
 
     def get_queryset(self):
         from zhifa.org.models import Agency
