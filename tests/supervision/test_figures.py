@@ -108,3 +108,24 @@ def test_the_page_its_exports_and_who_sees_what(counted, client, login):
     # a head sees their own agency
     login(w.head)
     assert w.section.name in client.get(url, query).content.decode()
+
+
+def test_the_table_comes_a_page_at_a_time_and_the_exports_have_every_row(counted, client, login, monkeypatch):
+    from zhifa.supervision import views
+
+    w = counted
+    monkeypatch.setattr(views, "FIGURE_PAGE_ROWS", 1)
+    login(w.supervisor)
+    url = reverse("supervision:figures")
+    query = {"first": f"{w.start:%Y-%m}", "last": f"{w.end:%Y-%m}", "dimension": "officer"}
+    officers = figures.totals([w.a.pk], w.start, w.end, figures.OFFICER)
+    assert len(officers) >= 2
+    first = client.get(url, query).content.decode()
+    second = client.get(url, {**query, "page": 2}).content.decode()
+    table = lambda page: page.split("统计表")[1].split("<tbody>")[1].split("</tbody>")[0]  # noqa: E731
+    assert table(first).count("<tr>") == 1 and table(second).count("<tr>") == 1
+    assert table(first) != table(second) and "page=2" in first
+    rows = list(
+        csv.reader(io.StringIO(client.get(url, {**query, "format": "csv"}).content.decode("utf-8-sig")))
+    )
+    assert len(rows) == len(officers) + 1

@@ -643,29 +643,47 @@ FIGURE_COLUMNS = (
 )
 
 
-def figures_table(ids, first, last, dimension):
-    """The table the page, the CSV and the XLSX show: (columns [(key, label, measure or None)], rows)."""
+FIGURE_PAGE_ROWS = 100
+
+
+def _member_order(key):
+    agency_id, member = key
+    return (agency_id, not member.isdigit(), int(member) if member.isdigit() else 0, member)
+
+
+def figures_table(ids, first, last, dimension, page_number=None):
+    """The table the page, the CSV and the XLSX show: (columns [(key, label, measure or None)], rows, page). The page
+    shows ``FIGURE_PAGE_ROWS`` rows at a time (by agency, then member) and names only those, plus the 30 with the
+    most overdue time limits for the chart; the exports (``page_number`` None) have every row."""
+    from django.core.paginator import Paginator
+
     from . import figures
 
     labels = {k: m.label for k, m in figures.MEASURES.items()} | {k: lab for k, _n, _d, lab in figures.RATES}
     columns = [(k, labels[k], figures.MEASURES.get(k)) for k in FIGURE_COLUMNS]
     values = figures.totals(ids, first, last, dimension)
-    names = _member_names(dimension, list(values))
-    rows = []
-    for key in sorted(values, key=lambda k: (names[k], k)):
+    keys = sorted(values, key=_member_order)
+    page = None
+    if page_number is not None:
+        page = Paginator(keys, FIGURE_PAGE_ROWS).get_page(page_number)
+        keys = list(page.object_list)
+    worst = sorted(values, key=lambda k: -(values[k].get("overdue") or 0))[:30]
+    names = _member_names(dimension, list(dict.fromkeys([*keys, *worst])))
+
+    def row(key):
         shown = figures.shown(values[key])
-        rows.append(
-            {
-                "agency": key[0],
-                "member": key[1],
-                "name": names[key],
-                "cells": [
-                    (k, shown[k], m is not None and m.drill and dimension in m.dims and bool(shown[k]))
-                    for k, _l, m in columns
-                ],
-            }
-        )
-    return columns, rows
+        return {
+            "agency": key[0],
+            "member": key[1],
+            "name": names[key],
+            "cells": [
+                (k, shown[k], m is not None and m.drill and dimension in m.dims and bool(shown[k]))
+                for k, _l, m in columns
+            ],
+        }
+
+    overdue = [[names[k], values[k].get("overdue") or 0] for k in worst if values[k].get("overdue")]
+    return columns, [row(k) for k in keys], page, overdue
 
 
 @login_required
@@ -677,10 +695,11 @@ def figures_page(request):
     from .models import FigureBuild
 
     ids, first, last, dimension, form = _figures_choice(request)
-    columns, rows = figures_table(ids, first, last, dimension)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
+        columns, rows, _page, _overdue = figures_table(ids, first, last, dimension)
         return _figures_export(fmt, columns, rows, first, last)
+    columns, rows, page, overdue = figures_table(ids, first, last, dimension, request.GET.get("page") or 1)
     series = figures.monthly(ids, first, last, ["decided", "corrected", "overdue"])
     months = sorted(series)
     built = (
@@ -705,7 +724,7 @@ def figures_page(request):
         {
             "key": "overdue",
             "title": str(_("超期的办案期限")),
-            "rows": [[r["name"], dict((k, v) for k, v, _u in r["cells"])["overdue"]] for r in rows][:30],
+            "rows": overdue,
         },
     ]
     return render(
@@ -715,6 +734,7 @@ def figures_page(request):
             "form": form,
             "columns": columns,
             "rows": rows,
+            "page": page,
             "chart_data": chart_data,
             "built": list(built)[:1],
             "export_query": query.urlencode(),
