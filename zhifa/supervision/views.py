@@ -702,8 +702,11 @@ def figures_page(request):
     columns, rows, page, overdue = figures_table(ids, first, last, dimension, request.GET.get("page") or 1)
     series = figures.monthly(ids, first, last, ["decided", "corrected", "overdue"])
     months = sorted(series)
-    built = (
-        FigureBuild.objects.filter(agency_id__in=ids).order_by("built_at").values_list("built_at", flat=True)
+    built = (  # the oldest count among the agencies shown: every figure is at least that fresh
+        FigureBuild.objects.filter(agency_id__in=ids)
+        .order_by("built_at")
+        .values_list("built_at", flat=True)
+        .first()
     )
     query = request.GET.copy()
     query.pop("format", None)
@@ -736,7 +739,7 @@ def figures_page(request):
             "rows": rows,
             "page": page,
             "chart_data": chart_data,
-            "built": list(built)[:1],
+            "built": built,
             "export_query": query.urlencode(),
             "period": (first, last),
         },
