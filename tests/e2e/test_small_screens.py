@@ -217,6 +217,7 @@ def _objects():
         InspectionLine,
         Ranking,
         Rectification,
+        Standard,
     )
     from zhifa.workdays.models import Deadline, DeadlineKind
 
@@ -261,6 +262,7 @@ def _objects():
         "inspection": Inspection.objects.order_by("pk").first(),
         "analysis_report": AnalysisReport.objects.order_by("pk").first(),
         "ranking": Ranking.objects.order_by("pk").first(),
+        "standard": Standard.objects.filter(agency=None).order_by("-version").first(),
         "finding": InspectionLine.objects.filter(check_code="finding").order_by("pk").first(),
     }
     # name: (roles to open it as, args)
@@ -359,6 +361,8 @@ def _objects():
         "supervision:figure_cases": ((), None),  # reached from a number of the figures (needs its query)
         "supervision:analysis_report": (("supervisor", "head"), [o["analysis_report"].pk]),
         "supervision:ranking": (("supervisor", "head"), [o["ranking"].pk]),
+        "supervision:standard": (("supervisor", "head"), [o["standard"].pk]),
+        "supervision:revise_standard": (("supervisor",), [o["standard"].pk]),
     }
     return o, pages
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.slow(seconds=60)
 def test_the_supervisor_runs_an_evaluation_and_scores_a_prefilled_file(page, live_server, demo):
-    from zhifa.supervision.models import Evaluation, Rectification
+    from zhifa.supervision.models import Evaluation, Rectification, Standard
 
     today = timezone.localdate()
     log_in(page, live_server.url, "jiandu", DEMO_PASSWORD)
@@ -26,7 +26,21 @@ def test_the_supervisor_runs_an_evaluation_and_scores_a_prefilled_file(page, liv
     demo_evaluation = Evaluation.objects.get()
     expect(page.get_by_role("link", name=demo_evaluation.title)).to_be_visible()
 
+    # the bureau of justice makes its own 评查标准 from the platform's: one item reworded, saved as its version 1
+    page.get_by_role("link", name="评查标准").click()
+    page.get_by_role("link", name="行政处罚案卷评查标准（平台默认）").click()
+    page.get_by_role("link", name="以此为基础制定本机关标准").click()
+    page.locator("#id_name").fill("明山区司法局行政处罚案卷评查标准")
+    page.locator("input[name='items-0-text']").fill("执法主体合法，在法定职权和管辖范围内实施行政处罚")
+    page.get_by_role("button", name="保存为新版本").click()
+    expect(page.locator(".messages")).to_contain_text("已保存为第 1 版")
+    expect(page.locator("main")).to_contain_text("在法定职权和管辖范围内")
+    page.get_by_role("link", name="案卷评查", exact=True).first.click()
+
     page.get_by_role("link", name="组织案卷评查").click()
+    expect(page.get_by_label("评查标准")).to_have_value(
+        str(Standard.objects.get(name="明山区司法局行政处罚案卷评查标准").pk)
+    )
     page.get_by_label("评查名称").fill("演示期间案卷评查")
     page.get_by_label("评查期间自").fill((today - dt.timedelta(days=200)).isoformat())
     page.get_by_label("评查期间至").fill((today - dt.timedelta(days=100)).isoformat())
@@ -37,6 +51,7 @@ def test_the_supervisor_runs_an_evaluation_and_scores_a_prefilled_file(page, liv
     expect(page.locator(".messages")).to_contain_text("承诺值已记入账本")
     evaluation = Evaluation.objects.exclude(pk=demo_evaluation.pk).get()
     expect(page.locator("dl.facts")).to_contain_text(evaluation.commitment)
+    assert evaluation.standard.name == "明山区司法局行政处罚案卷评查标准"
 
     page.get_by_role("button", name="封存抽样框并抽样").click()
     expect(page.locator(".messages")).to_contain_text("已封存抽样框")

@@ -62,6 +62,8 @@ PK_OBJECT = {
     "supervision:inspection": "inspection",
     "supervision:analysis_report": "analysis_report",
     "supervision:ranking": "ranking",
+    "supervision:standard": "standard",
+    "supervision:revise_standard": "standard",
     "supervision:read_analysis_report": "analysis_report",
     "supervision:prepare_inspection": "inspection",
     "supervision:add_finding": "inspection",

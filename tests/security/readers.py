@@ -321,6 +321,11 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:analysis_report_file": frozenset({"supervisor_a", "head_a"}),
     "supervision:read_analysis_report": NOBODY,  # POST only
     "supervision:weak_point_rules": frozenset({"supervisor_a", "head_a", "platform_admin"}),
+    # 评查标准: read by supervisors, heads and the platform administrator; revised by the platform administrator (the
+    # platform's) and by supervisors (their body's own, made from any)
+    "supervision:standards": frozenset({"supervisor_a", "head_a", "platform_admin"}),
+    "supervision:standard": frozenset({"supervisor_a", "head_a", "platform_admin"}),
+    "supervision:revise_standard": frozenset({"supervisor_a", "platform_admin"}),
     # 考核: the supervisors publish; the heads of the agencies ranked read.
     "supervision:rankings": frozenset({"supervisor_a", "head_a"}),
     "supervision:ranking": frozenset({"supervisor_a", "head_a"}),

@@ -161,6 +161,8 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     inspection, finding = _inspection(w)
     analysis_report = _analysis_report(w)
     ranking = _ranking(w)
+    from zhifa.supervision import queries as supervision_queries
+
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
     guide = ServiceGuide.objects.filter(agency=w.a).order_by("pk").first()
     a = SimpleNamespace(
@@ -207,6 +209,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         inspection_line=finding,
         analysis_report=analysis_report,
         ranking=ranking,
+        standard=supervision_queries.default_standard(),  # the platform's: read by every agency's supervisors
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.

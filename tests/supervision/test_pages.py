@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from zhifa.supervision import actions
+from zhifa.supervision import actions, queries
 from zhifa.supervision.choices import EvaluationState
 from zhifa.supervision.models import Evaluation
 
@@ -65,6 +65,9 @@ def test_a_supervisor_creates_an_evaluation_from_the_form(sv, login, client):
     response = client.post(url, data)
     ev = Evaluation.objects.get()
     assert response.status_code == 302 and response["Location"] == ev.get_absolute_url()
+    assert (
+        ev.standard == queries.default_standard()
+    )  # none chosen: the platform's (the body has none of its own)
     page = client.get(ev.get_absolute_url()).content.decode()
     assert ev.commitment in page and ev.draw_seed not in page
     assert reverse("supervision:draw", args=[ev.pk]) in page  # the draw button's form

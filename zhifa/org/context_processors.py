@@ -32,11 +32,22 @@ NAV = [
     (_("网上巡查"), "supervision:inspections", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("整改"), "supervision:rectifications", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("薄弱环节规则"), "supervision:weak_point_rules", frozenset()),  # the platform administrator's
+    (
+        _("评查标准"),
+        "supervision:standards",
+        frozenset(),
+    ),  # the platform administrator's (supervisors: 案卷评查)
     (_("接口令牌"), "org:tokens", None),
 ]
 # The platform administrator (superuser) holds no agency role: the platform-level pages only — never a case,
 # a review, a complaint or the audit records (三员分立 and the agencies' own business).
-PLATFORM_ADMIN_PAGES = {"catalog:home", "org:agency_list", "org:person_list", "supervision:weak_point_rules"}
+PLATFORM_ADMIN_PAGES = {
+    "catalog:home",
+    "org:agency_list",
+    "org:person_list",
+    "supervision:weak_point_rules",
+    "supervision:standards",
+}
 
 
 def navigation(request):

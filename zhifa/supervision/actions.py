@@ -37,6 +37,7 @@ from .models import (
     InspectionLine,
     Rectification,
     Standard,
+    StandardItem,
 )
 
 
@@ -100,9 +101,16 @@ def create_evaluation(
                 ]
             }
         )
-    standard = standard or queries.default_standard()
+    usable = queries.current_standards(actor)
+    standard = (
+        standard
+        or next((s for s in usable if s.agency_id == actor.agency_id), None)
+        or queries.default_standard()
+    )
     if standard is None or not standard.items.exists():
         raise RuleViolation(_("还没有评查标准，请先由管理员建立。"))
+    if standard.pk not in {s.pk for s in usable}:
+        raise RuleViolation({"standard": [_("只能选用平台或本机关评查标准的现行版本。")]})
     seed = rules.new_seed()
     evaluation = Evaluation(
         agency=actor.agency,
@@ -144,6 +152,96 @@ def _standard_record(standard: Standard) -> dict:
             for i in standard.items.all()
         ],
     }
+
+
+STANDARD_FIELDS = ("code", "group", "text", "points", "platform_check")
+
+
+def _standard_content(name, excellent_min, pass_min, basis, items) -> tuple:
+    return (name, excellent_min, pass_min, basis, [tuple(i[f] for f in STANDARD_FIELDS) for i in items])
+
+
+@transaction.atomic
+def revise_standard(
+    actor: Person,
+    base: Standard,
+    *,
+    name: str,
+    excellent_min: int,
+    pass_min: int,
+    basis: str,
+    items: list[dict],
+) -> Standard:
+    """A new version of a 评查标准, made from ``base``. The platform administrator revises the platform's default
+    (platform data: recorded in every agency's log); a supervisor revises their body's own standard, or makes one
+    from any standard they can see (the new one is their body's: 制定机关). Earlier versions stay as they were, with
+    the evaluations scored against them; new evaluations choose among the newest versions."""
+    from . import checks
+
+    platform = base.agency_id is None and getattr(actor, "is_superuser", False)
+    if not platform and not queries.may_make_standard(actor, base):
+        raise ActionDenied(
+            _("只有平台管理员可以修订平台默认评查标准；监督人员可以制定、修订本机关的评查标准。")
+        )
+    agency = None if platform else actor.agency
+    name = (name or "").strip()[:200]
+    basis = (basis or "").strip()
+    items = [
+        {
+            "code": (i.get("code") or "").strip(),
+            "group": i.get("group"),
+            "text": (i.get("text") or "").strip()[:300],
+            "points": i.get("points"),
+            "platform_check": i.get("platform_check") or "",
+        }
+        for i in items
+    ]
+    if not name:
+        raise RuleViolation({"name": [_("请填写评查标准的名称。")]})
+    problems = rules.standard_problems(items, excellent_min, pass_min, checks.CHECKS)
+    if problems:
+        raise RuleViolation(problems)
+    if base.agency_id == (agency.pk if agency else None) and _standard_content(
+        name, excellent_min, pass_min, basis, items
+    ) == _standard_content(
+        base.name,
+        base.excellent_min,
+        base.pass_min,
+        base.basis,
+        [{f: getattr(i, f) for f in STANDARD_FIELDS} for i in base.items.all()],
+    ):
+        raise RuleViolation(_("与现行版本相同，没有修订。"))
+    latest = (
+        Standard.objects.select_for_update()
+        .filter(agency=agency, name=name)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    standard = Standard(
+        agency=agency,
+        name=name,
+        version=(latest or 0) + 1,
+        excellent_min=excellent_min,
+        pass_min=pass_min,
+        basis=basis,
+        created_by=actor,
+    )
+    standard.full_clean()
+    standard.save()
+    made = [
+        StandardItem.objects.create(standard=standard, position=position, **item)
+        for position, item in enumerate(items, start=1)
+    ]
+    from zhifa.org.models import Agency
+
+    logs = Agency.objects.order_by("pk") if platform else [agency]  # platform data: in every log, fixed order
+    for log in logs:
+        _record(actor, "revise_standard", standard, log, base=base.pk, standard=_standard_record(standard))
+        if platform:
+            for item in made:
+                _record(actor, "revise_standard", item, log)
+    return standard
 
 
 def _lock_evaluation(evaluation: Evaluation) -> Evaluation:

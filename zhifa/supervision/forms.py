@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.org.models import Agency, Person
 
-from .choices import InspectionArea, Measure, PeriodKind, Verdict
+from .choices import InspectionArea, ItemGroup, Measure, PeriodKind, Verdict
+from .models import Standard
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the browser's date input reads ISO dates
 
@@ -26,8 +27,20 @@ class EvaluationForm(forms.Form):
         label=_("每个承办机构至少抽取（件）"), min_value=1, max_value=1000, initial=1
     )
 
-    def __init__(self, *args, agencies, evaluators, **kwargs):
+    standard = forms.ModelChoiceField(
+        label=_("评查标准"),
+        queryset=Standard.objects.none(),
+        empty_label=None,
+        required=False,  # none sent: the body's own standard, else the platform's
+        help_text=_("平台或本机关评查标准的现行版本；评查一经创建即固定使用该版本"),
+    )
+
+    def __init__(self, *args, agencies, evaluators, standards, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["standard"].queryset = Standard.objects.filter(pk__in=[s.pk for s in standards])
+        mine = [s for s in standards if s.agency_id is not None]
+        if standards:
+            self.fields["standard"].initial = (mine or standards)[0].pk
         self.fields["agencies"].queryset = agencies
         self.fields["evaluators"].queryset = evaluators
         self.fields["evaluators"].label_from_instance = lambda p: f"{p.full_name}（{p.agency}）"
@@ -228,3 +241,31 @@ class RankingForm(PeriodForm):
 class IndicatorForm(forms.Form):
     weight = forms.IntegerField(label=_("权重"), min_value=0, max_value=100)
     active = forms.BooleanField(label=_("启用"), required=False)
+
+
+class StandardForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=200)
+    excellent_min = forms.IntegerField(label=_("优秀分数线"), min_value=0, max_value=100)
+    pass_min = forms.IntegerField(label=_("合格分数线"), min_value=0, max_value=100)
+    basis = forms.CharField(
+        label=_("依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+def _check_choices():
+    from .checks import CHECKS
+
+    return [("", _("（无，由评查人员判断）"))] + list(CHECKS.items())
+
+
+class StandardItemForm(forms.Form):
+    code = forms.CharField(label=_("代码"), max_length=40)
+    group = forms.ChoiceField(label=_("类别"), choices=[("", "—")] + list(ItemGroup.choices))
+    text = forms.CharField(label=_("评查内容"), max_length=300)
+    points = forms.IntegerField(label=_("分值"), min_value=0, max_value=100, help_text=_("否决项填 0"))
+    platform_check = forms.ChoiceField(label=_("平台自动判断"), choices=_check_choices, required=False)
+
+
+StandardItemFormSet = forms.formset_factory(
+    StandardItemForm, extra=3, max_num=100, can_order=True, can_delete=True
+)

@@ -77,6 +77,41 @@ def default_standard() -> Standard | None:
     return Standard.objects.filter(agency=None).order_by("-version", "-id").first()
 
 
+def visible_standards(user) -> QuerySet[Standard]:
+    """评查标准 are not secret (the provinces publish theirs): supervisors, heads and the platform administrator see
+    every version."""
+    if not getattr(user, "is_authenticated", False):
+        return Standard.objects.none()
+    if user.is_superuser or report_agency_ids(user):
+        return Standard.objects.all()
+    return Standard.objects.none()
+
+
+def access_standard(user, pk) -> Standard:
+    return _get(visible_standards(user).select_related("agency", "created_by"), pk)
+
+
+def current_standards(user) -> list[Standard]:
+    """The newest version of each standard a new evaluation by ``user`` may use: the platform's, and their body's."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    mine = Q(agency=None) | Q(agency_id=user.agency_id) if is_supervisor(user) else Q(agency=None)
+    newest: dict[tuple, Standard] = {}
+    for standard in Standard.objects.filter(mine).select_related("agency").order_by("version"):
+        newest[(standard.agency_id, standard.name)] = standard
+    return sorted(newest.values(), key=lambda s: (s.agency_id is not None, s.name))
+
+
+def may_make_standard(user, base: Standard) -> bool:
+    """A supervisor makes or revises their body's standard from any standard they can see; the platform
+    administrator revises the platform's."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if base.agency_id is None and user.is_superuser:
+        return True
+    return is_supervisor(user) and user.agency_id is not None
+
+
 def possible_evaluators(agency_ids) -> QuerySet[Person]:
     """Active people who supervise every one of ``agency_ids``."""
     qs = Person.objects.filter(is_active=True, roles__role=Role.SUPERVISOR, roles__agency_id__in=agency_ids)

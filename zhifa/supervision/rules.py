@@ -75,6 +75,58 @@ def assign(sample: list[Any], evaluators: list[Any], unit_of, officers_of) -> li
     return out
 
 
+STANDARD_POINTS = 100  # 卷面 + 内容: the grade lines (优秀、合格) are out of a hundred
+
+
+def standard_problems(items: list[Mapping[str, Any]], excellent_min: int, pass_min: int, checks) -> list[str]:
+    """What is wrong with a 评查标准 as written (empty when it can be used): each item has a code (letters, digits,
+    ``-``/``_``, unique), a part (``ItemGroup``), a text; a veto item of the 基本标准 carries no points, an item of
+    卷面 or 内容 at least one; the points of 卷面 and 内容 add up to ``STANDARD_POINTS``; the grade lines are
+    0 ≤ 合格 ≤ 优秀 ≤ 100; a platform check, where named, is one of ``checks``."""
+    from django.utils.translation import gettext as _
+
+    problems: list[str] = []
+    if not items:
+        return [_("评查标准至少要有一项。")]
+    seen: set[str] = set()
+    total = 0
+    for n, item in enumerate(items, start=1):
+        code, group = item.get("code") or "", item.get("group")
+        points, check = item.get("points"), item.get("platform_check") or ""
+        where = _("第 %(n)s 项") % {"n": n}
+        if not code or len(code) > 40 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in code):
+            problems.append(
+                _("%(where)s的代码只能由字母、数字、“-”和“_”组成，不超过 40 个字符。") % {"where": where}
+            )
+        elif code in seen:
+            problems.append(_("%(where)s的代码“%(code)s”与前面的项目重复。") % {"where": where, "code": code})
+        seen.add(code)
+        if not (item.get("text") or "").strip():
+            problems.append(_("%(where)s没有填写评查内容。") % {"where": where})
+        if group not in ItemGroup.values:
+            problems.append(_("%(where)s的类别无效。") % {"where": where})
+        elif not isinstance(points, int) or points < 0:
+            problems.append(_("%(where)s的分值应为非负整数。") % {"where": where})
+        elif group == ItemGroup.BASIC and points:
+            problems.append(_("%(where)s是基本标准的否决项，不计分值（填 0）。") % {"where": where})
+        elif group != ItemGroup.BASIC and not points:
+            problems.append(_("%(where)s是计分项目，分值至少为 1。") % {"where": where})
+        elif group != ItemGroup.BASIC:
+            total += points
+        if check and check not in checks:
+            problems.append(_("%(where)s的平台自动判断无效。") % {"where": where})
+    if total != STANDARD_POINTS:
+        problems.append(
+            _("卷面和内容的分值合计应为 %(full)s 分，现为 %(total)s 分。")
+            % {"full": STANDARD_POINTS, "total": total}
+        )
+    if not (
+        isinstance(pass_min, int) and isinstance(excellent_min, int) and 0 <= pass_min <= excellent_min <= 100
+    ):
+        problems.append(_("分数线应满足 0 ≤ 合格分数线 ≤ 优秀分数线 ≤ 100。"))
+    return problems
+
+
 def unanswered(items, answers: Mapping[str, Mapping[str, Any]]) -> list[Any]:
     """The items of the standard that have no verdict yet."""
     return [item for item in items if not (answers.get(item.code) or {}).get("verdict")]

@@ -55,3 +55,8 @@ urlpatterns += [
     path("rankings/", views.rankings, name="rankings"),
     path("rankings/<int:pk>/", views.ranking_page, name="ranking"),
 ]
+urlpatterns += [
+    path("standards/", views.standards, name="standards"),
+    path("standards/<int:pk>/", views.standard, name="standard"),
+    path("standards/<int:pk>/revise/", views.revise_standard, name="revise_standard"),
+]

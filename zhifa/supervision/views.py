@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from zhifa.org.choices import Role
 from zhifa.org.models import Agency, Person
 
 from . import actions, forms, models, queries
+from .checks import CHECKS
 from .choices import EvaluationState, ItemGroup
 
 
@@ -43,6 +45,7 @@ def _evaluation_form(request):
         request.POST or None,
         agencies=Agency.objects.filter(pk__in=ids).order_by("code"),
         evaluators=queries.possible_evaluators_any(ids).select_related("agency"),
+        standards=queries.current_standards(request.user),
     )
 
 
@@ -1083,3 +1086,98 @@ def rankings(request):
 def ranking_page(request, pk):
     record = queries.access_ranking(request.user, pk)
     return render(request, "supervision/ranking.html", {"r": record, "data": record.data})
+
+
+# 评查标准 -------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def standards(request):
+    """Every 评查标准 and its versions; the newest of each is the one new evaluations use."""
+    user = request.user
+    if not (user.is_superuser or queries.report_agency_ids(user)):
+        raise PermissionDenied(_("只有监督人员、执法主体负责人和平台管理员可以查看评查标准。"))
+    rows = list(
+        queries.visible_standards(user)
+        .select_related("agency")
+        .order_by(F("agency_id").asc(nulls_first=True), "name", "-version")
+    )
+    current: dict[tuple, models.Standard] = {}
+    for s in rows:  # the newest version of each, with how many versions it has
+        first = current.setdefault((s.agency_id, s.name), s)
+        first.versions = getattr(first, "versions", 0) + 1
+    return render(request, "supervision/standards.html", {"standards": list(current.values())})
+
+
+def _standard_versions(standard):
+    return models.Standard.objects.filter(agency_id=standard.agency_id, name=standard.name).order_by(
+        "-version"
+    )
+
+
+@login_required
+def standard(request, pk):
+    s = queries.access_standard(request.user, pk)
+    versions = list(_standard_versions(s).only("pk", "version", "created_at"))
+    items = list(s.items.all())
+    context = {
+        "s": s,
+        "versions": versions,
+        "current": versions[0].pk == s.pk,
+        "groups": [(label, [i for i in items if i.group == value]) for value, label in ItemGroup.choices],
+        "points": {value: sum(i.points for i in items if i.group == value) for value in ItemGroup.values},
+        "checks": CHECKS,
+        "may_revise": queries.may_make_standard(request.user, s),
+        "own": (s.agency_id is None and request.user.is_superuser) or s.agency_id == request.user.agency_id,
+    }
+    return render(request, "supervision/standard.html", context)
+
+
+@login_required
+def revise_standard(request, pk):
+    """修订 (a new version of the platform's or the body's own standard) or 制定本机关标准 from this one."""
+    base = queries.access_standard(request.user, pk)
+    if not queries.may_make_standard(request.user, base):
+        raise PermissionDenied(
+            _("只有平台管理员可以修订平台默认评查标准；监督人员可以制定、修订本机关的评查标准。")
+        )
+    items = list(base.items.all())
+    if request.method == "POST":
+        form = forms.StandardForm(request.POST)
+        formset = forms.StandardItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and formset.is_valid():
+            rows = [
+                {k: f.cleaned_data.get(k) for k in actions.STANDARD_FIELDS}
+                for f in formset.ordered_forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            ok, made = run_action(
+                form, lambda: actions.revise_standard(request.user, base, items=rows, **form.cleaned_data)
+            )
+            if ok:
+                messages.success(
+                    request,
+                    _("已保存为第 %(version)s 版，之后创建的评查可以选用。") % {"version": made.version},
+                )
+                return redirect("supervision:standard", made.pk)
+        status = 400
+    else:
+        form = forms.StandardForm(
+            initial={
+                "name": base.name,
+                "excellent_min": base.excellent_min,
+                "pass_min": base.pass_min,
+                "basis": base.basis,
+            }
+        )
+        formset = forms.StandardItemFormSet(
+            prefix="items",
+            initial=[
+                {f: getattr(i, f) for f in actions.STANDARD_FIELDS} | {"ORDER": n}
+                for n, i in enumerate(items, 1)
+            ],
+        )
+        status = 200
+    platform = base.agency_id is None and request.user.is_superuser
+    context = {"base": base, "form": form, "formset": formset, "platform": platform}
+    return render(request, "supervision/standard_revise.html", context, status=status)
