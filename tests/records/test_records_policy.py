@@ -183,6 +183,41 @@ def test_the_av_check_uses_the_agencys_map(cw, case):  # noqa: F811
     assert [(f["act"], f["level"]) for f in evidence.av_flags(case)] == [("现场检查（全程）", "bad")]
 
 
+def test_the_figures_count_av_completeness_as_the_case_page_judges_it(cw, case, tmp_path):  # noqa: F811
+    from tests.records.test_evidence import mp4
+    from zhifa.supervision import figures
+
+    _av_item(cw, code="walk-in", act="现场检查（全程）")
+
+    def onsite():
+        return case_actions.add_record(
+            cw.officer,
+            case,
+            kind=RecordKind.ONSITE,
+            data={"observations": "无证行医"},
+            started_at=timezone.now(),
+            place="甲区健康路1号",
+            officers=[cw.officer, cw.officer2],
+            certificates_shown=cw.certs(),
+        )
+
+    onsite()  # made before the map named its act: now missing its recording
+    set_records_policy(cw.sysadmin, cw.a, **VALUES, record_acts={"onsite": "walk-in"})
+    add(cw, case, tmp_path, mp4(tmp_path), kind="audiovisual", description="现场检查视频", act_code="walk-in")
+    onsite()  # with its recording
+    today = timezone.localdate()
+    figures.build(cw.a, today, today)
+    total = figures.totals([cw.a.pk], today, today)[(cw.a.pk, "")]
+    assert (total["av_due"], total.get("av_complete")) == (2, 1)
+    assert total["av_due"] - total["av_complete"] == len(evidence.av_flags(case))  # the case page's flags
+    assert figures.shown(total)["av_complete_rate"] == 50.0
+    by_officer = figures.totals([cw.a.pk], today, today, figures.OFFICER)
+    officer2 = by_officer[(cw.a.pk, str(cw.officer2.pk))]
+    assert (officer2["av_due"], officer2["av_complete"]) == (2, 1)
+    by_unit = figures.totals([cw.a.pk], today, today, figures.UNIT)
+    assert by_unit[(cw.a.pk, str(case.unit_id or ""))]["av_due"] == 2
+
+
 # The page and the API ---------------------------------------------------------------------------------------------
 
 

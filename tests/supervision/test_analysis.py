@@ -44,6 +44,7 @@ def figures_of(draw):
         ("reviews", "review_problems"),
         ("pub_due", "pub_on_time"),
         ("complaints", "complaints_on_time"),
+        ("av_due", "av_complete"),
     ):
         n = draw(st.integers(0, 40))
         values[whole], values[part] = n, draw(st.integers(0, n))
@@ -65,7 +66,20 @@ SETTINGS = {
     "late_publication": (90.0, 3),
     "late_complaints": (90.0, 3),
     "overdue_rising": (10.0, 5),
+    "av_incomplete": (95.0, 5),
+    "access_anomalies": (1.0, 1),
 }
+LOWER_IS_STRICTER = ("late_publication", "late_complaints", "av_incomplete")
+flags_of = st.lists(
+    st.fixed_dictionaries(
+        {
+            "person": st.sampled_from(["张三", "李四", "王五"]),
+            "what": st.sampled_from(["outside_unit", "burst"]),
+            "count": st.integers(1, 30),
+        }
+    ),
+    max_size=4,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -74,23 +88,30 @@ SETTINGS = {
     previous=figures_of(),
     raise_by=st.floats(0, 50),
     minimum_by=st.integers(0, 10),
+    access=flags_of,
 )
 def test_a_stricter_rule_never_finds_more_and_nothing_is_found_below_its_minimum(
-    units, previous, raise_by, minimum_by
+    units, previous, raise_by, minimum_by, access
 ):
     current = _sum(units)
     members = {str(i): v for i, v in enumerate(units)}
-    found = rules.weak_points(current, previous, members, members, SETTINGS)
+    found = rules.weak_points(current, previous, members, members, SETTINGS, access)
     # stricter: the "at least" thresholds up, the "less than" thresholds down, every minimum up
     stricter = {
-        code: ((t - raise_by) if code.startswith("late_") else (t + raise_by), m + minimum_by)
+        code: ((t - raise_by) if code in LOWER_IS_STRICTER else (t + raise_by), m + minimum_by)
         for code, (t, m) in SETTINGS.items()
     }
-    fewer = rules.weak_points(current, previous, members, members, stricter)
+    fewer = rules.weak_points(current, previous, members, members, stricter, access)
     key = lambda p: (p["rule"], p["dimension"], p["member"])  # noqa: E731
     assert {key(p) for p in fewer} <= {key(p) for p in found}
     for p in found:
         threshold, minimum = SETTINGS[p["rule"]]
+        if p["rule"] == "access_anomalies":  # each person named opened at least ``minimum`` times
+            assert (
+                all(f["count"] >= minimum for f in p["values"]["flags"])
+                and p["values"]["people"] >= threshold
+            )
+            continue
         values = members.get(p["member"], current) if p["dimension"] != "all" else current
         base = {
             "unit_overdue": "deadlines_due",
@@ -99,10 +120,11 @@ def test_a_stricter_rule_never_finds_more_and_nothing_is_found_below_its_minimum
             "late_publication": "pub_due",
             "late_complaints": "complaints",
             "overdue_rising": "deadlines_due",
+            "av_incomplete": "av_due",
         }
         assert values[base[p["rule"]]] >= minimum
     # a rule switched off finds nothing
-    assert rules.weak_points(current, previous, members, members, {}) == []
+    assert rules.weak_points(current, previous, members, members, {}, access) == []
 
 
 def test_each_rule_on_a_plain_example():
@@ -115,6 +137,8 @@ def test_each_rule_on_a_plain_example():
         "pub_on_time": 8,
         "complaints": 5,
         "complaints_on_time": 5,
+        "av_due": 10,
+        "av_complete": 9,
     }
     units = {
         "1": {"deadlines_due": 10, "overdue": 4, "decided": 10, "corrected": 2},
@@ -122,16 +146,25 @@ def test_each_rule_on_a_plain_example():
     }
     items = {"A-1": {"reviews": 4, "review_problems": 2}, "A-2": {"reviews": 2, "review_problems": 2}}
     previous = {"deadlines_due": 10, "overdue": 0}
-    found = {(p["rule"], p["member"]) for p in rules.weak_points(agency, previous, units, items, SETTINGS)}
+    access = [{"person": "甲执法", "what": "outside_unit", "count": 12}]
+    points = rules.weak_points(agency, previous, units, items, SETTINGS, access)
+    found = {(p["rule"], p["member"]) for p in points}
     # unit 1: 40 % overdue against 20 %; corrected 20 % against 10 %; A-1: 50 % problems (A-2 below its minimum);
-    # 80 % published on time; complaints all on time; overdue up 20 points
+    # 80 % published on time; complaints all on time; overdue up 20 points; 90 % of the acts on the AV list recorded
+    # completely; one person opened cases outside their unit
     assert found == {
+        ("av_incomplete", ""),
+        ("access_anomalies", ""),
         ("unit_overdue", "1"),
         ("unit_correction", "1"),
         ("item_review_problems", "A-1"),
         ("late_publication", ""),
         ("overdue_rising", ""),
     }
+    words = {p["rule"]: analysis.describe(p, "甲区卫生健康局") for p in points}
+    assert words["av_incomplete"] == "音像记录事项清单列明的执法环节 10 个，音像记录完整 9 个，完整率 90.0%。"
+    assert words["access_anomalies"] == "1 人调阅异常：甲执法（调阅本承办机构以外的案件 12 次）。"
+    assert not rules.weak_points(agency, previous, units, items, {"access_anomalies": (1.0, 13)}, access)
 
 
 def test_periods():

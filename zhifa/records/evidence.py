@@ -277,18 +277,22 @@ def _requirement(case, act: str | None, on: dt.date):
 
 
 def _av_lists(case):
-    """{act code: requirement} of the 音像记录事项清单 in force on a day, for the days of one case: the list's
-    versions are read once, and each version in force once (a case's records do not multiply the queries)."""
+    return av_lists(case.agency)
+
+
+def av_lists(agency):
+    """{act code: requirement} of the agency's 音像记录事项清单 in force on a day: the list's versions are read once,
+    and each version in force once (a case's records, or an agency's, do not multiply the queries)."""
     from zhifa.catalog import queries as catalog_queries
     from zhifa.catalog import rules as catalog_rules
     from zhifa.catalog.choices import ListKind
     from zhifa.core import memo
 
     refs = memo.once(
-        ("records.av_versions", case.agency_id),
+        ("records.av_versions", agency.pk),
         lambda: [
             catalog_rules.VersionRef(number, effective_on)
-            for number, effective_on in catalog_queries.versions(case.agency, ListKind.AV).values_list(
+            for number, effective_on in catalog_queries.versions(agency, ListKind.AV).values_list(
                 "number", "effective_on"
             )
         ],
@@ -299,11 +303,11 @@ def _av_lists(case):
 
         def read() -> dict:
             out: dict = {}
-            for req in catalog_queries.av_requirements(case.agency, on):
+            for req in catalog_queries.av_requirements(agency, on):
                 out.setdefault(req.act_code, req)  # the first line for an act, as av_requirement reads
             return out
 
-        return memo.once(("records.av_list", case.agency_id, ref.number if ref else None), read)
+        return memo.once(("records.av_list", agency.pk, ref.number if ref else None), read)
 
     return in_force
 

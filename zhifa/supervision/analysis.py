@@ -124,7 +124,10 @@ def compose(agency, kind: str, year: int, number: int) -> dict:
     item_names = dict(
         EnforcementItem.objects.filter(agency=agency, code__in=list(items)).values_list("code", "name")
     )
-    points = rules.weak_points(current, before, units, items, _settings())
+    from zhifa.records import access
+
+    flags = access.flags([agency.pk], since=start, until=end)
+    points = rules.weak_points(current, before, units, items, _settings(), flags)
     names = {"unit": unit_names, "item": item_names}
     rule_rows = {r.code: r for r in WeakPointRule.objects.all()}
     weak = []
@@ -171,6 +174,8 @@ def compose(agency, kind: str, year: int, number: int) -> dict:
 
 
 def _drill(agency, point, start, end) -> str:
+    if point["rule"] == "access_anomalies":  # the access log of the period, with its flags
+        return f"{reverse('records:access_log')}?{urlencode({'since': start.isoformat(), 'until': end.isoformat()})}"
     measure = figures.MEASURES.get(point["measure"])
     if measure is None or not measure.drill:
         return ""
@@ -211,6 +216,17 @@ def describe(point: dict, subject: str) -> str:
         return f"投诉举报 {v['count']} 件，按期答复 {v['on_time']} 件，按期答复率 {_p(v['rate'])}。"
     if rule == "overdue_rising":
         return f"超期率 {_p(v['rate'])}，上期为 {_p(v['previous_rate'])}。"
+    if rule == "av_incomplete":
+        return (
+            f"音像记录事项清单列明的执法环节 {v['due']} 个，音像记录完整 {v['on_time']} 个，"
+            f"完整率 {_p(v['rate'])}。"
+        )
+    if rule == "access_anomalies":
+        what = {"outside_unit": "调阅本承办机构以外的案件", "burst": "短时间内大量调阅证据"}
+        people = "；".join(
+            f"{f['person']}（{what.get(f['what'], f['what'])} {f['count']} 次）" for f in v["flags"]
+        )
+        return f"{v['people']} 人调阅异常：{people}。"
     return ""
 
 

@@ -26,6 +26,8 @@ from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core import memo
+
 REBUILD_MONTHS = 36
 
 # The dimensions a measure is counted by: every agency's total, its units, its enforcement items, its officers.
@@ -67,6 +69,8 @@ MEASURES = {
         Measure("complaints_on_time", _("按期答复"), frozenset({ALL}), drill=False),
         Measure("remedies", _("复议诉讼审结"), frozenset({ALL, UNIT, ITEM})),
         Measure("corrected", _("被纠错的决定"), _CASE_DIMS),
+        Measure("av_due", _("应音像记录的执法环节"), frozenset({ALL, UNIT, ITEM, OFFICER}), drill=False),
+        Measure("av_complete", _("音像记录完整"), frozenset({ALL, UNIT, ITEM, OFFICER}), drill=False),
     )
 }
 
@@ -77,6 +81,7 @@ RATES = (
     ("pub_on_time_rate", "pub_on_time", "pub_due", _("按期公开率")),
     ("complaint_on_time_rate", "complaints_on_time", "complaints", _("按期答复率")),
     ("correction_rate", "corrected", "decided", _("被纠错率")),
+    ("av_complete_rate", "av_complete", "av_due", _("音像记录完整率")),
 )
 
 
@@ -225,6 +230,7 @@ def count(agency, first: dt.date, last: dt.date, today: dt.date | None = None) -
             c.add("complaints", day)
             if done is not None and done <= due:
                 c.add("complaints_on_time", day)
+    _count_av(c, agency, start, end)
     for day, unit, items in (
         Proceeding.objects.filter(agency=agency, decided_on__range=(start, end))
         .exclude(outcome="")
@@ -232,6 +238,52 @@ def count(agency, first: dt.date, last: dt.date, today: dt.date | None = None) -
     ):
         c.add("remedies", day, unit=unit, items=items)
     return c.rows
+
+
+@memo.page  # each version of the 音像记录事项清单 read once for all the records
+def _count_av(c: _Counts, agency, start: dt.date, end: dt.date) -> None:
+    """音像记录完整: the records of the period whose act the 音像记录事项清单 in force on their day names — 全程 ones
+    complete with their recording, 根据情况 ones with their recording or the reason it was not made (the case page's
+    and the 案卷评查's check, ``records.evidence.av_flags``), placed in the month of the record."""
+    from django.db.models import BooleanField, Case, Value, When
+    from django.db.models.fields.json import KT
+
+    from zhifa.cases.models import CaseRecord
+    from zhifa.records import rules as records_rules
+    from zhifa.records.evidence import av_lists
+    from zhifa.records.models import Evidence
+    from zhifa.records.policy import settings_for
+
+    acts = settings_for(agency.pk).record_acts
+    in_force = av_lists(agency)
+    records = CaseRecord.objects.filter(case__agency=agency, started_at__date__range=(start, end))
+    recorded = set(
+        Evidence.objects.filter(record__in=records.values("pk"), content_type__regex=r"^(audio|video)/")
+        .values_list("record_id", flat=True)
+        .distinct()
+    )
+    officers: dict[int, list[int]] = {}
+    for record_id, person_id in CaseRecord.officers.through.objects.filter(
+        caserecord__in=records.values("pk")
+    ).values_list("caserecord_id", "person_id"):
+        officers.setdefault(record_id, []).append(person_id)
+    rows = records.annotate(
+        act=KT("data__act_code"),
+        room=Case(
+            When(data__in_case_room=True, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        skip=KT("data__av_skip_reason"),
+    ).values_list("pk", "kind", "act", "room", "skip", "started_at", "case__unit_id", "case__items")
+    for pk, kind, act, room, skip, started, unit, items in rows.iterator(chunk_size=5000):
+        act = records_rules.act_of(kind, {"act_code": act, "in_case_room": room}, acts)
+        day = _local_day(started)
+        req = in_force(day).get(act) if act else None
+        if req is None:
+            continue
+        where = {"unit": unit, "items": items, "officers": officers.get(pk, ())}
+        c.add("av_due", day, **where)
+        if pk in recorded or (not req.mandatory and (skip or "").strip()):
+            c.add("av_complete", day, **where)
 
 
 @transaction.atomic
@@ -261,7 +313,21 @@ def rebuild_recent(today: dt.date | None = None, months: int = REBUILD_MONTHS) -
     today = today or timezone.localdate()
     last = month_start(today)
     first = add_months(last, -(months - 1))
-    return sum(build(agency, first, last, today) for agency in Agency.objects.order_by("pk"))
+    rows = sum(build(agency, first, last, today) for agency in Agency.objects.order_by("pk"))
+    tidy()
+    return rows
+
+
+def tidy() -> None:
+    """After a rebuild (PostgreSQL): vacuum the summary table and refresh its statistics, so that the pages read
+    their sums from the indexes alone (an index-only scan needs the pages marked all-visible) with plans made for
+    its new size. Outside a transaction only (VACUUM cannot run inside one); SQLite has nothing to do."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) supervision_tally")
 
 
 # Reading ----------------------------------------------------------------------------------------------------------
@@ -284,6 +350,75 @@ def totals(agency_ids, first: dt.date, last: dt.date, dimension: str = ALL) -> d
     ):
         out.setdefault((agency_id, member), {})[key] = value
     return out
+
+
+def _range(agency_ids, first: dt.date, last: dt.date, dimension: str):
+    from .models import Tally
+
+    return Tally.objects.filter(
+        agency_id__in=agency_ids, dimension=dimension, month__range=(month_start(first), month_start(last))
+    )
+
+
+def member_page(
+    agency_ids, first: dt.date, last: dt.date, dimension: str, *, after=None, before=None, size: int = 100
+) -> tuple[list[tuple[int, str]], bool, bool]:
+    """One page of the table's rows — (agency id, member), in that order — that have a figure in the months, cut by
+    keyset: the ``size`` rows after the row ``after`` names, or before ``before``, or the first. Read from the index
+    ``tally_members`` (dimension, agency, member, month) in its order, so a page of a province's 20,000 officers
+    reads about its own rows, not every officer's. Returns (rows, whether more follow, whether some precede)."""
+    qs = _range(agency_ids, first, last, dimension).values_list("agency_id", "member").distinct()
+    mark = after or before
+    if mark:
+        agency, member = mark
+        down = bool(before)
+        lt, lte = ("lt", "lte") if down else ("gt", "gte")
+        qs = qs.filter(
+            Q(**{f"agency_id__{lte}": agency})
+            & (Q(**{f"agency_id__{lt}": agency}) | Q(agency_id=agency, **{f"member__{lt}": member}))
+        )
+    if before:
+        rows = list(qs.order_by("-agency_id", "-member")[: size + 1])
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        if not more_before:  # the top of the list: a full first page
+            return member_page(agency_ids, first, last, dimension, size=size)
+        return rows, True, True
+    rows = list(qs.order_by("agency_id", "member")[: size + 1])
+    return rows[:size], len(rows) > size, bool(after)
+
+
+def totals_of(agency_ids, first: dt.date, last: dt.date, dimension: str, keys) -> dict[tuple[int, str], dict]:
+    """``totals`` of the rows ``keys`` ((agency id, member), a page of them) only."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    out: dict[tuple[int, str], dict] = {}
+    for agency_id, member, key, value in (
+        _range({a for a, _m in keys} & set(agency_ids), first, last, dimension)
+        .filter(member__in={m for _a, m in keys})
+        .values_list("agency_id", "member", "key")
+        .annotate(v=Sum("value"))
+        .order_by()
+    ):
+        if (agency_id, member) in keys:
+            out.setdefault((agency_id, member), {})[key] = value
+    return out
+
+
+def most(
+    agency_ids, first: dt.date, last: dt.date, dimension: str, key: str, n: int
+) -> list[tuple[int, str, int]]:
+    """The ``n`` rows with the largest ``key`` over the months: [(agency id, member, value)] (index ``tally_key``)."""
+    return [
+        (agency_id, member, value)
+        for agency_id, member, value in _range(agency_ids, first, last, dimension)
+        .filter(key=key)
+        .values_list("agency_id", "member")
+        .annotate(v=Sum("value"))
+        .filter(v__gt=0)
+        .order_by("-v", "agency_id", "member")[:n]
+    ]
 
 
 def monthly(agency_ids, first: dt.date, last: dt.date, keys) -> dict[dt.date, dict]:

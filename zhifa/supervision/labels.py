@@ -33,6 +33,10 @@ SEEDED_RULES = (
     gettext_noop("超期率较上期明显上升"),
     gettext_noop("倍"),
     gettext_noop("个百分点"),
+    # migration 0010
+    gettext_noop("音像记录不完整"),
+    gettext_noop("案卷调阅异常"),
+    gettext_noop("人"),
 )
 
 # The 考核 indicators supervision migration 0008 seeds.

@@ -431,7 +431,8 @@ class Tally(models.Model):
     in total (dimension ``all``) or for one unit, enforcement item or officer (``member``: the unit's or person's id,
     the item's code). Derived from recorded rows and rebuilt by the task: not itself recorded in the ledger."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    # (no index of its own: ``tally_rebuild`` begins with it)
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
     dimension = models.CharField(max_length=10)
     member = models.CharField(max_length=40, blank=True)
     month = models.DateField()
@@ -447,6 +448,16 @@ class Tally(models.Model):
                 fields=["dimension", "month", "agency", "key"], include=["member", "value"], name="tally_read"
             ),
             models.Index(fields=["agency", "month"], name="tally_rebuild"),
+            # A page of the table's rows in (agency, member) order, cut by keyset (``figures.member_page``).
+            models.Index(
+                fields=["dimension", "agency", "member", "month"],
+                include=["key", "value"],
+                name="tally_members",
+            ),
+            # The rows with the most of one measure (the chart of the most overdue).
+            models.Index(
+                fields=["dimension", "key", "month", "agency"], include=["member", "value"], name="tally_key"
+            ),
         ]
 
 

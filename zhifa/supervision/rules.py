@@ -218,6 +218,7 @@ UNIT_RULES = (
 LOW_RATE_RULES = (
     ("late_publication", "pub_on_time", "pub_due", "due"),
     ("late_complaints", "complaints_on_time", "complaints", "count"),
+    ("av_incomplete", "av_complete", "av_due", "due"),
 )
 
 
@@ -227,10 +228,12 @@ def weak_points(
     units: Mapping[str, Mapping[str, int]],
     items: Mapping[str, Mapping[str, int]],
     settings: Mapping[str, tuple[float, int]],
+    access: Iterable[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """The weak points of one agency in one period. ``units`` and ``items``: {member: {measure: value}} (member: the
     unit's id or the item's code, as the drill-down takes it); ``settings``: {rule code: (threshold, minimum)} of the
-    active rules. Each point: {"rule", "dimension", "member", "measure", "values": {...}} — the page and the report
+    active rules; ``access``: the period's unusual openings of its files (``records.access.flags``: a person opening
+    cases outside their unit, or many evidence items in a short time, by the agency's own thresholds). Each point: {"rule", "dimension", "member", "measure", "values": {...}} — the page and the report
     word it (``analysis.describe``)."""
     points: list[dict[str, Any]] = []
 
@@ -269,7 +272,8 @@ def weak_points(
                     count=values.get("review_problems") or 0,
                     reviews=values.get("reviews") or 0,
                 )
-    # Decisions published on time, complaints answered on time: in less than ``threshold`` per cent.
+    # Decisions published on time, complaints answered on time, acts recorded on video as the 音像记录事项清单 requires:
+    # in less than ``threshold`` per cent.
     for rule, part, whole, named in LOW_RATE_RULES:
         if rule not in settings:
             continue
@@ -290,6 +294,14 @@ def weak_points(
             and now - before >= threshold
         ):
             point("overdue_rising", "all", "", "overdue", rate=now, previous_rate=before)
+    # People whose openings of case files look unusual: ``threshold`` people or more, each with ``minimum`` openings
+    # or more.
+    if "access_anomalies" in settings:
+        threshold, minimum = settings["access_anomalies"]
+        flagged = [dict(f) for f in access if (f.get("count") or 0) >= minimum]
+        if flagged and len({f["person"] for f in flagged}) >= threshold:
+            people = sorted({f["person"] for f in flagged})
+            point("access_anomalies", "all", "", "access", people=len(people), flags=flagged)
     return points
 
 

@@ -3,6 +3,8 @@ scorecard."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -643,6 +645,9 @@ FIGURE_COLUMNS = (
     "remedies",
     "corrected",
     "correction_rate",
+    "av_due",
+    "av_complete",
+    "av_complete_rate",
 )
 
 
@@ -650,31 +655,52 @@ FIGURE_PAGE_ROWS = 100
 
 
 def _member_order(key):
-    agency_id, member = key
-    return (agency_id, not member.isdigit(), int(member) if member.isdigit() else 0, member)
+    return key  # (agency id, member): the order of the index the page reads (``figures.member_page``)
 
 
-def figures_table(ids, first, last, dimension, page_number=None):
-    """The table the page, the CSV and the XLSX show: (columns [(key, label, measure or None)], rows, page). The page
-    shows ``FIGURE_PAGE_ROWS`` rows at a time (by agency, then member) and names only those, plus the 30 with the
-    most overdue time limits for the chart; the exports (``page_number`` None) have every row."""
-    from django.core.paginator import Paginator
+def _figure_cursor(text: str):
+    """(agency id, member) from a page link's ``<agency id>:<member>``; None when tampered with."""
+    agency, sep, member = (text or "").partition(":")
+    if not sep or not agency.isdigit() or len(agency) > 19 or len(member) > 40:
+        return None
+    return int(agency), member
+
+
+def figures_table(ids, first, last, dimension, cursor=None):
+    """The table the page, the CSV and the XLSX show: (columns [(key, label, measure or None)], rows, page, the chart
+    of the most overdue). The page (``cursor``: the request's ``after``/``before``) shows ``FIGURE_PAGE_ROWS`` rows
+    at a time in (agency, member) order, cut by keyset, and reads and names only those, plus the 30 with the most
+    overdue time limits for the chart; the exports (``cursor`` None) have every row."""
+    from zhifa.core.keyset import KeysetPage
 
     from . import figures
 
     labels = {k: m.label for k, m in figures.MEASURES.items()} | {k: lab for k, _n, _d, lab in figures.RATES}
     columns = [(k, labels[k], figures.MEASURES.get(k)) for k in FIGURE_COLUMNS]
-    values = figures.totals(ids, first, last, dimension)
-    keys = sorted(values, key=_member_order)
     page = None
-    if page_number is not None:
-        page = Paginator(keys, FIGURE_PAGE_ROWS).get_page(page_number)
-        keys = list(page.object_list)
-    worst = sorted(values, key=lambda k: -(values[k].get("overdue") or 0))[:30]
-    names = _member_names(dimension, list(dict.fromkeys([*keys, *worst])))
+    if cursor is None:
+        values = figures.totals(ids, first, last, dimension)
+        keys = sorted(values, key=_member_order)
+        worst = sorted(values, key=lambda k: -(values[k].get("overdue") or 0))[:30]
+        most = [(k, values[k].get("overdue") or 0) for k in worst if values[k].get("overdue")]
+    else:
+        after, before = (_figure_cursor(cursor.get(name, "")) for name in ("after", "before"))
+        keys, has_next, has_previous = figures.member_page(
+            ids, first, last, dimension, after=after, before=None if after else before, size=FIGURE_PAGE_ROWS
+        )
+        values = figures.totals_of(ids, first, last, dimension, keys)
+        most = [((a, m), v) for a, m, v in figures.most(ids, first, last, dimension, "overdue", 30)]
+        page = KeysetPage(
+            [SimpleNamespace(cursor=f"{a}:{m}") for a, m in keys],
+            has_next=has_next,
+            has_previous=has_previous,
+            key=[("cursor", str)],
+            first=not has_previous,
+        )
+    names = _member_names(dimension, list(dict.fromkeys([*keys, *(k for k, _v in most)])))
 
     def row(key):
-        shown = figures.shown(values[key])
+        shown = figures.shown(values.get(key, {}))
         return {
             "agency": key[0],
             "member": key[1],
@@ -685,7 +711,7 @@ def figures_table(ids, first, last, dimension, page_number=None):
             ],
         }
 
-    overdue = [[names[k], values[k].get("overdue") or 0] for k in worst if values[k].get("overdue")]
+    overdue = [[names[k], v] for k, v in most]
     return columns, [row(k) for k in keys], page, overdue
 
 
@@ -702,7 +728,7 @@ def figures_page(request):
     if fmt in ("csv", "xlsx"):
         columns, rows, _page, _overdue = figures_table(ids, first, last, dimension)
         return _figures_export(fmt, columns, rows, first, last)
-    columns, rows, page, overdue = figures_table(ids, first, last, dimension, request.GET.get("page") or 1)
+    columns, rows, page, overdue = figures_table(ids, first, last, dimension, cursor=request.GET)
     series = figures.monthly(ids, first, last, ["decided", "corrected", "overdue"])
     months = sorted(series)
     built = (  # the oldest count among the agencies shown: every figure is at least that fresh
@@ -712,7 +738,8 @@ def figures_page(request):
         .first()
     )
     query = request.GET.copy()
-    query.pop("format", None)
+    for name in ("format", "after", "before"):
+        query.pop(name, None)
     drill = reverse("supervision:figure_cases")
     base = {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}", "dimension": dimension}
     for row in rows:
@@ -744,6 +771,7 @@ def figures_page(request):
             "chart_data": chart_data,
             "built": built,
             "export_query": query.urlencode(),
+            "query": query.urlencode(),  # the pager's links keep the filters
             "period": (first, last),
         },
     )

@@ -63,6 +63,7 @@ class Command(BaseCommand):
         first = figures.add_months(last, -(months - 1))
         began = time.monotonic()
         rows = sum(figures.build(agency, first, last) for agency in agencies)
+        figures.tidy()
         self.stdout.write(
             _("已计算 %(first)s 至 %(last)s：%(rows)d 个统计数，用时 %(s).1f 秒。")
             % {
