@@ -26,7 +26,7 @@ def test_each_measure_is_counted_by_month_and_the_rates_follow(counted):
     assert (
         total["complaints"] == 3 and total["complaints_on_time"] == 1
     )  # (the late one came the quarter before)
-    assert total["remedies"] == 1
+    assert total["remedies"] == 1 and total["remedies_changed"] == 1  # the 复议 annulled it
     shown = figures.shown(total)
     assert shown["fines"] == Decimal("12000.50")
     assert shown["correction_rate"] == 50.0 and shown["pub_on_time_rate"] == pytest.approx(33.3)

@@ -68,6 +68,7 @@ MEASURES = {
         Measure("complaints", _("投诉举报"), frozenset({ALL}), drill=False),
         Measure("complaints_on_time", _("按期答复"), frozenset({ALL}), drill=False),
         Measure("remedies", _("复议诉讼审结"), frozenset({ALL, UNIT, ITEM})),
+        Measure("remedies_changed", _("审结中纠错"), frozenset({ALL, UNIT, ITEM})),
         Measure("corrected", _("被纠错的决定"), _CASE_DIMS),
         Measure("av_due", _("应音像记录的执法环节"), frozenset({ALL, UNIT, ITEM, OFFICER}), drill=False),
         Measure("av_complete", _("音像记录完整"), frozenset({ALL, UNIT, ITEM, OFFICER}), drill=False),
@@ -231,12 +232,16 @@ def count(agency, first: dt.date, last: dt.date, today: dt.date | None = None) -
             if done is not None and done <= due:
                 c.add("complaints_on_time", day)
     _count_av(c, agency, start, end)
-    for day, unit, items in (
+    from zhifa.remedies.rules import CHANGING
+
+    for day, outcome, unit, items in (
         Proceeding.objects.filter(agency=agency, decided_on__range=(start, end))
         .exclude(outcome="")
-        .values_list("decided_on", "case__unit_id", "case__items")
+        .values_list("decided_on", "outcome", "case__unit_id", "case__items")
     ):
         c.add("remedies", day, unit=unit, items=items)
+        if outcome in CHANGING:  # varied, annulled, found unlawful or void: in the month it was decided
+            c.add("remedies_changed", day, unit=unit, items=items)
     return c.rows
 
 
@@ -491,10 +496,14 @@ def cases_for(agency_ids, key: str, first: dt.date, last: dt.date, dimension: st
         else:
             pubs = pubs.filter(Q(released_at__isnull=False) | Q(due_on__lt=timezone.localdate()))
         qs = qs.filter(Exists(pubs))
-    elif key == "remedies":
+    elif key in ("remedies", "remedies_changed"):
+        from zhifa.remedies.rules import CHANGING
+
         ended = Proceeding.objects.filter(case=OuterRef("pk"), decided_on__range=(start, end)).exclude(
             outcome=""
         )
+        if key == "remedies_changed":
+            ended = ended.filter(outcome__in=CHANGING)
         qs = qs.filter(Exists(ended))
     else:
         return None

@@ -643,6 +643,7 @@ FIGURE_COLUMNS = (
     "complaints_on_time",
     "complaint_on_time_rate",
     "remedies",
+    "remedies_changed",
     "corrected",
     "correction_rate",
     "av_due",
