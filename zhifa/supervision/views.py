@@ -1191,9 +1191,16 @@ def revise_standard(request, pk):
                 return redirect("supervision:standard", made.pk)
         status = 400
     else:
+        deriving = (
+            not (base.agency_id is None and request.user.is_superuser)
+            and base.agency_id != request.user.agency_id
+        )
         form = forms.StandardForm(
             initial={
-                "name": base.name,
+                # a standard of one's own from another's: named after the body, not after the one it came from
+                "name": _("%(body)s案卷评查标准") % {"body": request.user.agency.name}
+                if deriving
+                else base.name,
                 "excellent_min": base.excellent_min,
                 "pass_min": base.pass_min,
                 "basis": base.basis,
