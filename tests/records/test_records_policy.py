@@ -160,20 +160,24 @@ def test_the_access_log_flags_by_the_agencys_threshold(cw, case, tmp_path, clien
     assert reverse("records:policy") in page
 
 
+def _onsite(cw, case):  # noqa: F811
+    return case_actions.add_record(
+        cw.officer,
+        case,
+        kind=RecordKind.ONSITE,
+        data={"observations": "无证行医"},
+        started_at=timezone.now(),
+        place="甲区健康路1号",
+        officers=[cw.officer, cw.officer2],
+        certificates_shown=cw.certs(),
+    )
+
+
 def test_the_av_check_uses_the_agencys_map(cw, case):  # noqa: F811
     _av_item(cw, code="walk-in", act="现场检查（全程）")
 
     def onsite():
-        return case_actions.add_record(
-            cw.officer,
-            case,
-            kind=RecordKind.ONSITE,
-            data={"observations": "无证行医"},
-            started_at=timezone.now(),
-            place="甲区健康路1号",
-            officers=[cw.officer, cw.officer2],
-            certificates_shown=cw.certs(),
-        )
+        return _onsite(cw, case)
 
     onsite()  # by the default map an on-site record is "on-site-inspection", not on this agency's list
     set_records_policy(cw.sysadmin, cw.a, **VALUES, record_acts={"onsite": "walk-in"})
@@ -190,16 +194,7 @@ def test_the_figures_count_av_completeness_as_the_case_page_judges_it(cw, case, 
     _av_item(cw, code="walk-in", act="现场检查（全程）")
 
     def onsite():
-        return case_actions.add_record(
-            cw.officer,
-            case,
-            kind=RecordKind.ONSITE,
-            data={"observations": "无证行医"},
-            started_at=timezone.now(),
-            place="甲区健康路1号",
-            officers=[cw.officer, cw.officer2],
-            certificates_shown=cw.certs(),
-        )
+        return _onsite(cw, case)
 
     onsite()  # made before the map named its act: now missing its recording
     set_records_policy(cw.sysadmin, cw.a, **VALUES, record_acts={"onsite": "walk-in"})
