@@ -110,6 +110,7 @@ class SupervisionConfig(AppConfig):
                 "supervision.set_weak_point_rule": _("修改薄弱环节规则"),
                 "supervision.publish_ranking": _("公布考核排名"),
                 "supervision.set_indicator": _("修改考核指标"),
+                "supervision.revise_standard": _("修订评查标准"),
             }
         )
         wd_actions.OWNED_KINDS[("supervision.rectification", "rectification")] = _(
