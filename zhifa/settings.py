@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhifa.review",
     "zhifa.remedies",
     "zhifa.supervision",
+    "zhifa.inspections",
     "zhifa.records",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("review/", include("zhifa.review.urls")),
     path("remedies/", include("zhifa.remedies.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
+    path("inspections/", include("zhifa.inspections.urls")),
     path("api/v1/", include("zhifa.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

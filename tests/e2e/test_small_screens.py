@@ -41,6 +41,8 @@ NOT_PAGES = {
     "remedies:upload": "POST only",
     "remedies:document": "file download",
     "supervision:draw": "POST only",
+    "inspections:target_retire": "POST only (the form is on the target's page)",
+    "inspections:draw": "POST only",
     "supervision:answer": "POST only",
     "supervision:confirm": "POST only",
     "supervision:finish": "POST only",
@@ -140,7 +142,7 @@ def _prepare(w, tmp_path):
     from zhifa.review import actions as review_actions
 
     try:
-        build_catalog(w)
+        catalog = build_catalog(w)
         case = w.new_case()
         case_actions.request_filing(w.officer, case)
         case_actions.approve_filing(w.head, case, opinion="同意立案")
@@ -168,6 +170,11 @@ def _prepare(w, tmp_path):
         _inspection(w)  # a 网上巡查, signed, with a finding
         _analysis_report(w)  # a 执法数据分析报告, made
         _ranking(w)  # a 考核 ranking, published
+        from tests.security.world import _inspection_plan
+        from zhifa.inspections import actions as inspection_actions
+
+        _target, inspection_plan = _inspection_plan(w, catalog.random)
+        inspection_actions.draw_plan(w.head, inspection_plan)  # a 双随机 plan, drawn
         case = w.investigate(w.new_case())
         w.notice(case)
         case_actions.waive_statement(w.officer, case, signer="李康宁")
@@ -205,6 +212,7 @@ def _objects():
         RandomInspectionItem,
         ServiceGuide,
     )
+    from zhifa.inspections.models import Plan, Target
     from zhifa.org.models import Agency, Person
     from zhifa.publicity.models import AnnualReport, Complaint, Publication
     from zhifa.records.models import Document, Evidence
@@ -263,6 +271,8 @@ def _objects():
         "analysis_report": AnalysisReport.objects.order_by("pk").first(),
         "ranking": Ranking.objects.order_by("pk").first(),
         "standard": Standard.objects.filter(agency=None).order_by("-version").first(),
+        "plan": Plan.objects.order_by("pk").first(),
+        "target": Target.objects.order_by("pk").first(),
         "finding": InspectionLine.objects.filter(check_code="finding").order_by("pk").first(),
     }
     # name: (roles to open it as, args)
@@ -363,6 +373,9 @@ def _objects():
         "supervision:ranking": (("supervisor", "head"), [o["ranking"].pk]),
         "supervision:standard": (("supervisor", "head"), [o["standard"].pk]),
         "supervision:revise_standard": (("supervisor",), [o["standard"].pk]),
+        "inspections:target_edit": (("sysadmin",), [o["target"].pk]),
+        "inspections:plan": (("officer", "head", "supervisor"), [o["plan"].pk]),
+        "publicity:inspection_plan": ((None,), [o["plan"].pk]),
     }
     return o, pages
 

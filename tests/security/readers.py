@@ -326,6 +326,21 @@ READERS: dict[str, frozenset[str]] = {
     "supervision:standards": frozenset({"supervisor_a", "head_a", "platform_admin"}),
     "supervision:standard": frozenset({"supervisor_a", "head_a", "platform_admin"}),
     "supervision:revise_standard": frozenset({"supervisor_a", "platform_admin"}),
+    # 双随机一公开: agency A's staff who inspect or direct inspections and its supervisor read the pool and the plans
+    # (another agency's officer sees their own agency's lists); the system administrator keeps the pool and the
+    # 抽查细则, the head plans and draws; the portal publishes the plans and their draws to everyone.
+    "inspections:targets": SETTINGS_READERS | {"officer_b"},
+    "inspections:target_new": frozenset({"sysadmin_a"}),
+    "inspections:target_edit": frozenset({"sysadmin_a"}),
+    "inspections:target_import": frozenset({"sysadmin_a"}),
+    "inspections:target_retire": NOBODY,  # POST only
+    "inspections:policy": SETTINGS_READERS | {"officer_b"},
+    "inspections:plans": SETTINGS_READERS | {"officer_b"},
+    "inspections:plan_new": frozenset({"head_a"}),
+    "inspections:plan": SETTINGS_READERS,
+    "inspections:draw": NOBODY,  # POST only
+    "publicity:inspection_plans": EVERYONE,
+    "publicity:inspection_plan": EVERYONE,
     # 考核: the supervisors publish; the heads of the agencies ranked read.
     "supervision:rankings": frozenset({"supervisor_a", "head_a"}),
     "supervision:ranking": frozenset({"supervisor_a", "head_a"}),
@@ -560,6 +575,9 @@ ACTORS: dict[str, frozenset[str]] = {
     "supervision:analysis_reports": frozenset({"supervisor_a", "head_a"}),
     "supervision:read_analysis_report": frozenset({"head_a"}),
     "supervision:weak_point_rules": frozenset({"platform_admin"}),
+    "inspections:target_retire": frozenset({"sysadmin_a"}),
+    "inspections:policy": frozenset({"sysadmin_a"}),
+    "inspections:draw": frozenset({"head_a"}),
     # Ledger operations: the audit administrator and the supervisor.
     "ledger:verify_now": frozenset({"auditor_a", "supervisor_a"}),
     "ledger:checkpoint_now": frozenset({"auditor_a", "supervisor_a"}),

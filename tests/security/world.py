@@ -161,6 +161,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     inspection, finding = _inspection(w)
     analysis_report = _analysis_report(w)
     ranking = _ranking(w)
+    target, plan = _inspection_plan(w, catalog.random)
     from zhifa.supervision import queries as supervision_queries
 
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
@@ -209,7 +210,9 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         inspection_line=finding,
         analysis_report=analysis_report,
         ranking=ranking,
-        standard=supervision_queries.default_standard(),  # the platform's: read by every agency's supervisors
+        standard=supervision_queries.default_standard(),
+        target=target,
+        plan=plan,  # the platform's: read by every agency's supervisors
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -373,3 +376,35 @@ def _evaluation(w):
     )
     supervision_actions.submit_fix(w.officer, rectification, note="已补正", data=signature_png(100, 60))
     return evaluation, file, rectification
+
+
+def _inspection_plan(w, item):
+    """Agency A's target pool (one medical clinic) and a 双随机 plan of its head, its seed committed, not yet drawn."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhifa.inspections import actions as inspection_actions
+    from zhifa.org.models import EnforcementField
+
+    medical = EnforcementField.objects.get(code="medical")
+    target = inspection_actions.save_target(
+        w.sysadmin,
+        w.a,
+        name="甲区康宁诊所",
+        credit_code="91350100M000100Y43",
+        address="甲区健康路1号",
+        field=medical,
+    )
+    today = timezone.localdate()
+    plan = inspection_actions.create_plan(
+        w.head,
+        w.a,
+        title="医疗机构双随机抽查",
+        field=medical,
+        items=[item],
+        period_start=today,
+        period_end=today + dt.timedelta(days=30),
+        rate=50,
+    )
+    return target, plan

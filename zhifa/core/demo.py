@@ -6,6 +6,7 @@ from django.db import transaction
 def load_all() -> list[tuple[str, str, str]]:
     from zhifa.cases import demo as cases_demo
     from zhifa.catalog import demo as catalog_demo
+    from zhifa.inspections import demo as inspections_demo
     from zhifa.org import demo as org_demo
     from zhifa.publicity import demo as publicity_demo
     from zhifa.review import demo as review_demo
@@ -21,6 +22,8 @@ def load_all() -> list[tuple[str, str, str]]:
         cases_demo.load()
     with transaction.atomic():
         publicity_demo.load()
+    with transaction.atomic():
+        inspections_demo.load()
     with transaction.atomic():
         supervision_demo.load()
         supervision_demo.load_inspections()

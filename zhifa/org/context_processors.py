@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases.queries import CASE_READER_ROLES
 from zhifa.catalog.queries import CATALOG_READER_ROLES
+from zhifa.inspections.queries import READER_ROLES as INSPECTION_READER_ROLES
 from zhifa.publicity.queries import COMPLAINT_READER_ROLES
 from zhifa.workdays.queries import DEADLINE_WRITER_ROLES
 
@@ -25,6 +26,7 @@ NAV = [
     (_("登录审计"), "org:auth_events", {Role.AUDIT_ADMIN}),
     (_("账本审计"), "ledger:audit_index", {Role.AUDIT_ADMIN, Role.SUPERVISOR}),
     (_("调阅记录"), "records:access_log", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
+    (_("双随机抽查"), "inspections:plans", INSPECTION_READER_ROLES),
     (_("案卷评查"), "supervision:home", {Role.SUPERVISOR}),
     (_("执法统计"), "supervision:figures", {Role.SUPERVISOR, Role.AGENCY_HEAD}),
     (_("分析报告"), "supervision:analysis_reports", {Role.SUPERVISOR, Role.AGENCY_HEAD}),

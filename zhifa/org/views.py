@@ -53,6 +53,7 @@ def home(request):
         )
     roles = queries.roles_by_agency(user)
     from zhifa.cases.queries import tasks_for
+    from zhifa.inspections.queries import tasks_for as inspection_tasks
     from zhifa.records.access import tasks_for as records_tasks
     from zhifa.review.queries import tasks_for as review_tasks
     from zhifa.supervision.queries import tasks_for as supervision_tasks
@@ -67,7 +68,11 @@ def home(request):
         {
             "certificates": certificates,
             "role_labels": sorted({Role(r).label for held in roles.values() for r in held}),
-            "tasks": records_tasks(user) + review_tasks(user) + tasks_for(user) + supervision_tasks(user),
+            "tasks": records_tasks(user)
+            + review_tasks(user)
+            + tasks_for(user)
+            + supervision_tasks(user)
+            + inspection_tasks(user),
             "deadlines": my_deadlines(user),
             "calendar_warnings": calendar_warnings(user),
             "reminders": [{"reminder": r, "text": reminder_text(r)} for r in latest],

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from zhifa.inspections import portal as inspection_portal
+
 from . import decision_views, views
 from .feeds import DecisionsFeed, ListChangesFeed
 
@@ -17,6 +19,8 @@ urlpatterns = [
     path("statistics/<int:pk>/", decision_views.statistics_detail, name="statistics_detail"),
     path("statistics/<int:pk>.csv", decision_views.statistics_csv, name="statistics_csv"),
     path("decisions/<int:pk>/proof.json", decision_views.decision_proof, name="decision_proof"),
+    path("inspection-plans/", inspection_portal.plans, name="inspection_plans"),
+    path("inspection-plans/<int:pk>/", inspection_portal.plan, name="inspection_plan"),
     # Before the item and guide pages, whose codes would otherwise swallow "versions".
     path("<str:slug>/versions/", views.versions, name="versions"),
     path("<str:slug>/export.<str:fmt>", views.export, name="export"),

@@ -1,0 +1,338 @@
+"""双随机一公开: the published draw (hypothesis), the target pool and its import, the agency's 抽查细则, a plan whose seed
+is committed before the pools are frozen, the draw with 回避, its offline re-draw from the ledger, the pages and the
+portal, and who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zhifa.cases import actions as cases
+from zhifa.cases.choices import IdType, PartyKind
+from zhifa.catalog import actions as catalog
+from zhifa.inspections import actions, rules
+from zhifa.inspections.models import Drawn, Plan, Target
+from zhifa.ledger.models import Entry
+from zhifa.org import actions as org
+from zhifa.org.choices import Role
+from zhifa.org.models import EnforcementField
+from zhifa.org.rules import credit_code_check_char
+
+
+def code_for(n: int) -> str:
+    first = f"91350100MA{n:07d}"
+    return first + credit_code_check_char(first)
+
+
+codes = st.lists(st.integers(0, 10**6), min_size=1, max_size=40, unique=True).map(
+    lambda ns: [code_for(n) for n in ns]
+)
+seeds = st.binary(min_size=32, max_size=32).map(bytes.hex)
+
+
+@given(targets=codes, officers=st.integers(2, 12), rate=st.integers(1, 100), seed=seeds, data=st.data())
+def test_the_draw_takes_the_rate_pairs_enough_inspectors_and_never_a_recused_one(
+    targets, officers, rate, seed, data
+):
+    certs = [f"CERT-{i:03d}" for i in range(officers)]
+    recused = {
+        code: data.draw(st.lists(st.sampled_from(certs), max_size=officers - 2, unique=True))
+        for code in targets[:3]
+    }
+    frame = {
+        "targets": [{"credit_code": c, "stratum": "medical"} for c in targets],
+        "officers": [{"certificate": c} for c in certs],
+        "recused": recused,
+        "rate": rate,
+        "inspectors": 2,
+    }
+    drawn = rules.draw(frame, seed)
+    assert len(drawn) == math.ceil(len(targets) * rate / 100)
+    assert len({d["credit_code"] for d in drawn}) == len(drawn) and {d["credit_code"] for d in drawn} <= set(
+        targets
+    )
+    for d in drawn:
+        assert len(d["certificates"]) == 2 == len(set(d["certificates"]))
+        assert not set(d["certificates"]) & set(recused.get(d["credit_code"], ()))
+        assert set(d["recused"]) <= set(recused.get(d["credit_code"], ()))
+    assert rules.draw(frame, seed) == drawn  # a function of the frame and the seed alone
+    shuffled = dict(
+        frame, targets=list(reversed(frame["targets"])), officers=list(reversed(frame["officers"]))
+    )
+    assert rules.draw(shuffled, seed) == drawn  # the order the pools were listed in does not matter
+
+
+def test_too_few_inspectors_cannot_be_drawn():
+    frame = {
+        "targets": [{"credit_code": code_for(1), "stratum": "medical"}],
+        "officers": [{"certificate": "A"}, {"certificate": "B"}],
+        "recused": {code_for(1): ["A"]},
+        "rate": 100,
+        "inspectors": 2,
+    }
+    with pytest.raises(rules.DrawError):
+        rules.draw(frame, "00" * 32)
+
+
+@pytest.fixture
+def pool(world):
+    """Agency A's 随机抽查事项, five more certified officers (seven in all), twelve medical targets and two public-health
+    ones; 甲执法 declared a connection with the first target."""
+    w = world
+    today = timezone.localdate()
+    w.medical = EnforcementField.objects.get(code="medical")
+    w.item = catalog.save_random_item(
+        None,
+        w.a,
+        code="RI-001",
+        seq=1,
+        check_item="医疗机构依法执业",
+        sub_item="资质",
+        subject="甲区卫生健康局",
+        basis="《医疗机构管理条例》",
+        method="现场检查",
+        content="诊疗科目",
+        field=w.medical,
+    )
+    for i in range(5):
+        p = w.person(w.a, f"inspector{i}", f"检查员{i}", Role.OFFICER, unit=w.section)
+        org.issue_certificate(
+            None,
+            p,
+            number=f"CERT-9{i:03d}",
+            field_codes=["medical"],
+            issuer="甲区人民政府",
+            valid_from=today - dt.timedelta(days=30),
+            valid_to=today + dt.timedelta(days=300),
+        )
+    w.targets = [
+        actions.save_target(
+            w.sysadmin,
+            w.a,
+            name=f"甲区第{i}诊所",
+            credit_code=code_for(i),
+            address=f"甲区健康路{i}号",
+            field=w.medical if i < 12 else EnforcementField.objects.get(code="public-health"),
+        )
+        for i in range(14)
+    ]
+    party = cases.register_party(
+        w.officer,
+        w.a,
+        kind=PartyKind.LEGAL,
+        name="甲区第0诊所",
+        id_type=IdType.CREDIT_CODE,
+        id_number=code_for(0),
+        address="甲区健康路0号",
+        legal_representative="张某",
+    )
+    cases.declare_connection(w.officer, party, relation="配偶开办")
+    return w
+
+
+def _plan(w, **over):
+    today = timezone.localdate()
+    values = {
+        "title": "2026年医疗机构依法执业双随机抽查",
+        "field": w.medical,
+        "items": [w.item],
+        "period_start": today,
+        "period_end": today + dt.timedelta(days=60),
+        "rate": 50,
+    }
+    return actions.create_plan(w.head, w.a, **{**values, **over})
+
+
+def test_a_plan_commits_its_seed_then_the_draw_freezes_the_pools_and_reveals_it(pool):
+    w = pool
+    with pytest.raises(ValidationError, match="最低比例 5%"):
+        _plan(w, rate=3)
+    actions.set_draw_policy(w.sysadmin, w.a, minimum_rate=10, inspectors=2)
+    with pytest.raises(ValidationError, match="最低比例 10%"):
+        _plan(w, rate=5)
+    plan = _plan(w)
+    created = Entry.objects.get(action="inspections.create_plan", object_kind="inspections.plan")
+    assert (
+        plan.commitment in bytes(created.body).decode() and plan.draw_seed not in bytes(created.body).decode()
+    )
+    for person in (w.officer, w.sysadmin, w.supervisor):  # only the head plans and draws
+        with pytest.raises(PermissionDenied):
+            actions.draw_plan(person, plan)
+    plan = actions.draw_plan(w.head, plan)
+    assert plan.revealed_seed == plan.draw_seed and plan.pool_size == 12 and plan.officer_pool_size == 7
+    drawn = list(plan.drawn.order_by("position"))
+    assert len(drawn) == 6  # half of the twelve medical targets, none of the public-health ones
+    assert all(d.target.field == w.medical for d in drawn)
+    for d in drawn:
+        assert {p.certificates.get().number for p in d.inspectors.all()} == set(d.certificates)
+        if d.target.credit_code == code_for(0):
+            assert "CERT-0000" not in d.certificates  # 甲执法 declared a connection: 回避
+    framed = Entry.objects.get(action="inspections.close_pools", object_kind="inspections.plan")
+    revealed = Entry.objects.get(action="inspections.reveal_seed", object_kind="inspections.plan")
+    assert created.seq < framed.seq < revealed.seq and plan.draw_seed not in bytes(framed.body).decode()
+    assert code_for(0) in bytes(framed.body).decode()  # the recusal is in the frozen frame
+    # drawn once, never again; nothing drawn is written outside the draw
+    with pytest.raises(ValidationError, match="已经抽取"):
+        actions.draw_plan(w.head, plan)
+    # the draw re-done offline from the ledger: the page's order, one target per line
+    out = io.StringIO()
+    call_command("inspections", "redraw", str(plan.pk), stdout=out)
+    assert out.getvalue().splitlines() == [" ".join([d.target.credit_code, *d.certificates]) for d in drawn]
+
+
+def test_the_redraw_refuses_a_record_that_does_not_hold_together(pool):
+    w = pool
+    plan = actions.draw_plan(w.head, _plan(w))
+    import json
+
+    entries = [
+        json.loads(bytes(e.body))
+        for e in Entry.objects.filter(object_kind="inspections.plan", object_id=str(plan.pk)).order_by("seq")
+    ]
+    assert rules.redraw(entries)
+    forged = json.loads(json.dumps(entries))
+    for e in forged:
+        if e["head"]["action"] == "inspections.reveal_seed":
+            e["record"]["payload"]["drawn"][0]["certificates"].reverse()
+    with pytest.raises(rules.RedrawError, match="不同"):
+        rules.redraw(forged)
+    other = json.loads(json.dumps(entries))
+    for e in other:
+        if e["head"]["action"] == "inspections.reveal_seed":
+            e["record"]["payload"]["seed"] = "11" * 32
+    with pytest.raises(rules.RedrawError, match="承诺值"):
+        rules.redraw(other)
+
+
+def _xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_pool_is_imported_all_or_nothing_and_kept_by_the_system_administrator(pool, client, login):
+    w = pool
+    header = list(actions.IMPORT_COLUMNS)
+    good = [header, ["乙诊所", code_for(500), "PDY001", "李某", "甲区一路1号", "", "medical"]]
+    bad = good + [
+        ["丙诊所", "91350100MA0000000X", "", "", "甲区", "", "medical"],
+        ["丁诊所", code_for(501), "", "", "", "", "x"],
+    ]
+    before = Target.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        actions.import_targets(w.sysadmin, w.a, filename="名录.xlsx", data=_xlsx(bad))
+    text = " ".join(refused.value.messages)
+    assert "第3行" in text and "统一社会信用代码" in text and "第4行" in text and "执法领域" in text
+    assert Target.objects.count() == before
+    known = [header, ["甲区第1诊所（更名）", code_for(1), "", "", "甲区健康路1号", "", "medical"]]
+    assert actions.import_targets(w.sysadmin, w.a, filename="名录.xlsx", data=_xlsx(good + known[1:])) == (
+        1,
+        1,
+    )
+    assert Target.objects.get(credit_code=code_for(1)).name == "甲区第1诊所（更名）"
+    with pytest.raises(PermissionDenied):
+        actions.import_targets(w.head, w.a, filename="名录.xlsx", data=_xlsx(good))
+    with pytest.raises(ValidationError):
+        actions.import_targets(w.sysadmin, w.a, filename="名录.exe", data=b"MZ\x90\x00")
+    # the page: the administrator uploads, the list shows it; others cannot
+    login(w.sysadmin)
+    url = reverse("inspections:target_import")
+    sheet = io.BytesIO(_xlsx([header, ["戊诊所", code_for(502), "", "", "甲区二路2号", "", "medical"]]))
+    sheet.name = "名录.xlsx"
+    assert client.post(url, {"file": sheet}).status_code == 302
+    assert "戊诊所" in client.get(reverse("inspections:targets")).content.decode()
+    target = Target.objects.get(credit_code=code_for(502))
+    assert (
+        client.post(reverse("inspections:target_retire", args=[target.pk]), {"reason": "已注销"}).status_code
+        == 302
+    )
+    target.refresh_from_db()
+    assert (
+        not target.active and code_for(502) not in client.get(reverse("inspections:targets")).content.decode()
+    )
+    assert code_for(502) in client.get(reverse("inspections:targets"), {"retired": "1"}).content.decode()
+    login(w.officer)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("inspections:targets")).status_code == 200
+    assert "从 Excel 导入" not in client.get(reverse("inspections:targets")).content.decode()
+    login(w.auditor)
+    assert client.get(reverse("inspections:targets")).status_code == 403
+
+
+def test_the_head_plans_and_draws_in_the_browser_pages_and_the_portal_publishes_it(
+    pool, client, login, django_assert_max_num_queries
+):
+    w = pool
+    login(w.head)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("inspections:plan_new"),
+        {
+            "title": "医疗机构双随机抽查",
+            "field": w.medical.pk,
+            "items": [w.item.pk],
+            "period_start": today.isoformat(),
+            "period_end": (today + dt.timedelta(days=30)).isoformat(),
+            "rate": "25",
+        },
+    )
+    plan = Plan.objects.get()
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    public = reverse("publicity:inspection_plan", args=[plan.pk])
+    page = client.get(public).content.decode()
+    assert plan.commitment in page and "尚未抽取" in page and plan.draw_seed not in page
+    assert client.post(reverse("inspections:draw", args=[plan.pk])).status_code == 302
+    plan.refresh_from_db()
+    with django_assert_max_num_queries(14):
+        page = client.get(plan.get_absolute_url()).content.decode()
+    drawn = list(plan.drawn.order_by("position"))
+    assert len(drawn) == 3 and all(d.target.name in page for d in drawn) and plan.revealed_seed in page
+    client.logout()
+    with django_assert_max_num_queries(8):
+        page = client.get(public).content.decode()
+    assert plan.revealed_seed in page and all(
+        d.target.credit_code in page and d.certificates[0] in page for d in drawn
+    )
+    assert (
+        reverse("publicity:inspection_plan", args=[plan.pk])
+        in client.get(reverse("publicity:inspection_plans"), {"agency": w.a.code}).content.decode()
+    )
+    # the inspectors find their targets on the 工作台
+    inspector = drawn[0].inspectors.first()
+    login(inspector)
+    assert drawn[0].target.name in client.get(reverse("home")).content.decode()
+    # an officer reads the plan but has no draw button; another agency's officer sees nothing
+    login(w.officer)
+    assert "封存名录库并抽取" not in client.get(plan.get_absolute_url()).content.decode()
+    assert client.get(reverse("inspections:plan_new")).status_code == 403
+    assert client.post(reverse("inspections:draw", args=[plan.pk])).status_code == 403
+    login(w.officer_b)
+    assert client.get(plan.get_absolute_url()).status_code == 404
+    assert Drawn.objects.filter(plan=plan).count() == 3
+
+
+def test_a_supervisor_of_two_agencies_chooses_whose_plans_to_read(pool, client, login):
+    w = pool
+    plan = _plan(w)
+    org.grant_role(None, w.supervisor, Role.SUPERVISOR, w.b)
+    login(w.supervisor)
+    url = reverse("inspections:plans")
+    page = client.get(url, {"agency": w.a.pk}).content.decode()
+    assert plan.title in page and f'<option value="{w.b.pk}"' in page
+    assert plan.title not in client.get(url, {"agency": w.b.pk}).content.decode()
+    assert client.get(url, {"agency": "999999"}).status_code == 200  # not theirs: their first agency instead
+    assert client.get(plan.get_absolute_url()).status_code == 200

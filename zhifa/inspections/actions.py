@@ -1,0 +1,302 @@
+"""The write path of 双随机一公开: the target pool, the agency's 抽查细则, a plan with its committed seed, and the
+draw. Each action checks who may act and the rules, writes in one transaction and records it in the agency's ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.core.errors import ActionDenied, RuleViolation
+from zhifa.core.snapshot import snapshot
+from zhifa.ledger import actions as ledger
+from zhifa.org.models import Person
+
+from . import queries, rules
+from .models import Drawn, DrawPolicy, Plan, PlanState, Target
+
+TARGET_FIELDS = ("name", "credit_code", "licence", "legal_representative", "address", "contact", "field")
+
+
+def _record(actor, action: str, obj, agency, **extra) -> None:
+    ledger.append(
+        agency=agency,
+        actor=actor,
+        action=f"inspections.{action}",
+        obj=obj,
+        payload={"state": snapshot(obj), **extra},
+    )
+
+
+def _require_editor(actor, agency) -> None:
+    if not queries.may_edit_pool(actor, agency):
+        raise ActionDenied(_("只有本机关的系统管理员可以维护检查对象名录库和抽查细则。"))
+
+
+def _clean_target(agency, values: dict) -> dict:
+    from zhifa.org.rules import credit_code_check_char
+
+    errors: dict[str, list[str]] = {}
+    out = {k: (values.get(k) or "").strip() if k != "field" else values.get(k) for k in TARGET_FIELDS}
+    for name, label in (("name", _("名称")), ("address", _("地址"))):
+        if not out[name]:
+            errors[name] = [_("请填写%(label)s。") % {"label": label}]
+    code = out["credit_code"].upper()
+    out["credit_code"] = code
+    if len(code) != 18 or not code.isalnum() or credit_code_check_char(code[:17]) != code[17]:
+        errors["credit_code"] = [_("统一社会信用代码应为 18 位，校验位正确。")]
+    if out["field"] is None:
+        errors["field"] = [_("请选择执法领域。")]
+    for name in ("name", "licence", "legal_representative", "address", "contact"):
+        limit = Target._meta.get_field(name).max_length
+        if len(out[name]) > limit:
+            errors.setdefault(name, []).append(_("不能超过 %(n)d 个字。") % {"n": limit})
+    if errors:
+        raise RuleViolation(errors)
+    return out
+
+
+@transaction.atomic
+def save_target(actor: Person, agency, *, target: Target | None = None, **values) -> Target:
+    """Add a target to the agency's pool, or change one (its history stays in the ledger)."""
+    _require_editor(actor, agency)
+    clean = _clean_target(agency, values)
+    same = Target.objects.filter(agency=agency, credit_code=clean["credit_code"])
+    if target is not None:
+        target = Target.objects.select_for_update().get(pk=target.pk, agency=agency)
+        same = same.exclude(pk=target.pk)
+    if same.exists():
+        raise RuleViolation({"credit_code": [_("名录库中已有这个统一社会信用代码的检查对象。")]})
+    target = target or Target(agency=agency)
+    for name, value in clean.items():
+        setattr(target, name, value)
+    target.active = True
+    target.updated_at = timezone.now()
+    target.save()
+    _record(actor, "save_target", target, agency)
+    return target
+
+
+@transaction.atomic
+def retire_target(actor: Person, target: Target, *, reason: str) -> Target:
+    """Take a target out of the pool (closed, moved away): it is no longer drawn; past draws still name it."""
+    _require_editor(actor, target.agency)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation({"reason": [_("请说明移出名录库的原因。")]})
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    target.active = False
+    target.updated_at = timezone.now()
+    target.save()
+    _record(actor, "retire_target", target, target.agency, reason=reason[:500])
+    return target
+
+
+IMPORT_COLUMNS = ("名称", "统一社会信用代码", "许可证号", "法定代表人", "地址", "联系电话", "执法领域代码")
+IMPORT_MAX_ROWS = 5000
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def import_targets(actor: Person, agency, *, filename: str, data: bytes) -> tuple[int, int]:
+    """Import the pool from an XLSX (or CSV) sheet whose first row names the columns ``IMPORT_COLUMNS``: a new credit
+    code is added, a known one updated (and put back in the pool). All or nothing: any row in error and nothing is
+    written, every error listed by its spreadsheet row. Returns (added, updated)."""
+    from zhifa.catalog import tabular, uploads
+    from zhifa.org.models import EnforcementField
+
+    _require_editor(actor, agency)
+    upload = uploads.check_upload(
+        filename, data, allowed=uploads.SPREADSHEET_TYPES, max_bytes=IMPORT_MAX_BYTES
+    )
+    headers, rows = tabular.read_table(upload.name, data)
+    missing = [c for c in IMPORT_COLUMNS if c not in headers]
+    if missing:
+        raise RuleViolation(_("第1行缺少列：%(columns)s。") % {"columns": "、".join(missing)})
+    if not rows:
+        raise RuleViolation(_("表中没有检查对象。"))
+    if len(rows) > IMPORT_MAX_ROWS:
+        raise RuleViolation(_("一次最多导入 %(n)d 行。") % {"n": IMPORT_MAX_ROWS})
+    fields = {f.code: f for f in EnforcementField.objects.all()}
+    known = {t.credit_code: t for t in Target.objects.select_for_update().filter(agency=agency)}
+    names = dict(
+        zip(
+            IMPORT_COLUMNS,
+            ("name", "credit_code", "licence", "legal_representative", "address", "contact"),
+            strict=False,
+        )
+    )
+    errors, seen, clean_rows = [], set(), []
+    for n, row in rows:
+        values = {key: row.get(column, "") for column, key in names.items()}
+        values["field"] = fields.get(row.get("执法领域代码", ""))
+        try:
+            clean = _clean_target(agency, values)
+        except RuleViolation as exc:
+            errors.append(_("第%(row)d行：%(reason)s") % {"row": n, "reason": "；".join(exc.messages)})
+            continue
+        if clean["credit_code"] in seen:
+            errors.append(
+                _("第%(row)d行：%(reason)s") % {"row": n, "reason": _("统一社会信用代码与前面的行重复。")}
+            )
+            continue
+        seen.add(clean["credit_code"])
+        clean_rows.append(clean)
+    if errors:
+        raise RuleViolation(errors[:50])
+    added = updated = 0
+    now = timezone.now()
+    for clean in clean_rows:
+        target = known.get(clean["credit_code"])
+        if target is not None:
+            if target.active and all(getattr(target, k) == v for k, v in clean.items()):
+                continue
+            updated += 1
+        else:
+            target = Target(agency=agency)
+            added += 1
+        for name, value in clean.items():
+            setattr(target, name, value)
+        target.active, target.updated_at = True, now
+        target.save()
+        _record(actor, "import_target", target, agency, file_sha256=upload.sha256)
+    return added, updated
+
+
+@transaction.atomic
+def set_draw_policy(actor: Person, agency, *, minimum_rate: int, inspectors: int) -> DrawPolicy:
+    """The agency's 抽查细则: the lowest sampling rate a plan may set, and how many inspectors go to each target."""
+    _require_editor(actor, agency)
+    if not isinstance(minimum_rate, int) or not 1 <= minimum_rate <= 100:
+        raise RuleViolation({"minimum_rate": [_("最低抽查比例应为 1 到 100 之间的整数。")]})
+    if not isinstance(inspectors, int) or not rules.MINIMUM_INSPECTORS <= inspectors <= 10:
+        raise RuleViolation({"inspectors": [_("每个检查对象至少 2 名检查人员，至多 10 名。")]})
+    policy, _created = DrawPolicy.objects.select_for_update().get_or_create(
+        agency=agency, defaults={"minimum_rate": minimum_rate, "inspectors": inspectors}
+    )
+    policy.minimum_rate, policy.inspectors = minimum_rate, inspectors
+    policy.save()
+    _record(actor, "set_draw_policy", policy, agency)
+    return policy
+
+
+@transaction.atomic
+def create_plan(
+    actor: Person,
+    agency,
+    *,
+    title: str,
+    field,
+    items,
+    period_start: dt.date,
+    period_end: dt.date,
+    rate: int,
+) -> Plan:
+    """制定双随机抽查计划: the items, the field, the period and the rate (at least the agency's minimum). The platform
+    picks the draw's seed now and records only its SHA-256 in the ledger and on the portal, so the draw cannot be
+    chosen after the pools are known."""
+    if not queries.may_plan(actor, agency):
+        raise ActionDenied(_("只有本机关负责人可以制定双随机抽查计划。"))
+    title = (title or "").strip()
+    if not title:
+        raise RuleViolation({"title": [_("请填写计划名称。")]})
+    if field is None:
+        raise RuleViolation({"field": [_("请选择执法领域。")]})
+    items = list(items or [])
+    if not items:
+        raise RuleViolation({"items": [_("请选择抽查事项（随机抽查事项清单）。")]})
+    if any(i.agency_id != agency.pk or not i.active for i in items):
+        raise RuleViolation({"items": [_("只能选择本机关在用的随机抽查事项。")]})
+    if (
+        not isinstance(period_start, dt.date)
+        or not isinstance(period_end, dt.date)
+        or period_start > period_end
+    ):
+        raise RuleViolation({"period_end": [_("检查期间的结束日期不能早于开始日期。")]})
+    policy = queries.draw_policy(agency)
+    if not isinstance(rate, int) or not policy.minimum_rate <= rate <= 100:
+        raise RuleViolation(
+            {"rate": [_("抽查比例应在本机关最低比例 %(n)d%% 到 100%% 之间。") % {"n": policy.minimum_rate}]}
+        )
+    seed = rules.new_seed()
+    plan = Plan(
+        agency=agency,
+        title=title[:200],
+        field=field,
+        period_start=period_start,
+        period_end=period_end,
+        rate=rate,
+        inspectors=policy.inspectors,
+        commitment=rules.commitment(seed),
+        draw_seed=seed,
+        created_by=actor,
+    )
+    plan.full_clean()
+    plan.save()
+    plan.items.set(items)
+    _record(actor, "create_plan", plan, agency, commitment=plan.commitment)
+    return plan
+
+
+def frame_of(plan: Plan, on: dt.date) -> dict:
+    """The frozen pools of a plan's draw: the field's targets in the pool, the certificates valid for the field on
+    ``on`` of the agency's active officers, and the connections they declared with those targets."""
+    targets = list(
+        Target.objects.filter(agency=plan.agency, field=plan.field, active=True)
+        .order_by("credit_code")
+        .values_list("credit_code", flat=True)
+    )
+    officers = queries.officer_pool(plan.agency, plan.field, on)
+    recused: dict[str, list[str]] = {}
+    for code, cert in queries.connections(plan.agency, targets, officers):
+        recused.setdefault(code, []).append(cert)
+    return {
+        "targets": [{"credit_code": code, "stratum": plan.field.code} for code in targets],
+        "officers": [{"certificate": number} for number in sorted(officers)],
+        "recused": {code: sorted(certs) for code, certs in sorted(recused.items())},
+        "rate": plan.rate,
+        "inspectors": plan.inspectors,
+    }
+
+
+@transaction.atomic
+def draw_plan(actor: Person, plan: Plan) -> Plan:
+    """抽取: record the frozen pools in the ledger, then reveal the seed and record what it draws: the targets and
+    the inspectors paired with each (回避 applied). Nothing drawn can be changed or deleted afterwards."""
+    plan = Plan.objects.select_for_update().select_related("agency", "field").get(pk=plan.pk)
+    if not queries.may_plan(actor, plan.agency):
+        raise ActionDenied(_("只有本机关负责人可以抽取。"))
+    if plan.state != PlanState.OPEN:
+        raise RuleViolation(_("这个计划已经抽取，结果不能更改。"))
+    frame = frame_of(plan, timezone.localdate())
+    if not frame["targets"]:
+        raise RuleViolation(_("检查对象名录库中没有这个执法领域的检查对象。"))
+    try:
+        result = rules.draw(frame, plan.draw_seed)
+    except rules.DrawError:
+        raise RuleViolation(
+            _("执法检查人员名录库中持有本领域有效执法证的人员不足，无法为每个检查对象配 %(n)d 名检查人员。")
+            % {"n": plan.inspectors}
+        ) from None
+    plan.pool_size, plan.officer_pool_size = len(frame["targets"]), len(frame["officers"])
+    plan.save()
+    _record(actor, "close_pools", plan, plan.agency, frame=frame)  # before the seed is known
+    targets = {
+        t.credit_code: t for t in Target.objects.filter(agency=plan.agency, field=plan.field, active=True)
+    }
+    holders = queries.certificate_holders([c for row in result for c in row["certificates"]])
+    for position, row in enumerate(result, start=1):
+        drawn = Drawn.objects.create(
+            plan=plan,
+            position=position,
+            target=targets[row["credit_code"]],
+            certificates=row["certificates"],
+            recused=row["recused"],
+        )
+        drawn.inspectors.set([holders[c] for c in row["certificates"]])
+    plan.revealed_seed, plan.state, plan.drawn_at = plan.draw_seed, PlanState.DRAWN, timezone.now()
+    plan.save()
+    _record(actor, "reveal_seed", plan, plan.agency, seed=plan.revealed_seed, drawn=result)
+    return plan

@@ -1,0 +1,203 @@
+"""双随机一公开 pages: the target pool (list, add, change, retire, import), the agency's 抽查细则, the plans and a plan
+with its draw."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhifa.core.forms import run_action
+from zhifa.org.models import Agency
+
+from . import actions, forms, queries
+from .models import PlanState
+
+PAGE_SIZE = 50
+
+
+def _agency(request) -> Agency:
+    """The agency whose pool and plans the page shows: ``?agency=<id>`` among those the user may read, else their
+    own, else (a supervisor) the first by code. The others are offered in the page's agency choice."""
+    ids = queries.reader_agency_ids(request.user)
+    if not ids:
+        raise PermissionDenied(_("只有执法主体的人员和监督人员可以查看双随机抽查。"))
+    agencies = list(Agency.objects.filter(pk__in=ids).order_by("code"))
+    wanted = request.GET.get("agency", "")
+    chosen = next((a for a in agencies if str(a.pk) == wanted), None)
+    chosen = chosen or next((a for a in agencies if a.pk == request.user.agency_id), None) or agencies[0]
+    request.inspection_agencies = agencies if len(agencies) > 1 else []
+    return chosen
+
+
+@login_required
+def targets(request):
+    agency = _agency(request)
+    qs = queries.search_targets(
+        queries.visible_targets(request.user).filter(agency=agency).select_related("field"),
+        request.GET.get("q", ""),
+    )
+    if request.GET.get("retired") != "1":
+        qs = qs.filter(active=True)
+    page = Paginator(qs.order_by("credit_code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "agency": agency,
+        "page": page,
+        "may_edit": queries.may_edit_pool(request.user, agency),
+        "q": request.GET.get("q", ""),
+        "retired": request.GET.get("retired") == "1",
+        "columns": actions.IMPORT_COLUMNS,
+    }
+    return render(request, "inspections/targets.html", context)
+
+
+@login_required
+def target_form(request, pk=None):
+    target = queries.access_target(request.user, pk) if pk is not None else None
+    agency = target.agency if target else _agency(request)
+    if not queries.may_edit_pool(request.user, agency):
+        raise PermissionDenied(_("只有本机关的系统管理员可以维护检查对象名录库和抽查细则。"))
+    initial = {f: getattr(target, f) for f in actions.TARGET_FIELDS} if target else None
+    form = forms.TargetForm(request.POST or None, initial=initial)
+    retire = forms.RetireForm()
+    if request.method == "POST" and form.is_valid():
+        ok, saved = run_action(
+            form, lambda: actions.save_target(request.user, agency, target=target, **form.cleaned_data)
+        )
+        if ok:
+            messages.success(request, _("已保存“%(name)s”。") % {"name": saved.name})
+            return redirect("inspections:targets")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inspections/target_form.html",
+        {"form": form, "target": target, "retire": retire},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def retire_target(request, pk):
+    target = queries.access_target(request.user, pk)
+    if not queries.may_edit_pool(request.user, target.agency):
+        raise PermissionDenied(_("只有本机关的系统管理员可以维护检查对象名录库和抽查细则。"))
+    form = forms.RetireForm(request.POST)
+    if form.is_valid():
+        ok, _t = run_action(form, lambda: actions.retire_target(request.user, target, **form.cleaned_data))
+        if ok:
+            messages.success(request, _("已将“%(name)s”移出名录库。") % {"name": target.name})
+            return redirect("inspections:targets")
+    for error in form.errors.values():
+        messages.error(request, "；".join(error))
+    return redirect("inspections:target_edit", target.pk)
+
+
+@login_required
+def import_targets(request):
+    agency = _agency(request)
+    if not queries.may_edit_pool(request.user, agency):
+        raise PermissionDenied(_("只有本机关的系统管理员可以维护检查对象名录库和抽查细则。"))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        ok, counts = run_action(
+            form,
+            lambda: actions.import_targets(request.user, agency, filename=upload.name, data=upload.read()),
+        )
+        if ok:
+            messages.success(
+                request, _("已导入：新增 %(a)d 户，更新 %(u)d 户。") % {"a": counts[0], "u": counts[1]}
+            )
+            return redirect("inspections:targets")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "columns": actions.IMPORT_COLUMNS, "agency": agency}
+    return render(request, "inspections/target_import.html", context, status=status)
+
+
+@login_required
+def policy(request):
+    agency = _agency(request)
+    current = queries.draw_policy(agency)
+    may_edit = queries.may_edit_pool(request.user, agency)
+    form = forms.PolicyForm(
+        request.POST or None, initial={"minimum_rate": current.minimum_rate, "inspectors": current.inspectors}
+    )
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("只有本机关的系统管理员可以维护检查对象名录库和抽查细则。"))
+        if form.is_valid():
+            ok, _p = run_action(
+                form, lambda: actions.set_draw_policy(request.user, agency, **form.cleaned_data)
+            )
+            if ok:
+                messages.success(request, _("已修改抽查细则，之后制定的计划按新的规定。"))
+                return redirect("inspections:policy")
+    context = {"form": form, "policy": current, "may_edit": may_edit, "agency": agency}
+    return render(request, "inspections/policy.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def plans(request):
+    agency = _agency(request)
+    page = Paginator(
+        queries.visible_plans(request.user)
+        .filter(agency=agency)
+        .select_related("field")
+        .order_by("-created_at", "-id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    context = {"agency": agency, "page": page, "may_plan": queries.may_plan(request.user, agency)}
+    return render(request, "inspections/plans.html", context)
+
+
+@login_required
+def new_plan(request):
+    agency = _agency(request)
+    if not queries.may_plan(request.user, agency):
+        raise PermissionDenied(_("只有本机关负责人可以制定双随机抽查计划。"))
+    policy_ = queries.draw_policy(agency)
+    form = forms.PlanForm(request.POST or None, agency=agency, minimum_rate=policy_.minimum_rate)
+    if request.method == "POST" and form.is_valid():
+        ok, made = run_action(form, lambda: actions.create_plan(request.user, agency, **form.cleaned_data))
+        if ok:
+            messages.success(request, _("已制定计划，随机种子的承诺值已记入账本并在门户公开。"))
+            return redirect(made)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "inspections/plan_new.html", {"form": form, "policy": policy_}, status=status)
+
+
+@login_required
+def plan(request, pk):
+    p = queries.access_plan(request.user, pk)
+    drawn = list(p.drawn.select_related("target").order_by("position"))
+    holders = queries.certificate_holders([c for d in drawn for c in d.certificates])
+    for d in drawn:  # the inspectors in the draw's order, each with the certificate drawn
+        d.pairs = [(holders[c].full_name if c in holders else "", c) for c in d.certificates]
+    context = {
+        "p": p,
+        "items": list(p.items.order_by("seq", "code")),
+        "drawn": drawn,
+        "may_draw": p.state == PlanState.OPEN and queries.may_plan(request.user, p.agency),
+    }
+    return render(request, "inspections/plan.html", context)
+
+
+@login_required
+@require_POST
+def draw(request, pk):
+    from django.core.exceptions import ValidationError
+
+    p = queries.access_plan(request.user, pk)
+    try:
+        actions.draw_plan(request.user, p)
+    except ValidationError as exc:  # a rule refused it: shown on the page, nothing written
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已封存名录库、公开随机种子并抽取检查对象和检查人员。"))
+    return redirect(p)
