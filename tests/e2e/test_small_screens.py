@@ -171,10 +171,8 @@ def _prepare(w, tmp_path):
         _analysis_report(w)  # a 执法数据分析报告, made
         _ranking(w)  # a 考核 ranking, published
         from tests.security.world import _inspection_plan
-        from zhifa.inspections import actions as inspection_actions
 
-        _target, inspection_plan = _inspection_plan(w, catalog.random)
-        inspection_actions.draw_plan(w.head, inspection_plan)  # a 双随机 plan, drawn
+        _inspection_plan(w, catalog.random)  # 双随机 plans: one drawn (its result form), one not yet
         case = w.investigate(w.new_case())
         w.notice(case)
         case_actions.waive_statement(w.officer, case, signer="李康宁")
@@ -212,7 +210,7 @@ def _objects():
         RandomInspectionItem,
         ServiceGuide,
     )
-    from zhifa.inspections.models import Plan, Target
+    from zhifa.inspections.models import Drawn, Plan, Target
     from zhifa.org.models import Agency, Person
     from zhifa.publicity.models import AnnualReport, Complaint, Publication
     from zhifa.records.models import Document, Evidence
@@ -272,6 +270,7 @@ def _objects():
         "ranking": Ranking.objects.order_by("pk").first(),
         "standard": Standard.objects.filter(agency=None).order_by("-version").first(),
         "plan": Plan.objects.order_by("pk").first(),
+        "drawn": Drawn.objects.order_by("pk").first(),
         "target": Target.objects.order_by("pk").first(),
         "finding": InspectionLine.objects.filter(check_code="finding").order_by("pk").first(),
     }
@@ -375,6 +374,7 @@ def _objects():
         "supervision:revise_standard": (("supervisor",), [o["standard"].pk]),
         "inspections:target_edit": (("sysadmin",), [o["target"].pk]),
         "inspections:plan": (("officer", "head", "supervisor"), [o["plan"].pk]),
+        "inspections:drawn": (("officer", "head"), [o["drawn"].pk]),
         "publicity:inspection_plan": ((None,), [o["plan"].pk]),
     }
     return o, pages

@@ -336,3 +336,110 @@ def test_a_supervisor_of_two_agencies_chooses_whose_plans_to_read(pool, client, 
     assert plan.title not in client.get(url, {"agency": w.b.pk}).content.decode()
     assert client.get(url, {"agency": "999999"}).status_code == 200  # not theirs: their first agency instead
     assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def _drawn_with(w, person):
+    plan = actions.draw_plan(w.head, _plan(w, rate=100))
+    return next(d for d in plan.drawn.order_by("position") if d.inspectors.filter(pk=person.pk).exists())
+
+
+def test_the_inspectors_record_the_result_once_and_the_portal_publishes_it(pool, client, login):
+    from zhifa.inspections.models import Result
+
+    w = pool
+    d = _drawn_with(w, w.officer2)
+    inspectors = list(d.inspectors.order_by("pk"))
+    points = rules.checklist([w.item])
+    assert points == [("RI-001", "诊疗科目")]
+    today = timezone.localdate()
+    values = dict(inspected_on=today, place="甲区健康路", officers=inspectors, verdicts={0: "fail"})
+    others = [p for p in (w.officer, w.head, w.officer_b) if p not in inspectors]
+    for person in others:  # only the drawn inspectors
+        with pytest.raises(PermissionDenied):
+            actions.record_result(person, d, outcome="correct", opinion="整改", recheck_by=today, **values)
+    with pytest.raises(ValidationError, match="不能为未发现问题"):
+        actions.record_result(inspectors[0], d, outcome="passed", **values)
+    with pytest.raises(ValidationError) as refused:
+        actions.record_result(inspectors[0], d, outcome="correct", **values)
+    assert "卫生监督意见" in " ".join(refused.value.messages) and "复查期限" in " ".join(
+        refused.value.messages
+    )
+    with pytest.raises(ValidationError, match="至少两名"):
+        actions.record_result(
+            inspectors[0],
+            d,
+            outcome="correct",
+            opinion="整改",
+            recheck_by=today,
+            **{**values, "officers": inspectors[:1]},
+        )
+    assert not Result.objects.exists()
+    result = actions.record_result(
+        inspectors[0],
+        d,
+        outcome="correct",
+        opinion="立即停止超范围执业，十五日内整改完毕。",
+        recheck_by=today + dt.timedelta(days=15),
+        **values,
+    )
+    assert result.checks == [{"item": "RI-001", "point": "诊疗科目", "verdict": "fail"}]
+    assert Entry.objects.filter(action="inspections.record_result", object_kind="inspections.result").exists()
+    with pytest.raises(ValidationError, match="不能更改"):
+        actions.record_result(inspectors[1], d, outcome="passed", **{**values, "verdicts": {0: "pass"}})
+    page = client.get(reverse("publicity:inspection_plan", args=[d.plan_id])).content.decode()
+    assert "发现问题，责令改正" in page and f"{today:%Y-%m-%d}" in page
+    login(inspectors[1])
+    assert d.target.name not in client.get(reverse("home")).content.decode()  # recorded: off the 工作台
+
+
+def test_a_problem_found_opens_a_penalty_case_of_the_target_through_the_page(pool, client, login):
+    from zhifa.cases.models import Case
+
+    w = pool
+    d = _drawn_with(w, w.officer2)
+    target = d.target
+    actions.save_target(
+        w.sysadmin,
+        w.a,
+        target=target,
+        **{f: getattr(target, f) for f in actions.TARGET_FIELDS},
+    )
+    inspectors = list(d.inspectors.order_by("pk"))
+    login(inspectors[0])
+    url = reverse("inspections:drawn", args=[d.pk])
+    page = client.get(url).content.decode()
+    assert "记录检查结果" in page and "诊疗科目" in page
+    today = timezone.localdate()
+    form = {
+        "inspected_on": today.isoformat(),
+        "place": target.address,
+        "officers": [p.pk for p in inspectors],
+        "v0": "fail",
+        "outcome": "case",
+    }
+    if not target.legal_representative:  # a legal person needs its representative before a case can be opened
+        refused = client.post(url, form)
+        assert refused.status_code == 400 and "法定代表人" in refused.content.decode()
+        actions.save_target(
+            w.sysadmin,
+            w.a,
+            target=target,
+            **{**{f: getattr(target, f) for f in actions.TARGET_FIELDS}, "legal_representative": "王某"},
+        )
+    before = Case.objects.count()
+    assert client.post(url, form).status_code == 302
+    d.refresh_from_db()
+    case = d.result.case
+    assert Case.objects.count() == before + 1 and case.party.id_number == target.credit_code
+    assert case.source == "inspection" and set(case.officer_links.values_list("person", flat=True)) == {
+        p.pk for p in inspectors
+    }
+    page = client.get(url).content.decode()
+    assert (
+        "发现问题，立案查处" in page
+        and reverse("cases:detail", args=[case.pk]) in page
+        and 'name="outcome"' not in page
+    )
+    login(w.head)  # the head reads it, and may not record
+    assert client.get(url).status_code == 200
+    assert client.post(url, form).status_code == 403

@@ -66,6 +66,7 @@ PK_OBJECT = {
     "inspections:target_": "target",
     "inspections:plan": "plan",
     "inspections:draw": "plan",
+    "inspections:drawn": "drawn",
     "publicity:inspection_plan": "plan",
     "supervision:revise_standard": "standard",
     "supervision:read_analysis_report": "analysis_report",

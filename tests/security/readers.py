@@ -339,6 +339,7 @@ READERS: dict[str, frozenset[str]] = {
     "inspections:plan_new": frozenset({"head_a"}),
     "inspections:plan": SETTINGS_READERS,
     "inspections:draw": NOBODY,  # POST only
+    "inspections:drawn": SETTINGS_READERS,
     "publicity:inspection_plans": EVERYONE,
     "publicity:inspection_plan": EVERYONE,
     # 考核: the supervisors publish; the heads of the agencies ranked read.
@@ -578,6 +579,7 @@ ACTORS: dict[str, frozenset[str]] = {
     "inspections:target_retire": frozenset({"sysadmin_a"}),
     "inspections:policy": frozenset({"sysadmin_a"}),
     "inspections:draw": frozenset({"head_a"}),
+    "inspections:drawn": frozenset({"officer_a_on_case"}),  # a drawn inspector records the result
     # Ledger operations: the audit administrator and the supervisor.
     "ledger:verify_now": frozenset({"auditor_a", "supervisor_a"}),
     "ledger:checkpoint_now": frozenset({"auditor_a", "supervisor_a"}),

@@ -161,7 +161,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     inspection, finding = _inspection(w)
     analysis_report = _analysis_report(w)
     ranking = _ranking(w)
-    target, plan = _inspection_plan(w, catalog.random)
+    target, plan, drawn = _inspection_plan(w, catalog.random)
     from zhifa.supervision import queries as supervision_queries
 
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
@@ -212,7 +212,8 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         ranking=ranking,
         standard=supervision_queries.default_standard(),
         target=target,
-        plan=plan,  # the platform's: read by every agency's supervisors
+        plan=plan,
+        drawn=drawn,  # the platform's: read by every agency's supervisors
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -379,7 +380,8 @@ def _evaluation(w):
 
 
 def _inspection_plan(w, item):
-    """Agency A's target pool (one medical clinic) and a 双随机 plan of its head, its seed committed, not yet drawn."""
+    """Agency A's target pool (one medical clinic), a 双随机 plan of its head with its seed committed, not yet drawn, and
+    the target drawn by an earlier plan (its result not yet recorded)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -397,14 +399,20 @@ def _inspection_plan(w, item):
         field=medical,
     )
     today = timezone.localdate()
-    plan = inspection_actions.create_plan(
-        w.head,
-        w.a,
-        title="医疗机构双随机抽查",
-        field=medical,
-        items=[item],
-        period_start=today,
-        period_end=today + dt.timedelta(days=30),
-        rate=50,
-    )
-    return target, plan
+
+    def plan(rate):
+        return inspection_actions.create_plan(
+            w.head,
+            w.a,
+            title="医疗机构双随机抽查",
+            field=medical,
+            items=[item],
+            period_start=today,
+            period_end=today + dt.timedelta(days=30),
+            rate=rate,
+        )
+
+    drawn = inspection_actions.draw_plan(
+        w.head, plan(100)
+    ).drawn.get()  # 甲执法 and 甲执法二 drawn to inspect it
+    return target, plan(50), drawn

@@ -15,7 +15,7 @@ from zhifa.ledger import actions as ledger
 from zhifa.org.models import Person
 
 from . import queries, rules
-from .models import Drawn, DrawPolicy, Plan, PlanState, Target
+from .models import Drawn, DrawPolicy, Plan, PlanState, Result, Target
 
 TARGET_FIELDS = ("name", "credit_code", "licence", "legal_representative", "address", "contact", "field")
 
@@ -300,3 +300,156 @@ def draw_plan(actor: Person, plan: Plan) -> Plan:
     plan.save()
     _record(actor, "reveal_seed", plan, plan.agency, seed=plan.revealed_seed, drawn=result)
     return plan
+
+
+def _party_for(actor, target):
+    """The agency's party with the target's credit code, registered from the pool where it has none."""
+    from zhifa.cases import actions as cases
+    from zhifa.cases.choices import IdType, PartyKind
+    from zhifa.cases.models import Party
+
+    party = Party.objects.filter(
+        agency=target.agency, id_type=IdType.CREDIT_CODE, id_number=target.credit_code
+    ).first()
+    if party is not None:
+        return party
+    kind = PartyKind.INDIVIDUAL_BUSINESS if target.credit_code.startswith("92") else PartyKind.LEGAL
+    if kind == PartyKind.LEGAL and not target.legal_representative:
+        raise RuleViolation(_("检查对象没有登记法定代表人（负责人），请先在检查对象名录库中补充，再立案。"))
+    return cases.register_party(
+        actor,
+        target.agency,
+        kind=kind,
+        name=target.name,
+        id_type=IdType.CREDIT_CODE,
+        id_number=target.credit_code,
+        address=target.address,
+        legal_representative=target.legal_representative,
+        phone=target.contact,
+    )
+
+
+@transaction.atomic
+def record_result(
+    actor: Person,
+    drawn: Drawn,
+    *,
+    inspected_on: dt.date,
+    place: str,
+    officers,
+    verdicts: dict,
+    outcome: str,
+    opinion: str = "",
+    recheck_by: dt.date | None = None,
+    cause: str = "",
+) -> Result:
+    """记录检查结果: the inspectors drawn for the target record who inspected it (at least two of them, each with a
+    certificate for the field in force that day), each point of the checklist, and the conclusion. 责令改正 needs the
+    卫生监督意见 and a 复查 date after the inspection; 立案查处 opens a penalty case (受理) of the target, handled by the
+    inspectors; 未发现问题 cannot stand with a point judged 不符合. Recorded once; the portal publishes it."""
+    from zhifa.cases import actions as cases
+    from zhifa.cases.choices import Source
+
+    from .models import Outcome, Verdict
+
+    drawn = (
+        Drawn.objects.select_for_update()
+        .select_related("plan__agency", "plan__field", "target")
+        .get(pk=drawn.pk)
+    )
+    plan = drawn.plan
+    drawn_ids = set(drawn.inspectors.values_list("pk", flat=True))
+    if getattr(actor, "pk", None) not in drawn_ids:
+        raise ActionDenied(_("只有抽中的检查人员可以记录检查结果。"))
+    if Result.objects.filter(drawn=drawn).exists():
+        raise RuleViolation(_("这个检查对象的检查结果已经记录，不能更改。"))
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if not isinstance(inspected_on, dt.date) or not plan.period_start <= inspected_on <= min(
+        plan.period_end, today
+    ):
+        errors["inspected_on"] = [_("检查日期应在计划的检查期间内，且不晚于今天。")]
+    officers = list(officers or [])
+    if len(officers) < 2 or any(p.pk not in drawn_ids for p in officers):
+        errors["officers"] = [_("检查人员须为抽中的检查人员，至少两名。")]
+    elif isinstance(inspected_on, dt.date):
+        certified = queries.officer_pool(plan.agency, plan.field, inspected_on)
+        holders = queries.certificate_holders(certified)
+        lacking = [p for p in officers if not any(h.pk == p.pk for h in holders.values())]
+        if lacking:
+            errors["officers"] = [
+                _("%(names)s在检查当天没有适用于本领域的有效执法证。")
+                % {"names": "、".join(p.full_name for p in lacking)}
+            ]
+    if not (place or "").strip():
+        errors["place"] = [_("请填写检查地点。")]
+    points = rules.checklist(plan.items.order_by("seq", "code"))
+    checks = []
+    for n, (item, point) in enumerate(points):
+        verdict = (verdicts or {}).get(n)
+        if verdict not in Verdict.values:
+            errors.setdefault("checks", [_("请逐项填写检查内容的结论。")])
+            continue
+        checks.append({"item": item, "point": point, "verdict": verdict})
+    failed = [c for c in checks if c["verdict"] == Verdict.FAIL]
+    if outcome not in Outcome.values:
+        errors["outcome"] = [_("请选择检查结论。")]
+    elif outcome == Outcome.PASSED and failed:
+        errors["outcome"] = [_("有不符合的检查内容，结论不能为未发现问题。")]
+    elif outcome in (Outcome.CORRECT, Outcome.CASE) and not failed:
+        errors["outcome"] = [_("没有不符合的检查内容，不能责令改正或立案。")]
+    opinion = (opinion or "").strip()
+    if outcome == Outcome.CORRECT:
+        if not opinion:
+            errors["opinion"] = [_("责令改正须写明卫生监督意见（整改要求）。")]
+        if not isinstance(recheck_by, dt.date) or (
+            isinstance(inspected_on, dt.date) and recheck_by <= inspected_on
+        ):
+            errors["recheck_by"] = [_("复查期限应晚于检查日期。")]
+    else:
+        recheck_by = None
+    if errors:
+        raise RuleViolation(errors)
+    result = Result(
+        drawn=drawn,
+        inspected_on=inspected_on,
+        place=place.strip()[:300],
+        checks=checks,
+        outcome=outcome,
+        opinion=opinion,
+        recheck_by=recheck_by,
+        recorded_by=actor,
+    )
+    if outcome == Outcome.CASE:
+        from django.conf import settings
+        from django.utils import translation
+
+        party = _party_for(actor, drawn.target)
+        problems = "；".join(c["point"] for c in failed)
+        with translation.override(
+            settings.LANGUAGE_CODE
+        ):  # the case's words are data, in the platform's language
+            cause = (cause or "").strip() or _("双随机抽查发现：%(problems)s") % {"problems": problems[:150]}
+            summary = _("%(date)s双随机抽查，%(target)s：%(problems)s不符合要求。") % {
+                "date": f"{inspected_on:%Y年%m月%d日}",
+                "target": drawn.target.name,
+                "problems": problems,
+            }
+        result.case = cases.accept_case(
+            actor,
+            party=party,
+            cause=cause[:200],
+            source=Source.INSPECTION,
+            source_detail=f"{plan.title}（{drawn.position}）"[:200],
+            field=plan.field,
+            unit=actor.unit or plan.agency.units.order_by("pk").first(),
+            officers=officers,
+            summary=summary,
+            violation_date=inspected_on,
+            place=result.place,
+            accepted_on=inspected_on,
+        )
+    result.save()
+    result.officers.set(officers)
+    _record(actor, "record_result", result, plan.agency)
+    return result

@@ -11,7 +11,7 @@ from zhifa.catalog.models import RandomInspectionItem
 from zhifa.org.models import Agency, EnforcementField, Person
 from zhifa.org.rules import credit_code_check_char
 
-from . import actions
+from . import actions, rules
 from .models import Plan
 
 CLINICS = ("康宁", "仁心", "济民", "安泰", "惠民", "博爱", "同仁", "德信", "益康", "华夏", "长青", "明德")
@@ -79,6 +79,22 @@ def load() -> None:
         rate=20,
     )
     actions.draw_plan(head, now)
+    # the first three inspected today: one in order, one ordered to correct, one in order
+    for d, outcome in zip(now.drawn.order_by("position")[:3], ("passed", "correct", "passed"), strict=False):
+        inspectors = list(d.inspectors.order_by("pk"))
+        points = rules.checklist(now.items.order_by("seq", "code"))
+        failing = outcome == "correct"
+        actions.record_result(
+            inspectors[0],
+            d,
+            inspected_on=today,
+            place=d.target.address,
+            officers=inspectors,
+            verdicts={n: "fail" if failing and n == 0 else "pass" for n in range(len(points))},
+            outcome=outcome,
+            opinion="立即对照执业许可证核定的诊疗科目整改，十五日内报送整改情况。" if failing else "",
+            recheck_by=today + dt.timedelta(days=15) if failing else None,
+        )
     following = quarter_end + dt.timedelta(days=1)
     actions.create_plan(
         head,

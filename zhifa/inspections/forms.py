@@ -47,3 +47,41 @@ class PlanForm(forms.Form):
         ).order_by("seq", "code")
         self.fields["rate"].initial = minimum_rate
         self.fields["rate"].help_text = _("不低于本机关抽查细则的最低比例 %(n)d%%") % {"n": minimum_rate}
+
+
+class ResultForm(forms.Form):
+    inspected_on = forms.DateField(label=_("检查日期"), widget=DATE)
+    place = forms.CharField(label=_("检查地点"), max_length=300)
+    officers = forms.ModelMultipleChoiceField(
+        label=_("检查人员"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("抽中的检查人员，至少两名"),
+    )
+    outcome = forms.ChoiceField(label=_("检查结论"), widget=forms.RadioSelect)
+    opinion = forms.CharField(
+        label=_("卫生监督意见（责令改正时填写）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    recheck_by = forms.DateField(label=_("复查期限（责令改正时填写）"), widget=DATE, required=False)
+    cause = forms.CharField(label=_("案由（立案查处时，可不填）"), max_length=200, required=False)
+
+    def __init__(self, *args, inspectors, points, **kwargs):
+        from .models import Outcome, Verdict
+
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = inspectors
+        self.fields["officers"].label_from_instance = lambda p: p.full_name
+        self.fields["outcome"].choices = Outcome.choices
+        self.points = []
+        for n, (item, point) in enumerate(points):
+            name = f"v{n}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{item} {point}", choices=Verdict.choices, widget=forms.RadioSelect
+            )
+            self.points.append(self[name])
+
+    def verdicts(self) -> dict[int, str]:
+        return {n: self.cleaned_data.get(f"v{n}") for n in range(len(self.points))}

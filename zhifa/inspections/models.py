@@ -140,3 +140,51 @@ class Drawn(models.Model):
             models.UniqueConstraint(fields=["plan", "position"], name="drawn_position_unique"),
             models.UniqueConstraint(fields=["plan", "target"], name="drawn_target_unique"),
         ]
+
+
+class Outcome(models.TextChoices):
+    """检查结论 (the result published for the target)."""
+
+    PASSED = "passed", _("未发现问题")
+    CORRECT = "correct", _("发现问题，责令改正")
+    CASE = "case", _("发现问题，立案查处")
+    ABSENT = "absent", _("未发现检查对象（关闭、迁出或查无下落）")
+
+
+class Verdict(models.TextChoices):
+    PASS = "pass", _("符合")
+    FAIL = "fail", _("不符合")
+    NA = "na", _("不涉及")
+
+
+class Result(models.Model):
+    """检查结果 of a drawn target: who inspected it on which day, each point of the items' 检查内容 judged, the
+    conclusion — with the 卫生监督意见书 and its 复查 date where a correction is ordered, or the penalty case opened — as
+    recorded by its inspectors, and published on the portal's plan page (双随机一公开: the results)."""
+
+    drawn = models.OneToOneField(
+        Drawn, verbose_name=_("抽中的检查对象"), on_delete=models.PROTECT, related_name="result"
+    )
+    inspected_on = models.DateField(_("检查日期"))
+    place = models.CharField(_("检查地点"), max_length=300)
+    officers = models.ManyToManyField("org.Person", verbose_name=_("检查人员"), related_name="+")
+    checks = models.JSONField(_("检查内容"), default=list)  # [{"item", "point", "verdict", "note"}]
+    outcome = models.CharField(_("检查结论"), max_length=10, choices=Outcome.choices)
+    opinion = models.TextField(_("卫生监督意见"), blank=True)
+    recheck_by = models.DateField(_("复查期限"), null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("立案查处的案件"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        "org.Person", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("检查结果")
+        verbose_name_plural = _("检查结果")

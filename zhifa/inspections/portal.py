@@ -36,7 +36,7 @@ def plan(request, pk):
     p = Plan.objects.filter(pk=pk).select_related("agency", "field").first()
     if p is None:
         raise Http404
-    drawn = list(p.drawn.select_related("target").order_by("position"))
+    drawn = list(p.drawn.select_related("target", "result").order_by("position"))
     holders = queries.certificate_holders([c for d in drawn for c in d.certificates])
     for d in drawn:
         d.pairs = [(holders[c].full_name if c in holders else "", c) for c in d.certificates]

@@ -133,10 +133,12 @@ def tasks_for(user, limit: int = 20) -> list[dict]:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    if not org_queries.agency_ids_with(user, {Role.OFFICER}):  # only officers are drawn (no query for the rest)
+    if not org_queries.agency_ids_with(
+        user, {Role.OFFICER}
+    ):  # only officers are drawn (no query for the rest)
         return []
     rows = (
-        Drawn.objects.filter(inspectors=user, plan__period_end__gte=timezone.localdate())
+        Drawn.objects.filter(inspectors=user, plan__period_end__gte=timezone.localdate(), result__isnull=True)
         .select_related("plan", "target")
         .order_by("plan__period_end", "plan_id", "position")[:limit]
     )
@@ -144,7 +146,7 @@ def tasks_for(user, limit: int = 20) -> list[dict]:
         {
             "label": _("双随机检查：%(target)s（%(plan)s，%(end)s 前）")
             % {"target": d.target.name, "plan": d.plan.title, "end": f"{d.plan.period_end:%Y-%m-%d}"},
-            "url": reverse("inspections:plan", args=[d.plan_id]) + f"#drawn-{d.pk}",
+            "url": reverse("inspections:drawn", args=[d.pk]),
         }
         for d in rows
     ]

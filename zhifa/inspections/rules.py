@@ -117,3 +117,15 @@ def redraw(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     if result != list(revealed.get("drawn") or []):
         raise RedrawError("按规则重新抽取的结果与账本中记录的不同")
     return result
+
+
+def checklist(items) -> list[tuple[str, str]]:
+    """The points an inspection judges: each item's 检查内容 split at its semicolons (the lists write one point to a
+    clause), as (item code, point)."""
+    out = []
+    for item in items:
+        for point in str(item.content or "").replace(";", "；").split("；"):
+            point = point.strip().rstrip("。").strip()
+            if point:
+                out.append((item.code, point))
+    return out

@@ -14,4 +14,5 @@ urlpatterns = [
     path("plans/new/", views.new_plan, name="plan_new"),
     path("plans/<int:pk>/", views.plan, name="plan"),
     path("plans/<int:pk>/draw/", views.draw, name="draw"),
+    path("drawn/<int:pk>/", views.drawn, name="drawn"),
 ]

@@ -8,14 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhifa.core.forms import run_action
 from zhifa.org.models import Agency
 
-from . import actions, forms, queries
-from .models import PlanState
+from . import actions, forms, queries, rules
+from .models import PlanState, Result
 
 PAGE_SIZE = 50
 
@@ -174,10 +175,11 @@ def new_plan(request):
 @login_required
 def plan(request, pk):
     p = queries.access_plan(request.user, pk)
-    drawn = list(p.drawn.select_related("target").order_by("position"))
-    holders = queries.certificate_holders([c for d in drawn for c in d.certificates])
-    for d in drawn:  # the inspectors in the draw's order, each with the certificate drawn
-        d.pairs = [(holders[c].full_name if c in holders else "", c) for c in d.certificates]
+    drawn = list(p.drawn.select_related("target", "result").order_by("position"))
+    for d, pairs in zip(
+        drawn, _pairs(drawn), strict=True
+    ):  # the inspectors in the draw's order, with their certificates
+        d.pairs = pairs
     context = {
         "p": p,
         "items": list(p.items.order_by("seq", "code")),
@@ -201,3 +203,58 @@ def draw(request, pk):
     else:
         messages.success(request, _("已封存名录库、公开随机种子并抽取检查对象和检查人员。"))
     return redirect(p)
+
+
+@login_required
+def drawn(request, pk):
+    """A drawn target: its inspectors and, once recorded, the result; the form for its inspectors until then."""
+    d = queries.access_drawn(request.user, pk)
+    plan_ = d.plan
+    inspectors = d.inspectors.order_by("pk")
+    result = Result.objects.filter(drawn=d).select_related("case", "recorded_by").first()
+    may_record = result is None and inspectors.filter(pk=request.user.pk).exists()
+    form = None
+    status = 200
+    if may_record or request.method == "POST":
+        if not may_record:
+            raise PermissionDenied(_("只有抽中的检查人员可以记录检查结果，且只能记录一次。"))
+        points = rules.checklist(plan_.items.order_by("seq", "code"))
+        form = forms.ResultForm(
+            request.POST or None,
+            inspectors=inspectors,
+            points=points,
+            initial={
+                "place": d.target.address,
+                "officers": list(inspectors),
+                "inspected_on": timezone.localdate(),
+            },
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                values = {
+                    k: data[k]
+                    for k in (
+                        "inspected_on",
+                        "place",
+                        "officers",
+                        "outcome",
+                        "opinion",
+                        "recheck_by",
+                        "cause",
+                    )
+                }
+                ok, made = run_action(
+                    form, lambda: actions.record_result(request.user, d, verdicts=form.verdicts(), **values)
+                )
+                if ok:
+                    messages.success(request, _("已记录检查结果，门户上的抽查结果已更新。"))
+                    return redirect("inspections:drawn", d.pk)
+            status = 400
+    context = {"d": d, "p": plan_, "result": result, "form": form, "pairs": _pairs([d])[0]}
+    return render(request, "inspections/drawn.html", context, status=status)
+
+
+def _pairs(drawn_rows) -> list:
+    holders = queries.certificate_holders([c for d in drawn_rows for c in d.certificates])
+    return [[(holders[c].full_name if c in holders else "", c) for c in d.certificates] for d in drawn_rows]
