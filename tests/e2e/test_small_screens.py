@@ -43,6 +43,7 @@ NOT_PAGES = {
     "supervision:draw": "POST only",
     "inspections:target_retire": "POST only (the form is on the target's page)",
     "inspections:draw": "POST only",
+    "inspections:recheck": "POST only (the form is on the target's page)",
     "supervision:answer": "POST only",
     "supervision:confirm": "POST only",
     "supervision:finish": "POST only",

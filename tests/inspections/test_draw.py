@@ -26,6 +26,9 @@ from zhifa.org import actions as org
 from zhifa.org.choices import Role
 from zhifa.org.models import EnforcementField
 from zhifa.org.rules import credit_code_check_char
+from zhifa.workdays import rules as wd_rules
+from zhifa.workdays.models import Deadline
+from zhifa.workdays.queries import current_calendar
 
 
 def code_for(n: int) -> str:
@@ -338,16 +341,17 @@ def test_a_supervisor_of_two_agencies_chooses_whose_plans_to_read(pool, client, 
     assert client.get(plan.get_absolute_url()).status_code == 200
 
 
-def _drawn_with(w, person):
+def _drawn_with(w):
+    """A target drawn by a plan of all twelve (the seed is random: whoever its inspectors are)."""
     plan = actions.draw_plan(w.head, _plan(w, rate=100))
-    return next(d for d in plan.drawn.order_by("position") if d.inspectors.filter(pk=person.pk).exists())
+    return plan.drawn.order_by("position").first()
 
 
 def test_the_inspectors_record_the_result_once_and_the_portal_publishes_it(pool, client, login):
     from zhifa.inspections.models import Result
 
     w = pool
-    d = _drawn_with(w, w.officer2)
+    d = _drawn_with(w)
     inspectors = list(d.inspectors.order_by("pk"))
     points = rules.checklist([w.item])
     assert points == [("RI-001", "诊疗科目")]
@@ -356,33 +360,24 @@ def test_the_inspectors_record_the_result_once_and_the_portal_publishes_it(pool,
     others = [p for p in (w.officer, w.head, w.officer_b) if p not in inspectors]
     for person in others:  # only the drawn inspectors
         with pytest.raises(PermissionDenied):
-            actions.record_result(person, d, outcome="correct", opinion="整改", recheck_by=today, **values)
+            actions.record_result(person, d, outcome="correct", opinion="整改", **values)
     with pytest.raises(ValidationError, match="不能为未发现问题"):
         actions.record_result(inspectors[0], d, outcome="passed", **values)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="卫生监督意见"):
         actions.record_result(inspectors[0], d, outcome="correct", **values)
-    assert "卫生监督意见" in " ".join(refused.value.messages) and "复查期限" in " ".join(
-        refused.value.messages
-    )
     with pytest.raises(ValidationError, match="至少两名"):
         actions.record_result(
-            inspectors[0],
-            d,
-            outcome="correct",
-            opinion="整改",
-            recheck_by=today,
-            **{**values, "officers": inspectors[:1]},
+            inspectors[0], d, outcome="correct", opinion="整改", **{**values, "officers": inspectors[:1]}
         )
     assert not Result.objects.exists()
     result = actions.record_result(
-        inspectors[0],
-        d,
-        outcome="correct",
-        opinion="立即停止超范围执业，十五日内整改完毕。",
-        recheck_by=today + dt.timedelta(days=15),
-        **values,
+        inspectors[0], d, outcome="correct", opinion="立即停止超范围执业，十五日内整改完毕。", **values
     )
     assert result.checks == [{"item": "RI-001", "point": "诊疗科目", "verdict": "fail"}]
+    # the 复查 time limit: 15 working days from the inspection (the kind's default), the recorder responsible
+    deadline = Deadline.objects.get(kind__code="inspection_recheck", object_id=result.pk)
+    expected = wd_rules.due_date(current_calendar(), today, 15, "working_days", "after", "none").date
+    assert deadline.responsible == inspectors[0] and deadline.due == result.recheck_by == expected
     assert Entry.objects.filter(action="inspections.record_result", object_kind="inspections.result").exists()
     with pytest.raises(ValidationError, match="不能更改"):
         actions.record_result(inspectors[1], d, outcome="passed", **{**values, "verdicts": {0: "pass"}})
@@ -396,7 +391,7 @@ def test_a_problem_found_opens_a_penalty_case_of_the_target_through_the_page(poo
     from zhifa.cases.models import Case
 
     w = pool
-    d = _drawn_with(w, w.officer2)
+    d = _drawn_with(w)
     target = d.target
     actions.save_target(
         w.sysadmin,
@@ -443,3 +438,58 @@ def test_a_problem_found_opens_a_penalty_case_of_the_target_through_the_page(poo
     login(w.head)  # the head reads it, and may not record
     assert client.get(url).status_code == 200
     assert client.post(url, form).status_code == 403
+
+
+def test_the_recheck_meets_its_time_limit_and_an_uncorrected_target_becomes_a_case(
+    pool, client, login, time_machine
+):
+    from zhifa.cases.models import Case
+    from zhifa.workdays import actions as wd_actions
+
+    w = pool
+    d = _drawn_with(w)
+    actions.save_target(
+        w.sysadmin,
+        w.a,
+        target=d.target,
+        **{**{f: getattr(d.target, f) for f in actions.TARGET_FIELDS}, "legal_representative": "王某"},
+    )
+    inspectors = list(d.inspectors.order_by("pk"))
+    today = timezone.localdate()
+    result = actions.record_result(
+        inspectors[0],
+        d,
+        inspected_on=today,
+        place="甲区",
+        officers=inspectors,
+        verdicts={0: "fail"},
+        outcome="correct",
+        opinion="十五日内改正。",
+    )
+    deadline = Deadline.objects.get(kind__code="inspection_recheck", object_id=result.pk)
+    with pytest.raises(
+        ValidationError, match="复查期限由检查结果管理"
+    ):  # the generic step: the result keeps it
+        wd_actions.meet_deadline(inspectors[0], deadline, on=today)
+    with pytest.raises(ValidationError, match="复查日期应晚于检查日期"):
+        actions.record_recheck(inspectors[1], result, rechecked_on=today, corrected=True, note="已改正")
+    time_machine.move_to(timezone.now() + dt.timedelta(days=3))
+    later = timezone.localdate()
+    login(inspectors[1])
+    url = reverse("inspections:drawn", args=[d.pk])
+    assert "记录复查结果" in client.get(url).content.decode()
+    before = Case.objects.count()
+    response = client.post(
+        reverse("inspections:recheck", args=[d.pk]),
+        {"rechecked_on": later.isoformat(), "corrected": "0", "note": "仍在超范围开展诊疗活动"},
+    )
+    assert response.status_code == 302
+    result.refresh_from_db()
+    deadline.refresh_from_db()
+    assert result.corrected is False and result.rechecked_on == later and deadline.met_on == later
+    assert Case.objects.count() == before + 1 and result.case.party.id_number == d.target.credit_code
+    with pytest.raises(ValidationError, match="不能更改"):
+        actions.record_recheck(inspectors[1], result, rechecked_on=later, corrected=True, note="x")
+    assert "未改正，立案查处" in client.get(url).content.decode()
+    login(w.head)  # not an inspector of it
+    assert client.post(reverse("inspections:recheck", args=[d.pk]), {}).status_code == 403

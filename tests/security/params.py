@@ -67,6 +67,7 @@ PK_OBJECT = {
     "inspections:plan": "plan",
     "inspections:draw": "plan",
     "inspections:drawn": "drawn",
+    "inspections:recheck": "rechecked",
     "publicity:inspection_plan": "plan",
     "supervision:revise_standard": "standard",
     "supervision:read_analysis_report": "analysis_report",

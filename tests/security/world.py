@@ -161,7 +161,7 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
     inspection, finding = _inspection(w)
     analysis_report = _analysis_report(w)
     ranking = _ranking(w)
-    target, plan, drawn = _inspection_plan(w, catalog.random)
+    target, plan, drawn, rechecked = _inspection_plan(w, catalog.random)
     from zhifa.supervision import queries as supervision_queries
 
     version = ListVersion.objects.filter(agency=w.a).order_by("pk").first()
@@ -210,10 +210,11 @@ def build(w, tmp_path) -> tuple[dict, SimpleNamespace, SimpleNamespace]:
         inspection_line=finding,
         analysis_report=analysis_report,
         ranking=ranking,
-        standard=supervision_queries.default_standard(),
+        standard=supervision_queries.default_standard(),  # the platform's: read by every agency's supervisors
         target=target,
         plan=plan,
-        drawn=drawn,  # the platform's: read by every agency's supervisors
+        drawn=drawn,
+        rechecked=rechecked,
     )
 
     # Agency B: a unit, a party and a case its officer handles, with a draft document and a piece of evidence.
@@ -380,8 +381,8 @@ def _evaluation(w):
 
 
 def _inspection_plan(w, item):
-    """Agency A's target pool (one medical clinic), a 双随机 plan of its head with its seed committed, not yet drawn, and
-    the target drawn by an earlier plan (its result not yet recorded)."""
+    """Agency A's target pool (two medical clinics), a 双随机 plan of its head with its seed committed, not yet drawn,
+    and the targets drawn by an earlier plan: one not yet inspected, one ordered to correct (its 复查 not yet made)."""
     import datetime as dt
 
     from django.utils import timezone
@@ -412,7 +413,24 @@ def _inspection_plan(w, item):
             rate=rate,
         )
 
-    drawn = inspection_actions.draw_plan(
-        w.head, plan(100)
-    ).drawn.get()  # 甲执法 and 甲执法二 drawn to inspect it
-    return target, plan(50), drawn
+    inspection_actions.save_target(
+        w.sysadmin,
+        w.a,
+        name="甲区仁心诊所",
+        credit_code="91350100M000101Y4Q",
+        address="甲区健康路2号",
+        field=medical,
+    )
+    # 甲执法 and 甲执法二 (the only two certified) drawn to inspect both; the second ordered to correct, its 复查 due
+    first, second = inspection_actions.draw_plan(w.head, plan(100)).drawn.order_by("position")
+    inspection_actions.record_result(
+        w.officer,
+        second,
+        inspected_on=today,
+        place="甲区健康路2号",
+        officers=list(second.inspectors.all()),
+        verdicts={0: "fail"},
+        outcome="correct",
+        opinion="十五日内改正。",
+    )
+    return target, plan(50), first, second

@@ -340,15 +340,13 @@ def record_result(
     verdicts: dict,
     outcome: str,
     opinion: str = "",
-    recheck_by: dt.date | None = None,
     cause: str = "",
 ) -> Result:
     """记录检查结果: the inspectors drawn for the target record who inspected it (at least two of them, each with a
     certificate for the field in force that day), each point of the checklist, and the conclusion. 责令改正 needs the
-    卫生监督意见 and a 复查 date after the inspection; 立案查处 opens a penalty case (受理) of the target, handled by the
-    inspectors; 未发现问题 cannot stand with a point judged 不符合. Recorded once; the portal publishes it."""
-    from zhifa.cases import actions as cases
-    from zhifa.cases.choices import Source
+    卫生监督意见 and opens the 复查 time limit (``RECHECK_KIND``, in working days, the recorder responsible); 立案查处
+    opens a penalty case (受理) of the target, handled by the inspectors; 未发现问题 cannot stand with a point judged
+    不符合. Recorded once; the portal publishes it."""
 
     from .models import Outcome, Verdict
 
@@ -399,15 +397,8 @@ def record_result(
     elif outcome in (Outcome.CORRECT, Outcome.CASE) and not failed:
         errors["outcome"] = [_("没有不符合的检查内容，不能责令改正或立案。")]
     opinion = (opinion or "").strip()
-    if outcome == Outcome.CORRECT:
-        if not opinion:
-            errors["opinion"] = [_("责令改正须写明卫生监督意见（整改要求）。")]
-        if not isinstance(recheck_by, dt.date) or (
-            isinstance(inspected_on, dt.date) and recheck_by <= inspected_on
-        ):
-            errors["recheck_by"] = [_("复查期限应晚于检查日期。")]
-    else:
-        recheck_by = None
+    if outcome == Outcome.CORRECT and not opinion:
+        errors["opinion"] = [_("责令改正须写明卫生监督意见（整改要求）。")]
     if errors:
         raise RuleViolation(errors)
     result = Result(
@@ -417,39 +408,121 @@ def record_result(
         checks=checks,
         outcome=outcome,
         opinion=opinion,
-        recheck_by=recheck_by,
         recorded_by=actor,
     )
     if outcome == Outcome.CASE:
-        from django.conf import settings
-        from django.utils import translation
-
-        party = _party_for(actor, drawn.target)
-        problems = "；".join(c["point"] for c in failed)
-        with translation.override(
-            settings.LANGUAGE_CODE
-        ):  # the case's words are data, in the platform's language
-            cause = (cause or "").strip() or _("双随机抽查发现：%(problems)s") % {"problems": problems[:150]}
-            summary = _("%(date)s双随机抽查，%(target)s：%(problems)s不符合要求。") % {
-                "date": f"{inspected_on:%Y年%m月%d日}",
-                "target": drawn.target.name,
-                "problems": problems,
-            }
-        result.case = cases.accept_case(
-            actor,
-            party=party,
-            cause=cause[:200],
-            source=Source.INSPECTION,
-            source_detail=f"{plan.title}（{drawn.position}）"[:200],
-            field=plan.field,
-            unit=actor.unit or plan.agency.units.order_by("pk").first(),
-            officers=officers,
-            summary=summary,
-            violation_date=inspected_on,
-            place=result.place,
-            accepted_on=inspected_on,
+        result.case = _open_case(
+            actor, drawn, officers, [c["point"] for c in failed], inspected_on, result.place, cause
         )
     result.save()
     result.officers.set(officers)
+    if outcome == Outcome.CORRECT:
+        from zhifa.workdays import actions as wd_actions
+
+        deadline = wd_actions.open_deadline(
+            actor,
+            agency=plan.agency,
+            kind=RECHECK_KIND,
+            target=result,
+            start=inspected_on,
+            label=_("复查：%(target)s") % {"target": drawn.target.name},
+            responsible=actor,
+        )
+        result.recheck_by = deadline.due
+        result.save()
     _record(actor, "record_result", result, plan.agency)
+    return result
+
+
+RECHECK_KIND = "inspection_recheck"
+
+
+def _open_case(actor, drawn: Drawn, officers, problems: list[str], on: dt.date, place: str, cause: str = ""):
+    """立案查处: a penalty case (受理) of the target with what was found not in order, handled by ``officers``."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from zhifa.cases import actions as cases
+    from zhifa.cases.choices import Source
+
+    plan = drawn.plan
+    party = _party_for(actor, drawn.target)
+    found = "；".join(problems)
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # the case's words are data, in the platform's language
+        cause = (cause or "").strip() or _("双随机抽查发现：%(problems)s") % {"problems": found[:150]}
+        summary = _("%(date)s双随机抽查，%(target)s：%(problems)s不符合要求。") % {
+            "date": f"{on:%Y年%m月%d日}",
+            "target": drawn.target.name,
+            "problems": found,
+        }
+    return cases.accept_case(
+        actor,
+        party=party,
+        cause=cause[:200],
+        source=Source.INSPECTION,
+        source_detail=f"{plan.title}（{drawn.position}）"[:200],
+        field=plan.field,
+        unit=actor.unit or plan.agency.units.order_by("pk").first(),
+        officers=officers,
+        summary=summary,
+        violation_date=on,
+        place=place,
+        accepted_on=on,
+    )
+
+
+@transaction.atomic
+def record_recheck(
+    actor: Person, result: Result, *, rechecked_on: dt.date, corrected: bool, note: str
+) -> Result:
+    """复查: an inspector of the target records whether the ordered correction was made. It meets the 复查 time limit
+    (late if after it); not corrected, a penalty case of the target is opened (受理), handled by the inspectors of the
+    result. Recorded once."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhifa.workdays import actions as wd_actions
+    from zhifa.workdays.models import Deadline
+
+    from .models import Outcome
+
+    result = (
+        Result.objects.select_for_update()
+        .select_related("drawn__plan__agency", "drawn__target")
+        .get(pk=result.pk)
+    )
+    drawn = result.drawn
+    officers = list(result.officers.order_by("pk"))
+    allowed = {p.pk for p in officers} | set(drawn.inspectors.values_list("pk", flat=True))
+    if getattr(actor, "pk", None) not in allowed:
+        raise ActionDenied(_("只有这个检查对象的检查人员可以记录复查结果。"))
+    if result.outcome != Outcome.CORRECT:
+        raise RuleViolation(_("只有责令改正的检查结果需要复查。"))
+    if result.rechecked_on is not None:
+        raise RuleViolation(_("复查结果已经记录，不能更改。"))
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if (
+        not isinstance(rechecked_on, dt.date)
+        or not result.inspected_on < rechecked_on <= timezone.localdate()
+    ):
+        errors["rechecked_on"] = [_("复查日期应晚于检查日期，且不晚于今天。")]
+    if not note:
+        errors["note"] = [_("请写明复查情况。")]
+    if not isinstance(corrected, bool):
+        errors["corrected"] = [_("请选择是否已改正。")]
+    if errors:
+        raise RuleViolation(errors)
+    result.rechecked_on, result.corrected, result.recheck_note = rechecked_on, corrected, note[:2000]
+    if not corrected:
+        failed = [c["point"] for c in result.checks if c["verdict"] == "fail"]
+        result.case = _open_case(actor, drawn, officers, failed, rechecked_on, result.place)
+    result.save()
+    deadline = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Result), object_id=result.pk, kind__code=RECHECK_KIND
+    ).first()
+    if deadline is not None and deadline.met_on is None and deadline.ended_on is None:
+        wd_actions.meet_deadline(actor, deadline, on=rechecked_on, by_owner=True)
+    _record(actor, "record_recheck", result, drawn.plan.agency)
     return result

@@ -9,6 +9,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from zhifa.ledger import registry
+        from zhifa.workdays import actions as wd_actions
 
         from . import queries
 
@@ -28,6 +29,15 @@ class InspectionsConfig(AppConfig):
             access=queries.access_drawn,
             agency=lambda d: d.plan.agency,
         )
+        registry.register_kind(
+            "inspections.result",
+            label=_("检查结果"),
+            access=lambda user, pk: queries.access_result(user, pk),
+            agency=lambda r: r.drawn.plan.agency,
+        )
+        wd_actions.OWNED_KINDS[("inspections.result", "inspection_recheck")] = _(
+            "复查期限由检查结果管理：在检查对象的页面记录复查结果时完成。"
+        )
         registry.register_actions(
             {
                 "inspections.save_target": _("登记检查对象"),
@@ -37,5 +47,7 @@ class InspectionsConfig(AppConfig):
                 "inspections.create_plan": _("制定双随机抽查计划"),
                 "inspections.close_pools": _("封存名录库"),
                 "inspections.reveal_seed": _("公开随机种子并抽取"),
+                "inspections.record_result": _("记录检查结果"),
+                "inspections.record_recheck": _("记录复查结果"),
             }
         )

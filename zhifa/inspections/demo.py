@@ -93,7 +93,6 @@ def load() -> None:
             verdicts={n: "fail" if failing and n == 0 else "pass" for n in range(len(points))},
             outcome=outcome,
             opinion="立即对照执业许可证核定的诊疗科目整改，十五日内报送整改情况。" if failing else "",
-            recheck_by=today + dt.timedelta(days=15) if failing else None,
         )
     following = quarter_end + dt.timedelta(days=1)
     actions.create_plan(

@@ -65,7 +65,6 @@ class ResultForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
-    recheck_by = forms.DateField(label=_("复查期限（责令改正时填写）"), widget=DATE, required=False)
     cause = forms.CharField(label=_("案由（立案查处时，可不填）"), max_length=200, required=False)
 
     def __init__(self, *args, inspectors, points, **kwargs):
@@ -85,3 +84,14 @@ class ResultForm(forms.Form):
 
     def verdicts(self) -> dict[int, str]:
         return {n: self.cleaned_data.get(f"v{n}") for n in range(len(self.points))}
+
+
+class RecheckForm(forms.Form):
+    rechecked_on = forms.DateField(label=_("复查日期"), widget=DATE)
+    corrected = forms.TypedChoiceField(
+        label=_("复查结论"),
+        choices=[("1", _("已改正")), ("0", _("未改正，立案查处"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

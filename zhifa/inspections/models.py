@@ -184,7 +184,17 @@ class Result(models.Model):
         "org.Person", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    # 复查 of an ordered correction: when, whether it was corrected (not corrected: a case is opened), what was seen
+    rechecked_on = models.DateField(_("复查日期"), null=True, blank=True)
+    corrected = models.BooleanField(_("已改正"), null=True, blank=True)
+    recheck_note = models.TextField(_("复查情况"), blank=True)
 
     class Meta:
         verbose_name = _("检查结果")
         verbose_name_plural = _("检查结果")
+
+    def __str__(self) -> str:
+        return f"{self.drawn.target.name}：{self.get_outcome_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:drawn", args=[self.drawn_id])

@@ -67,6 +67,12 @@ def access_drawn(user, pk) -> Drawn:
     return _get(Drawn.objects.filter(plan__agency_id__in=reader_agency_ids(user)), pk)
 
 
+def access_result(user, pk):
+    from .models import Result
+
+    return _get(Result.objects.filter(drawn__plan__agency_id__in=reader_agency_ids(user)), pk)
+
+
 def draw_policy(agency) -> DrawPolicy:
     """The agency's 抽查细则, or the platform's defaults (unsaved) where it has set none."""
     from . import rules

@@ -15,4 +15,5 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan, name="plan"),
     path("plans/<int:pk>/draw/", views.draw, name="draw"),
     path("drawn/<int:pk>/", views.drawn, name="drawn"),
+    path("drawn/<int:pk>/recheck/", views.recheck, name="recheck"),
 ]

@@ -233,16 +233,7 @@ def drawn(request, pk):
             if form.is_valid():
                 data = dict(form.cleaned_data)
                 values = {
-                    k: data[k]
-                    for k in (
-                        "inspected_on",
-                        "place",
-                        "officers",
-                        "outcome",
-                        "opinion",
-                        "recheck_by",
-                        "cause",
-                    )
+                    k: data[k] for k in ("inspected_on", "place", "officers", "outcome", "opinion", "cause")
                 }
                 ok, made = run_action(
                     form, lambda: actions.record_result(request.user, d, verdicts=form.verdicts(), **values)
@@ -251,8 +242,40 @@ def drawn(request, pk):
                     messages.success(request, _("已记录检查结果，门户上的抽查结果已更新。"))
                     return redirect("inspections:drawn", d.pk)
             status = 400
-    context = {"d": d, "p": plan_, "result": result, "form": form, "pairs": _pairs([d])[0]}
+    may_recheck = (
+        result is not None
+        and result.outcome == "correct"
+        and result.rechecked_on is None
+        and inspectors.filter(pk=request.user.pk).exists()
+    )
+    context = {
+        "d": d,
+        "p": plan_,
+        "result": result,
+        "form": form,
+        "pairs": _pairs([d])[0],
+        "recheck": forms.RecheckForm(initial={"rechecked_on": timezone.localdate()}) if may_recheck else None,
+    }
     return render(request, "inspections/drawn.html", context, status=status)
+
+
+@login_required
+@require_POST
+def recheck(request, pk):
+    d = queries.access_drawn(request.user, pk)
+    result = Result.objects.filter(drawn=d).first()
+    if result is None or not d.inspectors.filter(pk=request.user.pk).exists():
+        raise PermissionDenied(_("只有这个检查对象的检查人员可以记录复查结果。"))
+    form = forms.RecheckForm(request.POST)
+    if form.is_valid():
+        ok, _r = run_action(form, lambda: actions.record_recheck(request.user, result, **form.cleaned_data))
+        if ok:
+            messages.success(request, _("已记录复查结果。"))
+            return redirect("inspections:drawn", d.pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return redirect("inspections:drawn", d.pk)
 
 
 def _pairs(drawn_rows) -> list:
