@@ -44,6 +44,7 @@ NOT_PAGES = {
     "inspections:target_retire": "POST only (the form is on the target's page)",
     "inspections:draw": "POST only",
     "inspections:recheck": "POST only (the form is on the target's page)",
+    "inspections:replace": "POST only (the form is on the target's page)",
     "supervision:answer": "POST only",
     "supervision:confirm": "POST only",
     "supervision:finish": "POST only",

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from zhifa.cases import actions as cases
 from zhifa.cases.choices import IdType, PartyKind
 from zhifa.catalog import actions as catalog
-from zhifa.inspections import actions, rules
+from zhifa.inspections import actions, queries, rules
 from zhifa.inspections.models import Drawn, Plan, Target
 from zhifa.ledger.models import Entry
 from zhifa.org import actions as org
@@ -342,9 +342,10 @@ def test_a_supervisor_of_two_agencies_chooses_whose_plans_to_read(pool, client, 
 
 
 def _drawn_with(w):
-    """A target drawn by a plan of all twelve (the seed is random: whoever its inspectors are)."""
+    """A target drawn by a plan of all twelve (the seed is random: whoever its inspectors are), not the one already
+    registered as a party (so that opening a case registers it from the pool)."""
     plan = actions.draw_plan(w.head, _plan(w, rate=100))
-    return plan.drawn.order_by("position").first()
+    return plan.drawn.exclude(target__credit_code=code_for(0)).order_by("position").first()
 
 
 def test_the_inspectors_record_the_result_once_and_the_portal_publishes_it(pool, client, login):
@@ -412,15 +413,17 @@ def test_a_problem_found_opens_a_penalty_case_of_the_target_through_the_page(poo
         "v0": "fail",
         "outcome": "case",
     }
-    if not target.legal_representative:  # a legal person needs its representative before a case can be opened
-        refused = client.post(url, form)
-        assert refused.status_code == 400 and "法定代表人" in refused.content.decode()
-        actions.save_target(
-            w.sysadmin,
-            w.a,
-            target=target,
-            **{**{f: getattr(target, f) for f in actions.TARGET_FIELDS}, "legal_representative": "王某"},
-        )
+    assert (
+        not target.legal_representative
+    )  # a legal person needs its representative before a case can be opened
+    refused = client.post(url, form)
+    assert refused.status_code == 400 and "法定代表人" in refused.content.decode()
+    actions.save_target(
+        w.sysadmin,
+        w.a,
+        target=target,
+        **{**{f: getattr(target, f) for f in actions.TARGET_FIELDS}, "legal_representative": "王某"},
+    )
     before = Case.objects.count()
     assert client.post(url, form).status_code == 302
     d.refresh_from_db()
@@ -493,3 +496,62 @@ def test_the_recheck_meets_its_time_limit_and_an_uncorrected_target_becomes_a_ca
     assert "未改正，立案查处" in client.get(url).content.decode()
     login(w.head)  # not an inspector of it
     assert client.post(reverse("inspections:recheck", args=[d.pk]), {}).status_code == 403
+
+
+def test_the_head_replaces_an_inspector_by_the_next_in_the_draws_order_with_the_reason(pool, client, login):
+    w = pool
+    d = _drawn_with(w)
+    plan = d.plan
+    original = list(d.certificates)
+    out = original[0]
+    passed = set(original) | set(d.recused)
+    expected = rules.replacement(
+        plan.frame,
+        plan.revealed_seed,
+        d.target.credit_code,
+        passed,
+        queries.officer_pool(w.a, w.medical, timezone.localdate()),
+    )
+    assert expected is not None and expected not in original
+    holder = queries.certificate_holders([out])[out]
+    for person in (holder, w.sysadmin, w.supervisor):  # the head approves; nobody picks the replacement
+        with pytest.raises(PermissionDenied):
+            actions.replace_inspector(person, d, certificate=out, reason="出差")
+    with pytest.raises(ValidationError, match="原因"):
+        actions.replace_inspector(w.head, d, certificate=out, reason=" ")
+    login(w.head)
+    url = reverse("inspections:drawn", args=[d.pk])
+    assert "批准变更" in client.get(url).content.decode()
+    assert (
+        client.post(
+            reverse("inspections:replace", args=[d.pk]), {"certificate": out, "reason": "病假"}
+        ).status_code
+        == 302
+    )
+    d.refresh_from_db()
+    assert d.certificates == [expected, original[1]]
+    assert set(d.inspectors.values_list("certificates__number", flat=True)) == {expected, original[1]}
+    assert d.changes[0]["out"] == out and d.changes[0]["in"] == expected and d.changes[0]["reason"] == "病假"
+    entry = Entry.objects.get(action="inspections.replace_inspector", object_kind="inspections.drawn")
+    assert "病假" in bytes(entry.body).decode()
+    # the draw itself is unchanged: the offline re-draw still gives the original pairing
+    out_text = io.StringIO()
+    call_command("inspections", "redraw", str(plan.pk), stdout=out_text)
+    assert out_text.getvalue().splitlines()[0] == " ".join([d.target.credit_code, *original])
+    # replaced again and again until nobody is left who may go: refused, nothing changed
+    while True:
+        try:
+            actions.replace_inspector(w.head, d, certificate=d.certificates[0], reason="不能到场")
+        except ValidationError as exc:
+            assert "没有可以接替" in " ".join(exc.messages)
+            break
+        d.refresh_from_db()
+    assert len({c["in"] for c in d.changes}) == len(d.changes)  # never the same person twice
+    login(w.officer)
+    assert "批准变更" not in client.get(url).content.decode()
+    assert (
+        client.post(
+            reverse("inspections:replace", args=[d.pk]), {"certificate": out, "reason": "x"}
+        ).status_code
+        == 403
+    )

@@ -68,6 +68,7 @@ PK_OBJECT = {
     "inspections:draw": "plan",
     "inspections:drawn": "drawn",
     "inspections:recheck": "rechecked",
+    "inspections:replace": "drawn",
     "publicity:inspection_plan": "plan",
     "supervision:revise_standard": "standard",
     "supervision:read_analysis_report": "analysis_report",

@@ -341,6 +341,7 @@ READERS: dict[str, frozenset[str]] = {
     "inspections:draw": NOBODY,  # POST only
     "inspections:drawn": SETTINGS_READERS,
     "inspections:recheck": NOBODY,  # POST only
+    "inspections:replace": NOBODY,  # POST only
     "publicity:inspection_plans": EVERYONE,
     "publicity:inspection_plan": EVERYONE,
     # 考核: the supervisors publish; the heads of the agencies ranked read.
@@ -582,6 +583,7 @@ ACTORS: dict[str, frozenset[str]] = {
     "inspections:draw": frozenset({"head_a"}),
     "inspections:drawn": frozenset({"officer_a_on_case"}),  # a drawn inspector records the result
     "inspections:recheck": frozenset({"officer_a_on_case"}),  # and the 复查
+    "inspections:replace": frozenset({"head_a"}),  # the head approves a replacement
     # Ledger operations: the audit administrator and the supervisor.
     "ledger:verify_now": frozenset({"auditor_a", "supervisor_a"}),
     "ledger:checkpoint_now": frozenset({"auditor_a", "supervisor_a"}),

@@ -281,6 +281,7 @@ def draw_plan(actor: Person, plan: Plan) -> Plan:
             % {"n": plan.inspectors}
         ) from None
     plan.pool_size, plan.officer_pool_size = len(frame["targets"]), len(frame["officers"])
+    plan.frame = frame
     plan.save()
     _record(actor, "close_pools", plan, plan.agency, frame=frame)  # before the seed is known
     targets = {
@@ -526,3 +527,61 @@ def record_recheck(
         wd_actions.meet_deadline(actor, deadline, on=rechecked_on, by_owner=True)
     _record(actor, "record_recheck", result, drawn.plan.agency)
     return result
+
+
+@transaction.atomic
+def replace_inspector(actor: Person, drawn: Drawn, *, certificate: str, reason: str) -> Drawn:
+    """变更检查人员: the head replaces an inspector of a drawn target, before its result, with the reason; the
+    replacement is the next in the target's rank order (``rules.replacement``), never a person of the head's
+    choosing. The draw itself is unchanged; the change is recorded beside it."""
+    drawn = (
+        Drawn.objects.select_for_update()
+        .select_related("plan__agency", "plan__field", "target")
+        .get(pk=drawn.pk)
+    )
+    plan = drawn.plan
+    if not queries.may_plan(actor, plan.agency):
+        raise ActionDenied(_("只有本机关负责人可以批准变更检查人员。"))
+    if Result.objects.filter(drawn=drawn).exists():
+        raise RuleViolation(_("已经记录检查结果，不能再变更检查人员。"))
+    if certificate not in drawn.certificates:
+        raise RuleViolation({"certificate": [_("请选择要更换的检查人员。")]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation({"reason": [_("请写明变更的原因。")]})
+    today = timezone.localdate()
+    passed = set(drawn.certificates) | {c["out"] for c in drawn.changes} | set(drawn.recused)
+    chosen = rules.replacement(
+        plan.frame,
+        plan.revealed_seed,
+        drawn.target.credit_code,
+        passed,
+        queries.officer_pool(plan.agency, plan.field, today),
+    )
+    if chosen is None:
+        raise RuleViolation(_("名录库中已没有可以接替的持证人员（按抽取顺序），不能变更。"))
+    holders = queries.certificate_holders([certificate, chosen])
+    drawn.certificates = [chosen if c == certificate else c for c in drawn.certificates]
+    drawn.changes = [
+        *drawn.changes,
+        {
+            "out": certificate,
+            "in": chosen,
+            "reason": reason[:500],
+            "by": actor.full_name,
+            "on": today.isoformat(),
+        },
+    ]
+    drawn.save()
+    drawn.inspectors.remove(holders[certificate])
+    drawn.inspectors.add(holders[chosen])
+    _record(
+        actor,
+        "replace_inspector",
+        drawn,
+        plan.agency,
+        out=certificate,
+        replacement=chosen,
+        reason=reason[:500],
+    )
+    return drawn

@@ -49,5 +49,6 @@ class InspectionsConfig(AppConfig):
                 "inspections.reveal_seed": _("公开随机种子并抽取"),
                 "inspections.record_result": _("记录检查结果"),
                 "inspections.record_recheck": _("记录复查结果"),
+                "inspections.replace_inspector": _("变更检查人员"),
             }
         )

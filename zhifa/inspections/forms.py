@@ -95,3 +95,12 @@ class RecheckForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("复查情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ReplaceForm(forms.Form):
+    certificate = forms.ChoiceField(label=_("更换的检查人员"))
+    reason = forms.CharField(label=_("变更原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, pairs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate"].choices = [(cert, f"{name}（{cert}）") for name, cert in pairs]

@@ -99,6 +99,9 @@ class Plan(models.Model):
     pool_size = models.PositiveIntegerField(_("检查对象名录库（户）"), null=True, blank=True)
     officer_pool_size = models.PositiveIntegerField(_("检查人员名录库（人）"), null=True, blank=True)
     drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    frame = models.JSONField(
+        _("封存的名录库"), default=dict, blank=True
+    )  # as recorded by the draw (close_pools)
     created_by = models.ForeignKey(
         "org.Person", verbose_name=_("制定人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -131,6 +134,8 @@ class Drawn(models.Model):
     inspectors = models.ManyToManyField("org.Person", verbose_name=_("检查人员"), related_name="+")
     certificates = models.JSONField(_("检查人员执法证号"), default=list)
     recused = models.JSONField(_("回避的人员"), default=list, blank=True)
+    # 变更: an inspector replaced after the draw, with the head's reason: [{"out", "in", "reason", "by", "on"}]
+    changes = models.JSONField(_("检查人员变更"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("抽中的检查对象")

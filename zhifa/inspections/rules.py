@@ -18,6 +18,10 @@ after the frame was recorded — gets the same result, without our code:
    order, certificates recused from the target are passed over (and listed), and the first ``inspectors`` are paired
    with it. Fewer certificates than that: the draw cannot be made (the pool is too small).
 
+5. 变更 after the draw (an inspector who cannot go, or declares an interest late): the head replaces them, with the
+   reason, by the next certificate in that target's rank order (step 4) that is not paired with it, not recused, not
+   replaced before, and still valid on the day; recorded in the ledger beside the draw, which itself never changes.
+
 The commitment is SHA-256 of the seed's 32 bytes (lowercase hex), as for the 案卷评查 draw (``supervision.rules``).
 """
 
@@ -129,3 +133,16 @@ def checklist(items) -> list[tuple[str, str]]:
             if point:
                 out.append((item.code, point))
     return out
+
+
+def replacement(
+    frame: Mapping[str, Any], seed_hex: str, credit_code: str, passed: Iterable[str], valid
+) -> str | None:
+    """The certificate that replaces an inspector of ``credit_code`` (rule 5): the next in its rank order not in
+    ``passed`` (those paired, recused or replaced before) and in ``valid`` (certificates valid on the day)."""
+    passed = set(passed) | set((frame.get("recused") or {}).get(credit_code, ()))
+    certificates = [row["certificate"] for row in frame.get("officers") or ()]
+    for cert in sorted(certificates, key=lambda c: (_rank(seed_hex, credit_code, c), c)):
+        if cert not in passed and cert in valid:
+            return cert
+    return None

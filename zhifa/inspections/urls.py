@@ -16,4 +16,5 @@ urlpatterns = [
     path("plans/<int:pk>/draw/", views.draw, name="draw"),
     path("drawn/<int:pk>/", views.drawn, name="drawn"),
     path("drawn/<int:pk>/recheck/", views.recheck, name="recheck"),
+    path("drawn/<int:pk>/replace/", views.replace, name="replace"),
 ]

@@ -256,6 +256,8 @@ def drawn(request, pk):
         "pairs": _pairs([d])[0],
         "recheck": forms.RecheckForm(initial={"rechecked_on": timezone.localdate()}) if may_recheck else None,
     }
+    if result is None and queries.may_plan(request.user, plan_.agency):
+        context["replace"] = forms.ReplaceForm(pairs=context["pairs"])
     return render(request, "inspections/drawn.html", context, status=status)
 
 
@@ -281,3 +283,21 @@ def recheck(request, pk):
 def _pairs(drawn_rows) -> list:
     holders = queries.certificate_holders([c for d in drawn_rows for c in d.certificates])
     return [[(holders[c].full_name if c in holders else "", c) for c in d.certificates] for d in drawn_rows]
+
+
+@login_required
+@require_POST
+def replace(request, pk):
+    d = queries.access_drawn(request.user, pk)
+    if not queries.may_plan(request.user, d.plan.agency):
+        raise PermissionDenied(_("只有本机关负责人可以批准变更检查人员。"))
+    form = forms.ReplaceForm(request.POST, pairs=_pairs([d])[0])
+    if form.is_valid():
+        ok, _d = run_action(form, lambda: actions.replace_inspector(request.user, d, **form.cleaned_data))
+        if ok:
+            messages.success(request, _("已按抽取顺序变更检查人员，变更记入账本。"))
+            return redirect("inspections:drawn", d.pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return redirect("inspections:drawn", d.pk)
