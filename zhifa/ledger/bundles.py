@@ -91,3 +91,45 @@ def build(kind: str, object_id: str, *, agency=None, reader=None, sign: bool = T
         ],
         **({"pending": pending} if pending else {}),
     }
+
+
+class EntriesUnavailable(Exception):
+    """Why an object's entries could not be read and verified (the message says it, in the user's language)."""
+
+
+def verified_entries(
+    kind: str, object_id: str, bundle_path: str | None = None, key_path: str | None = None
+) -> list:
+    """The decoded entries of ``kind``:``object_id`` from a proof bundle, verified against a public key: an exported
+    bundle and the key the reader obtained publicly (``bundle_path``, ``key_path``), or, with neither, one built here
+    from this deployment's ledger. What offline re-draws (``zhifa supervision redraw``, ``zhifa inspections redraw``)
+    start from. Raises EntriesUnavailable."""
+    import json
+
+    from django.core.exceptions import ValidationError
+
+    from . import notes, verify_bundle
+
+    if bundle_path:
+        if not key_path:
+            raise EntriesUnavailable(_("使用 --bundle 时须用 --key 给出从公开渠道取得的公钥文件。"))
+        try:
+            with open(bundle_path, encoding="utf-8") as fh:
+                data = json.load(fh)
+            with open(key_path, encoding="utf-8") as fh:
+                public_key = notes.parse_vkey(fh.read())
+        except (OSError, ValueError) as exc:
+            raise EntriesUnavailable(_("无法读取：%(error)s") % {"error": exc}) from exc
+    else:
+        try:
+            data = build(kind, str(object_id))
+        except ValidationError as exc:
+            raise EntriesUnavailable(" ".join(exc.messages)) from exc
+        public_key = notes.parse_vkey(data["public_key"])
+    wanted = data.get("object") or {}
+    if wanted.get("kind") != kind or str(wanted.get("id")) != str(object_id):
+        raise EntriesUnavailable(_("证明包不是 %(kind)s %(id)s 的记录。") % {"kind": kind, "id": object_id})
+    try:
+        return verify_bundle.verify(data, public_key)
+    except verify_bundle.BundleError as exc:
+        raise EntriesUnavailable(_("证明包验证失败：%(error)s") % {"error": exc}) from exc

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-
-from zhifa.ledger import notes, verify_bundle
 
 from ... import rules
 
@@ -40,31 +35,12 @@ class Command(BaseCommand):
             self._redraw(options["plan"], options.get("bundle"), options.get("key"))
 
     def _redraw(self, plan, bundle, key):
-        if bundle:
-            if not key:
-                raise CommandError(_("使用 --bundle 时须用 --key 给出从公开渠道取得的公钥文件。"))
-            try:
-                with open(bundle, encoding="utf-8") as fh:
-                    data = json.load(fh)
-                with open(key, encoding="utf-8") as fh:
-                    public_key = notes.parse_vkey(fh.read())
-            except (OSError, ValueError) as exc:
-                raise CommandError(_("无法读取：%(error)s") % {"error": exc}) from exc
-        else:
-            from zhifa.ledger import bundles
+        from zhifa.ledger import bundles
 
-            try:
-                data = bundles.build(KIND, str(plan))
-            except ValidationError as exc:
-                raise CommandError(" ".join(exc.messages)) from exc
-            public_key = notes.parse_vkey(data["public_key"])
-        wanted = data.get("object") or {}
-        if wanted.get("kind") != KIND or str(wanted.get("id")) != str(plan):
-            raise CommandError(_("证明包不是抽查计划 %(id)s 的记录。") % {"id": plan})
         try:
-            entries = verify_bundle.verify(data, public_key)
-        except verify_bundle.BundleError as exc:
-            raise CommandError(_("证明包验证失败：%(error)s") % {"error": exc}) from exc
+            entries = bundles.verified_entries(KIND, str(plan), bundle, key)
+        except bundles.EntriesUnavailable as exc:
+            raise CommandError(str(exc)) from exc
         try:
             drawn = rules.redraw(entries)
         except (rules.RedrawError, KeyError, TypeError, ValueError) as exc:
