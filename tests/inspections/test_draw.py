@@ -555,3 +555,27 @@ def test_the_head_replaces_an_inspector_by_the_next_in_the_draws_order_with_the_
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_each_page_keeps_its_query_budget_whatever_the_rows(
+    pool, client, login, rows, django_assert_max_num_queries
+):
+    w = pool
+    plan = actions.draw_plan(w.head, _plan(w, rate=100 * rows // 12))
+    d = plan.drawn.order_by("position").first()
+    login(w.head)
+    client.get(reverse("inspections:plans"))  # (the first request after logging in also saves the session)
+    for url, budget in (
+        (reverse("inspections:targets"), 8),
+        (reverse("inspections:plans"), 8),
+        (reverse("inspections:policy"), 8),
+        (plan.get_absolute_url(), 14),
+        (reverse("inspections:drawn", args=[d.pk]), 14),
+    ):
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200, url
+    client.logout()
+    for url in (reverse("publicity:inspection_plans"), reverse("publicity:inspection_plan", args=[plan.pk])):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200, url
