@@ -338,6 +338,9 @@ def test_a_supervisor_of_two_agencies_chooses_whose_plans_to_read(pool, client, 
     assert plan.title in page and f'<option value="{w.b.pk}"' in page
     assert plan.title not in client.get(url, {"agency": w.b.pk}).content.decode()
     assert client.get(url, {"agency": "999999"}).status_code == 200  # not theirs: their first agency instead
+    org.grant_role(None, w.supervisor, Role.SUPERVISOR, w.justice)  # supervising their own body too
+    page = client.get(url).content.decode()  # by default an agency they supervise, not their own bureau
+    assert f'<option value="{w.a.pk}" selected' in page
     assert client.get(plan.get_absolute_url()).status_code == 200
 
 

@@ -18,10 +18,14 @@ READER_ROLES = frozenset(
 )
 
 
-def reader_agency_ids(user) -> set[int]:
+def reader_agency_ids(user, supervising: bool = True) -> set[int]:
+    """The agencies whose pool and plans the user reads (``supervising`` False: those they work in, not only
+    supervise)."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    return org_queries.agency_ids_with(user, READER_ROLES)
+    return org_queries.agency_ids_with(
+        user, READER_ROLES if supervising else READER_ROLES - {Role.SUPERVISOR}
+    )
 
 
 def may_edit_pool(user, agency) -> bool:

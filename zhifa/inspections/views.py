@@ -30,7 +30,10 @@ def _agency(request) -> Agency:
     agencies = list(Agency.objects.filter(pk__in=ids).order_by("code"))
     wanted = request.GET.get("agency", "")
     chosen = next((a for a in agencies if str(a.pk) == wanted), None)
-    chosen = chosen or next((a for a in agencies if a.pk == request.user.agency_id), None) or agencies[0]
+    # by default the agency the user works in, where they inspect or direct; a supervisor: the first they supervise
+    staff = queries.reader_agency_ids(request.user, supervising=False)
+    chosen = chosen or next((a for a in agencies if a.pk == request.user.agency_id and a.pk in staff), None)
+    chosen = chosen or next((a for a in agencies if a.pk != request.user.agency_id), None) or agencies[0]
     request.inspection_agencies = agencies if len(agencies) > 1 else []
     return chosen
 
