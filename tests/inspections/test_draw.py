@@ -540,7 +540,7 @@ def test_the_head_replaces_an_inspector_by_the_next_in_the_draws_order_with_the_
     # the draw itself is unchanged: the offline re-draw still gives the original pairing
     out_text = io.StringIO()
     call_command("inspections", "redraw", str(plan.pk), stdout=out_text)
-    assert out_text.getvalue().splitlines()[0] == " ".join([d.target.credit_code, *original])
+    assert out_text.getvalue().splitlines()[d.position - 1] == " ".join([d.target.credit_code, *original])
     # replaced again and again until nobody is left who may go: refused, nothing changed
     while True:
         try:

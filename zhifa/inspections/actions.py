@@ -373,8 +373,8 @@ def record_result(
         errors["officers"] = [_("检查人员须为抽中的检查人员，至少两名。")]
     elif isinstance(inspected_on, dt.date):
         certified = queries.officer_pool(plan.agency, plan.field, inspected_on)
-        holders = queries.certificate_holders(certified)
-        lacking = [p for p in officers if not any(h.pk == p.pk for h in holders.values())]
+        holder_ids = {person.pk for person in queries.certificate_holders(certified).values()}
+        lacking = [p for p in officers if p.pk not in holder_ids]
         if lacking:
             errors["officers"] = [
                 _("%(names)s在检查当天没有适用于本领域的有效执法证。")

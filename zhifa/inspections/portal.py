@@ -37,8 +37,7 @@ def plan(request, pk):
     if p is None:
         raise Http404
     drawn = list(p.drawn.select_related("target", "result").order_by("position"))
-    holders = queries.certificate_holders([c for d in drawn for c in d.certificates])
-    for d in drawn:
-        d.pairs = [(holders[c].full_name if c in holders else "", c) for c in d.certificates]
+    for d, pairs in zip(drawn, queries.inspector_pairs(drawn), strict=True):
+        d.pairs = pairs
     context = _context(request, p.agency, p=p, items=list(p.items.order_by("seq", "code")), drawn=drawn)
     return render(request, "inspections/portal_plan.html", context)

@@ -120,6 +120,12 @@ def certificate_holders(numbers) -> dict:
     }
 
 
+def inspector_pairs(drawn_rows) -> list[list[tuple[str, str]]]:
+    """For each drawn target, its inspectors in the draw's order: (name, certificate number); one query for all."""
+    holders = certificate_holders([c for d in drawn_rows for c in d.certificates])
+    return [[(holders[c].full_name if c in holders else "", c) for c in d.certificates] for d in drawn_rows]
+
+
 def connections(agency, credit_codes, certificates) -> list[tuple[str, str]]:
     """(credit code, certificate number) where the certificate's holder declared a connection (利害关系, 回避) with the
     agency's party of that credit code."""

@@ -180,7 +180,7 @@ def plan(request, pk):
     p = queries.access_plan(request.user, pk)
     drawn = list(p.drawn.select_related("target", "result").order_by("position"))
     for d, pairs in zip(
-        drawn, _pairs(drawn), strict=True
+        drawn, queries.inspector_pairs(drawn), strict=True
     ):  # the inspectors in the draw's order, with their certificates
         d.pairs = pairs
     context = {
@@ -256,7 +256,7 @@ def drawn(request, pk):
         "p": plan_,
         "result": result,
         "form": form,
-        "pairs": _pairs([d])[0],
+        "pairs": queries.inspector_pairs([d])[0],
         "recheck": forms.RecheckForm(initial={"rechecked_on": timezone.localdate()}) if may_recheck else None,
     }
     if result is None and queries.may_plan(request.user, plan_.agency):
@@ -283,18 +283,13 @@ def recheck(request, pk):
     return redirect("inspections:drawn", d.pk)
 
 
-def _pairs(drawn_rows) -> list:
-    holders = queries.certificate_holders([c for d in drawn_rows for c in d.certificates])
-    return [[(holders[c].full_name if c in holders else "", c) for c in d.certificates] for d in drawn_rows]
-
-
 @login_required
 @require_POST
 def replace(request, pk):
     d = queries.access_drawn(request.user, pk)
     if not queries.may_plan(request.user, d.plan.agency):
         raise PermissionDenied(_("只有本机关负责人可以批准变更检查人员。"))
-    form = forms.ReplaceForm(request.POST, pairs=_pairs([d])[0])
+    form = forms.ReplaceForm(request.POST, pairs=queries.inspector_pairs([d])[0])
     if form.is_valid():
         ok, _d = run_action(form, lambda: actions.replace_inspector(request.user, d, **form.cleaned_data))
         if ok:
