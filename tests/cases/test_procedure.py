@@ -24,17 +24,24 @@ def _wait_statement(cw, case):
 
 
 def test_the_table_names_who_and_every_step_has_a_form_or_a_page():
+    from zhifa.cases.choices import ActKind
     from zhifa.cases.views import STEP_PAGES
 
-    for name, step in lifecycle.STEPS.items():
-        assert step.who, name
-        assert step.who <= set(lifecycle.WHO_LABELS), name
-        if name not in lifecycle.FILE_STEPS:
-            assert name in SPECS, f"{name} has no form"
-    for state, steps in lifecycle.NEXT_STEP.items():
-        for name in steps:
-            assert state in lifecycle.STEPS[name].leaves, (state, name)
-            assert name in SPECS or name in STEP_PAGES, name
+    assert set(lifecycle.TABLES) == set(ActKind.values)  # every act kind declares its table
+    for table in lifecycle.TABLES.values():
+        for name, step in table.steps.items():
+            assert step.who, name
+            assert step.who <= set(lifecycle.WHO_LABELS), name
+            if name not in lifecycle.FILE_STEPS:
+                assert name in SPECS, f"{name} has no form"
+        assert table.first in table.next_step, table.kind
+        for state, steps in table.next_step.items():
+            for name in steps:
+                assert state in table.steps[name].leaves, (table.kind, state, name)
+                assert name in SPECS or name in STEP_PAGES, name
+    # a kind's states are its own: no state is in two tables' live states
+    penalty, measure = lifecycle.TABLES[ActKind.PENALTY], lifecycle.TABLES[ActKind.COMPULSION]
+    assert not penalty.live & measure.live
 
 
 def test_a_notice_needs_its_finalised_document(cw):

@@ -60,6 +60,7 @@ STEPS = int(os.environ.get("ZHIFA_LEDGER_STEPS", "25"))
 ACTIONS = {
     **{f"cases.{name}": "case_action" for name in case_forms.SPECS},
     "cases.accept_case": "accept_case",
+    "cases.open_measure": "open_measure",
     "cases.register_party": "register_party",
     "cases.record_hearing_record": "case_action",
     "cases.serve_decision_record": "case_action",
@@ -277,7 +278,11 @@ class Ledger(RuleBasedStateMachine):
     def _step(self, case, waive, hearing):
         url = f"/api/v1/cases/{case.pk}"
         s = case.state
-        if s == State.INTAKE:
+        if s == State.MEASURE_REQUESTED:
+            self._call("head", "post", f"{url}/approve-measure/", {"opinion": "同意"})
+        elif s == State.MEASURE_APPROVED:  # refused without the recording of the whole: nothing may change
+            self._call("officer", "post", f"{url}/carry-out-measure/", {"measure": "扣押"})
+        elif s == State.INTAKE:
             self._call("officer", "post", f"{url}/request-filing/")
         elif s == State.FILING_REQUESTED:
             self._call("head", "post", f"{url}/approve-filing/", {"opinion": "同意立案"})
@@ -454,6 +459,29 @@ class Ledger(RuleBasedStateMachine):
                 "officers": team,
                 "summary": "监督检查发现。",
                 "violation_date": (self.w.clock.today - dt.timedelta(days=10)).isoformat(),
+            },
+        )
+        if response.status_code == 201:
+            self.cases.append(response.json()["id"])
+
+    @rule(emergency=st.booleans(), officers=st.sampled_from(["two", "one"]), actor=st.sampled_from(ACTORS))
+    def open_measure(self, emergency, officers, actor):
+        """报请实施查封扣押 (a 行政强制措施 of its own): its later steps are taken by ``case_action`` and ``advance``."""
+        team = [self.w.officer.pk, self.w.officer2.pk] if officers == "two" else [self.w.officer.pk]
+        response = self._call(
+            actor,
+            "post",
+            "/api/v1/cases/measures/",
+            {
+                "party": self.w.clinic.pk,
+                "cause": "涉嫌违规处置医疗废物",
+                "source": "inspection",
+                "field": self.w.medical.pk,
+                "unit": self.w.section.pk,
+                "officers": team,
+                "summary": "监督检查发现医疗废物混入生活垃圾。",
+                "basis": "《医疗废物管理条例》第三十九条",
+                "emergency": emergency,
             },
         )
         if response.status_code == 201:

@@ -106,7 +106,12 @@ def test_the_paths_are_declared_for_every_ending():
         "not_filed",
         "revoked",
         "terminated",
+        "measure_released",
+        "measure_disposed",
+        "measure_refused",
     }
+    for path in ("measure_released", "measure_disposed"):  # 行政强制法 arts. 18, 24
+        assert {K.ONSITE_RECORD, K.SEIZURE_DECISION} <= set(archive.REQUIRED[path])
     for path in ("general", "hearing", "no_penalty", "transfer"):
         assert K.CLOSING_REPORT in archive.REQUIRED[path]
         assert archive.INVESTIGATION_RECORD in archive.REQUIRED[path]

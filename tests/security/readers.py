@@ -78,6 +78,15 @@ CASE_STEPS = (
     "update_draft",
     "waive_hearing",
     "waive_statement",
+    # the 行政强制措施's steps (lifecycle.COMPULSION_STEPS)
+    "approve_measure",
+    "refuse_measure",
+    "carry_out_measure",
+    "ratify_measure",
+    "extend_measure",
+    "release_measure",
+    "dispose_measure",
+    "open_penalty_case",
 )
 
 READERS: dict[str, frozenset[str]] = {
@@ -253,6 +262,7 @@ READERS: dict[str, frozenset[str]] = {
     "cases:list": STAFF - {"sysadmin_a", "secadmin_a", "auditor_a"},
     "cases:create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:on_the_spot": OFFICERS_A | {"officer_b"},
+    "cases:measure_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:party_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:party": CASE_READERS,
     "cases:party_connection": OFFICERS_A
@@ -395,6 +405,7 @@ READERS: dict[str, frozenset[str]] = {
     "reminder-read": NOBODY,  # POST only
     "case-list": SIGNED_IN,
     "case-on_the_spot": NOBODY,  # POST only
+    "case-measures": NOBODY,  # POST only
     "case-simple_filing_period": SETTINGS_READERS | {"platform_admin"},
     "case-detail": CASE_READERS,
     "case-decision-brief": CASE_READERS,
@@ -516,6 +527,7 @@ CASE_ACTS = {
             "evidence-upload-complete",
             "evidence-upload-detail",
             "case-on_the_spot",
+            "case-measures",
             "party-declare_connection",
             "complaint-handle",
             *(f"case-{step}" for step in CASE_STEPS),

@@ -115,38 +115,54 @@ def capacities(actor, case) -> frozenset[str]:
 
 def _given_to(case, step: str) -> frozenset[str]:
     """Those the law gives ``step`` on ``case`` to (the table's *who*, and the simple procedure's additions)."""
-    if step in SIMPLE_ONLY and case.procedure != Procedure.SIMPLE:
+    found = lifecycle.steps_of(case).get(step)
+    if found is None or (step in SIMPLE_ONLY and case.procedure != Procedure.SIMPLE):
         return frozenset()
     extra = SIMPLE_ALSO.get(step, frozenset()) if case.procedure == Procedure.SIMPLE else frozenset()
-    return lifecycle.STEPS[step].who | extra
+    return found.who | extra
 
 
 def who(case, step: str) -> frozenset[str]:
     """Everyone who may take ``step`` on ``case``: those the law gives it to, and those who may act for them."""
-    return _given_to(case, step) | lifecycle.STEPS[step].also
+    found = lifecycle.steps_of(case).get(step)
+    return _given_to(case, step) | (found.also if found else frozenset())
+
+
+def step_open(case, step: str) -> bool:
+    """Whether a step its state allows still has something to do on ``case`` (a simple-procedure step done once;
+    a compulsory measure's emergency approval, its one extension, its one penalty case)."""
+    if step in SIMPLE_ONLY and case.procedure == Procedure.SIMPLE:
+        from .actions.simple import step_open as simple_open
+
+        return simple_open(case, step)
+    if step in lifecycle.COMPULSION_STEPS and case.act_kind == lifecycle.ActKind.COMPULSION:
+        from .actions.compulsion import step_open as measure_open
+
+        return measure_open(case, step)
+    return True
 
 
 def may(actor, case, step: str, *, held: frozenset[str] | None = None) -> bool:
     """May ``actor`` take ``step`` on ``case`` now (role and state; the documents are checked on submit)?"""
     held = capacities(actor, case) if held is None else held
-    if step in SIMPLE_ONLY and case.procedure == Procedure.SIMPLE:
-        from .actions.simple import step_open
-
-        if not step_open(case, step):
-            return False
-    return lifecycle.allowed(case.state, step) and bool(held & who(case, step))
+    if not lifecycle.allowed(case.state, step, case.act_kind) or not held & who(case, step):
+        return False
+    return step_open(case, step)
 
 
 def waiting_on(actor, case, *, held: frozenset[str] | None = None) -> list[str]:
     """The next steps of ``case`` the law gives to ``actor`` (what is on their to-do list)."""
     held = capacities(actor, case) if held is None else held
-    return [step for step in lifecycle.NEXT_STEP.get(case.state, ()) if held & _given_to(case, step)]
+    return [
+        step for step in lifecycle.next_of(case) if held & _given_to(case, step) and step_open(case, step)
+    ]
 
 
 def needs(case, step: str) -> tuple[Doc, ...]:
     if case.procedure == Procedure.SIMPLE and step in SIMPLE_NEEDS:
         return SIMPLE_NEEDS[step]
-    return lifecycle.STEPS[step].needs
+    found = lifecycle.steps_of(case).get(step)
+    return found.needs if found else ()
 
 
 def final_documents(case, kinds):
@@ -207,12 +223,23 @@ def require(actor, case, step: str, *, documents: bool = True) -> None:
         raise ActionDenied(_("请先登录。"))
     if step in SIMPLE_ONLY and case.procedure != Procedure.SIMPLE:
         raise RuleViolation(_("“%(step)s”只适用于简易程序案件。") % {"step": lifecycle.label(step)})
+    if step not in lifecycle.steps_of(case):
+        raise RuleViolation(
+            _("“%(step)s”不是%(kind)s的步骤。")
+            % {"step": lifecycle.label(step), "kind": case.get_act_kind_display()}
+        )
     if not capacities(actor, case) & who(case, step):
         names = "、".join(str(lifecycle.WHO_LABELS[w]) for w in sorted(who(case, step)))
         raise ActionDenied(
             _("“%(step)s”只能由本案的%(who)s进行。") % {"step": lifecycle.label(step), "who": names}
         )
     lifecycle.check(case, step)
+    if case.act_kind == lifecycle.ActKind.COMPULSION:
+        from .actions.compulsion import closed_reason
+
+        reason = closed_reason(case, step)
+        if reason:
+            raise RuleViolation(reason)
     if documents:
         missing = missing_documents(case, step)
         if missing:

@@ -280,6 +280,12 @@ class CaseListQuery(serializers.Serializer):
     )
 
 
+def _measure_request():
+    from .compulsion_forms import OPEN
+
+    return serializer_for(OPEN)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=str(_("可见的案件")),
@@ -453,6 +459,33 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             if f.name != "party":
                 _scoped(f, data.get(f.name), party)
         case = ON_THE_SPOT.call(request.user, {**data, "party": party})
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=_measure_request(),
+        responses={201: CaseSerializer},
+        summary=str(_("报请实施查封扣押（行政强制措施）")),
+        description=str(
+            _(
+                "执法人员报请负责人批准实施查封、扣押（《行政强制法》第十八条）；情况紧急的（emergency），当场实施后二十四小时内补办批准"
+                "（第十九条）。此后的步骤（批准、实施、延长、解除、处理、移送立案）与案件的其他步骤一样，经 POST /api/v1/cases/{id}/{step}/ 进行。"
+            )
+        ),
+    )
+    @drf_action(detail=False, methods=["post"], url_path="measures", url_name="measures")
+    def measures(self, request):
+        from .compulsion_forms import OPEN
+
+        ser = serializer_for(OPEN)(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = _defaults(OPEN, ser.validated_data)
+        party = queries.access_party(request.user, data["party"].pk)
+        for f in OPEN.fields:
+            if f.name != "party":
+                _scoped(f, data.get(f.name), party)
+        case = actions.open_measure(
+            request.user, **{**data, "party": party, "officers": list(data["officers"])}
+        )
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

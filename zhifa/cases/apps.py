@@ -48,13 +48,15 @@ class CasesConfig(AppConfig):
         registry.register_actions(
             {
                 f"cases.{name}": step.label
-                for name, step in lifecycle.STEPS.items()
+                for table in lifecycle.TABLES.values()
+                for name, step in table.steps.items()
                 if name not in lifecycle.FILE_STEPS
             }
         )
         registry.register_actions(
             {
                 "cases.accept_case": _("受理案件"),
+                "cases.open_measure": _("报请实施强制措施"),
                 "cases.register_party": _("登记当事人"),
                 "cases.declare_connection": _("申报利害关系"),
                 "cases.decide_on_the_spot": _("当场作出行政处罚决定"),

@@ -30,8 +30,15 @@ class Procedure(models.TextChoices):
     GENERAL = "general", _("一般程序")
 
 
+class ActKind(models.TextChoices):
+    """The kinds of enforcement act the platform handles as cases, each with its own table in lifecycle.py."""
+
+    PENALTY = "penalty", _("行政处罚")
+    COMPULSION = "compulsion", _("行政强制措施")
+
+
 class State(models.TextChoices):
-    """The lifecycle of a 行政处罚 case; transitions are declared in lifecycle.py."""
+    """The states of every act kind's lifecycle (lifecycle.py declares which kind goes through which)."""
 
     INTAKE = "intake", _("已受理")
     FILING_REQUESTED = "filing_requested", _("立案审批中")
@@ -50,6 +57,13 @@ class State(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
     REVOKED = "revoked", _("已撤销立案")
     TERMINATED = "terminated", _("已终止")
+    # 行政强制措施 (查封、扣押; 行政强制法 arts. 18–28).
+    MEASURE_REQUESTED = "measure_requested", _("强制措施审批中")
+    MEASURE_REFUSED = "measure_refused", _("不予批准强制措施")
+    MEASURE_APPROVED = "measure_approved", _("已批准，待实施")
+    MEASURE_IN_FORCE = "measure_in_force", _("查封扣押期间")
+    MEASURE_RELEASED = "measure_released", _("已解除查封扣押")
+    MEASURE_DISPOSED = "measure_disposed", _("已作出查封扣押处理决定")
 
 
 class Outcome(models.TextChoices):

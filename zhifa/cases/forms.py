@@ -699,3 +699,8 @@ PARTY = ActionSpec("register_party", _("登记当事人"), PARTY_FIELDS, None)
 from .simple_forms import SIMPLE_SPECS  # noqa: E402
 
 SPECS.update(SIMPLE_SPECS)
+
+# The 行政强制措施's steps (查封、扣押), declared in compulsion_forms.
+from .compulsion_forms import COMPULSION_SPECS  # noqa: E402
+
+SPECS.update(COMPULSION_SPECS)

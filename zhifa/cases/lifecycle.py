@@ -5,7 +5,12 @@ law gives it to (``who``: the step is on that person's to-do list), who else may
 负责人 and 机关负责人 may act for the handling officers), and the documents it needs (``needs``: each a finalised
 document of one of the kinds named, made on or after the date the case attribute ``after`` holds).
 
-``zhifa.cases.access`` reads this table: ``may(actor, case, step)`` for pages, the API, to-do lists and "下一步";
+Each act kind (choices.ActKind) has its own table (``TABLES``): the 行政处罚 case's below, the 行政强制措施's
+(查封、扣押) after it. The machinery — access, documents and numbering, evidence and AV, the ledger, deadlines, the
+案卷, supervision — reads a case's table through ``steps_of(case)`` and ``next_of(case)``; a new act kind is a table,
+its states, its actions and its documents, not a new app.
+
+``zhifa.cases.access`` reads these tables: ``may(actor, case, step)`` for pages, the API, to-do lists and "下一步";
 ``require(...)`` in every action. A refusal says the current state and what comes next, or which document is
 missing. To add a step: add its line here, its action (``cases.actions``), and its form (``cases.forms.SPECS``);
 docs/development.md shows the whole recipe.
@@ -20,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from zhifa.core.errors import RuleViolation
 
+from .choices import ActKind
 from .choices import State as S
 
 OPEN_INVESTIGATION = frozenset({S.INVESTIGATING, S.INVESTIGATED})
@@ -27,8 +33,10 @@ BEFORE_DECISION = frozenset(
     {S.INVESTIGATING, S.INVESTIGATED, S.NOTIFIED, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARING_HELD}
 )
 ENDED = frozenset({S.NOT_FILED, S.CLOSED, S.ARCHIVED, S.REVOKED, S.TERMINATED})
-NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED}
-LIVE = frozenset(S.values) - ENDED
+# The states only the 行政强制措施 goes through (its table is below).
+MEASURE_STATES = frozenset(v for v in S.values if v.startswith("measure_"))
+NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED} - MEASURE_STATES
+LIVE = frozenset(S.values) - ENDED - MEASURE_STATES
 # A suit may come months after the decision, when the file is archived: remedies are recorded beside it (the
 # archived file itself stays read-only).
 AFTER_DECISION = frozenset({S.DECIDED, S.SERVED, S.EXECUTED, S.COURT_ENFORCEMENT, S.CLOSED, S.ARCHIVED})
@@ -250,28 +258,146 @@ NEXT_STEP: dict[str, tuple[str, ...]] = {
     S.ARCHIVED: (),
 }
 
+# 行政强制措施: 查封、扣押 as an act of its own (行政强制法 arts. 18–28) -------------------------------------------
+# Opened by the officers as a request for approval (art. 18(1)); in an emergency carried out at once and approved
+# within 24 hours after (art. 19: ``ratify_measure``; a refusal means release at once). Carried out by two officers
+# with the 现场笔录, the 查封扣押决定书 and its 清单 handed over on the spot (art. 24) and the whole filmed (音像记录
+# 全程); it lasts 30 days, extended once by up to 30 with the head's approval (art. 25); it ends by release
+# (解除查封扣押决定书, art. 28) or by the decision on the items (查封扣押处理决定书). A penalty case may be opened
+# from it (移送立案查处), keeping the link both ways.
+M_LIVE = frozenset({S.MEASURE_REQUESTED, S.MEASURE_APPROVED, S.MEASURE_IN_FORCE})
+M_ENDED = frozenset({S.MEASURE_REFUSED, S.MEASURE_RELEASED, S.MEASURE_DISPOSED})
+ALL_ENDED = ENDED | M_ENDED
+# the 现场笔录 signed and the decision with its 清单 handed over (arts. 18, 24) before the measure is extended or ends
+M_ENDS = (Doc(("onsite_record",)), Doc(("seizure_decision",)))
+
+COMPULSION_STEPS: dict[str, Step] = {
+    "approve_measure": _step(
+        gettext_lazy("批准实施强制措施"), {S.MEASURE_REQUESTED}, S.MEASURE_APPROVED, {HEAD}
+    ),
+    "refuse_measure": _step(
+        gettext_lazy("不予批准强制措施"), {S.MEASURE_REQUESTED}, S.MEASURE_REFUSED, {HEAD}
+    ),
+    # from 审批中 only in an emergency (access.GUARDS)
+    "carry_out_measure": _step(
+        gettext_lazy("实施查封扣押"),
+        {S.MEASURE_REQUESTED, S.MEASURE_APPROVED},
+        S.MEASURE_IN_FORCE,
+        H,
+        FOR_HANDLER,
+    ),
+    "ratify_measure": _step(gettext_lazy("补办批准手续"), {S.MEASURE_IN_FORCE}, None, {HEAD}),
+    "extend_measure": _step(
+        gettext_lazy("延长查封扣押期限"), {S.MEASURE_IN_FORCE}, None, {HEAD}, needs=M_ENDS
+    ),
+    "release_measure": _step(
+        gettext_lazy("解除查封扣押"),
+        {S.MEASURE_IN_FORCE},
+        S.MEASURE_RELEASED,
+        H,
+        FOR_HANDLER,
+        (*M_ENDS, Doc(("seizure_release",), after="carried_on")),
+    ),
+    "dispose_measure": _step(
+        gettext_lazy("作出查封扣押处理决定"),
+        {S.MEASURE_IN_FORCE},
+        S.MEASURE_DISPOSED,
+        {HEAD},
+        needs=(*M_ENDS, Doc(("seizure_disposal",), after="carried_on")),
+    ),
+    "open_penalty_case": _step(
+        gettext_lazy("移送立案查处"),
+        {S.MEASURE_IN_FORCE, S.MEASURE_RELEASED, S.MEASURE_DISPOSED},
+        None,
+        H,
+        FOR_HANDLER,
+    ),
+    "assign_officers": _step(gettext_lazy("指派承办人员"), M_LIVE, None, {UNIT_HEAD, HEAD}),
+    "decide_recusal": _step(gettext_lazy("决定回避"), M_LIVE, None, {HEAD}),
+    "archive_case": _step(gettext_lazy("归档"), M_ENDED, S.ARCHIVED, {UNIT_HEAD, HEAD}),
+    "change_documents": _step(gettext_lazy("制作、修改文书"), M_LIVE | M_ENDED, None, H, FOR_HANDLER),
+    "add_evidence": _step(gettext_lazy("提交证据"), M_LIVE, None, H, FOR_HANDLER),
+}
+
+COMPULSION_NEXT: dict[str, tuple[str, ...]] = {
+    S.MEASURE_REQUESTED: ("approve_measure", "refuse_measure", "carry_out_measure"),
+    S.MEASURE_APPROVED: ("carry_out_measure",),
+    S.MEASURE_IN_FORCE: ("ratify_measure", "release_measure", "dispose_measure"),
+    S.MEASURE_REFUSED: ("archive_case",),
+    S.MEASURE_RELEASED: ("archive_case",),
+    S.MEASURE_DISPOSED: ("archive_case",),
+    S.ARCHIVED: (),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One act kind's lifecycle: its steps, the steps offered first in each state, its first state, its live
+    states (a time limit runs, the file takes documents and evidence) and its days of publication (working days
+    from the decision, 《行政执法公示办法》: 7 for a penalty, 20 for the other acts)."""
+
+    kind: str
+    steps: dict[str, Step]
+    next_step: dict[str, tuple[str, ...]]
+    first: str
+    live: frozenset[str]
+    publish_within: int
+
+
+TABLES: dict[str, Table] = {
+    ActKind.PENALTY: Table(ActKind.PENALTY, STEPS, NEXT_STEP, S.INTAKE, LIVE, 7),
+    ActKind.COMPULSION: Table(
+        ActKind.COMPULSION, COMPULSION_STEPS, COMPULSION_NEXT, S.MEASURE_REQUESTED, M_LIVE, 20
+    ),
+}
+
+
+def table(case_or_kind) -> Table:
+    """The lifecycle table of a case (or of an act kind's value)."""
+    kind = (
+        case_or_kind if isinstance(case_or_kind, str) else getattr(case_or_kind, "act_kind", ActKind.PENALTY)
+    )
+    return TABLES[kind or ActKind.PENALTY]
+
+
+def steps_of(case) -> dict[str, Step]:
+    return table(case).steps
+
+
+def next_of(case) -> tuple[str, ...]:
+    return table(case).next_step.get(case.state, ())
+
+
+def step(case, action: str) -> Step:
+    """Step ``action`` of the case's table (KeyError: the act kind has no such step)."""
+    return steps_of(case)[action]
+
+
 # Kept for code that reads (label, from, to) triples.
 TRANSITIONS = {name: (s.label, s.leaves, s.enters) for name, s in STEPS.items()}
+_LABELS = {name: s.label for t in TABLES.values() for name, s in t.steps.items()}
 
 
 def label(action: str) -> str:
-    return str(STEPS[action].label)
+    return str(_LABELS[action])
 
 
-def allowed(state: str, action: str) -> bool:
-    return state in STEPS[action].leaves
+def allowed(state: str, action: str, kind: str = ActKind.PENALTY) -> bool:
+    found = TABLES[kind].steps.get(action)
+    return found is not None and state in found.leaves
 
 
-def target(state: str, action: str) -> str:
-    to = STEPS[action].enters
+def target(state: str, action: str, kind: str = ActKind.PENALTY) -> str:
+    to = TABLES[kind].steps[action].enters
     return state if to is None else to
 
 
 def check(case, action: str) -> None:
     """Refuse ``action`` unless the case's state allows it; say what comes next."""
-    if allowed(case.state, action):
+    kind = getattr(case, "act_kind", ActKind.PENALTY)
+    if allowed(case.state, action, kind):
         return
-    nxt = "、".join(label(a) for a in NEXT_STEP.get(case.state, ())) or _("无")
+    nxt = "、".join(label(a) for a in next_of(case)) or _("无")
     raise RuleViolation(
         _("案件当前状态为“%(state)s”，不能进行“%(action)s”。下一步可以：%(next)s。")
         % {"state": S(case.state).label, "action": label(action), "next": nxt}

@@ -62,22 +62,25 @@ def filter_cases(
     officer_name="",
     item="",
     due="",
+    kind="",
     **_ignored,
 ):
     """The list's filters, each in the database: text in the reference, cause or party name; state; the user's own
-    cases or one officer's; an item code of the 执法事项清单; the decision deadline overdue or due within 15 days."""
+    cases or one officer's; the act kind (行政处罚, 行政强制措施); an item code of the 执法事项清单; the decision deadline overdue or due within 15 days."""
 
     from django.db import connection
     from django.db.models import Exists, OuterRef, Q
 
     from . import lifecycle
-    from .choices import State
+    from .choices import ActKind, State
     from .models import CaseOfficer
 
     if q:
         cases = cases.filter(Q(reference__contains=q) | Q(cause__contains=q) | Q(party__name__contains=q))
     if state in State.values:
         cases = cases.filter(state=state)
+    if kind in ActKind.values:  # from the index on (act_kind, agency, accepted_on)
+        cases = cases.filter(act_kind=kind)
     for person in ([user.pk] if mine else []) + ([int(officer)] if str(officer).isdigit() else []):
         cases = cases.filter(Exists(CaseOfficer.objects.filter(case=OuterRef("pk"), person_id=person)))
     if officer_name:
@@ -303,29 +306,32 @@ def tasks_for(user, limit: int = 30) -> list[dict]:
     held = org_queries.roles_by_agency(user)
     head_of = [a for a, roles in held.items() if Role.AGENCY_HEAD in roles]
     unit_head_of = [a for a, roles in held.items() if Role.UNIT_HEAD in roles]
-    head_states = {
-        state
-        for state, steps in lifecycle.NEXT_STEP.items()
-        if any(lifecycle.HEAD in lifecycle.STEPS[s].who for s in steps)
-    }
-    unit_states = {
-        state
-        for state, steps in lifecycle.NEXT_STEP.items()
-        if any(lifecycle.UNIT_HEAD in lifecycle.STEPS[s].who for s in steps if s not in access.SIMPLE_ONLY)
-    }
+
+    def states_waiting_on(capacity, simple_only=None):
+        """The states (of every act kind) whose next steps the law gives to ``capacity``."""
+        return {
+            state
+            for t in lifecycle.TABLES.values()
+            for state, steps in t.next_step.items()
+            if any(
+                capacity in t.steps[s].who
+                for s in steps
+                if simple_only is None or (s in access.SIMPLE_ONLY) == simple_only
+            )
+        }
+
+    head_states = states_waiting_on(lifecycle.HEAD)
+    unit_states = states_waiting_on(lifecycle.UNIT_HEAD, simple_only=False)
     # 备案 of on-the-spot decisions (simple procedure only): the unfiled simple cases, not every served case
-    unit_simple_states = {
-        state
-        for state, steps in lifecycle.NEXT_STEP.items()
-        if any(lifecycle.UNIT_HEAD in lifecycle.STEPS[s].who for s in steps if s in access.SIMPLE_ONLY)
-    }
+    unit_simple_states = states_waiting_on(lifecycle.UNIT_HEAD, simple_only=True)
     from .models import CaseOfficer
 
     # Each way a case waits on the user is a query of its own, served from its own index (the officer's links, the
     # hearing chair, the agency's states); their oldest ``limit * 3`` ids are merged here. One OR over all of them
     # made the database scan and de-duplicate every case of the agency (434 ms at 100,000 cases).
     branches = [
-        Q(pk__in=CaseOfficer.objects.filter(person=user).values("case_id")) & ~Q(state__in=lifecycle.ENDED),
+        Q(pk__in=CaseOfficer.objects.filter(person=user).values("case_id"))
+        & ~Q(state__in=lifecycle.ALL_ENDED),
         Q(hearing_chair=user, state=State.HEARING_SCHEDULED),
     ]
     if head_of:
@@ -366,14 +372,14 @@ def tasks_for(user, limit: int = 30) -> list[dict]:
         if (
             lifecycle.HEAD in capacities
             and case.extension_request
-            and lifecycle.allowed(case.state, "extend")
+            and lifecycle.allowed(case.state, "extend", case.act_kind)
             and "extend" not in steps
         ):
             steps.append("extend")
         labels = [lifecycle.label(s) for s in steps]
         if lifecycle.HANDLER in capacities:
-            for step in lifecycle.NEXT_STEP.get(case.state, ()):
-                if lifecycle.HANDLER in lifecycle.STEPS[step].who:
+            for step in lifecycle.next_of(case):
+                if lifecycle.HANDLER in lifecycle.step(case, step).who:
                     continue
                 if not _ready(case, step, today, documents=False):
                     continue

@@ -584,3 +584,20 @@ def penalty_text(p: Penalty, labels: Mapping[str, str]) -> str:
             )
         parts.append(label)
     return ("，" if chinese else ", ").join(parts)
+
+
+# 行政强制措施 (行政强制法) ------------------------------------------------------------------------------------------
+
+# Art. 19: in an emergency the officers carry the measure out on the spot, report to the head within 24 hours and
+# have it approved; if the head does not approve, it is released at once.
+EMERGENCY_APPROVAL_HOURS = 24
+
+
+def ratification_due(carried_out_at: dt.datetime) -> dt.datetime:
+    """When the approval of a measure carried out in an emergency is due (art. 19)."""
+    return carried_out_at + dt.timedelta(hours=EMERGENCY_APPROVAL_HOURS)
+
+
+def ratification_late(carried_out_at: dt.datetime, approved_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether the emergency measure's approval came (or is still missing) after the 24 hours (art. 19)."""
+    return (approved_at or now) > ratification_due(carried_out_at)

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
+    path("new/measure/", views.measure_create, name="measure_create"),
     path("on-the-spot/", simple_views.on_the_spot, name="on_the_spot"),
     path("parties/new/", views.party_create, name="party_create"),
     path("parties/<int:pk>/", views.party_detail, name="party"),

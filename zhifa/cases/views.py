@@ -15,7 +15,7 @@ from zhifa.core.forms import run_action
 from zhifa.org import queries as org_queries
 
 from . import access, actions, deadlines, forms, lifecycle, queries, simple_views
-from .choices import PaymentKind, State
+from .choices import ActKind, PaymentKind, State
 
 # Functions other apps register (in their AppConfig.ready) to add to the case page: panel(case, user) -> context.
 PANELS: list = []
@@ -35,7 +35,7 @@ def _agency_for_new(user):
 
 
 CASE_PAGE_SIZE = 50
-FILTERS = ("q", "state", "mine", "officer", "officer_name", "item", "due")
+FILTERS = ("q", "kind", "state", "mine", "officer", "officer_name", "item", "due")
 
 
 @login_required
@@ -84,6 +84,8 @@ def case_list(request):
             "q": filters["q"],
             "state": filters["state"],
             "states": State.choices,
+            "kind": filters["kind"],
+            "kinds": ActKind.choices,
             "can_create": bool(_worker_agencies(request.user)),
             "can_decide_on_the_spot": bool(simple_views.officer_agencies(request.user)),
             "mine": bool(filters["mine"]),
@@ -138,6 +140,23 @@ def case_create(request):
     return render(request, "cases/case_create.html", {"form": form, "title": forms.ACCEPT.title})
 
 
+@login_required
+def measure_create(request):
+    """报请实施查封扣押: a 行政强制措施 of its own (lifecycle.COMPULSION_STEPS)."""
+    from . import compulsion_forms
+
+    agency = _agency_for_new(request.user)
+    form = forms.form_for(compulsion_forms.OPEN, request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        d["officers"] = list(d["officers"])
+        ok, case = run_action(form, lambda: actions.open_measure(request.user, **d))
+        if ok:
+            messages.success(request, _("已报请实施强制措施：%(ref)s") % {"ref": case.reference})
+            return redirect(case)
+    return render(request, "cases/case_create.html", {"form": form, "title": compulsion_forms.OPEN.title})
+
+
 def _timeline(case):
     try:
         from zhifa.ledger import queries as ledger_queries
@@ -174,8 +193,8 @@ def case_detail(request, pk):
     queries.record_access(request.user, case, _("查看案件"))
     today = timezone.localdate()
     held = access.capacities(request.user, case)
-    next_names = lifecycle.NEXT_STEP.get(case.state, ())
-    offered = [name for name in lifecycle.STEPS if access.may(request.user, case, name, held=held)]
+    next_names = lifecycle.next_of(case)
+    offered = [name for name in lifecycle.steps_of(case) if access.may(request.user, case, name, held=held)]
     links = {name: link for name in offered if (link := _step_link(case, name))}
     next_actions = [links[name] for name in next_names if name in links]
     other_actions = [link for name, link in links.items() if name not in next_names]
@@ -190,7 +209,9 @@ def case_detail(request, pk):
         "other_actions": other_actions,
         "decision_due": due if case.state in lifecycle.BEFORE_DECISION else None,
         "overdue": bool(due and due < today and case.state in lifecycle.BEFORE_DECISION),
-        "blockers": actions.decision_blockers(case, today) if lifecycle.allowed(case.state, "decide") else [],
+        "blockers": actions.decision_blockers(case, today)
+        if lifecycle.allowed(case.state, "decide", case.act_kind)
+        else [],
         "owed": [
             (PaymentKind(kind).label, amount)
             for kind, amount in actions.amount_owed(case, today).items()
@@ -202,6 +223,7 @@ def case_detail(request, pk):
         "penalty_text": queries.penalty_text(case),
         "deadlines": deadlines.of_case(case),
         "documents_template": _documents_template(),
+        "ratification": None if case.is_penalty else actions.compulsion.ratification(case),
         **_review_panel(case, request.user),
     }
     return render(request, "cases/case_detail.html", context)

@@ -19,3 +19,5 @@ class RecordsConfig(AppConfig):
             case_actions.DECIDE_PARTS.append(decision_draft.bind)
         if evidence.check_recording not in case_actions.RECORD_CHECKS:
             case_actions.RECORD_CHECKS.append(evidence.check_recording)
+        if evidence.require_recording not in case_actions.RECORDING_CHECKS:
+            case_actions.RECORDING_CHECKS.append(evidence.require_recording)

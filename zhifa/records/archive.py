@@ -109,6 +109,12 @@ REQUIRED: dict[str, tuple] = {
     # 撤销立案、终止: the 立案报告 of the filing that ends, with the head's opinion.
     "revoked": (K.FILING_REPORT,),
     "terminated": (K.FILING_REPORT,),
+    # 行政强制措施 (行政强制法 arts. 18, 24, 27–28): 现场笔录, 查封扣押决定书 and its 清单, and the end — the
+    # 解除查封扣押决定书 or the 查封扣押处理决定书 (the 延期通知书 where it was extended: ``missing``). One the head
+    # refused holds the reasons and the refusal, both on the act itself.
+    "measure_released": (K.ONSITE_RECORD, K.SEIZURE_DECISION, K.SEIZURE_RELEASE),
+    "measure_disposed": (K.ONSITE_RECORD, K.SEIZURE_DECISION, K.SEIZURE_DISPOSAL),
+    "measure_refused": (),
 }
 
 # Records whose measure needs its decision document in the file (art. 56; 行政强制法 art. 24).
@@ -131,6 +137,11 @@ def procedure_path(case) -> str:
         return "revoked"
     if case.state == State.TERMINATED:
         return "terminated"
+    if case.act_kind == "compulsion":
+        return {
+            State.MEASURE_REFUSED: "measure_refused",
+            State.MEASURE_DISPOSED: "measure_disposed",
+        }.get(case.state, "measure_released")
     if case.procedure == Procedure.SIMPLE:
         return "simple"
     if case.outcome == Outcome.TRANSFER:
@@ -163,6 +174,8 @@ def missing(case, path: str | None = None) -> list[str]:
     for record_kind, kind in RECORD_DOCUMENTS.items():
         if path not in ("not_filed", "simple") and case.records.filter(kind=record_kind).exists():
             needed.append(kind)
+    if path.startswith("measure_") and case.records.filter(kind=RecordKind.SEIZURE_EXTENSION).exists():
+        needed.append(K.SEIZURE_EXTENSION_NOTICE)  # the extension told in writing (行政强制法 art. 25)
     for item in needed:
         choice = item if isinstance(item, tuple) else (item,)
         if not have & set(choice):

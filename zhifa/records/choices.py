@@ -35,6 +35,10 @@ class DocumentKind(models.TextChoices):
     ENFORCEMENT_APPLICATION = "enforcement_application", _("强制执行申请书")
     CLOSING_REPORT = "closing_report", _("结案报告")
     SUPERVISION_OPINION = "supervision_opinion", _("卫生监督意见书")
+    # 行政强制措施 (行政强制法 arts. 25, 27–28)
+    SEIZURE_EXTENSION_NOTICE = "seizure_extension_notice", _("查封扣押延期通知书")
+    SEIZURE_RELEASE = "seizure_release", _("解除查封扣押决定书")
+    SEIZURE_DISPOSAL = "seizure_disposal", _("查封扣押处理决定书")
 
 
 class DocumentState(models.TextChoices):

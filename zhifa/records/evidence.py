@@ -337,6 +337,24 @@ def check_recording(actor, case, record) -> None:
         _append(case.agency, actor, "attach_evidence", evidence, record=record.pk)
 
 
+def require_recording(actor, case, record) -> None:
+    """cases.actions.RECORDING_CHECKS hook: a 行政强制措施 is recorded on audio and video from start to end
+    whatever the agency's 音像记录事项清单 says (law-facts §5: 查封扣押财产 directly affects major property rights).
+    The recording uploaded for it (any act chosen, no record yet) is attached to the measure's record; without one
+    the measure is refused."""
+    if _recordings(case).filter(record=record).exists():
+        return  # the list names the act: check_recording attached it already
+    pending = list(_recordings(case).filter(record__isnull=True))
+    if not pending:
+        raise RuleViolation(
+            _("查封、扣押须全程音像记录：请先在本案“提交证据”中上传本次实施的录音录像，再登记实施查封扣押。")
+        )
+    for evidence in pending:
+        evidence.record = record
+        evidence.save(update_fields=["record"])
+        _append(case.agency, actor, "attach_evidence", evidence, record=record.pk)
+
+
 def av_flags(case) -> list[dict]:
     """Records of the case whose act the AV list names, with whether the recording is there: 全程 ones missing it
     are errors (only possible for records made before the list said so); 根据情况 ones are warnings unless the

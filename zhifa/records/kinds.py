@@ -51,6 +51,10 @@ def since(state: str, *also: str) -> frozenset[str]:
     return frozenset(MAIN_LINE[MAIN_LINE.index(state) :]) | frozenset(also)
 
 
+# 行政强制措施: the documents of the measure are made once it is carried out (the 现场笔录, the 查封扣押决定书 and
+# its 清单 on the spot), and after it ends where they were not finished then.
+MEASURE_MADE = frozenset({S.MEASURE_IN_FORCE, S.MEASURE_RELEASED, S.MEASURE_DISPOSED})
+
 # The decision documents are drafted from the end of the investigation (代拟稿, reviewed with the case).
 DECISION_DRAFT_STATES = since(S.INVESTIGATED, S.TERMINATED)
 
@@ -316,7 +320,7 @@ _SPECS = (
     ),
     KindSpec(
         K.ONSITE_RECORD,
-        since(S.INVESTIGATING, S.REVOKED, S.TERMINATED),
+        since(S.INVESTIGATING, S.REVOKED, S.TERMINATED) | MEASURE_MADE,
         record_kind=RecordKind.ONSITE,
         narrative=(
             Narrative(
@@ -382,7 +386,7 @@ _SPECS = (
     ),
     KindSpec(
         K.SEIZURE_DECISION,
-        since(S.INVESTIGATING, S.REVOKED, S.TERMINATED),
+        since(S.INVESTIGATING, S.REVOKED, S.TERMINATED) | MEASURE_MADE,
         code="封扣",
         record_kind=RecordKind.SEIZURE,
         narrative=(
@@ -783,7 +787,64 @@ _SPECS = (
     ),
 )
 
-KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in _SPECS}
+# 行政强制措施: its extension notified in writing with the reason (art. 25(2)); its end by release (art. 28) or by
+# the decision on the items. Each is made from the measure's 查封扣押 record (its items and period).
+_MEASURE_SPECS = (
+    KindSpec(
+        K.SEIZURE_EXTENSION_NOTICE,
+        MEASURE_MADE | since(S.INVESTIGATING, S.REVOKED, S.TERMINATED),
+        code="封延",
+        record_kind=RecordKind.SEIZURE_EXTENSION,
+        narrative=(Narrative("reason", gettext_noop("延长理由"), _data("content"), required=True),),
+        build=lambda case, record, dated: c.remedy_periods(case),
+        officers=1,
+        party=True,
+        seal=True,
+    ),
+    KindSpec(
+        K.SEIZURE_RELEASE,
+        frozenset({S.MEASURE_IN_FORCE, S.MEASURE_RELEASED}),
+        code="解封",
+        record_kind=RecordKind.SEIZURE,
+        narrative=(
+            Narrative(
+                "reason",
+                gettext_noop("解除理由"),
+                lambda case, record: (
+                    "查封、扣押的场所、设施或者财物已不再需要查封、扣押（《中华人民共和国行政强制法》第二十八条）。"
+                ),
+                required=True,
+            ),
+            Narrative(
+                "return",
+                gettext_noop("财物退还情况"),
+                lambda case, record: "查封、扣押的物品予以解封、退还当事人。",
+            ),
+            ITEMS,
+        ),
+        officers=1,
+        party=True,
+        seal=True,
+    ),
+    KindSpec(
+        K.SEIZURE_DISPOSAL,
+        frozenset({S.MEASURE_IN_FORCE, S.MEASURE_DISPOSED}),
+        code="封处",
+        record_kind=RecordKind.SEIZURE,
+        narrative=(
+            Narrative("facts", gettext_noop("违法事实和理由"), _case("summary"), required=True),
+            Narrative("basis", gettext_noop("处理依据"), required=True),
+            Narrative("disposal", gettext_noop("处理决定"), required=True),
+            ITEMS,
+        ),
+        build=lambda case, record, dated: c.remedy_periods(case),
+        officers=1,
+        party=True,
+        seal=True,
+    ),
+)
+
+KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in (*_SPECS, *_MEASURE_SPECS)}
 
 
 def spec(kind: str) -> KindSpec:

@@ -1,5 +1,5 @@
 """Every change to a case, one function per thing a person does, in one module per stage (common, intake,
-investigation, notice, decision, execution, closing, simple, recusal); everything is importable from here.
+investigation, notice, decision, execution, closing, simple, recusal; compulsion for the 行政强制措施); everything is importable from here.
 
 Each action: fetches the case with its row locked, checks who may act (role, agency, handling officer), checks
 the lifecycle and the law (rules.py), writes in one transaction and appends its ledger entry in it. A refusal is a
@@ -39,6 +39,18 @@ from .common import (
     _require,
     _save,
     _today,
+)
+from .compulsion import (
+    RECORDING_CHECKS,
+    approve_measure,
+    carry_out_measure,
+    dispose_measure,
+    extend_measure,
+    open_measure,
+    open_penalty_case,
+    ratify_measure,
+    refuse_measure,
+    release_measure,
 )
 from .decision import BRIEF_PARTS, _brief_core, brief_digest, decide, decision_blockers, decision_brief
 from .execution import (
@@ -113,6 +125,16 @@ from .simple import (
 )
 
 __all__ = [
+    "RECORDING_CHECKS",
+    "open_measure",
+    "approve_measure",
+    "refuse_measure",
+    "carry_out_measure",
+    "ratify_measure",
+    "extend_measure",
+    "release_measure",
+    "dispose_measure",
+    "open_penalty_case",
     "ONSITE_RECORDS",
     "APPROVED_RECORDS",
     "_today",

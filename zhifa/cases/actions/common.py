@@ -69,7 +69,7 @@ def _record(case: Case, actor, action: str, obj=None, **extra) -> None:
 
 def _move(case: Case, action: str) -> None:
     lifecycle.check(case, action)
-    case.state = lifecycle.target(case.state, action)
+    case.state = lifecycle.target(case.state, action, case.act_kind)
     case.updated_at = timezone.now()
 
 

@@ -129,6 +129,7 @@ def accept_case(
     complaint_receipt: str = "",
     items: Sequence[str] = (),
     accepted_on: dt.date | None = None,
+    origin: Case | None = None,
 ) -> Case:
     """受理: record a suspected violation (案件受理记录) and the officers who will handle it."""
     agency = party.agency
@@ -162,6 +163,7 @@ def accept_case(
         violation_ended=violation_ended,
         life_health_harm=life_health_harm,
         accepted_on=accepted_on,
+        origin=origin,
         created_by=actor or officers[0],
     )
     case.full_clean()

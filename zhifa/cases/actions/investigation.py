@@ -52,6 +52,37 @@ def add_record(
     """调查取证: an inquiry, an on-site inspection, preservation of evidence, a seizure, the 合议."""
     case = access.lock(case)
     access.require(actor, case, "add_record")
+    return make_record(
+        actor,
+        case,
+        kind=kind,
+        data=data,
+        started_at=started_at,
+        place=place,
+        ended_at=ended_at,
+        officers=officers,
+        certificates_shown=certificates_shown,
+        approved_by=approved_by,
+        period_days=period_days,
+    )
+
+
+def make_record(
+    actor: Person,
+    case: Case,
+    *,
+    kind: str,
+    data: dict,
+    started_at: dt.datetime,
+    place: str = "",
+    ended_at: dt.datetime | None = None,
+    officers: Sequence[Person] = (),
+    certificates_shown: Sequence[Certificate] = (),
+    approved_by: Person | None = None,
+    period_days: int | None = None,
+) -> CaseRecord:
+    """Make a record on the locked ``case`` after the calling action's own permission check (``add_record`` in an
+    investigation, the compulsory measure's steps): its rules, its periods as deadlines, its recording, its entry."""
     if kind not in RecordKind.values or kind in (
         RecordKind.STATEMENT,
         RecordKind.HEARING,
@@ -66,7 +97,9 @@ def add_record(
         shown_owners = {c.person_id for c in certificates_shown}
         if not certificates_shown or shown_owners != {p.pk for p in officers}:
             raise RuleViolation(_("现场执法须记录每名执法人员出示的执法证（《行政处罚法》第五十五条）。"))
-    if kind in APPROVED_RECORDS:
+    # 行政强制法 art. 19: in an emergency the measure is carried out first and approved within 24 hours after.
+    emergency = kind == RecordKind.SEIZURE and bool(data.get("emergency"))
+    if kind in APPROVED_RECORDS and not emergency:
         if approved_by is None or not org_queries.has_role(approved_by, Role.AGENCY_HEAD, case.agency_id):
             raise RuleViolation(_("先行登记保存、查封扣押须经本机关负责人批准。"))
     if (
@@ -117,6 +150,7 @@ def add_record(
                 deadline,
                 reason=data.get("content") or _("查封扣押期限延长"),
                 approver=approved_by,
+                length=data.get("days") or None,
                 on=start,
             )
         except RuleViolation:
