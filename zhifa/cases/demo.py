@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from zhifa.org.models import Agency, Certificate, EnforcementField, Person
+from zhifa.org.models import Agency, Certificate, EnforcementField, Person, Unit
 
 from . import actions
 from .choices import IdType, Outcome, PartyKind, PaymentKind, PenaltyKind, RecordKind, ServiceMethod, Source
@@ -350,7 +350,80 @@ def load() -> int:
     for index, story in enumerate(STORIES):
         _walk(agency, head, parties, today, index, *story)
     _simple_cases(agency, parties, today)
+    _measures(agency, parties, head)
     return Case.objects.filter(agency=agency).count()
+
+
+def _measures(agency, parties, head):
+    """行政强制措施: a 扣押 of medical waste, approved, carried out with its video, its documents handed over and
+    released; a 查封 reported and waiting on the head's approval."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return
+    import hashlib
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from zhifa.records import evidence, ingest
+
+    field = EnforcementField.objects.get(code="medical")
+    unit = Unit.objects.get(agency=agency, name=SECTIONS["medical"][0])
+    officers = _people(SECTIONS["medical"][1][:2])
+    party = parties[1]
+    common = dict(field=field, unit=unit, officers=officers, place=party.address)
+    released = actions.open_measure(
+        officers[0],
+        party=party,
+        cause="涉嫌未按规定收集、暂存医疗废物",
+        summary="日常监督检查发现该诊所将使用后的一次性注射器与生活垃圾混放，暂存点无防渗漏措施。",
+        basis="《医疗废物管理条例》第三十九条第（四）项",
+        **common,
+    )
+    actions.approve_measure(head, released, opinion="同意对混放的医疗废物及相关物品实施扣押。")
+    source = Path(__file__).with_name("data") / "seizure.mp4"
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "seizure.mp4"
+        shutil.copyfile(source, copy)
+        data = copy.read_bytes()
+        evidence.add_evidence(
+            officers[0],
+            released,
+            received=ingest.Received(
+                copy, hashlib.sha256(data).hexdigest(), len(data), "扣押现场执法记录仪.mp4"
+            ),
+            kind="audiovisual",
+            description="实施扣押全过程执法记录仪视频",
+            act_code="seizure",
+            device_id="DSJ-MS-0101",
+        )
+    actions.carry_out_measure(
+        officers[0],
+        released,
+        started_at=timezone.now(),
+        place=party.address,
+        officers=officers,
+        certificates_shown=_certs(officers),
+        measure="扣押",
+        observations="执法人员二人到场，出示执法证件，通知当事人负责人吴仁和到场，当场告知扣押的理由、依据及其依法享有的"
+        "陈述、申辩和申请行政复议、提起行政诉讼的权利，听取其陈述申辩，清点物品并加贴封条。",
+        items="一次性注射器（已使用）｜5ml｜1箱｜｜｜\n医疗废物暂存桶｜60L｜2个｜｜｜",
+        keep_place="明山区卫生健康局证物保管室",
+    )
+    for kind in ("onsite_record", "seizure_decision", "seizure_release"):
+        _step_document(released, kind, officers, timezone.localdate())
+    actions.release_measure(
+        officers[0], released, note="经检验核实后，扣押物品已当场清点退还当事人，当事人签收。"
+    )
+    actions.open_measure(
+        officers[1],
+        party=parties[0],
+        cause="涉嫌医疗废物暂存设施不符合要求",
+        summary="监督检查发现医疗废物暂存间无防渗漏、防鼠措施且与生活垃圾相邻，需查封该暂存间防止危害扩大。",
+        basis="《医疗废物管理条例》第三十九条第（四）项",
+        **common,
+    )
 
 
 def _resident_id(seed: str) -> str:
