@@ -324,3 +324,39 @@ def test_pages_offer_each_role_its_steps(cw, client, login, tmp_path, django_ass
     login(cw.officer_b)
     assert client.get(detail).status_code == 404
     assert lifecycle.table(case).publish_within == 20
+
+
+@needs_ffmpeg
+def test_the_measure_is_published_and_found_by_its_act_kind(cw, client, tmp_path):
+    """The 查封扣押决定 opens its publication (其他行政执法决定, 20 working days); once released the portal finds it
+    under 执法行为 = 行政强制措施 and not under 行政处罚, and shows the measure and its basis."""
+    from zhifa.publicity import publication
+    from zhifa.publicity.choices import PublicationKind
+    from zhifa.workdays.queries import current_calendar
+    from zhifa.workdays.rules import add_working_days
+
+    case = open_(cw)
+    actions.approve_measure(cw.head, case, opinion="同意")
+    film(cw, case, tmp_path)
+    carry_out(cw, case)
+    case.refresh_from_db()
+    pub = case.publication
+    assert pub.kind == PublicationKind.OTHER and pub.decided_on == cw.clock.today
+    assert pub.due_on == add_working_days(current_calendar(), cw.clock.today, 20).date
+    with pytest.raises(RuleViolation, match="决定书尚未定稿"):
+        publication.submit(cw.officer, pub)
+    decision = cw.finalise(case, "seizure_decision")
+    publication.submit(cw.officer, pub)
+    publication.release(cw.head, pub)
+    pub.refresh_from_db()
+    assert pub.summary["act"] == "compulsion" and pub.summary["measure"] == "扣押"
+    assert pub.summary["number"] == decision.number and "第三十九条" in pub.summary["basis"]
+    listed = client.get(reverse("publicity:decisions"), {"act": "compulsion"}).content.decode()
+    assert decision.number in listed and "行政强制措施（扣押）" in listed
+    assert (
+        decision.number not in client.get(reverse("publicity:decisions"), {"act": "penalty"}).content.decode()
+    )
+    page = client.get(reverse("publicity:decision", args=[pub.pk])).content.decode()
+    assert "强制措施" in page and "扣押" in page and "《医疗废物管理条例》第三十九条" in page
+    api = client.get("/api/v1/decisions/", {"act": "compulsion"}).json()
+    assert [r["act"] for r in api["results"]] == ["compulsion"]

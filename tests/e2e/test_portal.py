@@ -270,7 +270,9 @@ def test_a_decision_annulled_by_reconsideration_is_withdrawn_from_the_portal(pag
     from zhifa.publicity.models import Publication
 
     pub = (
-        Publication.objects.filter(state="published", withdrawal_due_on__isnull=True)
+        Publication.objects.filter(
+            state="published", withdrawal_due_on__isnull=True, case__act_kind="penalty"
+        )
         .select_related("case")
         .order_by("-id")
         .first()

@@ -61,6 +61,8 @@ ACTIONS = {
     **{f"cases.{name}": "case_action" for name in case_forms.SPECS},
     "cases.accept_case": "accept_case",
     "cases.open_measure": "open_measure",
+    "cases.open_requisition": "open_requisition",
+    "cases.open_confirmation": "open_confirmation",
     "cases.register_party": "register_party",
     "cases.record_hearing_record": "case_action",
     "cases.serve_decision_record": "case_action",
@@ -278,7 +280,14 @@ class Ledger(RuleBasedStateMachine):
     def _step(self, case, waive, hearing):
         url = f"/api/v1/cases/{case.pk}"
         s = case.state
-        if s == State.MEASURE_REQUESTED:
+        # the other acts' first steps (a decision without its finalised document is refused: nothing may change)
+        if s == State.CONFIRMATION_APPLIED:
+            self._call("officer", "post", f"{url}/examine-confirmation/", {"opinion": "材料齐全。"})
+        elif s == State.CONFIRMATION_EXAMINED:
+            self._call("head", "post", f"{url}/decide-confirmation/", {"opinion": "同意"})
+        elif s == State.REQUISITION_REQUESTED:
+            self._call("head", "post", f"{url}/decide-requisition/", {"opinion": "同意"})
+        elif s == State.MEASURE_REQUESTED:
             self._call("head", "post", f"{url}/approve-measure/", {"opinion": "同意"})
         elif s == State.MEASURE_APPROVED:  # refused without the recording of the whole: nothing may change
             self._call("officer", "post", f"{url}/carry-out-measure/", {"measure": "扣押"})
@@ -482,6 +491,49 @@ class Ledger(RuleBasedStateMachine):
                 "summary": "监督检查发现医疗废物混入生活垃圾。",
                 "basis": "《医疗废物管理条例》第三十九条",
                 "emergency": emergency,
+            },
+        )
+        if response.status_code == 201:
+            self.cases.append(response.json()["id"])
+
+    @rule(listed=st.booleans(), actor=st.sampled_from(ACTORS))
+    def open_requisition(self, listed, actor):
+        """登记征用 (a 行政征用): with its list, or without one (refused, nothing written)."""
+        response = self._call(
+            actor,
+            "post",
+            "/api/v1/cases/requisitions/",
+            {
+                "party": self.w.clinic.pk,
+                "cause": "疫情防控临时隔离场所",
+                "source": "assigned",
+                "field": self.w.medical.pk,
+                "unit": self.w.section.pk,
+                "officers": [self.w.officer.pk, self.w.officer2.pk],
+                "summary": "聚集性疫情。",
+                "basis": "《中华人民共和国传染病防治法》",
+                "requisitioned": "宾馆客房｜标准间｜40间" if listed else "",
+            },
+        )
+        if response.status_code == 201:
+            self.cases.append(response.json()["id"])
+
+    @rule(actor=st.sampled_from(ACTORS))
+    def open_confirmation(self, actor):
+        """受理确认申请 (a 行政确认): examined and decided later by ``advance`` and ``case_action``."""
+        response = self._call(
+            actor,
+            "post",
+            "/api/v1/cases/confirmations/",
+            {
+                "party": self.w.person_party.pk,
+                "cause": "奖励扶助对象资格确认",
+                "source": "other",
+                "field": self.w.medical.pk,
+                "unit": self.w.section.pk,
+                "officers": [self.w.officer.pk, self.w.officer2.pk],
+                "summary": "申请确认。",
+                "basis": "《全国农村部分计划生育家庭奖励扶助制度管理规范》",
             },
         )
         if response.status_code == 201:

@@ -135,6 +135,38 @@ def test_the_filter_words_have_their_own_column_and_rows_released_before_get_the
     ] == [pub.pk]
 
 
+def test_decisions_released_before_the_act_filter_get_its_word(cw, client):  # noqa: F811
+    """Migration 0013: a decision released before the 执法行为 filter existed (every one a 行政处罚) gets the word
+    ``act_penalty`` in its filter words and its search words, and the filter finds it again."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps as django_apps
+
+    from zhifa.ledger.tracking import unrecorded_writes
+
+    pub = _released(cw, cw.person_party)
+    assert "act_penalty" in pub.facets.split() and "act_penalty" in pub.search_text.split()
+
+    def found():
+        return [p.pk for p in client.get(reverse("publicity:decisions"), {"act": "penalty"}).context["page"]]
+
+    assert found() == [pub.pk]
+    with unrecorded_writes():
+        Publication.objects.filter(pk=pub.pk).update(
+            facets=" ".join(w for w in pub.facets.split() if w != "act_penalty"),
+            search_text=" ".join(w for w in pub.search_text.split() if w != "act_penalty"),
+        )
+        assert found() == []
+        migration = importlib.import_module("zhifa.publicity.migrations.0013_act_kind_word")
+        migration.forwards(django_apps, SimpleNamespace(connection=connection))
+        migration.forwards(django_apps, SimpleNamespace(connection=connection))  # once only
+    pub.refresh_from_db()
+    assert pub.facets.split().count("act_penalty") == 1
+    assert found() == [pub.pk]
+    assert client.get(reverse("publicity:decisions"), {"act": "compulsion"}).context["page"].object_list == []
+
+
 def test_a_search_sorts_its_matches_or_walks_the_date_index_as_the_figures_say():
     """decision_views.page_of on PostgreSQL: fetch and sort every match while that reads less than walking the date
     index to fill a page; the crossover docs/publication.md gives (about 12,000 matches among 1,000,000 published

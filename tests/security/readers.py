@@ -87,6 +87,15 @@ CASE_STEPS = (
     "release_measure",
     "dispose_measure",
     "open_penalty_case",
+    # the 行政征用's (lifecycle.REQUISITION_STEPS)
+    "decide_requisition",
+    "refuse_requisition",
+    "return_requisition",
+    "compensate_requisition",
+    # the 行政确认's (lifecycle.CONFIRMATION_STEPS)
+    "examine_confirmation",
+    "decide_confirmation",
+    "serve_confirmation",
 )
 
 READERS: dict[str, frozenset[str]] = {
@@ -263,6 +272,8 @@ READERS: dict[str, frozenset[str]] = {
     "cases:create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:on_the_spot": OFFICERS_A | {"officer_b"},
     "cases:measure_create": OFFICERS_A | {"head_a", "officer_b"},
+    "cases:requisition_create": OFFICERS_A | {"head_a", "officer_b"},
+    "cases:confirmation_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:party_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:party": CASE_READERS,
     "cases:party_connection": OFFICERS_A
@@ -406,6 +417,8 @@ READERS: dict[str, frozenset[str]] = {
     "case-list": SIGNED_IN,
     "case-on_the_spot": NOBODY,  # POST only
     "case-measures": NOBODY,  # POST only
+    "case-requisitions": NOBODY,  # POST only
+    "case-confirmations": NOBODY,  # POST only
     "case-simple_filing_period": SETTINGS_READERS | {"platform_admin"},
     "case-detail": CASE_READERS,
     "case-decision-brief": CASE_READERS,
@@ -528,6 +541,8 @@ CASE_ACTS = {
             "evidence-upload-detail",
             "case-on_the_spot",
             "case-measures",
+            "case-requisitions",
+            "case-confirmations",
             "party-declare_connection",
             "complaint-handle",
             *(f"case-{step}" for step in CASE_STEPS),

@@ -234,7 +234,7 @@ def require(actor, case, step: str, *, documents: bool = True) -> None:
             _("“%(step)s”只能由本案的%(who)s进行。") % {"step": lifecycle.label(step), "who": names}
         )
     lifecycle.check(case, step)
-    if case.act_kind == lifecycle.ActKind.COMPULSION:
+    if case.act_kind == lifecycle.ActKind.COMPULSION and step in lifecycle.COMPULSION_STEPS:
         from .actions.compulsion import closed_reason
 
         reason = closed_reason(case, step)

@@ -286,6 +286,32 @@ def _measure_request():
     return serializer_for(OPEN)
 
 
+def _requisition_request():
+    from .requisition_forms import OPEN
+
+    return serializer_for(OPEN)
+
+
+def _confirmation_request():
+    from .confirmation_forms import OPEN
+
+    return serializer_for(OPEN)
+
+
+def _open_act(request, spec, call):
+    """A new act of another kind than a penalty case, from the API: the party read with the caller's access, every
+    object named in the request of the party's agency."""
+    ser = serializer_for(spec)(data=request.data)
+    ser.is_valid(raise_exception=True)
+    data = _defaults(spec, ser.validated_data)
+    party = queries.access_party(request.user, data["party"].pk)
+    for f in spec.fields:
+        if f.name != "party":
+            _scoped(f, data.get(f.name), party)
+    case = call(request.user, **{**data, "party": party, "officers": list(data["officers"])})
+    return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=str(_("可见的案件")),
@@ -476,17 +502,40 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def measures(self, request):
         from .compulsion_forms import OPEN
 
-        ser = serializer_for(OPEN)(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = _defaults(OPEN, ser.validated_data)
-        party = queries.access_party(request.user, data["party"].pk)
-        for f in OPEN.fields:
-            if f.name != "party":
-                _scoped(f, data.get(f.name), party)
-        case = actions.open_measure(
-            request.user, **{**data, "party": party, "officers": list(data["officers"])}
-        )
-        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+        return _open_act(request, OPEN, actions.open_measure)
+
+    @extend_schema(
+        request=_requisition_request(),
+        responses={201: CaseSerializer},
+        summary=str(_("登记征用（行政征用）")),
+        description=str(
+            _(
+                "登记临时征用的房屋、交通工具或者相关设施、设备（requisitioned，每行一项）；此后的步骤（作出征用决定、返还、补偿）"
+                "经 POST /api/v1/cases/{id}/{step}/ 进行。"
+            )
+        ),
+    )
+    @drf_action(detail=False, methods=["post"], url_path="requisitions", url_name="requisitions")
+    def requisitions(self, request):
+        from .requisition_forms import OPEN
+
+        return _open_act(request, OPEN, actions.open_requisition)
+
+    @extend_schema(
+        request=_confirmation_request(),
+        responses={201: CaseSerializer},
+        summary=str(_("受理确认申请（行政确认）")),
+        description=str(
+            _(
+                "受理申请人的行政确认申请；此后的步骤（审查、作出确认决定、送达）经 POST /api/v1/cases/{id}/{step}/ 进行。"
+            )
+        ),
+    )
+    @drf_action(detail=False, methods=["post"], url_path="confirmations", url_name="confirmations")
+    def confirmations(self, request):
+        from .confirmation_forms import OPEN
+
+        return _open_act(request, OPEN, actions.open_confirmation)
 
     @extend_schema(
         responses=dict,

@@ -35,6 +35,8 @@ class ActKind(models.TextChoices):
 
     PENALTY = "penalty", _("行政处罚")
     COMPULSION = "compulsion", _("行政强制措施")
+    REQUISITION = "requisition", _("行政征用")
+    CONFIRMATION = "confirmation", _("行政确认")
 
 
 class State(models.TextChoices):
@@ -64,6 +66,17 @@ class State(models.TextChoices):
     MEASURE_IN_FORCE = "measure_in_force", _("查封扣押期间")
     MEASURE_RELEASED = "measure_released", _("已解除查封扣押")
     MEASURE_DISPOSED = "measure_disposed", _("已作出查封扣押处理决定")
+    # 行政征用 (传染病防治法: 临时征用房屋、交通工具以及相关设施、设备, returned and compensated).
+    REQUISITION_REQUESTED = "requisition_requested", _("征用审批中")
+    REQUISITION_REFUSED = "requisition_refused", _("不予征用")
+    REQUISITION_IN_FORCE = "requisition_in_force", _("征用期间")
+    REQUISITION_RETURNED = "requisition_returned", _("已返还，待补偿")
+    REQUISITION_COMPENSATED = "requisition_compensated", _("已补偿")
+    # 行政确认: on application, examined, decided (确认 or 不予确认), served.
+    CONFIRMATION_APPLIED = "confirmation_applied", _("已申请，待审查")
+    CONFIRMATION_EXAMINED = "confirmation_examined", _("已审查，待决定")
+    CONFIRMATION_DECIDED = "confirmation_decided", _("已作出确认决定")
+    CONFIRMATION_SERVED = "confirmation_served", _("确认决定已送达")
 
 
 class Outcome(models.TextChoices):
@@ -93,7 +106,7 @@ class PenaltyKind(models.TextChoices):
 
 
 class RecordKind(models.TextChoices):
-    """Investigation records (调查取证) made while the case is open."""
+    """Investigation records (调查取证) made while the case is open; and the 行政征用's list of what it takes."""
 
     INQUIRY = "inquiry", _("询问笔录")
     ONSITE = "onsite", _("现场笔录")
@@ -110,6 +123,8 @@ class RecordKind(models.TextChoices):
     STATEMENT_WAIVER = "statement_waiver", _("放弃陈述申辩")
     HEARING_WAIVER = "hearing_waiver", _("放弃听证")
     HEARING_REQUEST = "hearing_request", _("听证申请")
+    REQUISITION = "requisition", _("征用清单")
+    EXAMINATION = "examination", _("审查意见")
 
 
 class ServiceMethod(models.TextChoices):

@@ -351,7 +351,63 @@ def load() -> int:
         _walk(agency, head, parties, today, index, *story)
     _simple_cases(agency, parties, today)
     _measures(agency, parties, head)
+    _requisition(agency, parties, head)
+    _confirmation(agency, parties)
     return Case.objects.filter(agency=agency).count()
+
+
+def _confirmation(agency, parties):
+    """行政确认: an application examined, its 行政确认决定书 finalised; the decision waits on the head."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return
+    officers = _people(SECTIONS["public-health"][1][:2])
+    applicant = next(p for p in parties if p.is_natural_person)
+    case = actions.open_confirmation(
+        officers[0],
+        party=applicant,
+        cause="农村部分计划生育家庭奖励扶助对象资格确认",
+        source=Source.OTHER,
+        field=EnforcementField.objects.get(code="public-health"),
+        unit=Unit.objects.get(agency=agency, name=SECTIONS["public-health"][0]),
+        officers=officers,
+        summary="申请人年满60周岁，农业户口，一生只生育一个子女，申请确认奖励扶助对象资格。",
+        basis="《全国农村部分计划生育家庭奖励扶助制度管理规范》",
+    )
+    actions.examine_confirmation(
+        officers[0], case, opinion="户籍、婚育情况材料齐全，经村（居）委会公示无异议，符合条件。"
+    )
+    _step_document(case, "confirmation_decision", officers, timezone.localdate(), {"result": "确认"})
+
+
+def _requisition(agency, parties, head):
+    """行政征用: a hotel requisitioned as an isolation site, decided, returned; its compensation waits on the head."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return
+    officers = _people(SECTIONS["infectious"][1][:2])
+    party = parties[3]
+    case = actions.open_requisition(
+        officers[0],
+        party=party,
+        cause="传染病疫情防控临时集中隔离场所",
+        source=Source.ASSIGNED,
+        source_detail="区疫情防控指挥部交办",
+        field=EnforcementField.objects.get(code="infectious"),
+        unit=Unit.objects.get(agency=agency, name=SECTIONS["infectious"][0]),
+        officers=officers,
+        summary="本区发生聚集性疫情，密切接触者较多，需临时征用该宾馆作为集中隔离医学观察场所。",
+        basis="《中华人民共和国传染病防治法》关于临时征用房屋、交通工具以及相关设施、设备的规定",
+        requisitioned="宾馆客房｜标准间｜60间｜｜｜\n宾馆餐厅及厨房设备｜｜1套｜｜｜",
+        place=party.address,
+    )
+    today = timezone.localdate()
+    _step_document(case, "requisition_decision", officers, today, {"period": "自决定之日起至隔离任务结束"})
+    actions.decide_requisition(head, case, opinion="同意临时征用，隔离任务结束后及时返还并依法补偿。")
+    _step_document(case, "requisition_return", officers, today, {"condition": "客房及设备完好，已终末消毒。"})
+    actions.return_requisition(officers[0], case, note="隔离任务结束，场所已终末消毒并返还，宾馆负责人签收。")
 
 
 def _measures(agency, parties, head):

@@ -253,7 +253,7 @@ SPECS: dict[str, ActionSpec] = {
                     choices=tuple(
                         (k, lbl)
                         for k, lbl in RecordKind.choices
-                        if k not in (RecordKind.STATEMENT, RecordKind.HEARING, RecordKind.RECHECK)
+                        if k not in actions.investigation.NOT_INVESTIGATION
                     ),
                 ),
                 F("started_at", _("开始时间"), "datetime"),
@@ -704,3 +704,13 @@ SPECS.update(SIMPLE_SPECS)
 from .compulsion_forms import COMPULSION_SPECS  # noqa: E402
 
 SPECS.update(COMPULSION_SPECS)
+
+# The 行政征用's steps, declared in requisition_forms.
+from .requisition_forms import REQUISITION_SPECS  # noqa: E402
+
+SPECS.update(REQUISITION_SPECS)
+
+# The 行政确认's steps, declared in confirmation_forms.
+from .confirmation_forms import CONFIRMATION_SPECS  # noqa: E402
+
+SPECS.update(CONFIRMATION_SPECS)

@@ -33,10 +33,12 @@ BEFORE_DECISION = frozenset(
     {S.INVESTIGATING, S.INVESTIGATED, S.NOTIFIED, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARING_HELD}
 )
 ENDED = frozenset({S.NOT_FILED, S.CLOSED, S.ARCHIVED, S.REVOKED, S.TERMINATED})
-# The states only the 行政强制措施 goes through (its table is below).
-MEASURE_STATES = frozenset(v for v in S.values if v.startswith("measure_"))
-NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED} - MEASURE_STATES
-LIVE = frozenset(S.values) - ENDED - MEASURE_STATES
+# The states only the other act kinds go through (their tables are below): each kind's states begin with its prefix.
+OTHER_ACT_STATES = frozenset(
+    v for v in S.values if v.startswith(("measure_", "requisition_", "confirmation_"))
+)
+NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED} - OTHER_ACT_STATES
+LIVE = frozenset(S.values) - ENDED - OTHER_ACT_STATES
 # A suit may come months after the decision, when the file is archived: remedies are recorded beside it (the
 # archived file itself stays read-only).
 AFTER_DECISION = frozenset({S.DECIDED, S.SERVED, S.EXECUTED, S.COURT_ENFORCEMENT, S.CLOSED, S.ARCHIVED})
@@ -330,6 +332,94 @@ COMPULSION_NEXT: dict[str, tuple[str, ...]] = {
 }
 
 
+# 行政征用: 传染病防治法's emergency requisition of premises, vehicles, facilities and equipment (2013 text art. 45:
+# 临时征用房屋、交通工具以及相关设施、设备的，应当依法给予补偿；能返还的，应当及时返还). Registered by the officers with
+# the list of what is requisitioned; the head decides with the finalised 行政征用决定书 (or refuses); what can be
+# returned is returned with the 征用财物返还清单 the owner signs; the compensation is decided with the 征用补偿决定书.
+R_LIVE = frozenset({S.REQUISITION_REQUESTED, S.REQUISITION_IN_FORCE, S.REQUISITION_RETURNED})
+R_ENDED = frozenset({S.REQUISITION_REFUSED, S.REQUISITION_COMPENSATED})
+ALL_ENDED = ALL_ENDED | R_ENDED
+
+REQUISITION_STEPS: dict[str, Step] = {
+    "decide_requisition": _step(
+        gettext_lazy("作出征用决定"),
+        {S.REQUISITION_REQUESTED},
+        S.REQUISITION_IN_FORCE,
+        {HEAD},
+        needs=(Doc(("requisition_decision",)),),
+    ),
+    "refuse_requisition": _step(
+        gettext_lazy("不予征用"), {S.REQUISITION_REQUESTED}, S.REQUISITION_REFUSED, {HEAD}
+    ),
+    "return_requisition": _step(
+        gettext_lazy("返还被征用财物"),
+        {S.REQUISITION_IN_FORCE},
+        S.REQUISITION_RETURNED,
+        H,
+        FOR_HANDLER,
+        (Doc(("requisition_return",), after="decided_on"),),
+    ),
+    "compensate_requisition": _step(
+        gettext_lazy("作出征用补偿决定"),
+        {S.REQUISITION_IN_FORCE, S.REQUISITION_RETURNED},
+        S.REQUISITION_COMPENSATED,
+        {HEAD},
+        needs=(Doc(("requisition_compensation",), after="decided_on"),),
+    ),
+    "assign_officers": _step(gettext_lazy("指派承办人员"), R_LIVE, None, {UNIT_HEAD, HEAD}),
+    "decide_recusal": _step(gettext_lazy("决定回避"), R_LIVE, None, {HEAD}),
+    "archive_case": _step(gettext_lazy("归档"), R_ENDED, S.ARCHIVED, {UNIT_HEAD, HEAD}),
+    "change_documents": _step(gettext_lazy("制作、修改文书"), R_LIVE | R_ENDED, None, H, FOR_HANDLER),
+    "add_evidence": _step(gettext_lazy("提交证据"), R_LIVE, None, H, FOR_HANDLER),
+}
+
+REQUISITION_NEXT: dict[str, tuple[str, ...]] = {
+    S.REQUISITION_REQUESTED: ("decide_requisition", "refuse_requisition"),
+    # what cannot be returned (used up, destroyed) is compensated without a return
+    S.REQUISITION_IN_FORCE: ("return_requisition", "compensate_requisition"),
+    S.REQUISITION_RETURNED: ("compensate_requisition",),
+    S.REQUISITION_REFUSED: ("archive_case",),
+    S.REQUISITION_COMPENSATED: ("archive_case",),
+    S.ARCHIVED: (),
+}
+
+
+# 行政确认: on the party's application, the officers examine it (审查意见), the head decides — 确认 or 不予确认 —
+# with the finalised 行政确认决定书, which is served on the applicant; published within 20 working days.
+C_LIVE = frozenset({S.CONFIRMATION_APPLIED, S.CONFIRMATION_EXAMINED, S.CONFIRMATION_DECIDED})
+C_ENDED = frozenset({S.CONFIRMATION_SERVED})
+ALL_ENDED = ALL_ENDED | C_ENDED
+
+CONFIRMATION_STEPS: dict[str, Step] = {
+    "examine_confirmation": _step(
+        gettext_lazy("审查确认申请"), {S.CONFIRMATION_APPLIED}, S.CONFIRMATION_EXAMINED, H, FOR_HANDLER
+    ),
+    "decide_confirmation": _step(
+        gettext_lazy("作出确认决定"),
+        {S.CONFIRMATION_EXAMINED},
+        S.CONFIRMATION_DECIDED,
+        {HEAD},
+        needs=(Doc(("confirmation_decision",)),),
+    ),
+    "serve_confirmation": _step(
+        gettext_lazy("送达确认决定"), {S.CONFIRMATION_DECIDED}, S.CONFIRMATION_SERVED, H, FOR_HANDLER
+    ),
+    "assign_officers": _step(gettext_lazy("指派承办人员"), C_LIVE, None, {UNIT_HEAD, HEAD}),
+    "decide_recusal": _step(gettext_lazy("决定回避"), C_LIVE, None, {HEAD}),
+    "archive_case": _step(gettext_lazy("归档"), C_ENDED, S.ARCHIVED, {UNIT_HEAD, HEAD}),
+    "change_documents": _step(gettext_lazy("制作、修改文书"), C_LIVE | C_ENDED, None, H, FOR_HANDLER),
+    "add_evidence": _step(gettext_lazy("提交证据"), C_LIVE, None, H, FOR_HANDLER),
+}
+
+CONFIRMATION_NEXT: dict[str, tuple[str, ...]] = {
+    S.CONFIRMATION_APPLIED: ("examine_confirmation",),
+    S.CONFIRMATION_EXAMINED: ("decide_confirmation",),
+    S.CONFIRMATION_DECIDED: ("serve_confirmation",),
+    S.CONFIRMATION_SERVED: ("archive_case",),
+    S.ARCHIVED: (),
+}
+
+
 @dataclass(frozen=True)
 class Table:
     """One act kind's lifecycle: its steps, the steps offered first in each state, its first state, its live
@@ -348,6 +438,12 @@ TABLES: dict[str, Table] = {
     ActKind.PENALTY: Table(ActKind.PENALTY, STEPS, NEXT_STEP, S.INTAKE, LIVE, 7),
     ActKind.COMPULSION: Table(
         ActKind.COMPULSION, COMPULSION_STEPS, COMPULSION_NEXT, S.MEASURE_REQUESTED, M_LIVE, 20
+    ),
+    ActKind.REQUISITION: Table(
+        ActKind.REQUISITION, REQUISITION_STEPS, REQUISITION_NEXT, S.REQUISITION_REQUESTED, R_LIVE, 20
+    ),
+    ActKind.CONFIRMATION: Table(
+        ActKind.CONFIRMATION, CONFIRMATION_STEPS, CONFIRMATION_NEXT, S.CONFIRMATION_APPLIED, C_LIVE, 20
     ),
 }
 

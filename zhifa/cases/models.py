@@ -104,7 +104,7 @@ class Case(models.Model):
     act_kind = models.CharField(
         _("执法行为"), max_length=20, choices=ActKind.choices, default=ActKind.PENALTY
     )
-    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.INTAKE)
+    state = models.CharField(_("状态"), max_length=30, choices=State.choices, default=State.INTAKE)
     summary = models.TextField(_("案情摘要"))
     place = models.CharField(_("案发地点"), max_length=200, blank=True)
     violation_date = models.DateField(_("违法行为发生日期"))
@@ -198,6 +198,10 @@ class Case(models.Model):
 
     # 行政强制措施 (查封、扣押): the head's approval beforehand, or within 24 hours after in an emergency (行政强制法
     # arts. 18–19); the case opened from it (移送立案查处).
+    confirmed = models.BooleanField(
+        _("确认结果"), null=True, blank=True, help_text=_("行政确认：确认或不予确认")
+    )
+    compensation_amount = models.DecimalField(_("征用补偿金额（元）"), null=True, blank=True, **MONEY)
     measure_basis = models.TextField(_("实施强制措施的理由和依据"), blank=True)
     emergency = models.BooleanField(_("情况紧急，当场实施后补办批准"), default=False)
     measure_approved_by = models.ForeignKey(

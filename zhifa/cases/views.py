@@ -140,21 +140,44 @@ def case_create(request):
     return render(request, "cases/case_create.html", {"form": form, "title": forms.ACCEPT.title})
 
 
+def _act_create(request, spec, call, done):
+    """A new act of another kind than a penalty case (its report or registration form), then its page."""
+    agency = _agency_for_new(request.user)
+    form = forms.form_for(spec, request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        d["officers"] = list(d["officers"])
+        ok, case = run_action(form, lambda: call(request.user, **d))
+        if ok:
+            messages.success(request, done % {"ref": case.reference})
+            return redirect(case)
+    return render(request, "cases/case_create.html", {"form": form, "title": spec.title})
+
+
 @login_required
 def measure_create(request):
     """报请实施查封扣押: a 行政强制措施 of its own (lifecycle.COMPULSION_STEPS)."""
     from . import compulsion_forms
 
-    agency = _agency_for_new(request.user)
-    form = forms.form_for(compulsion_forms.OPEN, request.POST or None, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
-        d["officers"] = list(d["officers"])
-        ok, case = run_action(form, lambda: actions.open_measure(request.user, **d))
-        if ok:
-            messages.success(request, _("已报请实施强制措施：%(ref)s") % {"ref": case.reference})
-            return redirect(case)
-    return render(request, "cases/case_create.html", {"form": form, "title": compulsion_forms.OPEN.title})
+    return _act_create(request, compulsion_forms.OPEN, actions.open_measure, _("已报请实施强制措施：%(ref)s"))
+
+
+@login_required
+def requisition_create(request):
+    """登记征用: a 行政征用 (lifecycle.REQUISITION_STEPS)."""
+    from . import requisition_forms
+
+    return _act_create(request, requisition_forms.OPEN, actions.open_requisition, _("已登记征用：%(ref)s"))
+
+
+@login_required
+def confirmation_create(request):
+    """受理确认申请: a 行政确认 (lifecycle.CONFIRMATION_STEPS)."""
+    from . import confirmation_forms
+
+    return _act_create(
+        request, confirmation_forms.OPEN, actions.open_confirmation, _("已受理确认申请：%(ref)s")
+    )
 
 
 def _timeline(case):

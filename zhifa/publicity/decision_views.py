@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from zhifa.cases.choices import Outcome, PenaltyKind
+from zhifa.cases.choices import ActKind, Outcome, PenaltyKind
 from zhifa.org.models import Agency
 
 from . import queries, search
@@ -66,6 +66,7 @@ def filtered(params) -> tuple[object, dict, list[str]]:
         "q": (params.get("q") or "").strip()[:200],
         "agency": params.get("org") or "",
         "kind": params.get("kind") or "",
+        "act": params.get("act") or "",
         "penalty": params.get("penalty") or "",
         "item": (params.get("item") or "").strip()[:60],
         "from": params.get("from") or "",
@@ -87,6 +88,10 @@ def filtered(params) -> tuple[object, dict, list[str]]:
         words.append(search.tag("kind", f["kind"]))
     else:
         f["kind"] = ""
+    if f["act"] in ActKind.values:  # 执法行为: a filter word like the others (search.tags)
+        words.append(search.tag("act", f["act"]))
+    else:
+        f["act"] = ""
     if f["penalty"] in PenaltyKind.values:
         words.append(search.tag("pk", f["penalty"]))
     else:
@@ -250,7 +255,7 @@ def _context(request, **extra):
 
 
 def _rows(publications):
-    return [{"p": p, "s": p.summary or {}} for p in publications]
+    return [{"p": p, "s": p.summary or {}, "labels": _labels(p.summary or {})} for p in publications]
 
 
 @require_safe
@@ -275,6 +280,7 @@ def decisions(request):
             capped=page.paginator.capped,
             cap=page.paginator.cap,
             kinds=PublicationKind.choices,
+            acts=ActKind.choices,
             penalties=PenaltyKind.choices,
         ),
     )
@@ -294,6 +300,7 @@ def public_decision(pk: int) -> Publication:
 
 def _labels(summary: dict) -> dict:
     return {
+        "act": dict(ActKind.choices).get(summary.get("act") or ActKind.PENALTY, ""),
         "outcome": dict(Outcome.choices).get(summary.get("outcome", ""), ""),
         "penalties": [dict(PenaltyKind.choices).get(k, k) for k in summary.get("penalty_kinds", [])],
     }
@@ -405,7 +412,9 @@ OPEN_DATA_FIELDS = (
     "party",
     "credit_code",
     "cause",
+    "act",
     "outcome",
+    "measure",
     "penalty_kinds",
     "fine",
     "confiscation",
@@ -426,7 +435,9 @@ def _open_rows(request, qs):
             "party": s.get("party", ""),
             "credit_code": s.get("credit_code", ""),
             "cause": s.get("cause", ""),
+            "act": s.get("act") or ActKind.PENALTY,
             "outcome": s.get("outcome", ""),
+            "measure": s.get("measure", ""),
             "penalty_kinds": s.get("penalty_kinds", []),
             "fine": s.get("fine", ""),
             "confiscation": s.get("confiscation", ""),

@@ -1,5 +1,5 @@
 """The public API of published decisions (事后公开, issue 15 item 5): ``/api/v1/decisions/`` with the portal's search,
-filters and sort (the same parameters as ``/portal/decisions/``: q, org, kind, penalty, item, from, to, sort,
+filters and sort (the same parameters as ``/portal/decisions/``: q, org, act, kind, penalty, item, from, to, sort,
 page), and ``/api/v1/decisions/<id>/`` with the summary and the public text — or, for a withdrawn decision, the
 notice and its public reason. No sign-in, nothing but what the portal shows; the count stops at the portal's cap."""
 
@@ -28,7 +28,9 @@ class DecisionSerializer(serializers.Serializer):
     party = _summary("party")
     credit_code = _summary("credit_code")
     cause = _summary("cause")
+    act = serializers.CharField(source="summary.act", default="penalty", read_only=True)
     outcome = _summary("outcome")
+    measure = _summary("measure")
     penalty_kinds = serializers.ListField(
         source="summary.penalty_kinds", child=serializers.CharField(), default=list, read_only=True
     )
@@ -111,6 +113,9 @@ class DecisionPagination(BasePagination):
 FILTERS = [
     OpenApiParameter("q", str, description="检索词；整段文号按文号查找"),
     OpenApiParameter("org", str, description="执法主体代码"),
+    OpenApiParameter(
+        "act", str, enum=["penalty", "compulsion", "requisition", "confirmation"], description="执法行为"
+    ),
     OpenApiParameter("kind", str, enum=["penalty", "other"], description="决定类别"),
     OpenApiParameter("penalty", str, description="处罚种类"),
     OpenApiParameter("item", str, description="执法事项编码"),

@@ -55,7 +55,7 @@ def load() -> None:
         return  # loaded before
     reviewer = Person.objects.get(username="fagui1")
     head = Person.objects.get(username="juzhang")
-    ready = [p for p in publications if _numbered(p)]
+    ready = [p for p in publications if _numbered(p) and p.case.is_penalty]
     released = 0
     for pub in ready[:5]:
         lead = pub.case.officer_links.filter(lead=True).select_related("person").get().person
@@ -72,3 +72,8 @@ def load() -> None:
         lead = pub.case.officer_links.filter(lead=True).select_related("person").get().person
         if _revoke(pub, head, lead, kind=RemedyKind.LITIGATION):
             break
+    # The 扣押 of the demo (cases.demo._measures): its 查封扣押决定书 published, found under 执法行为 = 行政强制措施.
+    for pub in publications:
+        if not pub.case.is_penalty and _numbered(pub):
+            lead = pub.case.officer_links.filter(lead=True).select_related("person").get().person
+            publication.release(reviewer, publication.submit(lead, pub))

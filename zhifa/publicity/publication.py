@@ -69,9 +69,24 @@ def open_for_decision(actor, case) -> Publication | None:
 
 def decision_document(case):
     """The decided document a publication publishes: the general procedure's 行政处罚决定书 or 不予行政处罚决定书
-    (the draft the decision bound), or the simple procedure's 当场行政处罚决定书."""
-    from zhifa.cases.choices import Procedure
+    (the draft the decision bound), the simple procedure's 当场行政处罚决定书, a 行政强制措施's finalised
+    查封扣押决定书, or a 行政征用's 行政征用决定书."""
+    from zhifa.cases.choices import ActKind, Procedure
 
+    # the 查封扣押决定书 handed over on the spot (行政强制法 art. 24); the 行政征用决定书 the head decided on
+    other = {
+        ActKind.COMPULSION: "seizure_decision",
+        ActKind.REQUISITION: "requisition_decision",
+        ActKind.CONFIRMATION: "confirmation_decision",
+    }
+    if case.act_kind in other:
+        from zhifa.records.models import Document
+
+        return (
+            Document.objects.filter(case=case, kind=other[case.act_kind], state="final")
+            .order_by("-id")
+            .first()
+        )
     if case.procedure == Procedure.SIMPLE:
         from zhifa.cases.actions.simple import decision_document as on_the_spot_document
 
@@ -195,10 +210,23 @@ def summary_for(case, context=None) -> dict:
         "penalty_kinds": list(case.penalty_kinds or []),
         "fine": str(case.fine_amount),
         "confiscation": str(case.confiscation_amount),
-        "basis": redact(case.penalty_provisions, context).text,
+        "basis": redact(case.penalty_provisions if case.is_penalty else case.measure_basis, context).text,
+        "act": case.act_kind,
+        "measure": _measure(case),
         "agency": case.agency.name,
         "decided_on": case.decided_on.isoformat() if case.decided_on else "",
     }
+
+
+def _measure(case) -> str:
+    """What another act decided, shown beside its kind: a 行政强制措施's measure (查封 / 扣押 / 查封、扣押, from its
+    record), a 行政确认's result (确认 / 不予确认); "" for a penalty or a requisition."""
+    if case.act_kind == "confirmation":
+        return {True: "确认", False: "不予确认"}.get(case.confirmed, "")
+    if case.act_kind != "compulsion":
+        return ""
+    record = case.records.filter(kind="seizure").order_by("-id").first()
+    return str((record.data or {}).get("measure", "")) if record is not None else ""
 
 
 def _sha256(text: str) -> str:

@@ -77,7 +77,7 @@ def number_tag(number: str) -> str:
 
 def tags(publication) -> list[str]:
     summary = publication.summary or {}
-    out = [tag("kind", publication.kind)]
+    out = [tag("kind", publication.kind), tag("act", summary.get("act") or "penalty")]
     if summary.get("number"):
         out.append(number_tag(summary["number"]))
     if summary.get("outcome"):

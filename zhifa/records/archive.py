@@ -115,6 +115,12 @@ REQUIRED: dict[str, tuple] = {
     "measure_released": (K.ONSITE_RECORD, K.SEIZURE_DECISION, K.SEIZURE_RELEASE),
     "measure_disposed": (K.ONSITE_RECORD, K.SEIZURE_DECISION, K.SEIZURE_DISPOSAL),
     "measure_refused": (),
+    # 行政征用: the decision and the compensation; the return where something was returned (``procedure_path``).
+    "requisition_returned": (K.REQUISITION_DECISION, K.REQUISITION_RETURN, K.REQUISITION_COMPENSATION),
+    "requisition_kept": (K.REQUISITION_DECISION, K.REQUISITION_COMPENSATION),
+    "requisition_refused": (),
+    # 行政确认: the decision, served (the party signed it, or the service is recorded on the act).
+    "confirmation": (K.CONFIRMATION_DECISION,),
 }
 
 # Records whose measure needs its decision document in the file (art. 56; 行政强制法 art. 24).
@@ -137,6 +143,13 @@ def procedure_path(case) -> str:
         return "revoked"
     if case.state == State.TERMINATED:
         return "terminated"
+    if case.act_kind == "confirmation":
+        return "confirmation"
+    if case.act_kind == "requisition":
+        if case.state == State.REQUISITION_REFUSED:
+            return "requisition_refused"
+        returned = Document.objects.filter(case=case, kind=K.REQUISITION_RETURN, state=DocumentState.FINAL)
+        return "requisition_returned" if returned.exists() else "requisition_kept"
     if case.act_kind == "compulsion":
         return {
             State.MEASURE_REFUSED: "measure_refused",

@@ -39,6 +39,11 @@ class DocumentKind(models.TextChoices):
     SEIZURE_EXTENSION_NOTICE = "seizure_extension_notice", _("查封扣押延期通知书")
     SEIZURE_RELEASE = "seizure_release", _("解除查封扣押决定书")
     SEIZURE_DISPOSAL = "seizure_disposal", _("查封扣押处理决定书")
+    # 行政征用 (传染病防治法: 临时征用、返还、补偿)
+    REQUISITION_DECISION = "requisition_decision", _("行政征用决定书")
+    REQUISITION_RETURN = "requisition_return", _("征用财物返还清单")
+    REQUISITION_COMPENSATION = "requisition_compensation", _("征用补偿决定书")
+    CONFIRMATION_DECISION = "confirmation_decision", _("行政确认决定书")
 
 
 class DocumentState(models.TextChoices):

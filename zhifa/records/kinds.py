@@ -844,7 +844,88 @@ _MEASURE_SPECS = (
     ),
 )
 
-KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in (*_SPECS, *_MEASURE_SPECS)}
+# 行政征用: the decision (before it is made: the head decides on the finalised one), the return the owner signs, the
+# compensation. Each is made from the act's 征用清单 (its items).
+_REQUISITION = frozenset(
+    {S.REQUISITION_REQUESTED, S.REQUISITION_IN_FORCE, S.REQUISITION_RETURNED, S.REQUISITION_COMPENSATED}
+)
+_REQUISITION_SPECS = (
+    KindSpec(
+        K.REQUISITION_DECISION,
+        frozenset({S.REQUISITION_REQUESTED}),
+        code="征用",
+        record_kind=RecordKind.REQUISITION,
+        narrative=(
+            Narrative("reason", gettext_noop("征用理由"), _case("summary"), required=True),
+            Narrative("basis", gettext_noop("征用依据"), _case("measure_basis"), required=True),
+            Narrative("period", gettext_noop("征用期限"), multiline=False, required=True),
+            ITEMS,
+        ),
+        build=lambda case, record, dated: c.remedy_periods(case),
+        officers=1,
+        party=True,
+        party_label=gettext_noop("被征用人"),
+        seal=True,
+    ),
+    KindSpec(
+        K.REQUISITION_RETURN,
+        frozenset({S.REQUISITION_IN_FORCE, S.REQUISITION_RETURNED}),
+        record_kind=RecordKind.REQUISITION,
+        narrative=(
+            Narrative("condition", gettext_noop("返还时财物状况"), required=True),
+            ITEMS,
+        ),
+        officers=2,
+        party=True,
+        party_label=gettext_noop("被征用人"),
+    ),
+    KindSpec(
+        K.REQUISITION_COMPENSATION,
+        _REQUISITION - {S.REQUISITION_REQUESTED},
+        code="征补",
+        record_kind=RecordKind.REQUISITION,
+        narrative=(
+            Narrative("loss", gettext_noop("财物使用、损耗或者灭失情况"), required=True),
+            Narrative("amount", gettext_noop("补偿金额（元）"), multiline=False, required=True),
+            Narrative("basis", gettext_noop("补偿依据和计算方法"), required=True),
+        ),
+        build=lambda case, record, dated: c.remedy_periods(case),
+        officers=1,
+        party=True,
+        party_label=gettext_noop("被征用人"),
+        seal=True,
+    ),
+)
+
+# 行政确认: the decision, 确认 or 不予确认 (the act records the result the document states), served on the applicant.
+_CONFIRMATION_SPECS = (
+    KindSpec(
+        K.CONFIRMATION_DECISION,
+        frozenset({S.CONFIRMATION_EXAMINED, S.CONFIRMATION_DECIDED}),
+        code="确认",
+        narrative=(
+            Narrative(
+                "result",
+                gettext_noop("确认结果"),
+                lambda case, record: "确认",
+                multiline=False,
+                required=True,
+                choices=(gettext_noop("确认"), gettext_noop("不予确认")),
+            ),
+            Narrative("facts", gettext_noop("审查认定的事实"), _case("summary"), required=True),
+            Narrative("basis", gettext_noop("确认依据"), _case("measure_basis"), required=True),
+        ),
+        build=lambda case, record, dated: c.remedy_periods(case),
+        officers=1,
+        party=True,
+        party_label=gettext_noop("申请人"),
+        seal=True,
+    ),
+)
+
+KINDS: dict[str, KindSpec] = {
+    spec.kind: spec for spec in (*_SPECS, *_MEASURE_SPECS, *_REQUISITION_SPECS, *_CONFIRMATION_SPECS)
+}
 
 
 def spec(kind: str) -> KindSpec:

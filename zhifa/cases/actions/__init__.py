@@ -1,5 +1,5 @@
 """Every change to a case, one function per thing a person does, in one module per stage (common, intake,
-investigation, notice, decision, execution, closing, simple, recusal; compulsion for the 行政强制措施); everything is importable from here.
+investigation, notice, decision, execution, closing, simple, recusal; compulsion for the 行政强制措施, requisition for the 行政征用, confirmation for the 行政确认); everything is importable from here.
 
 Each action: fetches the case with its row locked, checks who may act (role, agency, handling officer), checks
 the lifecycle and the law (rules.py), writes in one transaction and appends its ledger entry in it. A refusal is a
@@ -51,6 +51,12 @@ from .compulsion import (
     ratify_measure,
     refuse_measure,
     release_measure,
+)
+from .confirmation import (
+    decide_confirmation,
+    examine_confirmation,
+    open_confirmation,
+    serve_confirmation,
 )
 from .decision import BRIEF_PARTS, _brief_core, brief_digest, decide, decision_blockers, decision_brief
 from .execution import (
@@ -116,6 +122,13 @@ from .notice import (
     waive_statement,
 )
 from .recusal import decide_recusal, declare_connection
+from .requisition import (
+    compensate_requisition,
+    decide_requisition,
+    open_requisition,
+    refuse_requisition,
+    return_requisition,
+)
 from .simple import (
     _SIMPLE_MESSAGES,
     collect_on_the_spot,
@@ -135,6 +148,15 @@ __all__ = [
     "release_measure",
     "dispose_measure",
     "open_penalty_case",
+    "open_requisition",
+    "decide_requisition",
+    "refuse_requisition",
+    "return_requisition",
+    "compensate_requisition",
+    "open_confirmation",
+    "examine_confirmation",
+    "decide_confirmation",
+    "serve_confirmation",
     "ONSITE_RECORDS",
     "APPROVED_RECORDS",
     "_today",

@@ -9,7 +9,7 @@ The steps and who takes them are declared in ``lifecycle.COMPULSION_STEPS``; eac
   after an emergency measure (art. 19; a late approval is recorded as late);
 - ``carry_out_measure``: two certified officers on site, certificates shown, the 现场笔录 and the 查封扣押 record with
   its 清单 (art. 18, 24), the whole filmed (音像记录全程: refused without the recording); the 30-day period starts
-  as a deadline (art. 25);
+  as a deadline (art. 25); the 查封扣押决定 is the measure's decision, published within 20 working days (事后公开);
 - ``extend_measure``: once, up to 30 days, by the head (art. 25), with the 查封扣押延期通知书;
 - ``release_measure`` (解除查封扣押决定书, art. 28) or ``dispose_measure`` (查封扣押处理决定书): the end, each
   meeting the period's deadline;
@@ -33,7 +33,7 @@ from zhifa.org.models import Certificate, EnforcementField, Person, Unit
 from .. import access, deadlines, rules
 from ..choices import ActKind, RecordKind, Source, State
 from ..models import Case, CaseRecord, Party
-from .common import _move, _not_future, _record, _require, _save, _today
+from .common import DECIDED_HOOKS, _move, _not_future, _record, _require, _save, _today
 from .intake import _check_items, _check_officers, _set_officers, accept_case
 from .investigation import make_record
 
@@ -43,10 +43,11 @@ RECORDING_CHECKS: list = []
 MEASURES = ("查封", "扣押", "查封、扣押")
 
 
-@transaction.atomic
-def open_measure(
+def open_act(
     actor: Person,
     *,
+    act_kind: str,
+    reference_word: str,
     party: Party,
     cause: str,
     field: EnforcementField,
@@ -60,8 +61,13 @@ def open_measure(
     source: str = Source.INSPECTION,
     source_detail: str = "",
     found_on: dt.date | None = None,
+    basis_message: str = "",
 ) -> Case:
-    """报请实施强制措施: the reasons and the legal basis (art. 18(1)), the officers who will carry it out."""
+    """A new act of ``act_kind`` (not a penalty case) in its table's first state: the reasons and the legal basis,
+    the officers who will carry it out; numbered on its own (``明卫强〔2026〕1号``). The caller is the act's
+    ``open_…`` action, inside its transaction; it appends the entry."""
+    from .. import lifecycle
+
     agency = party.agency
     _require(actor, agency, {Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
     today = _today()
@@ -71,15 +77,15 @@ def open_measure(
     if source not in Source.values:
         raise RuleViolation(_("请选择案件来源。"))
     if not basis.strip():
-        raise RuleViolation({"basis": [_("请填写实施强制措施的法律、法规依据（《行政强制法》第十条）。")]})
+        raise RuleViolation({"basis": [basis_message or _("请填写法律、法规依据。")]})
     _check_officers(agency, party, field, officers, today)
     _check_items(agency, items)
-    number = next_number(agency, "measure", today.year)
+    number = next_number(agency, act_kind, today.year)
     case = Case(
         agency=agency,
-        act_kind=ActKind.COMPULSION,
-        state=State.MEASURE_REQUESTED,
-        reference=f"{agency.short_name}强〔{today.year}〕{number}号",
+        act_kind=act_kind,
+        state=lifecycle.TABLES[act_kind].first,
+        reference=f"{agency.short_name}{reference_word}〔{today.year}〕{number}号",
         cause=cause.strip(),
         source=source,
         source_detail=source_detail,
@@ -98,7 +104,22 @@ def open_measure(
     case.full_clean()
     case.save()
     _set_officers(case, officers)
-    _record(case, actor, "open_measure", officers=[p.pk for p in officers])
+    return case
+
+
+@transaction.atomic
+def open_measure(actor: Person, *, basis: str, **fields) -> Case:
+    """报请实施强制措施: the reasons and the legal basis (art. 18(1); a measure is provided by a law or a regulation,
+    art. 10), the officers who will carry it out; ``emergency`` when it is carried out first (art. 19)."""
+    case = open_act(
+        actor,
+        act_kind=ActKind.COMPULSION,
+        reference_word="强",
+        basis=basis,
+        basis_message=_("请填写实施强制措施的法律、法规依据（《行政强制法》第十条）。"),
+        **fields,
+    )
+    _record(case, actor, "open_measure", officers=[p.pk for p in case.officers.all()])
     return case
 
 
@@ -209,8 +230,14 @@ def carry_out_measure(
     )
     _move(case, "carry_out_measure")
     case.carried_out_at = started_at
+    # the 查封扣押决定 is the measure's decision: made on the spot (art. 24), published within 20 working days
+    case.decided_on = timezone.localdate(started_at)
+    case.decided_by = case.measure_approved_by
     case.updated_at = timezone.now()
-    return _save(case, actor, "carry_out_measure", records=[seizure.pk, onsite.pk])
+    _save(case, actor, "carry_out_measure", records=[seizure.pk, onsite.pk])
+    for hook in DECIDED_HOOKS:  # 事后公开 (zhifa.publicity): the publication and its deadline
+        hook(actor, case)
+    return case
 
 
 @transaction.atomic

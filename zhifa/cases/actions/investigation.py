@@ -31,6 +31,17 @@ from .common import (
     _today,
 )
 
+# Records made by steps of their own (陈述申辩, 听证, 复核) or by another act kind (the 行政征用's list), not by 调查取证.
+NOT_INVESTIGATION = frozenset(
+    {
+        RecordKind.STATEMENT,
+        RecordKind.HEARING,
+        RecordKind.RECHECK,
+        RecordKind.REQUISITION,
+        RecordKind.EXAMINATION,
+    }
+)
+
 # Investigation ----------------------------------------------------------------------------------------------------
 
 
@@ -52,6 +63,8 @@ def add_record(
     """调查取证: an inquiry, an on-site inspection, preservation of evidence, a seizure, the 合议."""
     case = access.lock(case)
     access.require(actor, case, "add_record")
+    if kind in NOT_INVESTIGATION:
+        raise RuleViolation(_("该类记录不能在调查阶段制作。"))
     return make_record(
         actor,
         case,
@@ -83,11 +96,7 @@ def make_record(
 ) -> CaseRecord:
     """Make a record on the locked ``case`` after the calling action's own permission check (``add_record`` in an
     investigation, the compulsory measure's steps): its rules, its periods as deadlines, its recording, its entry."""
-    if kind not in RecordKind.values or kind in (
-        RecordKind.STATEMENT,
-        RecordKind.HEARING,
-        RecordKind.RECHECK,
-    ):
+    if kind not in RecordKind.values:
         raise RuleViolation(_("该类记录不能在调查阶段制作。"))
     if started_at > timezone.now():
         raise RuleViolation(_("记录时间不能晚于现在。"))
