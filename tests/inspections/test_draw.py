@@ -582,3 +582,59 @@ def test_each_page_keeps_its_query_budget_whatever_the_rows(
     for url in (reverse("publicity:inspection_plans"), reverse("publicity:inspection_plan", args=[plan.pk])):
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_national_or_provincial_plan_is_imported_and_its_inspectors_drawn_here(pool, client, login):
+    """A plan the upper level drew: its targets are the sheet's (each in the pool, all inspected, rate 100 %), all or
+    nothing with every bad row named; the inspectors are drawn here by the published rule, and the offline re-draw
+    gives the same; the pages say where the plan came from."""
+    w = pool
+    upper = "国家卫生健康委2026年国家随机监督抽查计划"
+    wanted = [code_for(3), code_for(7), code_for(0)]  # 甲执法 is connected with the first target
+    bad = _xlsx(
+        [
+            ["名称", "统一社会信用代码"],
+            ["甲区第3诊所", code_for(3)],
+            ["外区诊所", code_for(999)],
+            ["甲区第3诊所", code_for(3)],
+            ["公共场所", code_for(12)],  # in the pool, but of another field
+        ]
+    )
+    before = Plan.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        _plan(w, rate=None, assigned_by=upper, assigned_file=("national.xlsx", bad))
+    text = " ".join(refused.value.messages)
+    assert (
+        "第3行" in text and code_for(999) in text and "第4行" in text and "重复" in text and "第5行" in text
+    )
+    assert Plan.objects.count() == before
+    with pytest.raises(ValidationError, match="上级下达的抽查计划"):
+        _plan(w, rate=None, assigned_file=("national.xlsx", _xlsx([["统一社会信用代码"], [code_for(3)]])))
+    with pytest.raises(ValidationError, match="文件"):
+        _plan(w, rate=None, assigned_by=upper, assigned_file=("national.exe", b"MZ\x90\x00"))
+
+    sheet = _xlsx([["名称", "统一社会信用代码"], *[["", code] for code in wanted]])
+    plan = _plan(w, rate=None, assigned_by=upper, assigned_file=("national.xlsx", sheet))
+    assert plan.assigned == wanted and plan.rate == 100 and plan.assigned_by == upper
+    actions.draw_plan(w.head, plan)
+    drawn = list(plan.drawn.order_by("position"))
+    assert sorted(d.target.credit_code for d in drawn) == sorted(wanted)
+    first = next(d for d in drawn if d.target.credit_code == code_for(0))
+    officer_cert = w.officer.certificates.get().number
+    assert officer_cert not in first.certificates  # 回避 still applies
+    out = io.StringIO()
+    call_command("inspections", "redraw", str(plan.pk), stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert [line.split()[0] for line in lines] == [d.target.credit_code for d in drawn]
+
+    login(w.head)
+    page = client.get(reverse("inspections:plan", args=[plan.pk])).content.decode()
+    assert upper in page and "上级下达名单中的全部对象" in page
+    portal = client.get(reverse("publicity:inspection_plan", args=[plan.pk])).content.decode()
+    assert upper in portal
+    # a target retired before the draw of an imported plan stops the draw: nothing is drawn quietly without it
+    again = _plan(w, rate=None, assigned_by=upper, assigned_file=("national.xlsx", sheet))
+    actions.retire_target(w.sysadmin, w.targets[7], reason="已注销")
+    with pytest.raises(ValidationError, match="已移出名录库"):
+        actions.draw_plan(w.head, again)
+    assert not again.drawn.exists()

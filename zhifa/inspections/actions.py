@@ -192,11 +192,18 @@ def create_plan(
     items,
     period_start: dt.date,
     period_end: dt.date,
-    rate: int,
+    rate: int | None = None,
+    assigned_by: str = "",
+    assigned_file: tuple[str, bytes] | None = None,
 ) -> Plan:
     """制定双随机抽查计划: the items, the field, the period and the rate (at least the agency's minimum). The platform
     picks the draw's seed now and records only its SHA-256 in the ledger and on the portal, so the draw cannot be
-    chosen after the pools are known."""
+    chosen after the pools are known.
+
+    A national or provincial plan (``assigned_file``: the sheet of targets the upper level drew, and ``assigned_by``
+    naming that plan) is imported as a plan of its own: its targets are those of the sheet, each a target of the
+    agency's pool in the field, all of them inspected (the rate is 100 %); the inspectors are still drawn here, by
+    the same published rule, from the agency's pool."""
     if not queries.may_plan(actor, agency):
         raise ActionDenied(_("只有本机关负责人可以制定双随机抽查计划。"))
     title = (title or "").strip()
@@ -216,6 +223,15 @@ def create_plan(
     ):
         raise RuleViolation({"period_end": [_("检查期间的结束日期不能早于开始日期。")]})
     policy = queries.draw_policy(agency)
+    assigned: list[str] = []
+    sheet_sha256 = ""
+    if assigned_file is not None:
+        assigned, sheet_sha256 = _assigned_targets(agency, field, *assigned_file)
+        if not (assigned_by or "").strip():
+            raise RuleViolation({"assigned_by": [_("请填写上级下达的抽查计划（下达机关和计划名称）。")]})
+        rate = 100
+    elif (assigned_by or "").strip():
+        raise RuleViolation({"assigned_file": [_("请上传上级下达的检查对象名单。")]})
     if not isinstance(rate, int) or not policy.minimum_rate <= rate <= 100:
         raise RuleViolation(
             {"rate": [_("抽查比例应在本机关最低比例 %(n)d%% 到 100%% 之间。") % {"n": policy.minimum_rate}]}
@@ -231,23 +247,79 @@ def create_plan(
         inspectors=policy.inspectors,
         commitment=rules.commitment(seed),
         draw_seed=seed,
+        assigned=assigned,
+        assigned_by=(assigned_by or "").strip()[:200],
         created_by=actor,
     )
     plan.full_clean()
     plan.save()
     plan.items.set(items)
-    _record(actor, "create_plan", plan, agency, commitment=plan.commitment)
+    extra = {"assigned_sheet_sha256": sheet_sha256} if assigned else {}
+    _record(actor, "create_plan", plan, agency, commitment=plan.commitment, **extra)
     return plan
+
+
+ASSIGNED_COLUMN = "统一社会信用代码"
+
+
+def _assigned_targets(agency, field, filename: str, data: bytes) -> tuple[list[str], str]:
+    """The credit codes of an upper level's sheet of drawn targets (column ``统一社会信用代码``; other columns such as
+    名称 are read by people, not here), each an active target of ``agency``'s pool in ``field``. All or nothing: every
+    row in error is listed by its spreadsheet row. Returns (codes in the sheet's order, the file's SHA-256)."""
+    import hashlib
+
+    from zhifa.catalog import tabular, uploads
+
+    upload = uploads.check_upload(
+        filename, data, allowed=uploads.SPREADSHEET_TYPES, max_bytes=IMPORT_MAX_BYTES
+    )
+    headers, rows = tabular.read_table(upload.name, data)
+    if ASSIGNED_COLUMN not in headers:
+        raise RuleViolation(
+            {"assigned_file": [_("第1行缺少列：%(columns)s。") % {"columns": ASSIGNED_COLUMN}]}
+        )
+    if not rows:
+        raise RuleViolation({"assigned_file": [_("表中没有检查对象。")]})
+    if len(rows) > IMPORT_MAX_ROWS:
+        raise RuleViolation({"assigned_file": [_("一次最多导入 %(n)d 行。") % {"n": IMPORT_MAX_ROWS}]})
+    pool = set(
+        Target.objects.filter(agency=agency, field=field, active=True).values_list("credit_code", flat=True)
+    )
+    errors, codes = [], []
+    for n, row in rows:
+        code = (row.get(ASSIGNED_COLUMN) or "").strip().upper()
+        if code in codes:
+            reason = _("统一社会信用代码与前面的行重复。")
+        elif code not in pool:
+            reason = _(
+                "“%(code)s”不是本机关检查对象名录库中本执法领域在库的检查对象（请先登记或导入名录库）。"
+            ) % {"code": code}
+        else:
+            codes.append(code)
+            continue
+        errors.append(_("第%(row)d行：%(reason)s") % {"row": n, "reason": reason})
+    if errors:
+        raise RuleViolation({"assigned_file": errors[:50]})
+    return codes, hashlib.sha256(data).hexdigest()
 
 
 def frame_of(plan: Plan, on: dt.date) -> dict:
     """The frozen pools of a plan's draw: the field's targets in the pool, the certificates valid for the field on
-    ``on`` of the agency's active officers, and the connections they declared with those targets."""
+    ``on`` of the agency's active officers, and the connections they declared with those targets. A plan imported
+    from an upper level's draw has those targets only (still in the pool), all drawn (its rate is 100 %)."""
     targets = list(
         Target.objects.filter(agency=plan.agency, field=plan.field, active=True)
         .order_by("credit_code")
         .values_list("credit_code", flat=True)
     )
+    if plan.assigned:
+        gone = sorted(set(plan.assigned) - set(targets))
+        if gone:
+            raise RuleViolation(
+                _("上级下达的检查对象已移出名录库：%(codes)s。请与下达机关核实。")
+                % {"codes": "、".join(gone)}
+            )
+        targets = sorted(plan.assigned)
     officers = queries.officer_pool(plan.agency, plan.field, on)
     recused: dict[str, list[str]] = {}
     for code, cert in queries.connections(plan.agency, targets, officers):

@@ -38,7 +38,20 @@ class PlanForm(forms.Form):
     )
     period_start = forms.DateField(label=_("检查期间自"), widget=DATE)
     period_end = forms.DateField(label=_("检查期间至"), widget=DATE)
-    rate = forms.IntegerField(label=_("抽查比例（%）"), min_value=1, max_value=100)
+    rate = forms.IntegerField(label=_("抽查比例（%）"), min_value=1, max_value=100, required=False)
+    assigned_by = forms.CharField(
+        label=_("上级下达的抽查计划（导入国家或省级计划时填写）"),
+        max_length=200,
+        required=False,
+        help_text=_("如：国家卫生健康委2026年国家随机监督抽查计划"),
+    )
+    assigned_file = forms.FileField(
+        label=_("上级下达的检查对象名单（Excel 或 CSV，须有“统一社会信用代码”列）"),
+        required=False,
+        help_text=_(
+            "导入时，检查对象即名单中的对象（须在本机关名录库中），不再按比例抽取；检查人员仍按公开的规则随机匹配"
+        ),
+    )
 
     def __init__(self, *args, agency, minimum_rate, **kwargs):
         super().__init__(*args, **kwargs)

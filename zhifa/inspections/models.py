@@ -102,6 +102,9 @@ class Plan(models.Model):
     frame = models.JSONField(
         _("封存的名录库"), default=dict, blank=True
     )  # as recorded by the draw (close_pools)
+    # A national or provincial plan imported: the targets the upper level drew (credit codes), and that plan's name.
+    assigned = models.JSONField(_("上级下达的检查对象"), default=list, blank=True)
+    assigned_by = models.CharField(_("上级下达的抽查计划"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         "org.Person", verbose_name=_("制定人"), on_delete=models.PROTECT, related_name="+"
     )

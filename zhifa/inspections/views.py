@@ -165,9 +165,15 @@ def new_plan(request):
     if not queries.may_plan(request.user, agency):
         raise PermissionDenied(_("只有本机关负责人可以制定双随机抽查计划。"))
     policy_ = queries.draw_policy(agency)
-    form = forms.PlanForm(request.POST or None, agency=agency, minimum_rate=policy_.minimum_rate)
+    form = forms.PlanForm(
+        request.POST or None, request.FILES or None, agency=agency, minimum_rate=policy_.minimum_rate
+    )
     if request.method == "POST" and form.is_valid():
-        ok, made = run_action(form, lambda: actions.create_plan(request.user, agency, **form.cleaned_data))
+        data = dict(form.cleaned_data)
+        upload = data.pop("assigned_file", None)
+        if upload is not None:  # a national or provincial plan's targets (checked for type, size and name)
+            data["assigned_file"] = (upload.name, upload.read(actions.IMPORT_MAX_BYTES + 1))
+        ok, made = run_action(form, lambda: actions.create_plan(request.user, agency, **data))
         if ok:
             messages.success(request, _("已制定计划，随机种子的承诺值已记入账本并在门户公开。"))
             return redirect(made)
