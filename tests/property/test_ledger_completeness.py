@@ -63,6 +63,7 @@ ACTIONS = {
     "cases.open_measure": "open_measure",
     "cases.open_requisition": "open_requisition",
     "cases.open_confirmation": "open_confirmation",
+    "cases.open_inspection": "open_inspection",
     "cases.register_party": "register_party",
     "cases.record_hearing_record": "case_action",
     "cases.serve_decision_record": "case_action",
@@ -281,7 +282,25 @@ class Ledger(RuleBasedStateMachine):
         url = f"/api/v1/cases/{case.pk}"
         s = case.state
         # the other acts' first steps (a decision without its finalised document is refused: nothing may change)
-        if s == State.CONFIRMATION_APPLIED:
+        if s == State.INSPECTION_OPEN:
+            if not case.records.exists():
+                self._call(
+                    "officer",
+                    "post",
+                    f"{url}/record-inspection/",
+                    {
+                        "kind": "onsite",
+                        "started_at": timezone.now().isoformat(),
+                        "place": "甲区健康路1号",
+                        "content": "检查执业情况。",
+                        "officers": [self.w.officer.pk, self.w.officer2.pk],
+                        "certificates_shown": [c.pk for c in self.w.certs()],
+                        "av_skip_reason": "日常检查",
+                    },
+                )
+            else:  # refused until the 现场笔录 is finalised
+                self._call("officer", "post", f"{url}/pass-inspection/")
+        elif s == State.CONFIRMATION_APPLIED:
             self._call("officer", "post", f"{url}/examine-confirmation/", {"opinion": "材料齐全。"})
         elif s == State.CONFIRMATION_EXAMINED:
             self._call("head", "post", f"{url}/decide-confirmation/", {"opinion": "同意"})
@@ -513,6 +532,27 @@ class Ledger(RuleBasedStateMachine):
                 "summary": "聚集性疫情。",
                 "basis": "《中华人民共和国传染病防治法》",
                 "requisitioned": "宾馆客房｜标准间｜40间" if listed else "",
+            },
+        )
+        if response.status_code == 201:
+            self.cases.append(response.json()["id"])
+
+    @rule(actor=st.sampled_from(ACTORS))
+    def open_inspection(self, actor):
+        """登记行政检查 (outside a plan): recorded and concluded later by ``advance`` and ``case_action``."""
+        response = self._call(
+            actor,
+            "post",
+            "/api/v1/cases/inspections/",
+            {
+                "party": self.w.clinic.pk,
+                "cause": "日常监督检查",
+                "source": "inspection",
+                "field": self.w.medical.pk,
+                "unit": self.w.section.pk,
+                "officers": [self.w.officer.pk, self.w.officer2.pk],
+                "summary": "依法执业情况。",
+                "basis": "《医疗机构管理条例》",
             },
         )
         if response.status_code == 201:

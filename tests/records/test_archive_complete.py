@@ -113,6 +113,8 @@ def test_the_paths_are_declared_for_every_ending():
         "requisition_kept",
         "requisition_refused",
         "confirmation",
+        "inspection",
+        "inspection_ordered",
     }
     for path in ("measure_released", "measure_disposed"):  # 行政强制法 arts. 18, 24
         assert {K.ONSITE_RECORD, K.SEIZURE_DECISION} <= set(archive.REQUIRED[path])

@@ -96,6 +96,11 @@ CASE_STEPS = (
     "examine_confirmation",
     "decide_confirmation",
     "serve_confirmation",
+    # the 行政检查's outside a plan (lifecycle.INSPECTION_STEPS)
+    "record_inspection",
+    "pass_inspection",
+    "order_correction",
+    "record_correction",
 )
 
 READERS: dict[str, frozenset[str]] = {
@@ -274,6 +279,7 @@ READERS: dict[str, frozenset[str]] = {
     "cases:measure_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:requisition_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:confirmation_create": OFFICERS_A | {"head_a", "officer_b"},
+    "cases:inspection_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:party_create": OFFICERS_A | {"head_a", "officer_b"},
     "cases:party": CASE_READERS,
     "cases:party_connection": OFFICERS_A
@@ -419,6 +425,7 @@ READERS: dict[str, frozenset[str]] = {
     "case-measures": NOBODY,  # POST only
     "case-requisitions": NOBODY,  # POST only
     "case-confirmations": NOBODY,  # POST only
+    "case-inspections": NOBODY,  # POST only
     "case-simple_filing_period": SETTINGS_READERS | {"platform_admin"},
     "case-detail": CASE_READERS,
     "case-decision-brief": CASE_READERS,
@@ -543,6 +550,7 @@ CASE_ACTS = {
             "case-measures",
             "case-requisitions",
             "case-confirmations",
+            "case-inspections",
             "party-declare_connection",
             "complaint-handle",
             *(f"case-{step}" for step in CASE_STEPS),

@@ -298,6 +298,12 @@ def _confirmation_request():
     return serializer_for(OPEN)
 
 
+def _inspection_request():
+    from .inspection_forms import OPEN
+
+    return serializer_for(OPEN)
+
+
 def _open_act(request, spec, call):
     """A new act of another kind than a penalty case, from the API: the party read with the caller's access, every
     object named in the request of the party's agency."""
@@ -536,6 +542,23 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         from .confirmation_forms import OPEN
 
         return _open_act(request, OPEN, actions.open_confirmation)
+
+    @extend_schema(
+        request=_inspection_request(),
+        responses={201: CaseSerializer},
+        summary=str(_("登记行政检查（双随机抽查以外）")),
+        description=str(
+            _(
+                "登记日常检查、专项检查等行政检查；此后的步骤（制作检查记录、检查合格、责令改正、复查、移送立案查处）"
+                "经 POST /api/v1/cases/{id}/{step}/ 进行。"
+            )
+        ),
+    )
+    @drf_action(detail=False, methods=["post"], url_path="inspections", url_name="inspections")
+    def inspections(self, request):
+        from .inspection_forms import OPEN
+
+        return _open_act(request, OPEN, actions.open_inspection)
 
     @extend_schema(
         responses=dict,

@@ -59,6 +59,7 @@ class CasesConfig(AppConfig):
                 "cases.open_measure": _("报请实施强制措施"),
                 "cases.open_requisition": _("登记征用"),
                 "cases.open_confirmation": _("受理确认申请"),
+                "cases.open_inspection": _("登记行政检查"),
                 "cases.register_party": _("登记当事人"),
                 "cases.declare_connection": _("申报利害关系"),
                 "cases.decide_on_the_spot": _("当场作出行政处罚决定"),

@@ -37,6 +37,7 @@ class ActKind(models.TextChoices):
     COMPULSION = "compulsion", _("行政强制措施")
     REQUISITION = "requisition", _("行政征用")
     CONFIRMATION = "confirmation", _("行政确认")
+    INSPECTION = "inspection", _("行政检查")
 
 
 class State(models.TextChoices):
@@ -77,6 +78,12 @@ class State(models.TextChoices):
     CONFIRMATION_EXAMINED = "confirmation_examined", _("已审查，待决定")
     CONFIRMATION_DECIDED = "confirmation_decided", _("已作出确认决定")
     CONFIRMATION_SERVED = "confirmation_served", _("确认决定已送达")
+    # 行政检查 of a target outside a random-inspection plan (日常检查、专项检查、投诉举报核查).
+    INSPECTION_OPEN = "inspection_open", _("检查中")
+    INSPECTION_PASSED = "inspection_passed", _("检查合格")
+    INSPECTION_ORDERED = "inspection_ordered", _("责令改正，待复查")
+    INSPECTION_CORRECTED = "inspection_corrected", _("复查合格")
+    INSPECTION_CASE = "inspection_case", _("已移送立案查处")
 
 
 class Outcome(models.TextChoices):
@@ -125,6 +132,7 @@ class RecordKind(models.TextChoices):
     HEARING_REQUEST = "hearing_request", _("听证申请")
     REQUISITION = "requisition", _("征用清单")
     EXAMINATION = "examination", _("审查意见")
+    SAMPLING = "sampling", _("采样记录")
 
 
 class ServiceMethod(models.TextChoices):

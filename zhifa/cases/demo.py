@@ -353,7 +353,55 @@ def load() -> int:
     _measures(agency, parties, head)
     _requisition(agency, parties, head)
     _confirmation(agency, parties)
+    _inspection(agency, parties)
     return Case.objects.filter(agency=agency).count()
+
+
+def _inspection(agency, parties):
+    """行政检查 outside a plan: a 专项检查 of a swimming pool recorded with a water sample, ordered to correct with the
+    卫生监督意见书; the 复查 waits on the inspectors."""
+    from django.apps import apps
+
+    if not apps.is_installed("zhifa.records"):
+        return
+    officers = _people(SECTIONS["public-health"][1][2:4])
+    party = parties[4]
+    case = actions.open_inspection(
+        officers[0],
+        party=party,
+        cause="游泳场所卫生专项检查",
+        source=Source.INSPECTION,
+        field=EnforcementField.objects.get(code="public-health"),
+        unit=Unit.objects.get(agency=agency, name=SECTIONS["public-health"][0]),
+        officers=officers,
+        summary="卫生许可证、从业人员健康合格证明、池水水质、浸脚池余氯。",
+        basis="《公共场所卫生管理条例》第十二条",
+        place=party.address,
+    )
+    for kind, content, samples in (
+        ("onsite", "卫生许可证在有效期内；浸脚池余氯浓度不足，现场检测为 2 mg/L。", ""),
+        ("sampling", "在深水区和浅水区各采集池水一份，现场封样。", "池水｜500ml｜2份｜｜｜"),
+    ):
+        actions.record_inspection(
+            officers[0],
+            case,
+            kind=kind,
+            started_at=timezone.now(),
+            place=party.address,
+            content=content,
+            samples=samples,
+            officers=officers,
+            certificates_shown=_certs(officers),
+            av_skip_reason="日常专项检查，现场无争议",
+        )
+    today = timezone.localdate()
+    for kind, narrative in (
+        ("onsite_record", {}),
+        ("sampling_record", {"sample_kind": "非产品样品"}),
+        ("supervision_opinion", {"opinion": "浸脚池余氯浓度不符合要求，应立即整改，保持余氯 5～10 mg/L。"}),
+    ):
+        _step_document(case, kind, officers, today, narrative)
+    actions.order_correction(officers[0], case)
 
 
 def _confirmation(agency, parties):

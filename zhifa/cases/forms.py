@@ -714,3 +714,8 @@ SPECS.update(REQUISITION_SPECS)
 from .confirmation_forms import CONFIRMATION_SPECS  # noqa: E402
 
 SPECS.update(CONFIRMATION_SPECS)
+
+# The 行政检查's steps (outside a random-inspection plan), declared in inspection_forms.
+from .inspection_forms import INSPECTION_SPECS  # noqa: E402
+
+SPECS.update(INSPECTION_SPECS)

@@ -35,7 +35,7 @@ BEFORE_DECISION = frozenset(
 ENDED = frozenset({S.NOT_FILED, S.CLOSED, S.ARCHIVED, S.REVOKED, S.TERMINATED})
 # The states only the other act kinds go through (their tables are below): each kind's states begin with its prefix.
 OTHER_ACT_STATES = frozenset(
-    v for v in S.values if v.startswith(("measure_", "requisition_", "confirmation_"))
+    v for v in S.values if v.startswith(("measure_", "requisition_", "confirmation_", "inspection_"))
 )
 NOT_ARCHIVED = frozenset(S.values) - {S.ARCHIVED} - OTHER_ACT_STATES
 LIVE = frozenset(S.values) - ENDED - OTHER_ACT_STATES
@@ -420,6 +420,55 @@ CONFIRMATION_NEXT: dict[str, tuple[str, ...]] = {
 }
 
 
+# 行政检查 outside a random-inspection plan: two certified officers on site with the 现场笔录 (检查记录) and any
+# sampling (采样记录); concluded 合格, or 责令改正 with the 卫生监督意见书 and a 复查 time limit, or 移送立案查处 (a
+# penalty case opened from it, linked); the result published within 20 working days.
+I_LIVE = frozenset({S.INSPECTION_OPEN, S.INSPECTION_ORDERED})
+I_ENDED = frozenset({S.INSPECTION_PASSED, S.INSPECTION_CORRECTED, S.INSPECTION_CASE})
+ALL_ENDED = ALL_ENDED | I_ENDED
+I_RECORD = Doc(("onsite_record",))
+
+INSPECTION_STEPS: dict[str, Step] = {
+    "record_inspection": _step(gettext_lazy("制作检查记录"), {S.INSPECTION_OPEN}, None, H, FOR_HANDLER),
+    "pass_inspection": _step(
+        gettext_lazy("检查合格"), {S.INSPECTION_OPEN}, S.INSPECTION_PASSED, H, FOR_HANDLER, (I_RECORD,)
+    ),
+    "order_correction": _step(
+        gettext_lazy("责令改正"),
+        {S.INSPECTION_OPEN},
+        S.INSPECTION_ORDERED,
+        H,
+        FOR_HANDLER,
+        (I_RECORD, Doc(("supervision_opinion",))),
+    ),
+    "record_correction": _step(
+        gettext_lazy("复查合格"), {S.INSPECTION_ORDERED}, S.INSPECTION_CORRECTED, H, FOR_HANDLER
+    ),
+    "open_penalty_case": _step(
+        gettext_lazy("移送立案查处"),
+        {S.INSPECTION_OPEN, S.INSPECTION_ORDERED},
+        S.INSPECTION_CASE,
+        H,
+        FOR_HANDLER,
+        (I_RECORD,),
+    ),
+    "assign_officers": _step(gettext_lazy("指派承办人员"), I_LIVE, None, {UNIT_HEAD, HEAD}),
+    "decide_recusal": _step(gettext_lazy("决定回避"), I_LIVE, None, {HEAD}),
+    "archive_case": _step(gettext_lazy("归档"), I_ENDED, S.ARCHIVED, {UNIT_HEAD, HEAD}),
+    "change_documents": _step(gettext_lazy("制作、修改文书"), I_LIVE | I_ENDED, None, H, FOR_HANDLER),
+    "add_evidence": _step(gettext_lazy("提交证据"), I_LIVE, None, H, FOR_HANDLER),
+}
+
+INSPECTION_NEXT: dict[str, tuple[str, ...]] = {
+    S.INSPECTION_OPEN: ("record_inspection", "pass_inspection", "order_correction", "open_penalty_case"),
+    S.INSPECTION_ORDERED: ("record_correction", "open_penalty_case"),
+    S.INSPECTION_PASSED: ("archive_case",),
+    S.INSPECTION_CORRECTED: ("archive_case",),
+    S.INSPECTION_CASE: ("archive_case",),
+    S.ARCHIVED: (),
+}
+
+
 @dataclass(frozen=True)
 class Table:
     """One act kind's lifecycle: its steps, the steps offered first in each state, its first state, its live
@@ -444,6 +493,9 @@ TABLES: dict[str, Table] = {
     ),
     ActKind.CONFIRMATION: Table(
         ActKind.CONFIRMATION, CONFIRMATION_STEPS, CONFIRMATION_NEXT, S.CONFIRMATION_APPLIED, C_LIVE, 20
+    ),
+    ActKind.INSPECTION: Table(
+        ActKind.INSPECTION, INSPECTION_STEPS, INSPECTION_NEXT, S.INSPECTION_OPEN, I_LIVE, 20
     ),
 }
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/measure/", views.measure_create, name="measure_create"),
     path("new/requisition/", views.requisition_create, name="requisition_create"),
     path("new/confirmation/", views.confirmation_create, name="confirmation_create"),
+    path("new/inspection/", views.inspection_create, name="inspection_create"),
     path("on-the-spot/", simple_views.on_the_spot, name="on_the_spot"),
     path("parties/new/", views.party_create, name="party_create"),
     path("parties/<int:pk>/", views.party_detail, name="party"),

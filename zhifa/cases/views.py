@@ -180,6 +180,14 @@ def confirmation_create(request):
     )
 
 
+@login_required
+def inspection_create(request):
+    """登记行政检查: a 行政检查 outside a random-inspection plan (lifecycle.INSPECTION_STEPS)."""
+    from . import inspection_forms
+
+    return _act_create(request, inspection_forms.OPEN, actions.open_inspection, _("已登记行政检查：%(ref)s"))
+
+
 def _timeline(case):
     try:
         from zhifa.ledger import queries as ledger_queries

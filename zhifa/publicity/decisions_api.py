@@ -114,7 +114,10 @@ FILTERS = [
     OpenApiParameter("q", str, description="检索词；整段文号按文号查找"),
     OpenApiParameter("org", str, description="执法主体代码"),
     OpenApiParameter(
-        "act", str, enum=["penalty", "compulsion", "requisition", "confirmation"], description="执法行为"
+        "act",
+        str,
+        enum=["penalty", "compulsion", "requisition", "confirmation", "inspection"],
+        description="执法行为",
     ),
     OpenApiParameter("kind", str, enum=["penalty", "other"], description="决定类别"),
     OpenApiParameter("penalty", str, description="处罚种类"),

@@ -79,6 +79,16 @@ def decision_document(case):
         ActKind.REQUISITION: "requisition_decision",
         ActKind.CONFIRMATION: "confirmation_decision",
     }
+    if (
+        case.act_kind == ActKind.INSPECTION
+    ):  # the result: the 卫生监督意见书 where correction was ordered, else the 现场笔录
+        from zhifa.records.models import Document
+
+        final = Document.objects.filter(case=case, state="final")
+        return (
+            final.filter(kind="supervision_opinion").order_by("-id").first()
+            or final.filter(kind="onsite_record").order_by("-id").first()
+        )
     if case.act_kind in other:
         from zhifa.records.models import Document
 
@@ -220,13 +230,30 @@ def summary_for(case, context=None) -> dict:
 
 def _measure(case) -> str:
     """What another act decided, shown beside its kind: a 行政强制措施's measure (查封 / 扣押 / 查封、扣押, from its
-    record), a 行政确认's result (确认 / 不予确认); "" for a penalty or a requisition."""
+    record), a 行政确认's result (确认 / 不予确认), a 行政检查's (合格 / 责令改正 / 移送立案查处); "" for a penalty or a
+    requisition."""
     if case.act_kind == "confirmation":
         return {True: "确认", False: "不予确认"}.get(case.confirmed, "")
+    if case.act_kind == "inspection":  # the result as concluded, whatever state the file is in now (archived)
+        return _inspection_result(case)
     if case.act_kind != "compulsion":
         return ""
     record = case.records.filter(kind="seizure").order_by("-id").first()
     return str((record.data or {}).get("measure", "")) if record is not None else ""
+
+
+def _inspection_result(case) -> str:
+    """移送立案查处 (a penalty case opened from it), 责令改正 (a finalised 卫生监督意见书; 复查合格 once its 复查 time limit
+    was met), else 检查合格 — in the platform's language, as the summary is public data."""
+    from zhifa.cases import deadlines
+    from zhifa.records.models import Document
+
+    if case.derived.exists():
+        return "移送立案查处"
+    if Document.objects.filter(case=case, kind="supervision_opinion", state="final").exists():
+        recheck = deadlines.current(case, "inspection_recheck")
+        return "责令改正，复查合格" if recheck is not None and recheck.met_on else "责令改正"
+    return "检查合格"
 
 
 def _sha256(text: str) -> str:

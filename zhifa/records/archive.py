@@ -121,6 +121,10 @@ REQUIRED: dict[str, tuple] = {
     "requisition_refused": (),
     # 行政确认: the decision, served (the party signed it, or the service is recorded on the act).
     "confirmation": (K.CONFIRMATION_DECISION,),
+    # 行政检查: the 现场笔录; the 卫生监督意见书 where correction was ordered (the 采样记录 where samples were taken,
+    # ``RECORD_DOCUMENTS``).
+    "inspection": (K.ONSITE_RECORD,),
+    "inspection_ordered": (K.ONSITE_RECORD, K.SUPERVISION_OPINION),
 }
 
 # Records whose measure needs its decision document in the file (art. 56; 行政强制法 art. 24).
@@ -128,6 +132,7 @@ RECORD_DOCUMENTS = {
     RecordKind.PRESERVATION: K.PRESERVATION_DECISION,
     RecordKind.SEIZURE: K.SEIZURE_DECISION,
     RecordKind.STATEMENT: K.STATEMENT_RECORD,  # the party stated and defended: its 陈述和申辩笔录 (art. 45)
+    RecordKind.SAMPLING: K.SAMPLING_RECORD,  # samples taken: the 采样记录 the target signed
 }
 # The review rounds whose 法制审核意见书 belongs in the file: the concluded ones.
 CONCLUDED_REVIEW = ("approved", "problems")
@@ -145,6 +150,8 @@ def procedure_path(case) -> str:
         return "terminated"
     if case.act_kind == "confirmation":
         return "confirmation"
+    if case.act_kind == "inspection":
+        return "inspection_ordered" if case.state == State.INSPECTION_CORRECTED else "inspection"
     if case.act_kind == "requisition":
         if case.state == State.REQUISITION_REFUSED:
             return "requisition_refused"

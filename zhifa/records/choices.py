@@ -44,6 +44,7 @@ class DocumentKind(models.TextChoices):
     REQUISITION_RETURN = "requisition_return", _("征用财物返还清单")
     REQUISITION_COMPENSATION = "requisition_compensation", _("征用补偿决定书")
     CONFIRMATION_DECISION = "confirmation_decision", _("行政确认决定书")
+    SAMPLING_RECORD = "sampling_record", _("采样记录")
 
 
 class DocumentState(models.TextChoices):

@@ -54,6 +54,10 @@ def since(state: str, *also: str) -> frozenset[str]:
 # 行政强制措施: the documents of the measure are made once it is carried out (the 现场笔录, the 查封扣押决定书 and
 # its 清单 on the spot), and after it ends where they were not finished then.
 MEASURE_MADE = frozenset({S.MEASURE_IN_FORCE, S.MEASURE_RELEASED, S.MEASURE_DISPOSED})
+# 行政检查: its records' documents are made on site and until it is archived.
+INSPECTION_MADE = frozenset(
+    {S.INSPECTION_OPEN, S.INSPECTION_PASSED, S.INSPECTION_ORDERED, S.INSPECTION_CORRECTED, S.INSPECTION_CASE}
+)
 
 # The decision documents are drafted from the end of the investigation (代拟稿, reviewed with the case).
 DECISION_DRAFT_STATES = since(S.INVESTIGATED, S.TERMINATED)
@@ -320,7 +324,7 @@ _SPECS = (
     ),
     KindSpec(
         K.ONSITE_RECORD,
-        since(S.INVESTIGATING, S.REVOKED, S.TERMINATED) | MEASURE_MADE,
+        since(S.INVESTIGATING, S.REVOKED, S.TERMINATED) | MEASURE_MADE | INSPECTION_MADE,
         record_kind=RecordKind.ONSITE,
         narrative=(
             Narrative(
@@ -775,7 +779,7 @@ _SPECS = (
     ),
     KindSpec(
         K.SUPERVISION_OPINION,
-        since(S.INTAKE, S.NOT_FILED, S.REVOKED, S.TERMINATED),
+        since(S.INTAKE, S.NOT_FILED, S.REVOKED, S.TERMINATED) | {S.INSPECTION_OPEN, S.INSPECTION_ORDERED},
         narrative=(
             Narrative("opinion", gettext_noop("监督意见"), required=True),
             Narrative("basis", gettext_noop("依据")),
@@ -923,8 +927,33 @@ _CONFIRMATION_SPECS = (
     ),
 )
 
+# 行政检查: the 采样记录 (产品样品 or 非产品样品), made from the sampling record, signed by the officers and the target.
+_INSPECTION_SPECS = (
+    KindSpec(
+        K.SAMPLING_RECORD,
+        INSPECTION_MADE | since(S.INVESTIGATING, S.REVOKED, S.TERMINATED),
+        record_kind=RecordKind.SAMPLING,
+        narrative=(
+            Narrative(
+                "sample_kind",
+                gettext_noop("样品类别"),
+                lambda case, record: "产品样品",
+                multiline=False,
+                required=True,
+                choices=(gettext_noop("产品样品"), gettext_noop("非产品样品")),
+            ),
+            Narrative("method", gettext_noop("采样方法和过程"), _data("content"), required=True),
+            ITEMS,
+        ),
+        officers=2,
+        party=True,
+        party_label=gettext_noop("被采样人"),
+    ),
+)
+
 KINDS: dict[str, KindSpec] = {
-    spec.kind: spec for spec in (*_SPECS, *_MEASURE_SPECS, *_REQUISITION_SPECS, *_CONFIRMATION_SPECS)
+    spec.kind: spec
+    for spec in (*_SPECS, *_MEASURE_SPECS, *_REQUISITION_SPECS, *_CONFIRMATION_SPECS, *_INSPECTION_SPECS)
 }
 
 

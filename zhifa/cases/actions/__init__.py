@@ -1,5 +1,5 @@
 """Every change to a case, one function per thing a person does, in one module per stage (common, intake,
-investigation, notice, decision, execution, closing, simple, recusal; compulsion for the 行政强制措施, requisition for the 行政征用, confirmation for the 行政确认); everything is importable from here.
+investigation, notice, decision, execution, closing, simple, recusal; compulsion for the 行政强制措施, requisition for the 行政征用, confirmation for the 行政确认, inspection for the 行政检查 outside a plan); everything is importable from here.
 
 Each action: fetches the case with its row locked, checks who may act (role, agency, handling officer), checks
 the lifecycle and the law (rules.py), writes in one transaction and appends its ledger entry in it. A refusal is a
@@ -79,6 +79,13 @@ from .execution import (
     serve_decision,
     serve_demand,
 )
+from .inspection import (
+    open_inspection,
+    order_correction,
+    pass_inspection,
+    record_correction,
+    record_inspection,
+)
 from .intake import (
     _PARTY_ID_MESSAGES,
     _check_complaint,
@@ -157,6 +164,11 @@ __all__ = [
     "examine_confirmation",
     "decide_confirmation",
     "serve_confirmation",
+    "open_inspection",
+    "record_inspection",
+    "pass_inspection",
+    "order_correction",
+    "record_correction",
     "ONSITE_RECORDS",
     "APPROVED_RECORDS",
     "_today",

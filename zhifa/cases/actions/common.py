@@ -21,7 +21,7 @@ from ..models import Case
 
 # Records made on site with the party: two certified officers, certificates shown (arts. 42, 55).
 ONSITE_RECORDS = frozenset(
-    {RecordKind.INQUIRY, RecordKind.ONSITE, RecordKind.PRESERVATION, RecordKind.SEIZURE}
+    {RecordKind.INQUIRY, RecordKind.ONSITE, RecordKind.PRESERVATION, RecordKind.SEIZURE, RecordKind.SAMPLING}
 )
 # Records that need the agency head's approval before they are made (art. 56; 行政强制法 art. 18).
 APPROVED_RECORDS = frozenset({RecordKind.PRESERVATION, RecordKind.SEIZURE, RecordKind.SEIZURE_EXTENSION})

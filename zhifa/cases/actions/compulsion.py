@@ -321,16 +321,26 @@ def dispose_measure(actor: Person, case: Case, *, disposed_on: dt.date | None = 
 
 @transaction.atomic
 def open_penalty_case(actor: Person, case: Case, *, cause: str, summary: str) -> Case:
-    """移送立案查处: a penalty case of the same party, field, unit and officers, opened from the measure (its
-    records, documents and evidence are read from the measure's file, linked both ways)."""
+    """移送立案查处: a penalty case of the same party, field, unit and officers, opened from the measure or the
+    inspection (its records, documents and evidence are read from that file, linked both ways)."""
+    from django.conf import settings
+    from django.utils import translation
+
     case = access.lock(case)
     access.require(actor, case, "open_penalty_case")
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # the case's words are data, in the platform's language
+        source_detail = _("由%(kind)s%(ref)s移送立案查处") % {
+            "kind": case.get_act_kind_display(),
+            "ref": case.reference,
+        }
     penalty = accept_case(
         actor,
         party=case.party,
         cause=cause,
         source=case.source,
-        source_detail=_("由行政强制措施%(ref)s移送立案查处") % {"ref": case.reference},
+        source_detail=source_detail,
         field=case.field,
         unit=case.unit,
         officers=list(case.officers.all()),
@@ -340,6 +350,7 @@ def open_penalty_case(actor: Person, case: Case, *, cause: str, summary: str) ->
         place=case.place,
         origin=case,
     )
+    _move(case, "open_penalty_case")  # the measure stays in force; an inspection ends in 已移送立案查处
     case.updated_at = timezone.now()
     _save(case, actor, "open_penalty_case", penalty_case=penalty.pk)
     return penalty

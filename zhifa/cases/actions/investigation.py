@@ -39,6 +39,7 @@ NOT_INVESTIGATION = frozenset(
         RecordKind.RECHECK,
         RecordKind.REQUISITION,
         RecordKind.EXAMINATION,
+        RecordKind.SAMPLING,
     }
 )
 
