@@ -242,12 +242,6 @@ class SimpleFilingPeriodRequest(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=str(_("依据或理由")))
 
 
-def _simple_request():
-    from .simple_forms import ON_THE_SPOT
-
-    return serializer_for(ON_THE_SPOT)
-
-
 class CasePagination(KeysetPagination):
     """The case list's pages: newest accepted first, then the higher id (the web list's order and index)."""
 
@@ -280,33 +274,17 @@ class CaseListQuery(serializers.Serializer):
     )
 
 
-def _measure_request():
-    from .compulsion_forms import OPEN
+def _opening(module: str, name: str = "OPEN"):
+    """The request serializer of a form that opens an act (``<module>.OPEN``: a report, registration or application;
+    the simple procedure's on-the-spot decision)."""
+    from importlib import import_module
 
-    return serializer_for(OPEN)
-
-
-def _requisition_request():
-    from .requisition_forms import OPEN
-
-    return serializer_for(OPEN)
-
-
-def _confirmation_request():
-    from .confirmation_forms import OPEN
-
-    return serializer_for(OPEN)
-
-
-def _inspection_request():
-    from .inspection_forms import OPEN
-
-    return serializer_for(OPEN)
+    return serializer_for(getattr(import_module(f"zhifa.cases.{module}"), name))
 
 
 def _open_act(request, spec, call):
-    """A new act of another kind than a penalty case, from the API: the party read with the caller's access, every
-    object named in the request of the party's agency."""
+    """A new act from the API (an on-the-spot penalty, or an act of another kind than a penalty case): the party
+    read with the caller's access, every object named in the request of the party's agency."""
     ser = serializer_for(spec)(data=request.data)
     ser.is_valid(raise_exception=True)
     data = _defaults(spec, ser.validated_data)
@@ -468,7 +446,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return proof_response(request.user, pk, service_pk)
 
     @extend_schema(
-        request=_simple_request(),
+        request=_opening("simple_forms", "ON_THE_SPOT"),
         responses={201: CaseSerializer},
         summary=str(_("当场作出行政处罚决定（简易程序）")),
         description=str(
@@ -483,18 +461,10 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def on_the_spot(self, request):
         from .simple_forms import ON_THE_SPOT
 
-        ser = serializer_for(ON_THE_SPOT)(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = _defaults(ON_THE_SPOT, ser.validated_data)
-        party = queries.access_party(request.user, data["party"].pk)
-        for f in ON_THE_SPOT.fields:
-            if f.name != "party":
-                _scoped(f, data.get(f.name), party)
-        case = ON_THE_SPOT.call(request.user, {**data, "party": party})
-        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+        return _open_act(request, ON_THE_SPOT, lambda user, **data: ON_THE_SPOT.call(user, data))
 
     @extend_schema(
-        request=_measure_request(),
+        request=_opening("compulsion_forms"),
         responses={201: CaseSerializer},
         summary=str(_("报请实施查封扣押（行政强制措施）")),
         description=str(
@@ -511,7 +481,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return _open_act(request, OPEN, actions.open_measure)
 
     @extend_schema(
-        request=_requisition_request(),
+        request=_opening("requisition_forms"),
         responses={201: CaseSerializer},
         summary=str(_("登记征用（行政征用）")),
         description=str(
@@ -528,7 +498,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return _open_act(request, OPEN, actions.open_requisition)
 
     @extend_schema(
-        request=_confirmation_request(),
+        request=_opening("confirmation_forms"),
         responses={201: CaseSerializer},
         summary=str(_("受理确认申请（行政确认）")),
         description=str(
@@ -544,7 +514,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return _open_act(request, OPEN, actions.open_confirmation)
 
     @extend_schema(
-        request=_inspection_request(),
+        request=_opening("inspection_forms"),
         responses={201: CaseSerializer},
         summary=str(_("登记行政检查（双随机抽查以外）")),
         description=str(
