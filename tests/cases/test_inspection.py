@@ -63,6 +63,16 @@ def test_an_inspection_ordered_to_correct_then_rechecked(cw, client):
     with pytest.raises(RuleViolation, match="卫生监督意见书"):
         actions.order_correction(cw.officer, case)
     cw.finalise(case, "sampling_record")
+    told = cw.finalise(
+        case,
+        "test_result_notice",
+        narrative={
+            "lab": "甲区疾病预防控制中心 2026-J-018",
+            "result": "有效氯含量符合标示值。",
+            "conclusion": "合格",
+        },
+    )
+    assert told.number and told.record.kind == RecordKind.SAMPLING  # numbered, from the sampling record
     opinion = cw.finalise(
         case, "supervision_opinion", narrative={"opinion": "医疗废物暂存点应于十五个工作日内整改。"}
     )

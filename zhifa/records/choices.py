@@ -45,6 +45,7 @@ class DocumentKind(models.TextChoices):
     REQUISITION_COMPENSATION = "requisition_compensation", _("征用补偿决定书")
     CONFIRMATION_DECISION = "confirmation_decision", _("行政确认决定书")
     SAMPLING_RECORD = "sampling_record", _("采样记录")
+    TEST_RESULT_NOTICE = "test_result_notice", _("检验结果告知书")
 
 
 class DocumentState(models.TextChoices):

@@ -949,6 +949,24 @@ _INSPECTION_SPECS = (
         party=True,
         party_label=gettext_noop("被采样人"),
     ),
+    # The laboratory's result told to the party sampled, made from the sampling record (its samples).
+    KindSpec(
+        K.TEST_RESULT_NOTICE,
+        INSPECTION_MADE | since(S.INVESTIGATING, S.REVOKED, S.TERMINATED),
+        code="检告",
+        record_kind=RecordKind.SAMPLING,
+        narrative=(
+            Narrative("lab", gettext_noop("检验机构和报告编号"), multiline=False, required=True),
+            Narrative("result", gettext_noop("检验结果"), required=True),
+            Narrative("conclusion", gettext_noop("结论"), multiline=False, required=True),
+            ITEMS,
+        ),
+        build=lambda case, record, dated: c.remedy_periods(case),
+        officers=1,
+        party=True,
+        party_label=gettext_noop("被采样人"),
+        seal=True,
+    ),
 )
 
 KINDS: dict[str, KindSpec] = {
