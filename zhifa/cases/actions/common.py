@@ -93,3 +93,12 @@ DECIDED_HOOKS: list = []
 # Checks other apps add on a new investigation record, called as check(actor, case, record) inside add_record's
 # transaction after the record is made: raising RuleViolation refuses (and undoes) it.
 RECORD_CHECKS: list = []
+
+
+def item_rows(text_or_rows) -> list:
+    """An item list as rows: typed text (one item a line, 名称｜规格｜数量…) or rows already."""
+    if isinstance(text_or_rows, str):
+        from ..forms import record_data
+
+        return record_data({"content": "", "kind": "", "items": text_or_rows}).get("items", [])
+    return list(text_or_rows or [])

@@ -26,85 +26,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.core.errors import RuleViolation
-from zhifa.core.sequences import next_number
-from zhifa.org.choices import Role
-from zhifa.org.models import Certificate, EnforcementField, Person, Unit
+from zhifa.org.models import Certificate, Person
 
 from .. import access, deadlines, rules
-from ..choices import ActKind, RecordKind, Source, State
-from ..models import Case, CaseRecord, Party
-from .common import DECIDED_HOOKS, _move, _not_future, _record, _require, _save, _today
-from .intake import _check_items, _check_officers, _set_officers, accept_case
+from ..choices import ActKind, RecordKind, State
+from ..models import Case, CaseRecord
+from .common import DECIDED_HOOKS, _move, _not_future, _record, _save, _today, item_rows
+from .intake import accept_case, open_act
 from .investigation import make_record
 
 # Functions other apps add (records): check(actor, case, record) — the measure's record has its recording.
 RECORDING_CHECKS: list = []
 
 MEASURES = ("查封", "扣押", "查封、扣押")
-
-
-def open_act(
-    actor: Person,
-    *,
-    act_kind: str,
-    reference_word: str,
-    party: Party,
-    cause: str,
-    field: EnforcementField,
-    unit: Unit,
-    officers: Sequence[Person],
-    summary: str,
-    basis: str,
-    place: str = "",
-    items: Sequence[str] = (),
-    emergency: bool = False,
-    source: str = Source.INSPECTION,
-    source_detail: str = "",
-    found_on: dt.date | None = None,
-    basis_message: str = "",
-) -> Case:
-    """A new act of ``act_kind`` (not a penalty case) in its table's first state: the reasons and the legal basis,
-    the officers who will carry it out; numbered on its own (``明卫强〔2026〕1号``). The caller is the act's
-    ``open_…`` action, inside its transaction; it appends the entry."""
-    from .. import lifecycle
-
-    agency = party.agency
-    _require(actor, agency, {Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
-    today = _today()
-    found_on = _not_future(found_on or today, _("发现日期"))
-    if unit.agency_id != agency.pk:
-        raise RuleViolation(_("承办机构必须是本机关的内设机构。"))
-    if source not in Source.values:
-        raise RuleViolation(_("请选择案件来源。"))
-    if not basis.strip():
-        raise RuleViolation({"basis": [basis_message or _("请填写法律、法规依据。")]})
-    _check_officers(agency, party, field, officers, today)
-    _check_items(agency, items)
-    number = next_number(agency, act_kind, today.year)
-    case = Case(
-        agency=agency,
-        act_kind=act_kind,
-        state=lifecycle.TABLES[act_kind].first,
-        reference=f"{agency.short_name}{reference_word}〔{today.year}〕{number}号",
-        cause=cause.strip(),
-        source=source,
-        source_detail=source_detail,
-        field=field,
-        items=list(items),
-        party=party,
-        unit=unit,
-        summary=summary,
-        measure_basis=basis.strip(),
-        place=place,
-        violation_date=found_on,
-        accepted_on=today,
-        emergency=emergency,
-        created_by=actor or officers[0],
-    )
-    case.full_clean()
-    case.save()
-    _set_officers(case, officers)
-    return case
 
 
 @transaction.atomic
@@ -155,14 +89,6 @@ def refuse_measure(actor: Person, case: Case, *, reason: str) -> Case:
     return case
 
 
-def _items(text_or_rows) -> list:
-    if isinstance(text_or_rows, str):
-        from ..forms import record_data
-
-        return record_data({"content": "", "kind": "", "items": text_or_rows}).get("items", [])
-    return list(text_or_rows or [])
-
-
 @transaction.atomic
 def carry_out_measure(
     actor: Person,
@@ -196,7 +122,7 @@ def carry_out_measure(
         "measure": measure,
         "basis": case.measure_basis,
         "keep_place": keep_place.strip(),
-        "items": _items(items),
+        "items": item_rows(items),
     }
     if case.emergency and case.measure_approved_by_id is None:
         data["emergency"] = True

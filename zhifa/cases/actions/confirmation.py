@@ -18,7 +18,7 @@ from .. import access
 from ..choices import ActKind, RecordKind, ServiceMethod
 from ..models import Case
 from .common import DECIDED_HOOKS, _move, _not_future, _record, _save, _today
-from .compulsion import open_act
+from .intake import open_act
 from .investigation import make_record
 
 # The result as the 行政确认决定书 states it (its ``result`` field), and what it records.

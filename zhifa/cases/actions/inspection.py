@@ -24,8 +24,8 @@ from zhifa.org.models import Certificate, Person
 from .. import access, deadlines
 from ..choices import ActKind, RecordKind
 from ..models import Case, CaseRecord
-from .common import DECIDED_HOOKS, _move, _not_future, _record, _save, _today
-from .compulsion import _items, open_act
+from .common import DECIDED_HOOKS, _move, _not_future, _record, _save, _today, item_rows
+from .intake import open_act
 from .investigation import make_record
 
 # The 复查 time limit of a 责令改正 (agency-settable working days; seeded by the inspections app: 15).
@@ -70,7 +70,7 @@ def record_inspection(
     if not content.strip():
         raise RuleViolation({"content": [_("请填写检查情况。")]})
     data = {"content": content.strip(), "observations": content.strip()}
-    rows = _items(samples)
+    rows = item_rows(samples)
     if kind == RecordKind.SAMPLING:
         if not rows:
             raise RuleViolation({"samples": [_("采样记录须列出样品（每行一项）。")]})

@@ -288,3 +288,67 @@ def assign_officers(actor: Person, case: Case, *, officers: Sequence[Person]) ->
     _set_officers(case, officers)
     case.updated_at = timezone.now()
     return _save(case, actor, "assign_officers", officers=[p.pk for p in officers])
+
+
+def open_act(
+    actor: Person,
+    *,
+    act_kind: str,
+    reference_word: str,
+    party: Party,
+    cause: str,
+    field: EnforcementField,
+    unit: Unit,
+    officers: Sequence[Person],
+    summary: str,
+    basis: str,
+    place: str = "",
+    items: Sequence[str] = (),
+    emergency: bool = False,
+    source: str = Source.INSPECTION,
+    source_detail: str = "",
+    found_on: dt.date | None = None,
+    basis_message: str = "",
+) -> Case:
+    """A new act of ``act_kind`` (not a penalty case) in its table's first state: the reasons and the legal basis,
+    the officers who will carry it out; numbered on its own (``明卫强〔2026〕1号``). The caller is the act's
+    ``open_…`` action, inside its transaction; it appends the entry."""
+    from .. import lifecycle
+
+    agency = party.agency
+    _require(actor, agency, {Role.OFFICER, Role.UNIT_HEAD, Role.AGENCY_HEAD})
+    today = _today()
+    found_on = _not_future(found_on or today, _("发现日期"))
+    if unit.agency_id != agency.pk:
+        raise RuleViolation(_("承办机构必须是本机关的内设机构。"))
+    if source not in Source.values:
+        raise RuleViolation(_("请选择案件来源。"))
+    if not basis.strip():
+        raise RuleViolation({"basis": [basis_message or _("请填写法律、法规依据。")]})
+    _check_officers(agency, party, field, officers, today)
+    _check_items(agency, items)
+    number = next_number(agency, act_kind, today.year)
+    case = Case(
+        agency=agency,
+        act_kind=act_kind,
+        state=lifecycle.TABLES[act_kind].first,
+        reference=f"{agency.short_name}{reference_word}〔{today.year}〕{number}号",
+        cause=cause.strip(),
+        source=source,
+        source_detail=source_detail,
+        field=field,
+        items=list(items),
+        party=party,
+        unit=unit,
+        summary=summary,
+        measure_basis=basis.strip(),
+        place=place,
+        violation_date=found_on,
+        accepted_on=today,
+        emergency=emergency,
+        created_by=actor or officers[0],
+    )
+    case.full_clean()
+    case.save()
+    _set_officers(case, officers)
+    return case

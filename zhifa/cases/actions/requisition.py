@@ -25,15 +25,15 @@ from zhifa.org.models import Person
 from .. import access
 from ..choices import ActKind, RecordKind
 from ..models import Case
-from .common import DECIDED_HOOKS, _move, _not_future, _record, _save, _today
-from .compulsion import _items, open_act
+from .common import DECIDED_HOOKS, _move, _not_future, _record, _save, _today, item_rows
+from .intake import open_act
 from .investigation import make_record
 
 
 @transaction.atomic
 def open_requisition(actor: Person, *, basis: str, requisitioned, **fields) -> Case:
     """登记征用: why (the epidemic situation), the basis, and the list of what is requisitioned (名称｜规格｜数量…)."""
-    rows = _items(requisitioned)
+    rows = item_rows(requisitioned)
     case = open_act(
         actor,
         act_kind=ActKind.REQUISITION,
